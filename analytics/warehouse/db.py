@@ -1,0 +1,129 @@
+"""Engine, sessions, migrations and content hashing of the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def row_hash(row: Mapping[str, Any], *, exclude: Iterable[str] = ()) -> str:
+    """SHA-256 of a row's canonical JSON (sorted keys), leaving out ``exclude`` columns."""
+    skip = set(exclude)
+    payload = {k: _canonical(v) for k, v in row.items() if k not in skip}
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_hash_of_rows(rows: Iterable[Mapping[str, Any]], *, exclude: Iterable[str] = ()) -> str:
+    """Order-independent hash of a set of rows."""
+    digests = sorted(row_hash(r, exclude=exclude) for r in rows)
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+class Warehouse:
+    """A handle on the warehouse database.
+
+    Parameters
+    ----------
+    url : SQLAlchemy URL; ``sqlite:///path`` or ``postgresql+psycopg://…``.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, echo=echo, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Warehouse:
+        return cls(settings.warehouse_url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def migrate(self, revision: str = "heads") -> None:
+        """Bring the schema up to date with Alembic (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("path_separator", "os")
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+    def rows(self, table: str, *, order_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """All rows of one table as dicts (small tables and tests)."""
+        meta = MetaData()
+        meta.reflect(self.engine, only=[table])
+        tbl = meta.tables[table]
+        stmt = select(tbl)
+        if order_by:
+            stmt = stmt.order_by(*(tbl.c[c] for c in order_by))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def content_hash(
+        self,
+        *,
+        tables: Iterable[str] | None = None,
+        exclude_tables: Iterable[str] = ("audit_records", "alembic_version"),
+        exclude_columns: Iterable[str] = (),
+    ) -> str:
+        """A hash of the stored content of ``tables`` (default: all but the audit log)."""
+        skip = set(exclude_tables)
+        names = [t for t in (tables or self.table_names()) if t not in skip]
+        parts = []
+        for name in sorted(names):
+            parts.append(f"{name}:{content_hash_of_rows(self.rows(name), exclude=exclude_columns)}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (notebooks) work while a flow writes; NORMAL is durable enough with WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
