@@ -1,0 +1,1 @@
+"""Models over encore data: similarity, clustering and anomaly detection (scikit-learn)."""

@@ -1,0 +1,1 @@
+"""Structured logs with trace ids, OpenTelemetry spans, Prometheus metrics and Sentry."""

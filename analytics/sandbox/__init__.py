@@ -1,0 +1,1 @@
+"""Loopback emulators of every external API encore talks to."""
