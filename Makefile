@@ -1,0 +1,67 @@
+# encore — the README's commands. `make run` and `make test` set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv from PATH, else the one `make setup` installs with pip (run as a module, whatever the PATH).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen --no-sync
+
+# Quiet, offline-safe defaults for every command below.
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+export GX_ANALYTICS_ENABLED ?= false
+export PREFECT_LOGGING_LEVEL ?= WARNING
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
+export UV_LINK_MODE ?= copy
+
+.PHONY: help setup run test lint format bench fetch-audio browser clean
+
+help:
+	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
+	@echo "make test    set up, lint (ruff, mypy) and run the whole test suite"
+	@echo "make lint    ruff (lint + format check) and mypy on analytics/"
+	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
+	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
+	@echo "make browser install Debian's chromium for the browser tests (needs root)"
+
+setup: .venv/.encore-setup
+
+.venv/.encore-setup: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
+		echo "installing uv with pip"; python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv; }
+	$(UV) sync --frozen
+	@echo "warming librosa's numba cache (once)"
+	$(RUN) python -m analytics.warmup
+	@touch $@
+
+run: setup
+	$(RUN) encore run
+
+test: setup browser lint
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+format: setup
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+bench: setup fetch-audio
+	@mkdir -p benchmarks/results
+	@set -e; for script in benchmarks/*.py; do echo "== $$script"; $(RUN) python $$script; done
+
+fetch-audio:
+	@bash scripts/fetch-audio.sh data/cache/audio
+
+# The browser tests drive Debian's chromium; install it when missing (root, or sudo).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed and this user cannot install it: browser tests will be skipped"; fi
+
+clean:
+	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache

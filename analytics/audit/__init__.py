@@ -1,0 +1,33 @@
+"""The append-only, hash-chained audit log of every run.
+
+Each record names the run, trace, flow and task, the code version, a hash of the parameters,
+input and output row counts, request counts, a reference to its validation evidence and the
+outcome. Each record's hash covers its content and the previous record's hash, so an edited,
+deleted or reordered record breaks the chain at a point :func:`verify` names.
+"""
+
+from analytics.audit.chain import (
+    AuditEntry,
+    ChainProblem,
+    VerifyReport,
+    append,
+    code_version,
+    parameters_hash,
+    read_entries,
+    verify,
+)
+from analytics.audit.run import AuditRun, RunSummary, run
+
+__all__ = [
+    "AuditEntry",
+    "AuditRun",
+    "ChainProblem",
+    "RunSummary",
+    "VerifyReport",
+    "append",
+    "code_version",
+    "parameters_hash",
+    "read_entries",
+    "run",
+    "verify",
+]

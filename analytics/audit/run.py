@@ -1,0 +1,208 @@
+"""``audit.run``: the context every flow runs in — run id, trace id, run folder, audit records."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
+from analytics.config import Settings
+from analytics.warehouse import UpsertResult, Warehouse
+
+
+@dataclass
+class RunSummary:
+    """What a run did, as flows return it and the CLI prints it."""
+
+    run_id: str
+    flow: str
+    outcome: str
+    rows_written: int
+    trace_id: str
+    run_dir: Path
+    message: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.flow} run {self.run_id}: {self.outcome} — {self.message}"
+
+
+@dataclass
+class AuditRun:
+    """A run in progress: where its evidence goes and how it records what each task did."""
+
+    flow: str
+    run_id: str
+    trace_id: str
+    settings: Settings
+    warehouse: Warehouse
+    run_dir: Path
+    parameters: Mapping[str, Any]
+    changes: UpsertResult = field(default_factory=UpsertResult)
+    requests: dict[str, int] = field(default_factory=dict)
+    validations: dict[str, Any] = field(default_factory=dict)
+    outcome: str = "ok"
+    message: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(
+        self,
+        task: str,
+        *,
+        inputs: Mapping[str, Any] | None = None,
+        outputs: Mapping[str, Any] | None = None,
+        requests: Mapping[str, int] | None = None,
+        validation: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
+        outcome: str = "ok",
+        changes: UpsertResult | None = None,
+    ) -> dict[str, Any]:
+        """Append one task's record to the chain; accumulate the run's totals."""
+        from analytics.observability import redact
+
+        if changes is not None:
+            self.changes.add(changes)
+            outputs = {**(outputs or {}), **changes.as_dict(), "rows_written": changes.rows_written}
+        for endpoint, count in (requests or {}).items():
+            self.requests[endpoint] = self.requests.get(endpoint, 0) + int(count)
+        if validation:
+            self.validations.update(validation)
+        if outcome in {"partial", "failed"} and self.outcome == "ok":
+            self.outcome = outcome
+        entry = AuditEntry(
+            run_id=self.run_id,
+            trace_id=self.trace_id,
+            flow=self.flow,
+            task=task,
+            code_version=code_version(),
+            parameters_hash=parameters_hash(self.parameters),
+            outcome=outcome,
+            inputs=dict(inputs or {}),
+            outputs=dict(outputs or {}),
+            requests=dict(requests or {}),
+            validation=dict(validation or {}),
+            details=dict(details or {}),
+        )
+        stored = append(self.warehouse, entry, head_dir=self.settings.data_dir, redact=redact)
+        self.records.append(stored)
+        return stored
+
+    def summary(self) -> RunSummary:
+        return RunSummary(
+            run_id=self.run_id,
+            flow=self.flow,
+            outcome=self.outcome,
+            rows_written=self.changes.rows_written,
+            trace_id=self.trace_id,
+            run_dir=self.run_dir,
+            message=self.message or self._default_message(),
+            outputs=dict(self.outputs),
+        )
+
+    def _default_message(self) -> str:
+        written = self.changes.rows_written
+        if written == 0:
+            unchanged = sum(self.changes.unchanged.values())
+            return f"no change: nothing written, {unchanged} stored rows already up to date"
+        parts = [
+            f"{kind} {sum(d.values())}"
+            for kind, d in (
+                ("inserted", self.changes.inserted),
+                ("updated", self.changes.updated),
+                ("removed", self.changes.removed),
+            )
+            if sum(d.values())
+        ]
+        return f"{written} rows written ({', '.join(parts)})"
+
+
+@contextmanager
+def run(
+    flow: str,
+    *,
+    settings: Settings | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    warehouse: Warehouse | None = None,
+    run_id: str | None = None,
+) -> Iterator[AuditRun]:
+    """Open a run: a run id, a trace id bound to every log line, a run folder, audit records.
+
+    On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
+    written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
+    """
+    from analytics.observability import bind_run, configure, current_trace_id, get_logger, span
+
+    settings = settings or Settings()
+    configure(settings)
+    run_id = run_id or uuid.uuid4().hex
+    run_dir = settings.data_dir / "runs" / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    own_warehouse = warehouse is None
+    wh = warehouse or Warehouse.from_settings(settings)
+    wh.migrate()
+    params = dict(parameters or {})
+    log = get_logger("encore.audit")
+    with bind_run(run_id=run_id, flow=flow), span(f"flow.{flow}", attributes={"encore.run_id": run_id}):
+        active = AuditRun(
+            flow=flow,
+            run_id=run_id,
+            trace_id=current_trace_id(),
+            settings=settings,
+            warehouse=wh,
+            run_dir=run_dir,
+            parameters=params,
+        )
+        log.info("run.start", parameters_hash=parameters_hash(params))
+        try:
+            yield active
+        except BaseException as exc:
+            active.outcome = "failed"
+            active.message = f"{type(exc).__name__}: {exc}"
+            active.record(
+                "run", outcome="failed", details={"error": type(exc).__name__, "message": str(exc)[:2000]}
+            )
+            log.error("run.failed", error=type(exc).__name__)
+            raise
+        else:
+            if active.outcome == "ok" and active.changes.rows_written == 0:
+                active.outcome = "unchanged"
+            summary = active.summary()
+            active.record(
+                "run",
+                outcome=active.outcome,
+                outputs={
+                    "rows_written": summary.rows_written,
+                    **active.changes.as_dict(),
+                    **{k: v for k, v in active.outputs.items() if _is_json_scalar(v)},
+                },
+                requests=active.requests,
+                validation=active.validations,
+                details={"message": summary.message},
+            )
+            log.info("run.end", outcome=active.outcome, rows_written=summary.rows_written)
+            _point_latest(settings.data_dir / "runs", run_dir)
+        finally:
+            if own_warehouse:
+                wh.dispose()
+
+
+def _is_json_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def _point_latest(runs_dir: Path, run_dir: Path) -> None:
+    """``runs/latest`` names the newest completed run (notebooks default to it)."""
+    latest = runs_dir / "latest"
+    tmp = runs_dir / f".latest.{os.getpid()}"
+    try:
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(run_dir.name)
+        os.replace(tmp, latest)
+    except OSError:
+        (runs_dir / "LATEST").write_text(run_dir.name)

@@ -1,0 +1,159 @@
+"""Executed notebook -> one self-contained, offline, safe HTML page.
+
+* Code cells are hidden; prompts removed; stderr dropped.
+* plotly.js is embedded once, from the installed plotly package (no CDN, no require.js, no
+  MathJax); each figure, which travels as plotly JSON, becomes a div plus a small script that
+  this module writes.
+* A Content-Security-Policy meta allows exactly those scripts (by SHA-256) and nothing else,
+  so even a script that slipped into an output could not run; and every value from data was
+  already escaped by ``display.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from analytics.reports.display import PLOTLY_MIME
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+@cache
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def _script_safe_json(value: Any) -> str:
+    """JSON that cannot close its <script> element or open a comment inside it."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _plot_html(figure: dict[str, Any]) -> tuple[str, str]:
+    div_id = f"plot-{uuid.uuid4().hex[:12]}"
+    script = (
+        f"Plotly.newPlot({json.dumps(div_id)},{_script_safe_json(figure.get('data', []))},"
+        f"{_script_safe_json(figure.get('layout', {}))},{json.dumps(PLOT_CONFIG)});"
+    )
+    return f'<div class="plot" id="{div_id}"></div><script>{script}</script>', script
+
+
+@dataclass
+class ReportPage:
+    path: Path
+    title: str
+    figures: int
+    bytes: int
+
+
+def notebook_to_html(
+    notebook: Path | nbformat.NotebookNode,
+    *,
+    output_path: Path,
+    title: str,
+    subtitle: str = "",
+    footer: str = "",
+) -> ReportPage:
+    """Render an executed notebook to ``output_path``; returns what was written."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
+    scripts: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data", {})
+            if PLOTLY_MIME in data:
+                snippet, script = _plot_html(data[PLOTLY_MIME])
+                scripts.append(script)
+                output["data"] = {"text/html": snippet}
+            else:
+                for mime in ("application/javascript", "application/vnd.jupyter.widget-view+json"):
+                    data.pop(mime, None)
+            kept.append(output)
+        cell["outputs"] = kept
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _resources = exporter.from_notebook_node(nb)
+    plotly_js = _plotly_js() if scripts else ""
+    hashes = [_csp_hash(s) for s in ([plotly_js] if plotly_js else []) + scripts]
+    csp = (
+        "default-src 'none'; "
+        f"script-src {' '.join(hashes) if hashes else chr(39) + 'none' + chr(39)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    page = _environment().get_template("page.html.j2").render(
+        title=title,
+        subtitle=subtitle,
+        footer=footer,
+        csp=csp,
+        plotly_js=Markup(plotly_js),  # noqa: S704 - the installed plotly bundle, hashed in the CSP
+        body=Markup(body),  # noqa: S704 - nbconvert output of escaped cells, scripts hashed above
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    output_path.write_text(page, encoding="utf-8")
+    return ReportPage(path=output_path, title=title, figures=len(scripts), bytes=len(page.encode()))
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True
+    )
+
+
+def write_index(reports_dir: Path, *, title: str = "encore reports") -> Path:
+    """``reports_dir/index.html``: every report, by artist (folder) and period, newest first."""
+    entries = []
+    for page in sorted(reports_dir.glob("*/*/*.html"), reverse=True):
+        group, period = page.parent.parent.name, page.parent.name
+        entries.append({"group": group, "period": period, "name": page.stem, "href": page.relative_to(reports_dir)})
+    body = _environment().get_template("index.html.j2").render(title=title, entries=entries)
+    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    page = _environment().get_template("page.html.j2").render(
+        title=title,
+        subtitle=f"{len(entries)} reports",
+        footer="",
+        csp=csp,
+        plotly_js="",
+        body=Markup(body),  # noqa: S704 - rendered by an autoescaping template
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    path = reports_dir / "index.html"
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text))

@@ -1,0 +1,69 @@
+"""pipeline: the main job — catalog in, validated, stored, audited, reported."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from analytics import audit, catalog, demo
+from analytics.audit import AuditRun
+from analytics.config import Settings
+from analytics.warehouse import UpsertResult
+from flows._tasks import validate_dataset
+from flows.reporting import render_reports
+
+
+@dataclass
+class PipelineResult:
+    run_id: str
+    outcome: str
+    message: str
+    run_dir: Path
+    reports: list[Path] = field(default_factory=list)
+
+
+@task
+def load_catalog(artist_ids: list[str], settings: Settings) -> catalog.CatalogFrames:
+    """The demo catalog, as the configured quota mode would show it."""
+    return catalog.frames_from_catalog(demo.load_catalog(), artist_ids=artist_ids, quota_mode=settings.quota_mode)
+
+
+@task(cache_policy=NO_CACHE)
+def store_catalog(frames: catalog.CatalogFrames, run: AuditRun, artist_ids: list[str]) -> UpsertResult:
+    changes = catalog.store_catalog(run.warehouse, frames, run_id=run.run_id, removal_scope=artist_ids)
+    run.record("store_catalog", inputs=frames.counts(), changes=changes)
+    return changes
+
+
+@task(cache_policy=NO_CACHE)
+def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun) -> None:
+    frames.save(run.run_dir / "datasets")
+    manifest = {"run_id": run.run_id, "trace_id": run.trace_id, "quota_mode": run.settings.quota_mode.value}
+    (run.run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+
+
+@flow(name="pipeline", version=audit.code_version())
+def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> PipelineResult:
+    """Run encore end to end on the configured artists (default: the demo catalog)."""
+    settings = Settings()
+    artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids()
+    with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
+        frames = load_catalog(artist_ids, settings)
+        for name, frame in frames.items():
+            validate_dataset(frame, dataset=name, run=run)
+        store_catalog(frames, run, artist_ids)
+        save_run_datasets(frames, run)
+        pages = render_reports(str(run.run_dir)) if reports else []
+        run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
+    summary = run.summary()
+    return PipelineResult(
+        run_id=summary.run_id,
+        outcome=summary.outcome,
+        message=summary.message,
+        run_dir=summary.run_dir,
+        reports=pages,
+    )

@@ -1,0 +1,78 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# The catalog as the last run stored and validated it: releases, tracks and the playlists the
+# artist owns. Every number on this page comes from the run's validated datasets.
+
+# %% tags=["parameters"]
+run_dir: str = "data/runs/latest"  # where the flow left this run's datasets
+artist_ids: list[str] = []  # artists to show; empty: every artist in the run
+
+# %%
+from analytics.reports import figures, heading, load_run, metric_cards, note, show, table
+
+run = load_run(run_dir)
+artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
+
+# %%
+metric_cards(
+    [
+        {"label": "Artists", "value": len(artists)},
+        {"label": "Releases", "value": len(run.albums)},
+        {"label": "Tracks", "value": len(run.tracks)},
+        {
+            "label": "Catalog length",
+            "value": f"{run.tracks['duration_ms'].sum() / 3_600_000:.1f} h",
+        },
+        {"label": "Own playlists", "value": len(run.playlists)},
+    ]
+)
+
+# %%
+for artist in artists.itertuples():
+    albums = run.albums[run.albums["artist_id"] == artist.artist_id]
+    tracks = run.tracks[run.tracks["artist_id"] == artist.artist_id]
+    heading(artist.name)
+    if tracks.empty:
+        note("No tracks stored for this artist yet.", kind="missing")
+        continue
+    show(figures.tracks_per_release(run.albums[run.albums["album_id"].isin(tracks["album_id"])], tracks))
+    listing = tracks.merge(albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release"))
+    listing = listing.assign(minutes=(listing["duration_ms"] / 60000).round(2))
+    table(
+        listing[["name", "name_release", "track_number", "minutes", "isrc"]].rename(
+            columns={"name": "track", "name_release": "release", "track_number": "#"}
+        ),
+        caption=f"{len(tracks)} tracks",
+    )
+
+# %%
+heading("Track durations")
+show(figures.duration_distribution(run.tracks))
+
+# %%
+heading("Playlists")
+if run.playlists.empty:
+    note("No playlists owned by or shared with this account.", kind="missing")
+else:
+    table(run.playlists[["name", "total_items", "public", "collaborative"]])
+
+# %%
+quota_mode = run.manifest.get("quota_mode", "development")
+if quota_mode == "development":
+    note(
+        "Quota mode: development. Spotify no longer gives followers, popularity or labels to "
+        "development-mode apps, so this page does not show them.",
+        kind="missing",
+    )
