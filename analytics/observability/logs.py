@@ -1,0 +1,246 @@
+"""Structured logs: structlog and stdlib logging through one redacting chain, JSON or console.
+
+Every line carries the ``run_id`` and ``trace_id`` bound by :func:`bind_run` (and the
+``span_id`` of the current span when tracing is on). Library loggers (prefect, urllib3,
+spotipy, …) go through the same processors on the root handler, and every stdlib record is
+also redacted where it is created, so a handler that is not ours (Prefect's API log handler,
+pytest's caplog) never sees a secret either.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+from uuid import uuid4
+
+import structlog
+
+from analytics.observability import redaction, tracing
+
+LOG_FORMATS = ("json", "console")
+
+_saved_factory: Callable[..., logging.LogRecord] | None = None
+_saved_root_level: int | None = None
+
+
+class EncoreHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The root handler: writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
+
+
+def redact_event(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: every value of the event, nested ones too, redacted."""
+    return cast(MutableMapping[str, Any], redaction.redact_value(dict(event_dict)))
+
+
+def add_trace_context(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: ``trace_id``/``span_id`` of the current OpenTelemetry span, if any."""
+    ids = tracing.span_ids()
+    if ids is not None:
+        event_dict["trace_id"], event_dict["span_id"] = ids
+    return event_dict
+
+
+_FIRST_KEYS = ("timestamp", "level", "logger", "event", "run_id", "trace_id", "span_id", "flow")
+
+
+def order_keys(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: timestamp, level, logger, event and the run's ids first, then the rest."""
+    ordered = {key: event_dict[key] for key in _FIRST_KEYS if key in event_dict}
+    ordered.update((key, value) for key, value in event_dict.items() if key not in ordered)
+    return ordered
+
+
+def _shared_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_context,
+    ]
+
+
+def _configure_structlog() -> None:
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *_shared_processors(),
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            redact_event,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    if isinstance(record.msg, dict):
+        return  # a structlog event, redacted by its own chain
+    try:
+        message = record.getMessage()
+    except Exception:
+        return  # let logging report the broken format string as usual
+    record.msg, record.args = redaction.redact(message), ()
+    if record.exc_info and not record.exc_text:
+        record.exc_text = redaction.redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+    if record.stack_info:
+        record.stack_info = redaction.redact(record.stack_info)
+
+
+def _install_record_factory() -> None:
+    global _saved_factory
+    if _saved_factory is not None:
+        return
+    base = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        _redact_record(record)
+        return record
+
+    _saved_factory = base
+    logging.setLogRecordFactory(factory)
+
+
+def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
+    """Route structlog and stdlib logging to stderr through the redacting chain.
+
+    Idempotent: the root logger gets exactly one :class:`EncoreHandler`; other handlers (pytest's
+    caplog, Prefect's) stay. Parameters are the settings ``log_level`` and ``log_format``.
+    """
+    global _saved_root_level
+    names = logging.getLevelNamesMapping()
+    if level.upper() not in names:
+        raise ValueError(f"log_level {level!r} is not a logging level; use DEBUG, INFO, WARNING or ERROR")
+    if fmt not in LOG_FORMATS:
+        raise ValueError(f"log_format must be json or console, not {fmt!r}; set ENCORE_LOG_FORMAT")
+    _configure_structlog()
+    renderer: Any = (
+        structlog.processors.JSONRenderer(default=str, sort_keys=False)
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    handler = EncoreHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=_shared_processors(),
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact_event,
+                order_keys,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, EncoreHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    if _saved_root_level is None:
+        _saved_root_level = root.level
+    root.setLevel(names[level.upper()])
+    _install_record_factory()
+
+
+def unconfigure_logging() -> None:
+    """Undo :func:`configure_logging`: handler, record factory, root level and structlog."""
+    global _saved_factory, _saved_root_level
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, EncoreHandler)]:
+        root.removeHandler(old)
+    if _saved_factory is not None:
+        logging.setLogRecordFactory(_saved_factory)
+        _saved_factory = None
+    if _saved_root_level is not None:
+        root.setLevel(_saved_root_level)
+        _saved_root_level = None
+    structlog.reset_defaults()
+
+
+def get_logger(name: str | None = None, **initial: Any) -> structlog.stdlib.BoundLogger:
+    """A structlog logger; call as ``log.info("sync.start", artist_id=…)``.
+
+    Usable before :func:`analytics.observability.configure` (lines then go to whatever stdlib
+    logging does, already redacted by pattern); configure() adds the secret values, the
+    handler and the format.
+    """
+    if not structlog.is_configured():
+        _configure_structlog()
+    return cast(structlog.stdlib.BoundLogger, structlog.stdlib.get_logger(name, **initial))
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What :func:`bind_run` bound: the run id, its trace id and the flow name."""
+
+    run_id: str
+    trace_id: str
+    flow: str | None
+
+
+def current_trace_id() -> str:
+    """The trace id of this run, 32 hex characters, stable within a :func:`bind_run` block.
+
+    The current span's trace id when tracing is on, else the id bound by :func:`bind_run`;
+    outside any run and span, ``"0" * 32`` (OpenTelemetry's "no trace").
+    """
+    ids = tracing.span_ids()
+    if ids is not None:
+        return ids[0]
+    bound = structlog.contextvars.get_contextvars().get("trace_id")
+    return bound if isinstance(bound, str) else tracing.INVALID_TRACE_ID
+
+
+def current_run_id() -> str | None:
+    """The run id bound by the enclosing :func:`bind_run`, if any."""
+    bound = structlog.contextvars.get_contextvars().get("run_id")
+    return bound if isinstance(bound, str) else None
+
+
+@contextmanager
+def bind_run(*, run_id: str | None = None, flow: str | None = None, **fields: Any) -> Iterator[RunContext]:
+    """Bind ``run_id``, ``trace_id`` and ``flow`` (and ``fields``) to every log line in the block.
+
+    With tracing on, the block is a span named after the flow (``encore.run`` without one) and
+    the trace id is that span's; with tracing off it is inherited from an enclosing run or a
+    fresh random 32-hex id. ``run_id`` defaults to a fresh uuid4 hex.
+
+    Examples
+    --------
+    >>> with bind_run(run_id="r1", flow="sync_artist_data") as run:
+    ...     get_logger(__name__).info("sync.start", artist_id="a1")
+    """
+    run_id = run_id or uuid4().hex
+    attributes = {"encore.run_id": run_id, **({"encore.flow": flow} if flow else {})}
+    with tracing.root_span(flow or "encore.run", attributes=attributes) as span_trace_id:
+        trace_id = span_trace_id
+        if not tracing.tracing_enabled() and current_trace_id() != tracing.INVALID_TRACE_ID:
+            trace_id = current_trace_id()
+        bound = {"run_id": run_id, "trace_id": trace_id, **({"flow": flow} if flow else {}), **fields}
+        with structlog.contextvars.bound_contextvars(**bound):
+            yield RunContext(run_id=run_id, trace_id=trace_id, flow=flow)

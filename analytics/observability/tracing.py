@@ -1,0 +1,195 @@
+"""OpenTelemetry tracing: off (no-op tracer), console (stderr) or OTLP over HTTP.
+
+encore keeps its own :class:`TracerProvider` instead of the process-global one, so that
+:func:`configure_tracing` can be called again (another exporter, a test) without the
+"overriding the TracerProvider is not allowed" trap; span context still flows through the
+ordinary OpenTelemetry context, so library spans and ours share trace ids.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import IO, Any, cast
+from urllib.parse import urlsplit
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+from opentelemetry.util.types import AttributeValue
+
+from analytics.observability import redaction
+
+EXPORTERS = ("off", "console", "otlp")
+DEFAULT_OTLP_ENDPOINT = "http://127.0.0.1:4318/v1/traces"
+INVALID_TRACE_ID = "0" * 32
+
+_provider: TracerProvider | None = None
+_tracer: trace.Tracer = trace.NoOpTracer()
+
+
+class _Stderr:
+    """A file-like that writes to whatever ``sys.stderr`` is now (pytest swaps it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+def _one_line(finished: Any) -> str:
+    return str(finished.to_json(indent=None)) + "\n"
+
+
+def otlp_traces_url(endpoint: str | None) -> str:
+    """The OTLP/HTTP traces URL for ``endpoint``: a base such as ``http://host:4318`` gets
+    ``/v1/traces`` appended; a URL with a path is used as it is; ``None`` means the local
+    collector at :data:`DEFAULT_OTLP_ENDPOINT`."""
+    if not endpoint:
+        return DEFAULT_OTLP_ENDPOINT
+    parts = urlsplit(endpoint)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(
+            f"otel_endpoint {endpoint!r} is not an http(s) URL; set ENCORE_OTEL_ENDPOINT to the "
+            "collector's OTLP/HTTP address, e.g. http://127.0.0.1:4318"
+        )
+    if parts.path in {"", "/"}:
+        return endpoint.rstrip("/") + "/v1/traces"
+    return endpoint
+
+
+def configure_tracing(
+    exporter: str, *, endpoint: str | None = None, service_name: str = "encore", version: str = ""
+) -> None:
+    """Install the tracer that :func:`span` uses, shutting down (and flushing) the previous one.
+
+    Parameters
+    ----------
+    exporter : ``off`` (no-op tracer: no spans, no cost), ``console`` (each span as JSON on
+        stderr when it ends) or ``otlp`` (batched OTLP/HTTP protobuf to ``endpoint``).
+    endpoint : OTLP/HTTP endpoint, see :func:`otlp_traces_url`.
+    service_name, version : the ``service.name`` and ``service.version`` resource attributes.
+    """
+    global _provider, _tracer
+    if exporter not in EXPORTERS:
+        raise ValueError(
+            f"otel_exporter must be one of {', '.join(EXPORTERS)}, not {exporter!r}; "
+            "set ENCORE_OTEL_EXPORTER accordingly"
+        )
+    shutdown_tracing()
+    if exporter == "off":
+        return
+    resource = Resource.create({"service.name": service_name, "service.version": version or "unknown"})
+    provider = TracerProvider(resource=resource)
+    if exporter == "console":
+        console = ConsoleSpanExporter(out=cast(IO[str], _Stderr()), formatter=_one_line)
+        provider.add_span_processor(SimpleSpanProcessor(console))
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_traces_url(endpoint), timeout=10))
+        )
+    _provider = provider
+    _tracer = provider.get_tracer("analytics")
+
+
+def tracing_enabled() -> bool:
+    """Whether spans are recorded and exported (``otel_exporter`` is not ``off``)."""
+    return _provider is not None
+
+
+def flush_tracing(timeout_s: float = 10.0) -> bool:
+    """Export every finished span now; ``True`` when all went out within ``timeout_s``."""
+    if _provider is None:
+        return True
+    return _provider.force_flush(int(timeout_s * 1000))
+
+
+def shutdown_tracing() -> None:
+    """Flush and close the exporter; :func:`span` becomes a no-op until configured again."""
+    global _provider, _tracer
+    if _provider is not None:
+        _provider.shutdown()
+    _provider = None
+    _tracer = trace.NoOpTracer()
+
+
+@contextmanager
+def span(name: str, *, attributes: Mapping[str, AttributeValue] | None = None) -> Iterator[trace.Span]:
+    """An OpenTelemetry span around a block, or a function when used as a decorator.
+
+    Exceptions are recorded on the span and mark it as an error, then propagate. With tracing
+    off the span is a no-op and costs next to nothing.
+
+    Examples
+    --------
+    >>> with span("sync.fetch_albums", attributes={"artist_id": "a1"}):
+    ...     pass
+    >>> @span("analysis.features")
+    ... def features() -> None: ...
+    """
+    safe = {k: redaction.redact(v) if isinstance(v, str) else v for k, v in (attributes or {}).items()}
+    with _tracer.start_as_current_span(
+        name, attributes=safe, record_exception=False, set_status_on_exception=False
+    ) as current:
+        try:
+            yield current
+        except BaseException as exc:
+            _record_exception(current, exc)
+            raise
+
+
+def _record_exception(current: trace.Span, exc: BaseException) -> None:
+    """Like ``Span.record_exception`` but with message and stack trace redacted."""
+    if not current.is_recording():
+        return
+    message = redaction.redact(str(exc))
+    stack = redaction.redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    current.add_event(
+        "exception",
+        {"exception.type": kind, "exception.message": message, "exception.stacktrace": stack},
+    )
+    current.set_status(Status(StatusCode.ERROR, f"{type(exc).__qualname__}: {message}"))
+
+
+@contextmanager
+def root_span(name: str, *, attributes: Mapping[str, AttributeValue] | None = None) -> Iterator[str]:
+    """A span for a whole run; yields its trace id, or a fresh random one with tracing off.
+
+    With tracing on, the span continues the current trace if there is one (a parent flow),
+    otherwise it starts a new trace.
+    """
+    if _provider is None:
+        yield _current_span_trace_id() or secrets.token_hex(16)
+        return
+    with span(name, attributes=attributes) as current:
+        yield format(current.get_span_context().trace_id, "032x")
+
+
+def _current_span_trace_id() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
+
+
+def span_ids() -> tuple[str, str] | None:
+    """``(trace_id, span_id)`` of the current valid span as hex, or ``None``."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
+def set_attributes(attributes: Mapping[str, Any]) -> None:
+    """Set attributes on the current span (ignored when there is none or tracing is off)."""
+    current = trace.get_current_span()
+    for key, value in attributes.items():
+        if isinstance(value, str | bool | int | float):
+            current.set_attribute(key, value)

@@ -1,0 +1,135 @@
+"""Structured logs: canary secrets never printed, run_id and trace_id on every line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from analytics import observability
+from analytics.observability import bind_run, current_trace_id, get_logger, span
+from analytics.observability.logs import EncoreHandler
+
+from .conftest import CANARY, CANARY_TOKEN, json_lines
+
+HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _log_everything(run_id: str) -> None:
+    log = get_logger("analytics.sync")
+    third_party = logging.getLogger("urllib3.connectionpool")
+    with bind_run(run_id=run_id, flow="sync_artist_data"):
+        log.info("sync.start", artist_id="a1", client_secret=CANARY)
+        log.info("sync.page", payload={"items": [f"id {CANARY}", {"deep": [CANARY_TOKEN]}]}, tags=(CANARY,))
+        log.warning(f"token refreshed with {CANARY_TOKEN}")
+        third_party.info("POST /api/token body=grant_type=refresh&refresh=%s", CANARY_TOKEN)
+        third_party.warning("Authorization: Bearer %s", "Zm9vYmFyYmF6cXV4MTIz")
+        try:
+            raise RuntimeError(f"token endpoint said no to {CANARY}")
+        except RuntimeError:
+            log.exception("sync.failed", secret=CANARY)
+            third_party.exception("request failed for %s", CANARY)
+
+
+def test_canary_secrets_never_reach_the_output(configured, capsys) -> None:
+    configured()
+    _log_everything("run-1")
+    err = capsys.readouterr().err
+    lines = json_lines(err)
+    assert len(lines) == 7, err
+    assert CANARY not in err and CANARY_TOKEN not in err
+    assert "Zm9vYmFyYmF6cXV4MTIz" not in err
+    assert err.count("[REDACTED]") >= 9
+    tracebacks = [line["exception"] for line in lines if "exception" in line]
+    assert len(tracebacks) == 2 and all(
+        "RuntimeError: token endpoint said no to [REDACTED]" in t for t in tracebacks
+    )
+
+
+def test_console_format_is_redacted_too(configured, capsys) -> None:
+    configured(log_format="console")
+    _log_everything("run-2")
+    err = capsys.readouterr().err
+    assert "sync.start" in err and "run_id=run-2" in err
+    assert CANARY not in err and CANARY_TOKEN not in err
+
+
+def test_every_line_carries_run_id_and_one_trace_id(configured, capsys) -> None:
+    configured()
+    _log_everything("run-3")
+    lines = json_lines(capsys.readouterr().err)
+    assert {line["run_id"] for line in lines} == {"run-3"}
+    trace_ids = {line["trace_id"] for line in lines}
+    assert len(trace_ids) == 1 and HEX32.match(trace_ids.pop())
+    assert {line["logger"] for line in lines} == {"analytics.sync", "urllib3.connectionpool"}
+
+
+def test_trace_id_is_stable_within_a_run_and_new_for_the_next(configured) -> None:
+    configured()
+    assert current_trace_id() == "0" * 32
+    with bind_run(run_id="a") as first:
+        assert HEX32.match(first.trace_id) and current_trace_id() == first.trace_id
+        with span("inner"):
+            assert current_trace_id() == first.trace_id
+        with bind_run(run_id="a-child") as child:
+            assert child.trace_id == first.trace_id
+    with bind_run(run_id="b") as second:
+        assert second.trace_id != first.trace_id
+    assert current_trace_id() == "0" * 32
+
+
+def test_trace_id_is_the_otel_span_trace_id_when_tracing_is_on(configured, capsys) -> None:
+    configured(otel_exporter="console")
+    log = get_logger("analytics.audio")
+    with bind_run(run_id="r-otel", flow="analyze_tracks") as run, span("audio.features", attributes={"n": 3}):
+        log.info("features.done", tracks=3)
+        logging.getLogger("librosa").info("loaded")
+    err = capsys.readouterr().err
+    spans = [json.loads(line) for line in err.splitlines() if line.startswith('{"name"')]
+    assert {s["name"] for s in spans} == {"audio.features", "analyze_tracks"}
+    span_trace_ids = {s["context"]["trace_id"].removeprefix("0x") for s in spans}
+    assert span_trace_ids == {run.trace_id}
+    lines = json_lines(err)
+    assert len(lines) == 2 and {line["trace_id"] for line in lines} == {run.trace_id}
+    inner = next(s for s in spans if s["name"] == "audio.features")
+    assert {line["span_id"] for line in lines} == {inner["context"]["span_id"].removeprefix("0x")}
+
+
+def test_configure_twice_keeps_one_handler_and_caplog_works(configured, caplog, capsys) -> None:
+    configured()
+    configured(log_level="DEBUG")
+    root = logging.getLogger()
+    assert sum(isinstance(h, EncoreHandler) for h in root.handlers) == 1
+    assert root.level == logging.DEBUG
+    with caplog.at_level(logging.INFO, logger="spotipy.client"):
+        logging.getLogger("spotipy.client").info("retrying with %s", CANARY)
+    assert caplog.messages == ["retrying with [REDACTED]"]
+    assert len(json_lines(capsys.readouterr().err)) == 1
+
+
+def test_reset_restores_logging(make_settings) -> None:
+    root = logging.getLogger()
+    level = root.level
+    factory = logging.getLogRecordFactory()
+    observability.configure(make_settings(log_level="DEBUG"))
+    assert logging.getLogRecordFactory() is not factory
+    observability.reset()
+    assert not any(isinstance(h, EncoreHandler) for h in root.handlers)
+    assert root.level == level and logging.getLogRecordFactory() is factory
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "hint"),
+    [
+        ("log_level", "LOUD", "log_level"),
+        ("log_format", "xml", "ENCORE_LOG_FORMAT"),
+        ("otel_exporter", "jaeger", "ENCORE_OTEL_EXPORTER"),
+        ("otel_endpoint", "collector:4318", "ENCORE_OTEL_ENDPOINT"),
+    ],
+)
+def test_bad_settings_fail_with_the_setting_named(configured, field, value, hint) -> None:
+    overrides = {field: value, **({"otel_exporter": "otlp"} if field == "otel_endpoint" else {})}
+    with pytest.raises(ValueError, match=hint):
+        configured(**overrides)
