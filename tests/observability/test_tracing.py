@@ -1,0 +1,96 @@
+"""OpenTelemetry: spans really reach an OTLP/HTTP receiver, with our trace ids, redacted."""
+
+from __future__ import annotations
+
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+
+from analytics import observability
+from analytics.observability import bind_run, get_logger, span
+from analytics.observability.tracing import otlp_traces_url
+
+from .conftest import CANARY, json_lines
+from .receivers import receiver
+
+
+def _exported_spans(requests) -> dict[str, tuple[str, object]]:
+    """span name -> (trace id hex, span) of every span in the recorded export requests."""
+    spans = {}
+    for request in requests:
+        assert request.path == "/v1/traces" and request.method == "POST"
+        assert request.headers["content-type"] == "application/x-protobuf"
+        message = ExportTraceServiceRequest()
+        message.ParseFromString(request.body)
+        for resource_spans in message.resource_spans:
+            service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+            assert service["service.name"] == "encore"
+            for scope_spans in resource_spans.scope_spans:
+                for item in scope_spans.spans:
+                    spans[item.name] = (item.trace_id.hex(), item)
+    return spans
+
+
+def test_otlp_exporter_sends_spans_with_the_logged_trace_id(configured, capsys) -> None:
+    ok = ExportTraceServiceResponse().SerializeToString()
+    with receiver(content_type="application/x-protobuf", response=ok) as collector:
+        configured(otel_exporter="otlp", otel_endpoint=collector.url)
+        with bind_run(run_id="r-otlp", flow="sync_artist_data") as run:
+            get_logger("analytics.sync").info("sync.start")
+            with span("sync.fetch_albums", attributes={"artist_id": "a1", "note": f"with {CANARY}"}):
+                pass
+            with pytest.raises(ValueError), span("sync.write"):
+                raise ValueError(f"rejected {CANARY}")
+        observability.flush()
+        requests = collector.wait()
+    spans = _exported_spans(requests)
+    assert set(spans) == {"sync_artist_data", "sync.fetch_albums", "sync.write"}
+    assert {trace_id for trace_id, _ in spans.values()} == {run.trace_id}
+    assert [line["trace_id"] for line in json_lines(capsys.readouterr().err)] == [run.trace_id]
+    fetch = spans["sync.fetch_albums"][1]
+    attributes = {a.key: a.value.string_value for a in fetch.attributes}
+    assert attributes["artist_id"] == "a1" and attributes["note"] == "with [REDACTED]"
+    failed = spans["sync.write"][1]
+    assert failed.status.code == failed.status.STATUS_CODE_ERROR
+    event = {a.key: a.value.string_value for a in failed.events[0].attributes}
+    assert event["exception.message"] == "rejected [REDACTED]"
+    assert "ValueError: rejected [REDACTED]" in event["exception.stacktrace"]
+    assert all(CANARY.encode() not in r.body for r in requests)
+
+
+def test_tracing_off_exports_nothing_and_costs_no_span(configured) -> None:
+    with receiver() as collector:
+        configured(otel_exporter="off", otel_endpoint=collector.url)
+        assert not observability.tracing_enabled()
+        with bind_run(run_id="r-off"), span("work") as current:
+            assert not current.is_recording()
+        observability.flush()
+    assert collector.requests == []
+
+
+def test_span_works_as_a_decorator(configured, capsys) -> None:
+    configured(otel_exporter="console")
+
+    @span("audio.decode")
+    def decode(n: int) -> int:
+        return n * 2
+
+    with bind_run(run_id="r-deco") as run:
+        assert decode(2) == 4 and decode(3) == 6
+    err = capsys.readouterr().err
+    assert err.count('"name": "audio.decode"') == 2 and err.count(run.trace_id) >= 3
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url"),
+    [
+        (None, "http://127.0.0.1:4318/v1/traces"),
+        ("http://collector:4318", "http://collector:4318/v1/traces"),
+        ("https://collector:4318/", "https://collector:4318/v1/traces"),
+        ("http://collector:4318/custom/traces", "http://collector:4318/custom/traces"),
+    ],
+)
+def test_otlp_endpoint_forms(endpoint, url) -> None:
+    assert otlp_traces_url(endpoint) == url
