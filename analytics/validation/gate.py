@@ -1,0 +1,226 @@
+"""The gate: validate a DataFrame against its suite, keep the result, raise on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analytics.observability.metrics import counter, histogram
+from analytics.validation import summary
+from analytics.validation._context import batch_definition, check_dataset_name, gx_lock
+from analytics.validation.suites import SuiteFile, read_suite
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PARTIAL_UNEXPECTED_COUNT = 20
+_RUNS = counter(
+    "encore_validation_runs_total", "Datasets validated, by dataset and outcome", ("dataset", "outcome")
+)
+_FAILED = counter(
+    "encore_validation_failed_expectations_total", "Failed expectations, by dataset", ("dataset",)
+)
+_SECONDS = histogram("encore_validation_seconds", "Time to validate one dataset", ("dataset",))
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What one validation found; the full result is the JSON file at ``result_path``.
+
+    Attributes
+    ----------
+    dataset, run_id : what was validated, in which run.
+    suite, suite_sha256, suite_version : the suite's name, content hash and version.
+    success : True when no critical expectation failed.
+    evaluated, failed : expectations evaluated and failed (any severity).
+    rows : rows in the frame.
+    result_path : the saved GX result, ``run_dir/validation/<dataset>.json``.
+    failures : one line per failed critical expectation (what, how many rows, a sample).
+    warnings : the same for failed expectations of severity ``warning`` or ``info``.
+    seconds : time spent validating.
+    """
+
+    dataset: str
+    run_id: str
+    suite: str
+    suite_sha256: str
+    suite_version: str
+    success: bool
+    evaluated: int
+    failed: int
+    rows: int
+    result_path: Path
+    failures: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    def evidence(self) -> dict[str, Any]:
+        """A small JSON-ready summary for an audit record."""
+        return {
+            "dataset": self.dataset,
+            "suite": self.suite,
+            "suite_sha256": self.suite_sha256,
+            "suite_version": self.suite_version,
+            "success": self.success,
+            "evaluated": self.evaluated,
+            "failed": self.failed,
+            "rows": self.rows,
+            "result_path": str(self.result_path),
+        }
+
+
+class DatasetValidationError(Exception):
+    """A dataset failed critical expectations; ``outcome`` has the details and the evidence path."""
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        self.outcome = outcome
+        super().__init__(_error_message(outcome))
+
+
+def validate(
+    df: pd.DataFrame,
+    *,
+    suite: str,
+    run_dir: Path,
+    run_id: str,
+    dataset: str | None = None,
+    suites_dir: Path | None = None,
+    raise_on_failure: bool = True,
+) -> ValidationOutcome:
+    """Run the suite ``suite`` on ``df``, save the result, raise if any critical expectation fails.
+
+    Parameters
+    ----------
+    df : the dataset, one row per entity, columns as in the warehouse model.
+    suite : the suite's name: ``expectations/<suite>.json``.
+    run_dir : the run's directory; the result goes to ``run_dir/validation/<dataset>.json``.
+    run_id : the run's id, recorded in the result.
+    dataset : the dataset's name (file name of the result); default: ``suite``.
+    suites_dir : where suite files are; default: the repository's ``expectations/``.
+    raise_on_failure : raise :class:`DatasetValidationError` on failure (default), or only return.
+
+    Returns
+    -------
+    ValidationOutcome
+
+    Raises
+    ------
+    DatasetValidationError
+        When an expectation of severity ``critical`` (the default) fails; its message names
+        each failed expectation with a short sample of bad rows and the evidence path.
+    SuiteError
+        When the suite file is missing or invalid.
+    """
+    name = check_dataset_name(suite if dataset is None else dataset)
+    spec = read_suite(suite, directory=suites_dir)
+    id_columns = [c for c in spec.id_columns if c in df.columns]
+    result_format = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": PARTIAL_UNEXPECTED_COUNT,
+        "unexpected_index_column_names": id_columns,
+        "return_unexpected_index_query": False,
+    }
+    started = time.perf_counter()
+    with gx_lock():
+        batch = batch_definition(name).get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(spec.suite, result_format=result_format)
+    seconds = time.perf_counter() - started
+    document = result.to_json_dict()
+    document["meta"]["encore"] = _encore_meta(
+        spec, dataset=name, run_id=run_id, rows=len(df), seconds=seconds
+    )
+    path = _write_json(Path(run_dir) / "validation" / f"{name}.json", document)
+    outcome = _outcome(
+        document, spec=spec, dataset=name, run_id=run_id, rows=len(df), path=path, seconds=seconds
+    )
+    _SECONDS.labels(name).observe(seconds)
+    _RUNS.labels(name, "success" if outcome.success else "failure").inc()
+    _FAILED.labels(name).inc(outcome.failed)
+    if not outcome.success and raise_on_failure:
+        raise DatasetValidationError(outcome)
+    return outcome
+
+
+def _encore_meta(spec: SuiteFile, *, dataset: str, run_id: str, rows: int, seconds: float) -> dict[str, Any]:
+    return {
+        "dataset": dataset,
+        "run_id": run_id,
+        "suite": spec.name,
+        "suite_sha256": spec.sha256,
+        "suite_version": spec.version,
+        "id_columns": list(spec.id_columns),
+        "rows": rows,
+        "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 4),
+    }
+
+
+def _outcome(
+    document: dict[str, Any],
+    *,
+    spec: SuiteFile,
+    dataset: str,
+    run_id: str,
+    rows: int,
+    path: Path,
+    seconds: float,
+) -> ValidationOutcome:
+    failures: list[str] = []
+    warnings: list[str] = []
+    results = document.get("results") or []
+    for entry in results:
+        if entry.get("success"):
+            continue
+        line = summary.failure_line(entry, id_columns=spec.id_columns)
+        severity = (entry.get("expectation_config") or {}).get("severity", "critical")
+        (failures if severity == "critical" else warnings).append(line)
+    return ValidationOutcome(
+        dataset=dataset,
+        run_id=run_id,
+        suite=spec.name,
+        suite_sha256=spec.sha256,
+        suite_version=spec.version,
+        success=not failures,
+        evaluated=len(results),
+        failed=len(failures) + len(warnings),
+        rows=rows,
+        result_path=path,
+        failures=tuple(failures),
+        warnings=tuple(warnings),
+        seconds=seconds,
+    )
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(document, indent=1, sort_keys=False, default=str) + "\n", encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _error_message(outcome: ValidationOutcome) -> str:
+    run = outcome.run_id if len(outcome.run_id) <= 12 else outcome.run_id[:8] + "…"
+    lines = [
+        f"dataset {outcome.dataset!r} failed {len(outcome.failures)} of {outcome.evaluated} "
+        f"expectations (run {run}, suite {outcome.suite} v{outcome.suite_version}):"
+    ]
+    lines += [f"  {line}" for line in outcome.failures]
+    lines.append(f"Nothing was stored. Evidence: {_display_path(outcome.result_path)}")
+    lines.append(
+        "Fix the data at its source, or if a rule is wrong, its suite "
+        f"expectations/{outcome.suite}.json, then run again."
+    )
+    return "\n".join(lines)
