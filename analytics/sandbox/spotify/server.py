@@ -1,0 +1,166 @@
+"""``SpotifySandbox``: build the state, serve it with uvicorn in a thread on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+from analytics.sandbox.spotify.app import create_app
+from analytics.sandbox.spotify.auth import TokenStore
+from analytics.sandbox.spotify.controls import Controls, RequestRecord, Stats
+from analytics.sandbox.spotify.options import DEMO_REFRESH_TOKEN, FaultRule, QuotaModeName, SandboxOptions
+from analytics.sandbox.spotify.runtime import Runtime
+from analytics.sandbox.spotify.state import CatalogState
+from analytics.sandbox.spotify.synthetic import generate_catalog
+
+
+def build_state(options: SandboxOptions) -> CatalogState:
+    """The catalog the options ask for: a user file, a synthetic one, or the demo."""
+    if options.catalog_path is not None:
+        return CatalogState.from_file(options.catalog_path, seed=options.seed)
+    if options.synthetic is not None:
+        return generate_catalog(options.synthetic)
+    return CatalogState.demo(seed=options.seed)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class SpotifySandbox:
+    """A loopback Spotify Web API and accounts service over a catalog.
+
+    Examples
+    --------
+    >>> with SpotifySandbox(SandboxOptions()).running() as sb:  # doctest: +SKIP
+    ...     sb.api_url, sb.accounts_url, sb.client_id, sb.user_refresh_token
+    """
+
+    def __init__(self, options: SandboxOptions | None = None) -> None:
+        self.options = options or SandboxOptions()
+        self.state = build_state(self.options)
+        self.tokens = TokenStore(self.options.client_id, self.options.client_secret, self.options.token_ttl_s)
+        self.controls = Controls(
+            faults=list(self.options.faults),
+            seed=self.options.seed,
+            rate_limit_per_30s=self.options.rate_limit_per_30s,
+            retry_after_s=self.options.retry_after_s,
+            log_size=self.options.request_log_size,
+        )
+        self.runtime = Runtime(self.options, self.state, self.tokens, self.controls, self.options.quota_mode)
+        self.app = create_app(self.runtime)
+        self.host = self.options.host
+        self.port = self.options.port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- addresses and credentials ------------------------------------------------------------
+    @property
+    def accounts_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.accounts_url}/v1"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.accounts_url}/api/token"
+
+    @property
+    def client_id(self) -> str:
+        return self.options.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.options.client_secret
+
+    @property
+    def user_refresh_token(self) -> str:
+        """A refresh token of the demo user ``encore-demo-user`` with every playlist, follow and library scope."""
+        return DEMO_REFRESH_TOKEN
+
+    # -- controls -------------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RequestRecord]:
+        return list(self.controls.requests)
+
+    def stats(self) -> Stats:
+        return self.controls.stats()
+
+    def reset_stats(self) -> None:
+        self.controls.reset_stats()
+
+    def set_faults(self, rules: list[FaultRule], *, seed: int | None = None) -> None:
+        self.controls.set_faults(rules, seed=seed)
+
+    def force_rate_limit(self, *, retry_after_s: int = 3600, count: int = 1) -> None:
+        self.controls.force_rate_limit(retry_after_s=retry_after_s, count=count)
+
+    def set_rate_limit(self, per_30s: int | None, *, retry_after_s: int | None = None) -> None:
+        self.controls.set_rate_limit(per_30s, retry_after_s=retry_after_s)
+
+    def set_quota_mode(self, mode: QuotaModeName) -> None:
+        if mode not in ("development", "extended"):
+            raise ValueError(f"quota mode {mode!r}: use 'development' or 'extended'")
+        self.runtime.quota_mode = mode
+
+    def expire_tokens(self) -> None:
+        """Make every access token issued so far expired (the next API call gets 401)."""
+        self.tokens.expire_all()
+
+    # -- serving --------------------------------------------------------------------------------
+    def start(self, *, timeout_s: float = 10.0) -> SpotifySandbox:
+        """Serve in a daemon thread; returns once the port accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("this sandbox is already running")
+        if self.port == 0:
+            self.port = free_port(self.host)
+        config = uvicorn.Config(
+            self.app,
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, name=f"spotify-sandbox-{self.port}", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the Spotify sandbox did not start on {self.host}:{self.port}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        self._server, self._thread = None, None
+
+    @contextmanager
+    def running(self) -> Iterator[SpotifySandbox]:
+        """The sandbox served on ``127.0.0.1:<free port>`` for the duration of the block."""
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
+    def __repr__(self) -> str:
+        state: Any = "running" if self._thread else "stopped"
+        return f"SpotifySandbox({self.accounts_url}, {self.runtime.quota_mode}, {state})"
