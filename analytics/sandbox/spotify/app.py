@@ -99,7 +99,9 @@ def create_app(rt: Runtime) -> ASGIApp:
         ("", admin_router(rt)),
     ]:
         app.include_router(router, prefix=prefix)
-        templates += [(prefix + r.path, set(r.methods)) for r in router.routes if isinstance(r, APIRoute)]
+        templates += [
+            (prefix + r.path, set(r.methods or ())) for r in router.routes if isinstance(r, APIRoute)
+        ]
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> Response:
