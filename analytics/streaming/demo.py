@@ -1,0 +1,241 @@
+"""Seeded demo data for the demo artists: S4A-style CSVs, streaming history JSON, play events.
+
+``generate_demo_data(out_dir, seed=…, days=…, end_date=…)`` writes::
+
+    s4a/<artist_id>/audience-timeline.csv        date, listeners, streams, followers
+    s4a/<artist_id>/songs.csv                    song, listeners, streams, saves, release_date
+    s4a/<artist_id>/songs/<track_id>-timeline.csv  date, listeners, streams, saves
+    history/Streaming_History_Audio_demo.json    one listener's extended history (with the
+                                                 personal fields Spotify includes)
+    events/plays.jsonl                           every play in the real-time wire format
+    labels.json                                  the injected anomalies, by kind
+    manifest.json                                what was written, with the seed
+
+The same seed, window and catalog always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.demo import demo_artist_ids, load_catalog
+from analytics.streaming.demo_model import Label, Song, demo_songs, simulate, window
+from analytics.streaming.events import STREAM_MIN_MS
+from analytics.streaming.realtime import encode_event
+
+HISTORY_PLATFORMS = {
+    "android": "Android OS 13 API 33 (Google, Pixel 7)",
+    "ios": "iOS 17.1 (iPhone14,5)",
+    "windows": "Windows 10 (10.0.19045; x64)",
+    "macos": "OS X 14.1 [x86 4]",
+    "web": "web_player windows 10;chrome 119.0.0.0;desktop",
+    "speaker": "Sonos Play:5",
+}
+
+
+@dataclass
+class DemoData:
+    """Where the demo files are, and what was injected."""
+
+    out_dir: Path
+    seed: int
+    start: date
+    end: date
+    audience_csvs: dict[str, Path] = field(default_factory=dict)
+    song_table_csvs: dict[str, Path] = field(default_factory=dict)
+    song_timeline_csvs: dict[str, list[Path]] = field(default_factory=dict)
+    history_json: Path | None = None
+    events_jsonl: Path | None = None
+    labels: list[Label] = field(default_factory=list)
+    release_dates: dict[str, date] = field(default_factory=dict)
+    track_artists: dict[str, str] = field(default_factory=dict)
+    track_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    events: int = 0
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """The plays of ``events/plays.jsonl`` as dicts (for ``EventProducer.publish``)."""
+        assert self.events_jsonl is not None
+        with self.events_jsonl.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+
+def generate_demo_data(
+    out_dir: Path | str,
+    *,
+    seed: int = 7,
+    days: int = 90,
+    end_date: date | None = None,
+    scale: float = 1.0,
+    history_plays: int = 1500,
+    catalog: Mapping[str, Any] | None = None,
+) -> DemoData:
+    """Write the demo data set (see module doc) and return where it is, with the labels.
+
+    Parameters
+    ----------
+    seed : everything random derives from it.
+    days : window length, ending at ``end_date`` (default: yesterday, UTC).
+    scale : multiplies every song's streams (1.0: a small independent artist).
+    history_plays : plays in the streaming-history file.
+    """
+    out = Path(out_dir)
+    end = end_date or (datetime.now(UTC).date() - timedelta(days=1))
+    cat = catalog or load_catalog()
+    artists = demo_artist_ids() if catalog is None else [a["id"] for a in cat["artists"]][:2]
+    songs = demo_songs(cat, artists)
+    span = window(end, days)
+    rng = np.random.default_rng(seed)
+    events, plan = simulate(songs, span, rng, scale=scale)
+    result = DemoData(out_dir=out, seed=seed, start=span[0], end=end, labels=plan.labels)
+    result.release_dates = {songs[i].track_id: span[d] for i, d in plan.release.items()}
+    result.track_artists = {s.track_id: s.artist_id for s in songs}
+    for s in songs:
+        result.track_names.setdefault(s.artist_id, {})[s.name] = s.track_id
+    counted = events[events["ms_played"] >= STREAM_MIN_MS].assign(day=events["ts"].dt.date)
+    followers = {a["id"]: int(a.get("followers") or 0) for a in cat["artists"]}
+    for artist in artists:
+        base = out / "s4a" / artist
+        mine = counted[counted["artist_id"] == artist]
+        own = [s for s in songs if s.artist_id == artist]
+        result.audience_csvs[artist] = _audience(
+            base / "audience-timeline.csv", mine, span, followers[artist], rng
+        )
+        result.song_table_csvs[artist] = _song_table(base / "songs.csv", mine, own, result.release_dates, rng)
+        result.song_timeline_csvs[artist] = [
+            _song_timeline(base / "songs" / f"{s.track_id}-timeline.csv", mine, s, span, rng) for s in own
+        ]
+    result.history_json = _history(
+        out / "history" / "Streaming_History_Audio_demo.json", events, rng, history_plays
+    )
+    result.events_jsonl = _events(out / "events" / "plays.jsonl", events, seed)
+    result.events = len(events)
+    labels = [lb.as_dict() for lb in plan.labels]
+    _write(out / "labels.json", json.dumps(labels, indent=1))
+    manifest = {
+        "format": "encore-streaming-demo/1",
+        "seed": seed,
+        "start": span[0].isoformat(),
+        "end": end.isoformat(),
+    }
+    manifest["events"] = result.events
+    _write(out / "manifest.json", json.dumps(manifest, indent=1))
+    return result
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _audience(
+    path: Path, counted: pd.DataFrame, span: list[date], followers: int, rng: np.random.Generator
+) -> Path:
+    by_day = counted.groupby("day").agg(streams=("listener", "size"), listeners=("listener", "nunique"))
+    growth = np.cumsum(rng.poisson(max(followers, 50) / 400, size=len(span)))
+    start = max(followers - int(growth[-1]), 0)
+    rows = []
+    for k, day in enumerate(span):
+        streams = int(by_day["streams"].get(day, 0))
+        listeners = int(by_day["listeners"].get(day, 0))
+        rows.append([day.isoformat(), listeners, streams, start + int(growth[k])])
+    return _csv(path, ["date", "listeners", "streams", "followers"], rows)
+
+
+def _saves(listeners: int, rng: np.random.Generator) -> int:
+    return int(rng.binomial(listeners, 0.05)) if listeners else 0
+
+
+def _song_timeline(
+    path: Path, counted: pd.DataFrame, song: Song, span: list[date], rng: np.random.Generator
+) -> Path:
+    mine = counted[counted["track_id"] == song.track_id]
+    by_day = mine.groupby("day").agg(streams=("listener", "size"), listeners=("listener", "nunique"))
+    rows = []
+    for day in span:
+        listeners = int(by_day["listeners"].get(day, 0))
+        rows.append([day.isoformat(), listeners, int(by_day["streams"].get(day, 0)), _saves(listeners, rng)])
+    return _csv(path, ["date", "listeners", "streams", "saves"], rows)
+
+
+def _song_table(
+    path: Path,
+    counted: pd.DataFrame,
+    songs: list[Song],
+    releases: Mapping[str, date],
+    rng: np.random.Generator,
+) -> Path:
+    rows = []
+    for s in songs:
+        mine = counted[counted["track_id"] == s.track_id]
+        listeners = int(mine["listener"].nunique())
+        release = releases.get(s.track_id)
+        rows.append(
+            [s.name, listeners, len(mine), _saves(listeners, rng), release.isoformat() if release else ""]
+        )
+    return _csv(path, ["song", "listeners", "streams", "saves", "release_date"], rows)
+
+
+def _history(path: Path, events: pd.DataFrame, rng: np.random.Generator, plays: int) -> Path:
+    take = np.sort(rng.choice(len(events), size=min(plays, len(events)), replace=False))
+    sample = events.iloc[take]
+    records: list[dict[str, Any]] = []
+    for row in sample.itertuples(index=False):
+        records.append(
+            {
+                "ts": row.ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "username": "demo-listener-4821",
+                "platform": HISTORY_PLATFORMS.get(row.platform, "unknown"),
+                "ms_played": int(row.ms_played),
+                "conn_country": row.country,
+                "ip_addr": f"203.0.113.{int(rng.integers(1, 255))}",
+                "user_agent_decrypted": "Mozilla/5.0 (demo)",
+                "master_metadata_track_name": "demo",
+                "master_metadata_album_artist_name": "demo",
+                "master_metadata_album_album_name": "demo",
+                "spotify_track_uri": f"spotify:track:{row.track_id}",
+                "episode_name": None,
+                "episode_show_name": None,
+                "spotify_episode_uri": None,
+                "reason_start": row.reason_start,
+                "reason_end": row.reason_end,
+                "shuffle": bool(row.shuffle),
+                "skipped": bool(row.skipped),
+                "offline": bool(row.offline),
+                "offline_timestamp": None,
+                "incognito_mode": False,
+            }
+        )
+    return _write(path, json.dumps(records, indent=1))
+
+
+def _events(path: Path, events: pd.DataFrame, seed: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for k, row in enumerate(events.itertuples(index=False)):
+            event = row._asdict()
+            event["event_id"] = f"demo-{seed}-{k:08d}"
+            event["ms_played"] = int(event["ms_played"])
+            for flag in ("shuffle", "skipped", "offline"):
+                event[flag] = bool(event[flag])
+            fh.write(encode_event(event).decode() + "\n")
+    return path

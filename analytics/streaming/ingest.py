@@ -1,0 +1,210 @@
+"""Idempotent ingest of files and event batches into the warehouse.
+
+A file is identified by the SHA-256 of its bytes: a file already ingested is not read again.
+Each row is then stored once by its natural key (event id, or artist/track and day), so an
+overlapping export or a re-delivered event changes nothing. One file is one transaction:
+a file that cannot be read stores nothing; rejected rows are reported, never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from analytics.observability.metrics import counter
+from analytics.streaming import load, tables
+from analytics.streaming.events import as_tuples
+from analytics.streaming.history import parse_history
+from analytics.streaming.parsing import decode_text, file_hash, read_bytes, today_utc
+from analytics.streaming.s4a import S4AKind, parse_s4a
+from analytics.streaming.summary import IngestSummary, ParseResult
+from analytics.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+ROWS = counter("encore_streaming_rows_total", "Streaming rows by source and outcome", ("source", "outcome"))
+
+
+def _count(summary: IngestSummary) -> None:
+    for outcome, n in (
+        ("stored", summary.rows_stored + summary.rows_updated),
+        ("duplicate", summary.rows_duplicate),
+        ("rejected", summary.rows_rejected),
+    ):
+        if n:
+            ROWS.labels(summary.source, outcome).inc(n)
+    log.info(
+        "streaming ingest %s %s: read=%d stored=%d updated=%d duplicate=%d rejected=%d%s",
+        summary.source,
+        summary.file_name or "(events)",
+        summary.rows_read,
+        summary.rows_stored,
+        summary.rows_updated,
+        summary.rows_duplicate,
+        summary.rows_rejected,
+        " (file already ingested)" if summary.already_ingested else "",
+    )
+
+
+def _begin_file(conn: Connection, path: Path, data: bytes, source: str) -> IngestSummary:
+    digest = file_hash(data)
+    summary = IngestSummary(source=source, file_name=path.name, file_hash=digest)
+    summary.already_ingested = load.file_ingested(conn, digest)
+    return summary
+
+
+def _finish_file(conn: Connection, summary: IngestSummary, parsed: ParseResult, *, run_id: str) -> None:
+    summary.rows_read = parsed.read
+    summary.rows_duplicate += parsed.duplicates
+    summary.reject(parsed.rejected)
+    load.mark_dirty(conn, summary.days_touched)
+    load.record_file(
+        conn,
+        file_hash=summary.file_hash,
+        source=summary.source,
+        file_name=summary.file_name,
+        run_id=run_id,
+        rows_read=summary.rows_read,
+        rows_stored=summary.rows_stored + summary.rows_updated,
+        rows_duplicate=summary.rows_duplicate,
+        rows_rejected=summary.rows_rejected,
+    )
+
+
+def ingest_s4a_csv(
+    warehouse: Warehouse,
+    path: Path | str,
+    *,
+    run_id: str,
+    artist_id: str,
+    kind: S4AKind | str | None = None,
+    track_id: str | None = None,
+    track_ids: Mapping[str, str] | None = None,
+    as_of: date | None = None,
+    now: datetime | None = None,
+) -> IngestSummary:
+    """Ingest one Spotify for Artists CSV export.
+
+    Parameters
+    ----------
+    path : the CSV file. A per-song timeline named ``<track_id>-timeline.csv`` needs no
+        ``track_id``.
+    artist_id : the artist whose export it is.
+    kind : ``audience``, ``songs`` or ``song_timeline``; detected from the header when None.
+    track_ids : song name -> track id for the song table; default: the artist's tracks in
+        the warehouse catalog.
+    as_of : the day the song table's totals refer to (default: today, UTC).
+
+    Raises
+    ------
+    SourceFormatError when the file cannot be read (encoding, missing columns); nothing stored.
+    """
+    path = Path(path)
+    data = read_bytes(path)
+    if track_id is None and path.name.endswith("-timeline.csv"):
+        track_id = path.name.removesuffix("-timeline.csv")
+    with warehouse.engine.begin() as conn:
+        summary = _begin_file(conn, path, data, "s4a")
+        if summary.already_ingested:
+            _count(summary)
+            return summary
+        names = track_ids if track_ids is not None else catalog_track_names(conn, artist_id)
+        found, parsed = parse_s4a(
+            decode_text(data, where=str(path)),
+            where=str(path),
+            kind=S4AKind(kind) if kind else None,
+            artist_id=artist_id,
+            track_id=track_id,
+            track_ids=names,
+            today=today_utc(now),
+        )
+        summary.source = f"s4a_{found.value}"
+        extra = {"file_hash": summary.file_hash, "run_id": run_id}
+        rows = [{**r, **extra} for r in parsed.rows]
+        key: tuple[str, ...]
+        if found is S4AKind.songs:
+            day = as_of or today_utc(now)
+            rows = [{**r, "as_of": day} for r in rows]
+            table, key = tables.table("s4a_song_totals"), ("artist_id", "track_id", "as_of")
+        elif found is S4AKind.audience:
+            table, key = tables.table("s4a_audience_daily"), ("artist_id", "day")
+            summary.days_touched = {r["day"] for r in rows}
+        else:
+            table, key = tables.table("s4a_song_daily"), ("track_id", "day")
+            summary.days_touched = {r["day"] for r in rows}
+        inserted, updated, unchanged = load.merge_facts(conn, table, rows, key=key)
+        summary.rows_stored, summary.rows_updated, summary.rows_duplicate = inserted, updated, unchanged
+        _finish_file(conn, summary, parsed, run_id=run_id)
+    _count(summary)
+    return summary
+
+
+def ingest_history_json(
+    warehouse: Warehouse,
+    path: Path | str,
+    *,
+    run_id: str,
+    track_artists: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> IngestSummary:
+    """Ingest one extended streaming history file (``Streaming_History_Audio_*.json``).
+
+    Only allow-listed fields are read (see :mod:`analytics.streaming.history`); ``track_artists``
+    defaults to the warehouse catalog.
+    """
+    path = Path(path)
+    data = read_bytes(path)
+    with warehouse.engine.begin() as conn:
+        summary = _begin_file(conn, path, data, "history")
+        if summary.already_ingested:
+            _count(summary)
+            return summary
+        artists = track_artists if track_artists is not None else catalog_track_artists(conn)
+        parsed = parse_history(
+            decode_text(data, where=str(path)),
+            where=str(path),
+            now=now or datetime.now(UTC),
+            track_artists=artists,
+        )
+        rows = as_tuples(parsed.rows)
+        result = load.store_events(conn, rows)
+        summary.rows_stored, summary.rows_duplicate = result.stored, result.duplicate
+        summary.days_touched = {r[2] for r in rows}
+        _finish_file(conn, summary, parsed, run_id=run_id)
+    _count(summary)
+    return summary
+
+
+def store_event_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, source: str) -> IngestSummary:
+    """Store already validated event rows in the caller's transaction (the consumer's path)."""
+    tuples = as_tuples(rows)
+    result = load.store_events(conn, tuples)
+    summary = IngestSummary(source=source, rows_read=len(tuples))
+    summary.rows_stored, summary.rows_duplicate = result.stored, result.duplicate
+    summary.days_touched = {r[2] for r in tuples}
+    load.mark_dirty(conn, summary.days_touched)
+    return summary
+
+
+def catalog_track_names(conn: Connection, artist_id: str) -> dict[str, str]:
+    """Song name -> track id of the artist's catalog tracks (same name: the smallest id)."""
+    from analytics.warehouse.models import Track
+
+    t = tables.table(Track.__tablename__)
+    names: dict[str, str] = {}
+    query = select(t.c.name, t.c.track_id).where(t.c.artist_id == artist_id).order_by(t.c.track_id.desc())
+    for name, track in conn.execute(query):
+        names[name] = track
+    return names
+
+
+def catalog_track_artists(conn: Connection) -> dict[str, str]:
+    """Track id -> artist id of the warehouse catalog."""
+    from analytics.warehouse.models import Track
+
+    t = tables.table(Track.__tablename__)
+    return {track: artist for track, artist in conn.execute(select(t.c.track_id, t.c.artist_id))}

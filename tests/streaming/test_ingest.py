@@ -1,0 +1,118 @@
+"""Idempotent ingest on SQLite and PostgreSQL: stored once, rejected with reasons, nothing partial."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+import analytics.streaming.tables  # noqa: F401  (registers the tables)
+from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.streaming.summary import SourceFormatError
+from analytics.warehouse import Warehouse
+from tests.streaming.conftest import ARTIST, NOW
+
+TRACK_A, TRACK_B = "A" * 22, "B" * 22
+
+
+def _count(warehouse: Warehouse, table: str) -> int:
+    return len(warehouse.rows(table))
+
+
+def test_audience_export_stored_and_reingest_is_a_no_op(warehouse: Warehouse, corpus: Path) -> None:
+    path = corpus / "audience_bad_rows.csv"
+    first = ingest_s4a_csv(warehouse, path, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert (first.rows_read, first.rows_stored, first.rows_duplicate, first.rows_rejected) == (10, 4, 1, 5)
+    assert first.rejected_by_reason == {
+        "negative count": 1,
+        "non-numeric count": 1,
+        "date in the future": 1,
+        "conflicting duplicate": 1,
+        "invalid date": 1,
+    }
+    rows = warehouse.rows("s4a_audience_daily", order_by=["day"])
+    assert [(r["day"].day, r["streams"]) for r in rows] == [(1, 12), (4, 13), (5, 13), (6, 14)]
+    before = warehouse.content_hash()
+    again = ingest_s4a_csv(warehouse, path, run_id="r2", artist_id=ARTIST, now=NOW)
+    assert again.already_ingested and again.rows_stored == 0
+    assert warehouse.content_hash() == before
+
+
+def test_overlapping_export_updates_changed_days_only(
+    warehouse: Warehouse, corpus: Path, tmp_path: Path
+) -> None:
+    ingest_s4a_csv(warehouse, corpus / "audience_ok.csv", run_id="r1", artist_id=ARTIST, now=NOW)
+    newer = tmp_path / "audience-newer.csv"
+    newer.write_text(
+        "date,listeners,streams,followers\n2026-11-02,11,15,5\n2026-11-01,10,12,5\n2026-11-03,1,2,6\n"
+    )
+    summary = ingest_s4a_csv(warehouse, newer, run_id="r2", artist_id=ARTIST, now=NOW)
+    assert (summary.rows_stored, summary.rows_updated, summary.rows_duplicate) == (1, 1, 1)
+    assert [r["streams"] for r in warehouse.rows("s4a_audience_daily", order_by=["day"])] == [12, 15, 2]
+
+
+@pytest.mark.parametrize("name", ["songs_latin1.csv", "audience_missing_columns.csv"])
+def test_unreadable_export_stores_nothing(warehouse: Warehouse, corpus: Path, name: str) -> None:
+    before = warehouse.content_hash()
+    with pytest.raises(SourceFormatError, match="Nothing was stored"):
+        ingest_s4a_csv(warehouse, corpus / name, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert warehouse.content_hash() == before
+
+
+def test_song_table_and_timeline(warehouse: Warehouse, corpus: Path, tmp_path: Path) -> None:
+    songs = ingest_s4a_csv(
+        warehouse,
+        corpus / "songs_table.csv",
+        run_id="r1",
+        artist_id=ARTIST,
+        track_ids={"Known Song": TRACK_A},
+        now=NOW,
+    )
+    assert (songs.source, songs.rows_stored, songs.rows_rejected) == ("s4a_songs", 1, 2)
+    timeline = tmp_path / f"{TRACK_A}-timeline.csv"
+    timeline.write_text("streams,date,listeners\n5,2026-11-01,4\n-1,2026-11-02,1\n")
+    summary = ingest_s4a_csv(warehouse, timeline, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert (summary.source, summary.rows_stored, summary.rows_rejected) == ("s4a_song_timeline", 1, 1)
+    assert warehouse.rows("s4a_song_daily")[0]["track_id"] == TRACK_A
+
+
+def test_history_drops_personal_fields_everywhere(
+    warehouse: Warehouse, corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    summary = ingest_history_json(
+        warehouse, corpus / "history_bad_rows.json", run_id="r1", track_artists={TRACK_A: ARTIST}, now=NOW
+    )
+    assert (summary.rows_read, summary.rows_stored, summary.rows_duplicate, summary.rows_rejected) == (
+        8,
+        3,
+        1,
+        4,
+    )
+    events = warehouse.rows("stream_play_events", order_by=["event_id"])
+    assert [e["artist_id"] for e in events] == [ARTIST, None, ARTIST]
+    dump = repr([warehouse.rows(t) for t in warehouse.table_names()]) + caplog.text + repr(summary.as_dict())
+    for personal in ("198.51.100.77", "ip_addr", "someone-private", "username", "private-agent", "Pixel"):
+        assert personal not in dump
+
+
+def test_same_plays_in_another_file_are_not_stored_twice(
+    warehouse: Warehouse, corpus: Path, tmp_path: Path
+) -> None:
+    ingest_history_json(warehouse, corpus / "history_bad_rows.json", run_id="r1", track_artists={}, now=NOW)
+    copy = tmp_path / "renamed.json"
+    shutil.copyfile(corpus / "history_bad_rows.json", copy)
+    with copy.open("a") as fh:
+        fh.write("\n")  # other bytes, so a different file hash: row-level dedupe must hold
+    summary = ingest_history_json(warehouse, copy, run_id="r2", track_artists={}, now=NOW)
+    assert not summary.already_ingested
+    assert (summary.rows_stored, summary.rows_duplicate) == (0, 4)
+    assert _count(warehouse, "stream_play_events") == 3
+
+
+def test_truncated_history_stores_nothing(warehouse: Warehouse, corpus: Path) -> None:
+    with pytest.raises(SourceFormatError, match="truncated JSON"):
+        ingest_history_json(warehouse, corpus / "history_truncated.json", run_id="r1", now=NOW)
+    assert _count(warehouse, "stream_play_events") == 0 and _count(warehouse, "stream_files") == 0
