@@ -11,7 +11,7 @@ failed expectation with a short sample of bad rows) when an expectation fails.
 from __future__ import annotations
 
 from analytics.validation.docs import build_data_docs
-from analytics.validation.gate import DatasetValidationError, ValidationOutcome, validate
+from analytics.validation.gate import DatasetValidationError, ValidationOutcome, validate, validate_frames
 from analytics.validation.suites import SuiteError, SuiteFile, available_suites, load_suite, read_suite
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "load_suite",
     "read_suite",
     "validate",
+    "validate_frames",
 ]

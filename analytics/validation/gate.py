@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,11 +76,16 @@ class ValidationOutcome:
 
 
 class DatasetValidationError(Exception):
-    """A dataset failed critical expectations; ``outcome`` has the details and the evidence path."""
+    """Datasets failed critical expectations.
 
-    def __init__(self, outcome: ValidationOutcome) -> None:
+    ``outcome`` is the (first) failed dataset's outcome, ``outcomes`` every failed one; each
+    has the failure lines and the path of its saved result.
+    """
+
+    def __init__(self, outcome: ValidationOutcome, *more: ValidationOutcome) -> None:
         self.outcome = outcome
-        super().__init__(_error_message(outcome))
+        self.outcomes = (outcome, *more)
+        super().__init__(_error_message(self.outcomes))
 
 
 def validate(
@@ -146,6 +152,41 @@ def validate(
     return outcome
 
 
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    run_dir: Path,
+    run_id: str,
+    suites_dir: Path | None = None,
+    raise_on_failure: bool = True,
+) -> dict[str, ValidationOutcome]:
+    """Validate several datasets, each against the suite of its own name; raise once for all.
+
+    Every frame is validated (and its result saved) even when an earlier one fails, so one
+    error names every problem of the run.
+
+    Parameters
+    ----------
+    frames : dataset name -> DataFrame, e.g. ``{"artists": ..., "tracks": ...}``.
+    run_dir, run_id, suites_dir : as for :func:`validate`.
+    raise_on_failure : raise :class:`DatasetValidationError` listing every failed dataset.
+
+    Returns
+    -------
+    dict of dataset name -> ValidationOutcome, in the order of ``frames``.
+    """
+    outcomes = {
+        name: validate(
+            frame, suite=name, run_dir=run_dir, run_id=run_id, suites_dir=suites_dir, raise_on_failure=False
+        )
+        for name, frame in frames.items()
+    }
+    failed = [outcome for outcome in outcomes.values() if not outcome.success]
+    if failed and raise_on_failure:
+        raise DatasetValidationError(*failed)
+    return outcomes
+
+
 def _encore_meta(spec: SuiteFile, *, dataset: str, run_id: str, rows: int, seconds: float) -> dict[str, Any]:
     return {
         "dataset": dataset,
@@ -173,7 +214,7 @@ def _outcome(
     failures: list[str] = []
     warnings: list[str] = []
     results = document.get("results") or []
-    for entry in results:
+    for entry in sorted(results, key=lambda entry: _suite_position(spec, entry)):
         if entry.get("success"):
             continue
         line = summary.failure_line(entry, id_columns=spec.id_columns)
@@ -196,6 +237,32 @@ def _outcome(
     )
 
 
+def _suite_position(spec: SuiteFile, entry: Mapping[str, Any]) -> int:
+    config = entry.get("expectation_config") or {}
+    kwargs = {k: v for k, v in (config.get("kwargs") or {}).items() if k != "batch_id"}
+    for position, expectation in enumerate(spec.content["expectations"]):
+        if expectation.get("type") == config.get("type") and _same(expectation.get("kwargs") or {}, kwargs):
+            return position
+    return len(spec.content["expectations"])
+
+
+def _same(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
+    return _normal(dict(left)) == _normal(dict(right))
+
+
+def _normal(value: Any) -> Any:
+    """JSON-like value with numbers as floats (GX turns ``1000`` into ``1000.0``)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _normal(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_normal(v) for v in value]
+    return str(value)
+
+
 def _write_json(path: Path, document: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -211,16 +278,17 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _error_message(outcome: ValidationOutcome) -> str:
-    run = outcome.run_id if len(outcome.run_id) <= 12 else outcome.run_id[:8] + "…"
-    lines = [
-        f"dataset {outcome.dataset!r} failed {len(outcome.failures)} of {outcome.evaluated} "
-        f"expectations (run {run}, suite {outcome.suite} v{outcome.suite_version}):"
-    ]
-    lines += [f"  {line}" for line in outcome.failures]
-    lines.append(f"Nothing was stored. Evidence: {_display_path(outcome.result_path)}")
-    lines.append(
-        "Fix the data at its source, or if a rule is wrong, its suite "
-        f"expectations/{outcome.suite}.json, then run again."
-    )
+def _error_message(outcomes: Sequence[ValidationOutcome]) -> str:
+    lines: list[str] = []
+    for outcome in outcomes:
+        run = outcome.run_id if len(outcome.run_id) <= 12 else outcome.run_id[:8] + "…"
+        lines.append(
+            f"dataset {outcome.dataset!r} failed {len(outcome.failures)} of {outcome.evaluated} "
+            f"expectations (run {run}, suite {outcome.suite} v{outcome.suite_version}):"
+        )
+        lines += [f"  {line}" for line in outcome.failures]
+    evidence = ", ".join(_display_path(outcome.result_path) for outcome in outcomes)
+    suites = ", ".join(f"expectations/{outcome.suite}.json" for outcome in outcomes)
+    lines.append(f"Nothing was stored. Evidence: {evidence}")
+    lines.append(f"Fix the data at its source, or if a rule is wrong, its suite ({suites}), then run again.")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.validation import DatasetValidationError, ValidationOutcome, validate
+from analytics.validation import DatasetValidationError, ValidationOutcome, validate, validate_frames
 from analytics.validation import _context as gx_context
 
 from .conftest import CATALOG_SUITES
@@ -223,3 +223,29 @@ def test_ten_thousand_tracks_validate_in_well_under_two_seconds(
     elapsed = time.perf_counter() - started
     assert outcome.success and outcome.rows == n
     assert elapsed < 2.0, f"10k rows took {elapsed:.2f}s"
+
+
+def test_failures_are_listed_in_the_suite_order(frames: dict[str, pd.DataFrame], run_dir: Path):
+    tracks = frames["tracks"]
+    tracks.loc[0, "popularity"] = 500  # last rule of the suite
+    tracks.loc[1, "duration_ms"] = 2  # before it
+    tracks.loc[2, "track_id"] = "short"  # near the top
+    outcome = validate(tracks, suite="tracks", run_dir=run_dir, run_id="r", raise_on_failure=False)
+    columns = [line.split("(", 1)[1].split(",")[0].split(")")[0] for line in outcome.failures]
+    assert columns == ["track_id", "duration_ms", "popularity"]
+
+
+def test_validate_frames_checks_every_dataset_and_raises_once(frames: dict[str, pd.DataFrame], run_dir: Path):
+    frames["artists"].loc[0, "popularity"] = 101
+    frames["tracks"].loc[0, "duration_ms"] = 0
+    with pytest.raises(DatasetValidationError) as caught:
+        validate_frames(frames, run_dir=run_dir, run_id="r")
+    failed = caught.value.outcomes
+    assert [o.dataset for o in failed] == ["artists", "tracks"]
+    assert caught.value.outcome is failed[0]
+    message = str(caught.value)
+    assert "dataset 'artists' failed 1 of" in message and "dataset 'tracks' failed 1 of" in message
+    assert message.count("Nothing was stored.") == 1
+    assert sorted(p.name for p in (run_dir / "validation").iterdir()) == sorted(f"{n}.json" for n in frames)
+    outcomes = validate_frames(frames, run_dir=run_dir, run_id="r", raise_on_failure=False)
+    assert [name for name, o in outcomes.items() if o.success] == ["albums", "playlists", "playlist_items"]
