@@ -13,8 +13,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import sentry_sdk
-
 from analytics.observability import logs, redaction
 
 _enabled = False
@@ -87,6 +85,8 @@ def configure_sentry(dsn: str | None, *, environment: str = "production", releas
         if _enabled:
             shutdown_sentry()
         return False
+    import sentry_sdk
+
     sentry_sdk.init(
         dsn=dsn,
         before_send=cast(Any, scrub),
@@ -125,6 +125,8 @@ def capture_exception(
     """
     if not _enabled:
         return None
+    import sentry_sdk
+
     with sentry_sdk.new_scope() as scope:
         scope.set_tag("trace_id", logs.current_trace_id())
         run_id = logs.current_run_id()
@@ -151,6 +153,8 @@ def default_fingerprint(exc: BaseException) -> list[str]:
 def flush_sentry(timeout_s: float = 5.0) -> None:
     """Send every queued event now (waits at most ``timeout_s``)."""
     if _enabled:
+        import sentry_sdk
+
         sentry_sdk.flush(timeout=timeout_s)
 
 
@@ -158,6 +162,8 @@ def shutdown_sentry(timeout_s: float = 5.0) -> None:
     """Flush and close the Sentry client; nothing is sent afterwards."""
     global _enabled
     if _enabled:
+        import sentry_sdk
+
         client = sentry_sdk.get_client()
         client.close(timeout=timeout_s)
         sentry_sdk.init(dsn=None, default_integrations=False)

@@ -26,6 +26,7 @@ LOG_FORMATS = ("json", "console")
 
 _saved_factory: Callable[..., logging.LogRecord] | None = None
 _saved_root_level: int | None = None
+_displaced: list[logging.Handler] = []
 
 
 class EncoreHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -126,11 +127,22 @@ def _install_record_factory() -> None:
     logging.setLogRecordFactory(factory)
 
 
+def _is_console(handler: logging.Handler) -> bool:
+    """A root handler printing to the terminal (Prefect's console handler, ``basicConfig``'s)."""
+    if not isinstance(handler, logging.StreamHandler) or isinstance(handler, logging.FileHandler):
+        return False
+    stream = getattr(handler, "stream", None)
+    return any(stream is s for s in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
+
+
 def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     """Route structlog and stdlib logging to stderr through the redacting chain.
 
-    Idempotent: the root logger gets exactly one :class:`EncoreHandler`; other handlers (pytest's
-    caplog, Prefect's) stay. Parameters are the settings ``log_level`` and ``log_format``.
+    Idempotent: the root logger gets exactly one :class:`EncoreHandler`. Other root handlers that
+    print to the terminal (Prefect's console handler, ``logging.basicConfig``'s) are taken off, so
+    each line is printed once, in our format; :func:`unconfigure_logging` puts them back. Handlers
+    that write elsewhere (pytest's caplog, files, Prefect's API handler on its own loggers) stay.
+    Parameters are the settings ``log_level`` and ``log_format``.
     """
     global _saved_root_level
     names = logging.getLevelNamesMapping()
@@ -158,8 +170,12 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
         )
     )
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, EncoreHandler)]:
-        root.removeHandler(old)
+    for old in list(root.handlers):
+        if isinstance(old, EncoreHandler):
+            root.removeHandler(old)
+        elif _is_console(old):
+            root.removeHandler(old)
+            _displaced.append(old)
     root.addHandler(handler)
     if _saved_root_level is None:
         _saved_root_level = root.level
@@ -176,6 +192,9 @@ def unconfigure_logging() -> None:
     if _saved_factory is not None:
         logging.setLogRecordFactory(_saved_factory)
         _saved_factory = None
+    for displaced in _displaced:
+        root.addHandler(displaced)
+    _displaced.clear()
     if _saved_root_level is not None:
         root.setLevel(_saved_root_level)
         _saved_root_level = None

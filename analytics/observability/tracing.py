@@ -13,17 +13,17 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from opentelemetry import trace
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
 from opentelemetry.trace import Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
 from analytics.observability import redaction
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 EXPORTERS = ("off", "console", "otlp")
 DEFAULT_OTLP_ENDPOINT = "http://127.0.0.1:4318/v1/traces"
@@ -85,6 +85,10 @@ def configure_tracing(
     shutdown_tracing()
     if exporter == "off":
         return
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
+
     resource = Resource.create({"service.name": service_name, "service.version": version or "unknown"})
     provider = TracerProvider(resource=resource)
     if exporter == "console":

@@ -133,3 +133,42 @@ def test_bad_settings_fail_with_the_setting_named(configured, field, value, hint
     overrides = {field: value, **({"otel_exporter": "otlp"} if field == "otel_endpoint" else {})}
     with pytest.raises(ValueError, match=hint):
         configured(**overrides)
+
+
+def test_terminal_handlers_are_taken_over_and_given_back(make_settings, capsys) -> None:
+    import sys
+
+    root = logging.getLogger()
+    plain = logging.StreamHandler(sys.stderr)
+    root.addHandler(plain)
+    try:
+        observability.configure(make_settings())
+        assert plain not in root.handlers
+        logging.getLogger("spotipy").warning("quota for %s", CANARY)
+        err = capsys.readouterr().err
+        assert err.count("quota for") == 1 and json_lines(err)[0]["event"] == "quota for [REDACTED]"
+        observability.reset()
+        assert plain in root.handlers
+    finally:
+        observability.reset()
+        root.removeHandler(plain)
+
+
+def test_prefect_logs_are_printed_once_as_json_and_redacted(make_settings, capsys) -> None:
+    from prefect.logging.configuration import setup_logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    setup_logging()
+    try:
+        observability.configure(make_settings())
+        with bind_run(run_id="r-prefect", flow="pipeline"):
+            logging.getLogger("prefect.engine").warning("retrying task with %s", CANARY)
+        err = capsys.readouterr().err
+        assert err.count("retrying task") == 1, err
+        [line] = json_lines(err)
+        assert line["event"] == "retrying task with [REDACTED]" and line["run_id"] == "r-prefect"
+    finally:
+        observability.reset()
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
