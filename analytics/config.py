@@ -87,6 +87,28 @@ class Settings(BaseSettings):
     instagram_access_token: SecretStr | None = None
     x_bearer_token: SecretStr | None = None
     tiktok_access_token: SecretStr | None = None
+    social_sandbox: bool = Field(default=True, description="talk to the loopback social emulators")
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_daily_quota: int = Field(default=10_000, description="YouTube Data API units per day")
+    instagram_api_url: str = "https://graph.instagram.com"
+    instagram_api_version: str = "v23.0"
+    instagram_user_id: str = Field(default="me", description="Instagram professional account id")
+    instagram_token_expires_at: str | None = Field(default=None, description="ISO time the token expires")
+    instagram_app_id: str | None = None
+    instagram_app_secret: SecretStr | None = None
+    x_api_url: str = "https://api.x.com"
+    tiktok_api_url: str = "https://open.tiktokapis.com"
+    tiktok_client_key: str | None = None
+    tiktok_client_secret: SecretStr | None = None
+    tiktok_refresh_token: SecretStr | None = None
+    musicbrainz_url: str = "https://musicbrainz.org/ws/2"
+    musicbrainz_min_interval_s: float = Field(default=1.0, description="MusicBrainz allows 1 request/s")
+    social_max_retry_wait_s: float = Field(default=30.0, description="longest rate-limit wait honoured")
+    social_overrides: Path | None = Field(default=None, description="YAML of identity link overrides")
+    social_token_cache: Path = Field(
+        default=Path.home() / ".cache" / "encore" / "social-tokens.json",
+        description="refreshed social tokens, outside the repository, written with 0600 permissions",
+    )
 
     # -- audio ------------------------------------------------------------------------------
     audio_dir: Path | None = Field(default=None, description="the artist's audio files; default: demo")

@@ -1,0 +1,1 @@
+"""One module per platform; each registers its connector with :func:`analytics.social.base.register`."""

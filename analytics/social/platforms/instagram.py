@@ -1,0 +1,256 @@
+"""Instagram Graph API for professional accounts: profile counts, media with cursor paging.
+
+The token's own account is read directly (``/{ig-user-id}``); other professional accounts
+through business discovery. A long-lived token is refreshed ahead of its expiry with
+``GET /refresh_access_token?grant_type=ig_refresh_token`` and the new one kept in the token
+store; an already expired token (OAuthException 190) cannot be refreshed and asks for a new
+authorization.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import SecretStr
+
+from analytics.social.base import StoredToken, TokenStore, register
+from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
+from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.models import (
+    DEFAULT_SAMPLE_POSTS,
+    SocialAccount,
+    SocialPost,
+    SocialSnapshot,
+    build_snapshot,
+)
+
+PLATFORM = "instagram"
+PROFILE_FIELDS = "id,username,name,followers_count,media_count"
+MEDIA_FIELDS = "id,like_count,comments_count,timestamp"
+RATE_LIMIT_CODES = {4, 17, 32, 613}
+_URL = re.compile(r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:\?.*)?$")
+_RESERVED = {"p", "reel", "reels", "explore", "stories", "accounts", "tv"}
+
+
+@register
+class InstagramConnector:
+    """The Instagram Graph API with a long-lived Instagram user access token."""
+
+    platform: ClassVar[str] = PLATFORM
+    credential_settings: ClassVar[tuple[str, ...]] = ("instagram_access_token",)
+    default_base_url: ClassVar[str] = "https://graph.instagram.com"
+
+    def __init__(
+        self,
+        access_token: SecretStr,
+        *,
+        base_url: str | None = None,
+        version: str = "v23.0",
+        user_id: str = "me",
+        token_expires_at: datetime | None = None,
+        refresh_margin: timedelta = timedelta(days=7),
+        tokens: TokenStore | None = None,
+        max_wait_s: float = 30.0,
+        sample_posts: int = DEFAULT_SAMPLE_POSTS,
+        page_size: int = 100,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.http = PlatformHttp(
+            PLATFORM, base_url or self.default_base_url, max_wait_s=max_wait_s, sleep=sleep, now=now
+        )
+        self.version = version
+        self.user_id = user_id
+        self.refresh_margin = refresh_margin
+        self.tokens = tokens or TokenStore()
+        self.now = now
+        self.sample_posts = sample_posts
+        self.page_size = max(1, min(page_size, 100))
+        self.refreshes = 0
+        stored = self.tokens.get(PLATFORM)
+        if stored is not None and (
+            token_expires_at is None or (stored.expires_at or now()) > token_expires_at
+        ):
+            access_token, token_expires_at = stored.access_token, stored.expires_at
+        self._token = access_token
+        self.token_expires_at = token_expires_at
+        self._own: SocialAccount | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> InstagramConnector:
+        if settings.instagram_access_token is None:
+            raise NotConfigured(PLATFORM, "no access token: set ENCORE_INSTAGRAM_ACCESS_TOKEN (long-lived)")
+        expires = settings.instagram_token_expires_at
+        return cls(
+            settings.instagram_access_token,
+            base_url=base_url or settings.instagram_api_url,
+            version=settings.instagram_api_version,
+            user_id=settings.instagram_user_id,
+            token_expires_at=datetime.fromisoformat(expires) if expires else None,
+            tokens=tokens,
+            max_wait_s=settings.social_max_retry_wait_s,
+        )
+
+    @staticmethod
+    def handle_from_url(url: str) -> str | None:
+        match = _URL.match(url.strip())
+        if not match or match.group(1).lower() in _RESERVED:
+            return None
+        return match.group(1)
+
+    # -- tokens ----------------------------------------------------------------------------
+    def _ensure_fresh(self) -> None:
+        if self.token_expires_at is None or self.token_expires_at - self.now() > self.refresh_margin:
+            return
+        if self.token_expires_at <= self.now():
+            raise TokenExpired(
+                PLATFORM,
+                f"the access token expired at {self.token_expires_at.isoformat(timespec='minutes')}; "
+                "authorize the account again and set ENCORE_INSTAGRAM_ACCESS_TOKEN",
+            )
+        body = self.http.call(
+            "GET",
+            "refresh_access_token",
+            _classify,
+            params={"grant_type": "ig_refresh_token", "access_token": self._token.get_secret_value()},
+        )
+        self._token = SecretStr(pick(PLATFORM, body, "access_token"))
+        self.token_expires_at = self.now() + timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at))
+        self.refreshes += 1
+
+    def _get(self, path: str, params: dict[str, Any]) -> Any:
+        self._ensure_fresh()
+        headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
+        return self.http.call("GET", f"{self.version}/{path}", _classify, params=params, headers=headers)
+
+    # -- accounts --------------------------------------------------------------------------
+    def _me(self) -> tuple[SocialAccount, dict[str, Any]]:
+        body = self._get(self.user_id, {"fields": PROFILE_FIELDS})
+        account = SocialAccount(
+            platform=PLATFORM,
+            platform_id=pick(PLATFORM, body, "id"),
+            handle=pick(PLATFORM, body, "username"),
+            display_name=pick(PLATFORM, body, "name", optional=True),
+            url=f"https://www.instagram.com/{pick(PLATFORM, body, 'username')}/",
+        )
+        self._own = account
+        return account, body
+
+    def _discover(self, handle: str, media_limit: int) -> tuple[SocialAccount, dict[str, Any]]:
+        own = self._own or self._me()[0]
+        fields = f"business_discovery.username({handle}){{{PROFILE_FIELDS}"
+        fields += f",media.limit({media_limit}){{{MEDIA_FIELDS}}}}}" if media_limit else "}"
+        body = self._get(own.platform_id, {"fields": fields})
+        found = pick(PLATFORM, body, "business_discovery", "dict")
+        account = SocialAccount(
+            platform=PLATFORM,
+            platform_id=pick(PLATFORM, found, "id"),
+            handle=pick(PLATFORM, found, "username"),
+            display_name=pick(PLATFORM, found, "name", optional=True),
+            url=f"https://www.instagram.com/{pick(PLATFORM, found, 'username')}/",
+        )
+        return account, found
+
+    def account(self, handle: str) -> SocialAccount:
+        wanted = handle.strip().lstrip("@")
+        own, _ = self._me()
+        if own.handle.lower() == wanted.lower() or own.platform_id == wanted:
+            return own
+        return self._discover(wanted, 0)[0]
+
+    def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
+        own = self._own or self._me()[0]
+        if account.platform_id == own.platform_id:
+            _, body = self._me()
+            recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+        else:
+            _, body = self._discover(account.handle, self.sample_posts)
+            items = pick(PLATFORM, body, "media.data", "list", optional=True) or []
+            recent = [_post(item, f"business_discovery.media.data.{i}") for i, item in enumerate(items)]
+        return build_snapshot(
+            account,
+            day=day,
+            followers=pick(PLATFORM, body, "followers_count", "int"),
+            posts_count=pick(PLATFORM, body, "media_count", "int"),
+            recent=recent,
+        )
+
+    def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
+        posts: list[SocialPost] = []
+        after: str | None = None
+        while len(posts) < limit:
+            params: dict[str, Any] = {
+                "fields": MEDIA_FIELDS,
+                "limit": min(self.page_size, limit - len(posts)),
+            }
+            if after:
+                params["after"] = after
+            page = self._get(f"{account.platform_id}/media", params)
+            items = pick(PLATFORM, page, "data", "list")
+            posts.extend(_post(item, f"data.{i}") for i, item in enumerate(items))
+            after = pick(PLATFORM, page, "paging.cursors.after", optional=True)
+            if not pick(PLATFORM, page, "paging.next", optional=True) or not after or not items:
+                break
+        return posts[:limit]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _post(item: Any, where: str) -> SocialPost:
+    return SocialPost(
+        platform=PLATFORM,
+        post_id=pick(PLATFORM, item, "id"),
+        published_at=parse_time(
+            PLATFORM, f"{where}.timestamp", pick(PLATFORM, item, "timestamp", optional=True)
+        ),
+        likes=pick(PLATFORM, item, "like_count", "int", optional=True),
+        comments=pick(PLATFORM, item, "comments_count", "int", optional=True),
+    )
+
+
+def _classify(response: httpx.Response) -> Verdict:
+    body = json_body(PLATFORM, response)
+    if response.status_code == 200:
+        return Verdict.ok(body)
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    code = error.get("code")
+    subcode = error.get("error_subcode")
+    message = str(error.get("message", ""))[:200]
+    if code == 190:
+        return Verdict.fail(
+            TokenExpired(
+                PLATFORM,
+                f"access token rejected (OAuthException 190, subcode {subcode}): expired or revoked; "
+                "it cannot be refreshed any more: authorize again and set ENCORE_INSTAGRAM_ACCESS_TOKEN",
+            )
+        )
+    if code in RATE_LIMIT_CODES:
+        return Verdict.wait(_regain_seconds(response), f"Graph API code {code}: {message}")
+    if code in {100, 110} and subcode in {2207013, 33}:
+        return Verdict.fail(AccountNotFound(PLATFORM, f"no professional account found ({message})"))
+    return Verdict.fail(
+        PlatformError(PLATFORM, f"HTTP {response.status_code}, Graph API code {code}: {message}")
+    )
+
+
+def _regain_seconds(response: httpx.Response) -> float:
+    """Seconds until access returns, from the usage header's ``estimated_time_to_regain_access``."""
+    raw = response.headers.get("X-Business-Use-Case-Usage")
+    try:
+        usage = json.loads(raw) if raw else {}
+        minutes = max(
+            int(entry.get("estimated_time_to_regain_access", 0))
+            for entries in usage.values()
+            for entry in entries
+        )
+    except (ValueError, TypeError, AttributeError):
+        return 60.0
+    return max(1.0, minutes * 60.0)

@@ -1,0 +1,243 @@
+"""TikTok Display API v2: the authorized user's counts and videos (cursor paging).
+
+Access tokens live about a day; with a refresh token and the app's client key and secret the
+connector refreshes via ``POST /v2/oauth/token/`` ahead of expiry, or once when the API answers
+``access_token_invalid``, and keeps the new pair in the token store.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import SecretStr
+
+from analytics.social.base import StoredToken, TokenStore, register
+from analytics.social.errors import NotConfigured, PlatformError, TokenExpired
+from analytics.social.http import PlatformHttp, Verdict, json_body, pick
+from analytics.social.models import (
+    DEFAULT_SAMPLE_POSTS,
+    SocialAccount,
+    SocialPost,
+    SocialSnapshot,
+    build_snapshot,
+)
+
+PLATFORM = "tiktok"
+USER_FIELDS = "open_id,union_id,display_name,username,follower_count,following_count,likes_count,video_count,is_verified"
+VIDEO_FIELDS = "id,create_time,like_count,comment_count,share_count,view_count"
+_URL = re.compile(r"^https?://(?:www\.)?tiktok\.com/@([A-Za-z0-9_.]{2,24})/?(?:\?.*)?$")
+
+
+@register
+class TikTokConnector:
+    """TikTok Display API (``/v2/user/info/``, ``/v2/video/list/``) for the authorized account."""
+
+    platform: ClassVar[str] = PLATFORM
+    credential_settings: ClassVar[tuple[str, ...]] = ("tiktok_access_token",)
+    default_base_url: ClassVar[str] = "https://open.tiktokapis.com"
+
+    def __init__(
+        self,
+        access_token: SecretStr,
+        *,
+        base_url: str | None = None,
+        refresh_token: SecretStr | None = None,
+        client_key: str | None = None,
+        client_secret: SecretStr | None = None,
+        token_expires_at: datetime | None = None,
+        refresh_margin: timedelta = timedelta(minutes=10),
+        tokens: TokenStore | None = None,
+        max_wait_s: float = 30.0,
+        sample_posts: int = DEFAULT_SAMPLE_POSTS,
+        page_size: int = 20,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.http = PlatformHttp(
+            PLATFORM, base_url or self.default_base_url, max_wait_s=max_wait_s, sleep=sleep, now=now
+        )
+        self.tokens = tokens or TokenStore()
+        stored = self.tokens.get(PLATFORM)
+        if stored is not None:
+            access_token, token_expires_at = stored.access_token, stored.expires_at
+            refresh_token = stored.refresh_token or refresh_token
+        self._token = access_token
+        self._refresh_token = refresh_token
+        self.client_key = client_key
+        self._client_secret = client_secret
+        self.token_expires_at = token_expires_at
+        self.refresh_margin = refresh_margin
+        self.sample_posts = sample_posts
+        self.page_size = max(1, min(page_size, 20))
+        self.now = now
+        self.refreshes = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> TikTokConnector:
+        if settings.tiktok_access_token is None and settings.tiktok_refresh_token is None:
+            raise NotConfigured(
+                PLATFORM,
+                "no token: set ENCORE_TIKTOK_ACCESS_TOKEN, or ENCORE_TIKTOK_REFRESH_TOKEN with "
+                "ENCORE_TIKTOK_CLIENT_KEY and ENCORE_TIKTOK_CLIENT_SECRET",
+            )
+        return cls(
+            settings.tiktok_access_token or SecretStr(""),
+            base_url=base_url or settings.tiktok_api_url,
+            refresh_token=settings.tiktok_refresh_token,
+            client_key=settings.tiktok_client_key,
+            client_secret=settings.tiktok_client_secret,
+            token_expires_at=None if settings.tiktok_access_token else datetime.min.replace(tzinfo=UTC),
+            tokens=tokens,
+            max_wait_s=settings.social_max_retry_wait_s,
+        )
+
+    @staticmethod
+    def handle_from_url(url: str) -> str | None:
+        match = _URL.match(url.strip())
+        return match.group(1) if match else None
+
+    # -- tokens ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Trade the refresh token for a new access token (and possibly a new refresh token)."""
+        if not (self._refresh_token and self.client_key and self._client_secret):
+            raise TokenExpired(
+                PLATFORM,
+                "the access token is invalid or expired and cannot be refreshed: set "
+                "ENCORE_TIKTOK_REFRESH_TOKEN, ENCORE_TIKTOK_CLIENT_KEY and ENCORE_TIKTOK_CLIENT_SECRET, "
+                "or authorize again",
+            )
+        body = self.http.call(
+            "POST",
+            "v2/oauth/token/",
+            _classify_oauth,
+            data={
+                "client_key": self.client_key,
+                "client_secret": self._client_secret.get_secret_value(),
+                "grant_type": "refresh_token",
+                "refresh_token": self._refresh_token.get_secret_value(),
+            },
+        )
+        self._token = SecretStr(pick(PLATFORM, body, "access_token"))
+        new_refresh = pick(PLATFORM, body, "refresh_token", optional=True)
+        if new_refresh:
+            self._refresh_token = SecretStr(new_refresh)
+        self.token_expires_at = self.now() + timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at, self._refresh_token))
+        self.refreshes += 1
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self.token_expires_at is not None and self.token_expires_at - self.now() <= self.refresh_margin:
+            self.refresh()
+        for attempt in range(2):
+            headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
+            try:
+                return self.http.call(method, path, _classify, headers=headers, **kwargs)
+            except TokenExpired:
+                if attempt:
+                    raise
+                self.refresh()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- data ------------------------------------------------------------------------------
+    def _user(self) -> dict[str, Any]:
+        user: dict[str, Any] = pick(
+            PLATFORM, self._call("GET", "v2/user/info/", params={"fields": USER_FIELDS}), "data.user", "dict"
+        )
+        return user
+
+    def account(self, handle: str) -> SocialAccount:
+        user = self._user()
+        username = pick(PLATFORM, user, "username", optional=True) or pick(PLATFORM, user, "display_name")
+        if username.lower() != handle.strip().lstrip("@").lower():
+            raise PlatformError(
+                PLATFORM,
+                f"the token belongs to @{username}, not @{handle.lstrip('@')}; the Display API only shows "
+                "the authorized account: authorize that account or fix the identity link",
+            )
+        return SocialAccount(
+            platform=PLATFORM,
+            platform_id=pick(PLATFORM, user, "open_id"),
+            handle=username,
+            display_name=pick(PLATFORM, user, "display_name", optional=True),
+            verified=pick(PLATFORM, user, "is_verified", "bool", optional=True),
+            url=f"https://www.tiktok.com/@{username}",
+        )
+
+    def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
+        user = self._user()
+        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+        snap = build_snapshot(
+            account,
+            day=day,
+            followers=pick(PLATFORM, user, "follower_count", "int"),
+            posts_count=pick(PLATFORM, user, "video_count", "int"),
+            recent=recent,
+        )
+        snap.extra["total_likes"] = pick(PLATFORM, user, "likes_count", "int")
+        return snap
+
+    def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
+        posts: list[SocialPost] = []
+        cursor: int | None = None
+        while len(posts) < limit:
+            body: dict[str, Any] = {"max_count": min(self.page_size, limit - len(posts))}
+            if cursor is not None:
+                body["cursor"] = cursor
+            page = self._call("POST", "v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body)
+            for item in pick(PLATFORM, page, "data.videos", "list"):
+                created = pick(PLATFORM, item, "create_time", "int", optional=True)
+                posts.append(
+                    SocialPost(
+                        platform=PLATFORM,
+                        post_id=str(pick(PLATFORM, item, "id")),
+                        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
+                        likes=pick(PLATFORM, item, "like_count", "int", optional=True),
+                        comments=pick(PLATFORM, item, "comment_count", "int", optional=True),
+                        shares=pick(PLATFORM, item, "share_count", "int", optional=True),
+                        views=pick(PLATFORM, item, "view_count", "int", optional=True),
+                    )
+                )
+            cursor = pick(PLATFORM, page, "data.cursor", "int", optional=True)
+            if not pick(PLATFORM, page, "data.has_more", "bool") or cursor is None:
+                break
+        return posts[:limit]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _classify(response: httpx.Response) -> Verdict:
+    body = json_body(PLATFORM, response)
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    code = str(error.get("code", "")) if isinstance(error, dict) else ""
+    if response.status_code == 200 and code in {"", "ok"}:
+        return Verdict.ok(body)
+    message = str(error.get("message", ""))[:200] if isinstance(error, dict) else ""
+    log_id = error.get("log_id", "") if isinstance(error, dict) else ""
+    if code == "access_token_invalid" or (response.status_code == 401 and code != "scope_not_authorized"):
+        return Verdict.fail(TokenExpired(PLATFORM, f"access token invalid ({message}; log_id {log_id})"))
+    if code == "rate_limit_exceeded" or response.status_code == 429:
+        return Verdict.wait(
+            float(response.headers.get("Retry-After", "1") or 1), f"rate_limit_exceeded ({log_id})"
+        )
+    return Verdict.fail(
+        PlatformError(PLATFORM, f"HTTP {response.status_code} {code}: {message} (log_id {log_id})")
+    )
+
+
+def _classify_oauth(response: httpx.Response) -> Verdict:
+    body = json_body(PLATFORM, response)
+    if response.status_code == 200 and isinstance(body, dict) and "access_token" in body:
+        return Verdict.ok(body)
+    error = str(body.get("error", "")) if isinstance(body, dict) else ""
+    description = str(body.get("error_description", ""))[:200] if isinstance(body, dict) else ""
+    if response.status_code == 429:
+        return Verdict.wait(1.0, "token endpoint rate limited")
+    return Verdict.fail(
+        TokenExpired(PLATFORM, f"token refresh refused ({error}: {description}); authorize the account again")
+    )

@@ -1,0 +1,172 @@
+"""X API v2 with an app-only bearer token: user public metrics and recent posts.
+
+A 429 carries ``x-rate-limit-reset`` (epoch seconds): encore waits until then if that fits in
+its wait budget, otherwise it stops and says when the window resets.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import SecretStr
+
+from analytics.social.base import TokenStore, register
+from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
+from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.models import (
+    DEFAULT_SAMPLE_POSTS,
+    SocialAccount,
+    SocialPost,
+    SocialSnapshot,
+    build_snapshot,
+)
+
+PLATFORM = "x"
+USER_FIELDS = "public_metrics,verified,name"
+_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/?(?:\?.*)?$")
+_RESERVED = {"home", "i", "intent", "search", "share", "hashtag", "explore"}
+
+
+@register
+class XConnector:
+    """X API v2 (``/2/users/by/username``, ``/2/users/:id/tweets``)."""
+
+    platform: ClassVar[str] = PLATFORM
+    credential_settings: ClassVar[tuple[str, ...]] = ("x_bearer_token",)
+    default_base_url: ClassVar[str] = "https://api.x.com"
+
+    def __init__(
+        self,
+        bearer_token: SecretStr,
+        *,
+        base_url: str | None = None,
+        max_wait_s: float = 30.0,
+        sample_posts: int = DEFAULT_SAMPLE_POSTS,
+        page_size: int = 100,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.http = PlatformHttp(
+            PLATFORM,
+            base_url or self.default_base_url,
+            max_wait_s=max_wait_s,
+            sleep=sleep,
+            now=now,
+            headers={"Authorization": f"Bearer {bearer_token.get_secret_value()}"},
+        )
+        self.now = now
+        self.sample_posts = sample_posts
+        self.page_size = max(1, min(page_size, 100))
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> XConnector:
+        if settings.x_bearer_token is None:
+            raise NotConfigured(PLATFORM, "no bearer token: set ENCORE_X_BEARER_TOKEN")
+        return cls(
+            settings.x_bearer_token,
+            base_url=base_url or settings.x_api_url,
+            max_wait_s=settings.social_max_retry_wait_s,
+        )
+
+    @staticmethod
+    def handle_from_url(url: str) -> str | None:
+        match = _URL.match(url.strip())
+        if not match or match.group(1).lower() in _RESERVED:
+            return None
+        return match.group(1)
+
+    def _get(self, path: str, params: dict[str, Any]) -> Any:
+        return self.http.call("GET", path, lambda r: _classify(r, self.now), params=params)
+
+    def _user(self, handle: str) -> dict[str, Any]:
+        username = handle.strip().lstrip("@")
+        body = self._get(f"2/users/by/username/{username}", {"user.fields": USER_FIELDS})
+        if isinstance(body, dict) and "data" not in body and body.get("errors"):
+            first = body["errors"][0]
+            raise AccountNotFound(PLATFORM, f"{first.get('title', 'error')}: {first.get('detail', '')}"[:200])
+        user: dict[str, Any] = pick(PLATFORM, body, "data", "dict")
+        return user
+
+    def account(self, handle: str) -> SocialAccount:
+        user = self._user(handle)
+        username = pick(PLATFORM, user, "username")
+        return SocialAccount(
+            platform=PLATFORM,
+            platform_id=pick(PLATFORM, user, "id"),
+            handle=username,
+            display_name=pick(PLATFORM, user, "name", optional=True),
+            verified=pick(PLATFORM, user, "verified", "bool", optional=True),
+            url=f"https://x.com/{username}",
+        )
+
+    def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
+        user = self._user(account.handle)
+        if pick(PLATFORM, user, "id") != account.platform_id:
+            raise PlatformError(
+                PLATFORM,
+                f"@{account.handle} now belongs to another account (id changed); map the identity again",
+            )
+        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+        return build_snapshot(
+            account,
+            day=day,
+            followers=pick(PLATFORM, user, "public_metrics.followers_count", "int"),
+            posts_count=pick(PLATFORM, user, "public_metrics.tweet_count", "int"),
+            recent=recent,
+        )
+
+    def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
+        posts: list[SocialPost] = []
+        token: str | None = None
+        while len(posts) < limit:
+            params: dict[str, Any] = {
+                "max_results": max(5, min(self.page_size, limit - len(posts))),
+                "tweet.fields": "created_at,public_metrics",
+                "exclude": "retweets,replies",
+            }
+            if token:
+                params["pagination_token"] = token
+            page = self._get(f"2/users/{account.platform_id}/tweets", params)
+            for i, item in enumerate(pick(PLATFORM, page, "data", "list", optional=True) or []):
+                created = pick(PLATFORM, item, "created_at", optional=True)
+                posts.append(
+                    SocialPost(
+                        platform=PLATFORM,
+                        post_id=pick(PLATFORM, item, "id"),
+                        published_at=parse_time(PLATFORM, f"data.{i}.created_at", created),
+                        likes=pick(PLATFORM, item, "public_metrics.like_count", "int"),
+                        comments=pick(PLATFORM, item, "public_metrics.reply_count", "int"),
+                        shares=pick(PLATFORM, item, "public_metrics.retweet_count", "int"),
+                        views=pick(PLATFORM, item, "public_metrics.impression_count", "int", optional=True),
+                    )
+                )
+            token = pick(PLATFORM, page, "meta.next_token", optional=True)
+            if not token:
+                break
+        return posts[:limit]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _classify(response: httpx.Response, now: Callable[[], datetime]) -> Verdict:
+    if response.status_code == 429:
+        reset = response.headers.get("x-rate-limit-reset", "")
+        wait = float(reset) - now().timestamp() if reset.isdigit() else 60.0
+        return Verdict.wait(wait, f"HTTP 429, window resets at epoch {reset or '?'}")
+    body = json_body(PLATFORM, response)
+    if response.status_code == 200:
+        return Verdict.ok(body)
+    detail = str(body.get("detail") or body.get("title") or "")[:200] if isinstance(body, dict) else ""
+    if response.status_code == 401:
+        return Verdict.fail(
+            TokenExpired(PLATFORM, f"bearer token rejected ({detail}): set ENCORE_X_BEARER_TOKEN")
+        )
+    if response.status_code == 404:
+        return Verdict.fail(AccountNotFound(PLATFORM, detail or "not found"))
+    return Verdict.fail(PlatformError(PLATFORM, f"HTTP {response.status_code}: {detail}"))

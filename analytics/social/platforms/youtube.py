@@ -1,0 +1,282 @@
+"""YouTube Data API v3: channel statistics, recent uploads, quota accounting.
+
+Every call is charged against the daily quota before it is sent (channels.list, videos.list
+and playlistItems.list cost 1 unit, search.list 100); a call that would pass the limit is not
+sent and :class:`QuotaExhausted` says so. The API key travels in the ``X-Goog-Api-Key`` header,
+never in a URL.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import SecretStr
+
+from analytics.observability.metrics import counter
+from analytics.social.base import TokenStore, register
+from analytics.social.errors import (
+    AccountNotFound,
+    MalformedPayload,
+    NotConfigured,
+    PlatformError,
+    QuotaExhausted,
+)
+from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.models import (
+    DEFAULT_SAMPLE_POSTS,
+    SocialAccount,
+    SocialPost,
+    SocialSnapshot,
+    build_snapshot,
+)
+
+PLATFORM = "youtube"
+COSTS = {"channels.list": 1, "videos.list": 1, "playlistItems.list": 1, "search.list": 100}
+PACIFIC = ZoneInfo("America/Los_Angeles")
+QUOTA_UNITS = counter("encore_social_quota_units_total", "Quota units spent", ("platform", "method"))
+_CHANNEL_ID = re.compile(r"^UC[\w-]{22}$")
+_URL = re.compile(
+    r"^https?://(?:www\.|m\.)?youtube\.com/(?:channel/(UC[\w-]{22})|(@[\w.\-]+)|(?:c|user)/([\w.\-]+))"
+)
+
+
+class QuotaLedger:
+    """Units spent today (the quota day ends at midnight Pacific time, as Google counts it)."""
+
+    def __init__(self, daily_quota: int, *, now: Callable[[], datetime]) -> None:
+        self.daily_quota = daily_quota
+        self.now = now
+        self.day = self._quota_day()
+        self.used = 0
+        self.by_method: dict[str, int] = {}
+
+    def _quota_day(self) -> date:
+        return self.now().astimezone(PACIFIC).date()
+
+    def spend(self, method: str) -> None:
+        """Charge one call of ``method``, or raise :class:`QuotaExhausted` before it is sent."""
+        if self._quota_day() != self.day:
+            self.day, self.used, self.by_method = self._quota_day(), 0, {}
+        cost = COSTS[method]
+        if self.used + cost > self.daily_quota:
+            local = self.now().astimezone(PACIFIC)
+            reset = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), PACIFIC)
+            raise QuotaExhausted(
+                PLATFORM,
+                f"stopped before {method} ({cost} units): {self.used:,} of the {self.daily_quota:,} daily "
+                f"quota units are used and this call would exceed them; nothing was sent. The quota "
+                f"resets at {reset.astimezone(UTC).isoformat(timespec='minutes')} (midnight Pacific); "
+                "raise ENCORE_YOUTUBE_DAILY_QUOTA only if Google granted a higher quota",
+            )
+        self.used += cost
+        self.by_method[method] = self.by_method.get(method, 0) + cost
+        QUOTA_UNITS.labels(PLATFORM, method).inc(cost)
+
+
+@register
+class YouTubeConnector:
+    """The YouTube Data API v3 with an API key (public channel data)."""
+
+    platform: ClassVar[str] = PLATFORM
+    credential_settings: ClassVar[tuple[str, ...]] = ("youtube_api_key",)
+    default_base_url: ClassVar[str] = "https://www.googleapis.com/youtube/v3"
+
+    def __init__(
+        self,
+        api_key: SecretStr,
+        *,
+        base_url: str | None = None,
+        daily_quota: int = 10_000,
+        max_wait_s: float = 30.0,
+        sample_posts: int = DEFAULT_SAMPLE_POSTS,
+        page_size: int = 50,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.http = PlatformHttp(
+            PLATFORM,
+            base_url or self.default_base_url,
+            max_wait_s=max_wait_s,
+            sleep=sleep,
+            now=now,
+            headers={"X-Goog-Api-Key": api_key.get_secret_value()},
+        )
+        self.quota = QuotaLedger(daily_quota, now=now)
+        self.sample_posts = sample_posts
+        self.page_size = max(1, min(page_size, 50))
+        self._uploads: dict[str, str] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> YouTubeConnector:
+        if settings.youtube_api_key is None:
+            raise NotConfigured(PLATFORM, "no API key: set ENCORE_YOUTUBE_API_KEY")
+        return cls(
+            settings.youtube_api_key,
+            base_url=base_url or settings.youtube_api_url,
+            daily_quota=settings.youtube_daily_quota,
+            max_wait_s=settings.social_max_retry_wait_s,
+        )
+
+    @staticmethod
+    def handle_from_url(url: str) -> str | None:
+        match = _URL.match(url.strip())
+        if not match:
+            return None
+        return match.group(1) or match.group(2) or match.group(3)
+
+    def _get(self, method: str, path: str, params: dict[str, Any]) -> Any:
+        self.quota.spend(method)
+        return self.http.call("GET", path, _classify, params=params)
+
+    def _channel(self, handle: str, part: str) -> dict[str, Any]:
+        key = handle.strip()
+        params: dict[str, Any] = {"part": part}
+        if _CHANNEL_ID.match(key):
+            params["id"] = key
+        else:
+            params["forHandle"] = key if key.startswith("@") else f"@{key}"
+        body = self._get("channels.list", "channels", params)
+        items = pick(PLATFORM, body, "items", "list", optional=True) or []
+        if not items:
+            raise AccountNotFound(PLATFORM, f"no channel for {key!r}; check the handle (e.g. @name) or id")
+        channel: dict[str, Any] = pick(PLATFORM, items, "0", "dict")
+        uploads = pick(PLATFORM, channel, "contentDetails.relatedPlaylists.uploads", optional=True)
+        if uploads:
+            self._uploads[pick(PLATFORM, channel, "id")] = uploads
+        return channel
+
+    def account(self, handle: str) -> SocialAccount:
+        channel = self._channel(handle, "snippet,contentDetails")
+        channel_id = pick(PLATFORM, channel, "id")
+        custom = pick(PLATFORM, channel, "snippet.customUrl", optional=True)
+        return SocialAccount(
+            platform=PLATFORM,
+            platform_id=channel_id,
+            handle=custom or channel_id,
+            display_name=pick(PLATFORM, channel, "snippet.title"),
+            verified=None,  # the Data API does not expose verification badges
+            url=f"https://www.youtube.com/channel/{channel_id}",
+        )
+
+    def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
+        channel = self._channel(account.platform_id, "statistics,contentDetails")
+        hidden = pick(PLATFORM, channel, "statistics.hiddenSubscriberCount", "bool", optional=True)
+        followers = None if hidden else pick(PLATFORM, channel, "statistics.subscriberCount", "int")
+        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+        return build_snapshot(
+            account,
+            day=day,
+            followers=followers,
+            posts_count=pick(PLATFORM, channel, "statistics.videoCount", "int"),
+            views=pick(PLATFORM, channel, "statistics.viewCount", "int"),
+            recent=recent,
+        )
+
+    def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
+        uploads = self._uploads.get(account.platform_id)
+        if uploads is None:
+            self._channel(account.platform_id, "contentDetails")
+            uploads = self._uploads.get(account.platform_id)
+        if uploads is None:
+            raise MalformedPayload(PLATFORM, "items.0.contentDetails.relatedPlaylists.uploads", "is missing")
+        ids: list[tuple[str, datetime | None]] = []
+        token: str | None = None
+        while len(ids) < limit:
+            params: dict[str, Any] = {
+                "part": "contentDetails",
+                "playlistId": uploads,
+                "maxResults": min(self.page_size, limit - len(ids)),
+            }
+            if token:
+                params["pageToken"] = token
+            page = self._get("playlistItems.list", "playlistItems", params)
+            for i, item in enumerate(pick(PLATFORM, page, "items", "list")):
+                vid = pick(PLATFORM, item, "contentDetails.videoId")
+                published = pick(PLATFORM, item, "contentDetails.videoPublishedAt", optional=True)
+                ids.append(
+                    (vid, parse_time(PLATFORM, f"items.{i}.contentDetails.videoPublishedAt", published))
+                )
+            token = pick(PLATFORM, page, "nextPageToken", optional=True)
+            if not token:
+                break
+        return self._video_stats(ids[:limit])
+
+    def _video_stats(self, ids: list[tuple[str, datetime | None]]) -> list[SocialPost]:
+        stats: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 50):
+            batch = [vid for vid, _ in ids[start : start + 50]]
+            body = self._get("videos.list", "videos", {"part": "statistics", "id": ",".join(batch)})
+            for item in pick(PLATFORM, body, "items", "list"):
+                stats[pick(PLATFORM, item, "id")] = item
+        posts = []
+        for vid, published in ids:
+            item = stats.get(vid)
+            if item is None:  # deleted or private since it was listed
+                continue
+            posts.append(
+                SocialPost(
+                    platform=PLATFORM,
+                    post_id=vid,
+                    published_at=published,
+                    likes=pick(PLATFORM, item, "statistics.likeCount", "int", optional=True),
+                    comments=pick(PLATFORM, item, "statistics.commentCount", "int", optional=True),
+                    views=pick(PLATFORM, item, "statistics.viewCount", "int", optional=True),
+                )
+            )
+        return posts
+
+    def search(self, name: str, *, limit: int = 5) -> list[SocialAccount]:
+        """Channels whose name matches ``name`` (search.list: 100 quota units)."""
+        params = {"part": "snippet", "type": "channel", "q": name, "maxResults": min(limit, 50)}
+        body = self._get("search.list", "search", params)
+        found = []
+        for item in pick(PLATFORM, body, "items", "list"):
+            channel_id = pick(PLATFORM, item, "id.channelId", optional=True) or pick(
+                PLATFORM, item, "snippet.channelId"
+            )
+            found.append(
+                SocialAccount(
+                    platform=PLATFORM,
+                    platform_id=channel_id,
+                    handle=channel_id,
+                    display_name=pick(PLATFORM, item, "snippet.title"),
+                    url=f"https://www.youtube.com/channel/{channel_id}",
+                )
+            )
+        return found
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _classify(response: httpx.Response) -> Verdict:
+    if response.status_code == 200:
+        return Verdict.ok(json_body(PLATFORM, response))
+    body = json_body(PLATFORM, response)
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    errors = error.get("errors") or [{}]
+    reason = str(errors[0].get("reason", ""))
+    message = str(error.get("message", ""))[:200]
+    if reason in {"quotaExceeded", "dailyLimitExceeded"}:
+        return Verdict.fail(
+            QuotaExhausted(
+                PLATFORM,
+                f"Google reports the daily quota exceeded ({reason}) although encore counted less; "
+                "another client may share this API key. It resets at midnight Pacific time",
+            )
+        )
+    if response.status_code == 429 or reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
+        return Verdict.wait(float(response.headers.get("Retry-After", "1") or 1), f"HTTP 429 {reason}")
+    if reason in {"keyInvalid", "keyExpired", "forbidden"} or response.status_code == 401:
+        return Verdict.fail(
+            PlatformError(PLATFORM, f"API key rejected ({reason}): check ENCORE_YOUTUBE_API_KEY")
+        )
+    if response.status_code == 404:
+        return Verdict.fail(AccountNotFound(PLATFORM, f"not found ({reason}): {message}"))
+    return Verdict.fail(PlatformError(PLATFORM, f"HTTP {response.status_code} {reason}: {message}"))

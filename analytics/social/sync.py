@@ -1,0 +1,161 @@
+"""Entry points for the flow: build connectors from settings, map identities, sync per platform.
+
+A platform that is not configured, conflicted or failing is reported in its
+:class:`PlatformOutcome` while the other platforms complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from analytics.social.base import SocialConnector, TokenStore, platforms
+from analytics.social.errors import NotConfigured, SocialError
+from analytics.social.identity import IdentityLink, map_identities
+from analytics.social.musicbrainz import MusicBrainz, MusicBrainzClient
+from analytics.social.store import SnapshotResult, store_links, sync_account
+from analytics.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlatformOutcome:
+    """How one platform went for one artist.
+
+    ``status``: ``ok``, ``failed``, ``not_configured``, ``conflict``, ``unconfirmed``,
+    ``excluded`` or ``no_account``; ``detail`` says why in words a person can act on.
+    """
+
+    artist_id: str
+    platform: str
+    status: str
+    detail: str
+    result: SnapshotResult | None = None
+    error_type: str | None = None
+
+
+@dataclass
+class ConnectorSet:
+    """The configured connectors, and why each other platform is not configured."""
+
+    connectors: dict[str, SocialConnector] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for connector in self.connectors.values():
+            close = getattr(connector, "close", None)
+            if close:
+                close()
+
+
+@dataclass(frozen=True)
+class ArtistSyncReport:
+    artist_id: str
+    links: list[IdentityLink]
+    outcomes: list[PlatformOutcome]
+
+    @property
+    def failed(self) -> list[PlatformOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def connectors_from_settings(
+    settings: Any, base_urls: Mapping[str, str] | None = None, *, tokens: TokenStore | None = None
+) -> ConnectorSet:
+    """Every registered platform's connector that has credentials in ``settings``.
+
+    ``base_urls`` (e.g. a :class:`~analytics.sandbox.social.SocialSandbox`'s) replaces the
+    configured API roots; refreshed tokens are then kept in memory only, never in the cache file.
+    """
+    if tokens is None:
+        tokens = TokenStore(None if base_urls else settings.social_token_cache)
+    out = ConnectorSet()
+    for name, cls in platforms().items():
+        try:
+            out.connectors[name] = cls.from_settings(
+                settings, base_url=(base_urls or {}).get(name), tokens=tokens
+            )
+        except NotConfigured as exc:
+            out.missing[name] = str(exc)
+    return out
+
+
+def musicbrainz_from_settings(settings: Any, base_urls: Mapping[str, str] | None = None) -> MusicBrainzClient:
+    return MusicBrainzClient.from_settings(settings, base_url=(base_urls or {}).get("musicbrainz"))
+
+
+def sync_artist(
+    warehouse: Warehouse,
+    spotify_artist: Any,
+    *,
+    connectors: ConnectorSet,
+    musicbrainz: MusicBrainz | None,
+    overrides: Mapping[str, Mapping[str, str | None]] | None = None,
+    day: date,
+    run_id: str,
+    search: bool = True,
+) -> ArtistSyncReport:
+    """Map one artist's identities, record them, and store today's snapshot per linked account."""
+    links = map_identities(
+        spotify_artist,
+        musicbrainz=musicbrainz,
+        connectors=connectors.connectors,
+        overrides=overrides,
+        search=search,
+    )
+    artist_id = links[0].spotify_artist_id if links else _artist_id(spotify_artist)
+    store_links(warehouse, links, run_id=run_id)
+    by_platform = {link.platform: link for link in links}
+    outcomes = []
+    for platform in sorted(set(platforms()) | set(by_platform)):
+        outcomes.append(
+            _sync_platform(warehouse, artist_id, platform, by_platform.get(platform), connectors, day, run_id)
+        )
+    for o in outcomes:
+        log.info(
+            "social sync outcome", extra={"artist_id": artist_id, "platform": o.platform, "status": o.status}
+        )
+    return ArtistSyncReport(artist_id, links, outcomes)
+
+
+def _artist_id(artist: Any) -> str:
+    from analytics.social.identity import ArtistRef
+
+    return ArtistRef.of(artist).id
+
+
+def _sync_platform(
+    warehouse: Warehouse,
+    artist_id: str,
+    platform: str,
+    link: IdentityLink | None,
+    connectors: ConnectorSet,
+    day: date,
+    run_id: str,
+) -> PlatformOutcome:
+    if link is None:
+        return PlatformOutcome(
+            artist_id, platform, "no_account", f"{platform}: no account found for this artist"
+        )
+    if not link.usable:
+        return PlatformOutcome(artist_id, platform, link.status, f"{platform}: {link.explanation}")
+    connector = connectors.connectors.get(platform)
+    if connector is None:
+        reason = connectors.missing.get(platform, f"{platform}: no connector registered")
+        return PlatformOutcome(artist_id, platform, "not_configured", reason)
+    try:
+        account = link.account or connector.account(link.handle or "")
+        result = sync_account(warehouse, connector, account, day=day, run_id=run_id, link=link)
+    except SocialError as exc:
+        return PlatformOutcome(artist_id, platform, "failed", str(exc), error_type=type(exc).__name__)
+    return PlatformOutcome(
+        artist_id,
+        platform,
+        "ok",
+        f"{platform}: @{result.handle.lstrip('@')} snapshot {result.written}",
+        result=result,
+    )
