@@ -334,18 +334,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     warehouse = Warehouse(args.database_url)
     client = redis.Redis.from_url(args.redis_url)
-    summary = consume_events(
-        warehouse,
+    consumer = PlayEventConsumer(
         client,
+        warehouse,
         stream=args.stream,
         group=args.group,
         name=args.name,
-        duration_s=args.duration_s,
-        idle_exit_s=args.idle_exit_s,
-        claim_idle_ms=args.claim_idle_ms,
         batch=args.batch,
+        claim_idle_ms=args.claim_idle_ms,
     )
-    print(json.dumps(summary.as_dict()))
+    stats = consumer.run(duration_s=args.duration_s, idle_exit_s=args.idle_exit_s)
+    report = {"summary": stats.summary.as_dict(), "batches": stats.batches, "claimed": stats.claimed}
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
