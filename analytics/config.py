@@ -62,6 +62,9 @@ class Settings(BaseSettings):
         description="token cache, outside the repository, written with 0600 permissions",
     )
     artist_ids: list[str] = Field(default_factory=list, description="artists to sync; empty: demo")
+    catalog_file: Path | None = Field(
+        default=None, description="an encore-catalog/1 JSON file to load instead of the demo catalog"
+    )
 
     # -- observability and alerting ---------------------------------------------------------
     log_level: str = "INFO"

@@ -1,6 +1,8 @@
-"""Tasks shared by several flows: validation through the GX gate, storage, run datasets."""
+"""Tasks shared by several flows."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 from prefect import task
@@ -11,19 +13,28 @@ from analytics.audit import AuditRun
 
 
 @task(cache_policy=NO_CACHE)
-def validate_dataset(frame: pd.DataFrame, *, dataset: str, run: AuditRun, suite: str | None = None) -> dict[str, object]:
-    """Run the dataset's suite; raises DatasetValidationError (and nothing is stored) on failure."""
+def validate_dataset(
+    frame: pd.DataFrame, *, dataset: str, run: AuditRun, suite: str | None = None
+) -> dict[str, Any]:
+    """Run the dataset's GX suite and audit the result; on failure nothing downstream runs.
+
+    Raises
+    ------
+    DatasetValidationError : naming each failed expectation, a sample of bad rows, the evidence.
+    """
     try:
-        outcome = validation.validate(frame, suite=suite or dataset, run_dir=run.run_dir, run_id=run.run_id, dataset=dataset)
+        outcome = validation.validate(
+            frame, suite=suite or dataset, run_dir=run.run_dir, run_id=run.run_id, dataset=dataset
+        )
     except validation.DatasetValidationError as error:
         run.record(
             f"validate.{dataset}",
             inputs={"rows": len(frame)},
-            validation={dataset: {"success": False, "evidence": str(error.result_path)}},
+            validation={dataset: error.outcome.evidence()},
             outcome="failed",
             details={"error": str(error)[:4000]},
         )
         raise
-    reference = outcome.reference()
-    run.record(f"validate.{dataset}", inputs={"rows": len(frame)}, validation={dataset: reference})
-    return reference
+    evidence = outcome.evidence()
+    run.record(f"validate.{dataset}", inputs={"rows": len(frame)}, validation={dataset: evidence})
+    return evidence

@@ -36,7 +36,9 @@ except ImportError:  # pragma: no cover - only while the sandbox package is abse
 
 @app.command()
 def run(
-    artist: Annotated[list[str] | None, typer.Option("--artist", "-a", help="Spotify artist id (repeatable).")] = None,
+    artist: Annotated[
+        list[str] | None, typer.Option("--artist", "-a", help="Spotify artist id (repeatable).")
+    ] = None,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Skip the HTML reports.")] = False,
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""

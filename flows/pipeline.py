@@ -28,8 +28,9 @@ class PipelineResult:
 
 @task
 def load_catalog(artist_ids: list[str], settings: Settings) -> catalog.CatalogFrames:
-    """The demo catalog, as the configured quota mode would show it."""
-    return catalog.frames_from_catalog(demo.load_catalog(), artist_ids=artist_ids, quota_mode=settings.quota_mode)
+    """The configured catalog file (default: the demo catalog), as the quota mode would show it."""
+    document = demo.load_catalog(settings.catalog_file)
+    return catalog.frames_from_catalog(document, artist_ids=artist_ids, quota_mode=settings.quota_mode)
 
 
 @task(cache_policy=NO_CACHE)
@@ -50,7 +51,7 @@ def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun) -> None:
 def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> PipelineResult:
     """Run encore end to end on the configured artists (default: the demo catalog)."""
     settings = Settings()
-    artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids()
+    artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
     with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
         frames = load_catalog(artist_ids, settings)
         for name, frame in frames.items():

@@ -30,9 +30,9 @@ def load_catalog(path: Path | None = None) -> dict[str, Any]:
     return catalog
 
 
-def demo_artist_ids() -> list[str]:
-    """The demo's own artists (not the compilation's 'Various Artists')."""
-    return [a["id"] for a in load_catalog()["artists"] if a["name"] != "Various Artists"]
+def demo_artist_ids(path: Path | None = None) -> list[str]:
+    """The catalog's own artists (not a compilation's 'Various Artists')."""
+    return [a["id"] for a in load_catalog(path)["artists"] if a["name"] != "Various Artists"]
 
 
 def audio_files() -> list[Path]:

@@ -17,7 +17,11 @@ PALETTE = ["#1db954", "#2e77d0", "#f59b23", "#af2896", "#e8115b", "#148a08", "#5
 
 pio.templates["encore"] = go.layout.Template(
     layout=go.Layout(
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13, "color": "#1d2330"},
+        font={
+            "family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+            "size": 13,
+            "color": "#1d2330",
+        },
         colorway=PALETTE,
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -48,9 +52,14 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     tracks : catalog tracks (album_id, duration_ms).
     """
     per_album = tracks.groupby("album_id").agg(tracks=("album_id", "size"), ms=("duration_ms", "sum"))
-    df = albums.merge(per_album, left_on="album_id", right_index=True, how="left").fillna({"tracks": 0, "ms": 0})
+    df = albums.merge(per_album, left_on="album_id", right_index=True, how="left").fillna(
+        {"tracks": 0, "ms": 0}
+    )
     df = df.sort_values("release_date")
-    labels = [f"{plot_text(n, max_chars=40)} ({plot_text(g)})" for n, g in zip(df["name"], df["album_group"], strict=True)]
+    labels = [
+        f"{plot_text(n, max_chars=40)} ({plot_text(g)})"
+        for n, g in zip(df["name"], df["album_group"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=df["tracks"],
@@ -61,7 +70,9 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
             marker_color=PALETTE[0],
         )
     )
-    fig.update_layout(template=TEMPLATE, title="Tracks per release", height=120 + 36 * len(df), xaxis_title="tracks")
+    fig.update_layout(
+        template=TEMPLATE, title="Tracks per release", height=120 + 36 * len(df), xaxis_title="tracks"
+    )
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -69,6 +80,12 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
 def duration_distribution(tracks: pd.DataFrame) -> go.Figure:
     """Histogram of track durations in minutes, one colour per artist name when given."""
     minutes = tracks["duration_ms"] / 60000
-    fig = go.Figure(go.Histogram(x=minutes, nbinsx=20, marker_color=PALETTE[1], hovertemplate="%{x} min: %{y}<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title="Track durations", xaxis_title="minutes", yaxis_title="tracks", height=320)
+    fig = go.Figure(
+        go.Histogram(
+            x=minutes, nbinsx=20, marker_color=PALETTE[1], hovertemplate="%{x} min: %{y}<extra></extra>"
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE, title="Track durations", xaxis_title="minutes", yaxis_title="tracks", height=320
+    )
     return fig

@@ -111,14 +111,18 @@ def notebook_to_html(
         "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )
-    page = _environment().get_template("page.html.j2").render(
-        title=title,
-        subtitle=subtitle,
-        footer=footer,
-        csp=csp,
-        plotly_js=Markup(plotly_js),  # noqa: S704 - the installed plotly bundle, hashed in the CSP
-        body=Markup(body),  # noqa: S704 - nbconvert output of escaped cells, scripts hashed above
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    page = (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            title=title,
+            subtitle=subtitle,
+            footer=footer,
+            csp=csp,
+            plotly_js=Markup(plotly_js),  # noqa: S704 - the installed plotly bundle, hashed in the CSP
+            body=Markup(body),  # noqa: S704 - nbconvert output of escaped cells, scripts hashed above
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
     )
     output_path.parent.mkdir(parents=True, exist_ok=True)
     output_path.write_text(page, encoding="utf-8")
@@ -128,26 +132,34 @@ def notebook_to_html(
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
     )
 
 
 def write_index(reports_dir: Path, *, title: str = "encore reports") -> Path:
     """``reports_dir/index.html``: every report, by artist (folder) and period, newest first."""
     entries = []
-    for page in sorted(reports_dir.glob("*/*/*.html"), reverse=True):
-        group, period = page.parent.parent.name, page.parent.name
-        entries.append({"group": group, "period": period, "name": page.stem, "href": page.relative_to(reports_dir)})
+    for report in sorted(reports_dir.glob("*/*/*.html"), reverse=True):
+        group, period = report.parent.parent.name, report.parent.name
+        entries.append(
+            {"group": group, "period": period, "name": report.stem, "href": report.relative_to(reports_dir)}
+        )
     body = _environment().get_template("index.html.j2").render(title=title, entries=entries)
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-    page = _environment().get_template("page.html.j2").render(
-        title=title,
-        subtitle=f"{len(entries)} reports",
-        footer="",
-        csp=csp,
-        plotly_js="",
-        body=Markup(body),  # noqa: S704 - rendered by an autoescaping template
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    page = (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            title=title,
+            subtitle=f"{len(entries)} reports",
+            footer="",
+            csp=csp,
+            plotly_js="",
+            body=Markup(body),  # noqa: S704 - rendered by an autoescaping template
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
     )
     path = reports_dir / "index.html"
     reports_dir.mkdir(parents=True, exist_ok=True)

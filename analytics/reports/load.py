@@ -37,7 +37,9 @@ def load_run(run_dir: str | Path, *, artist_id: str | None = None) -> RunData:
     """
     folder = Path(run_dir).expanduser()
     if folder.is_file() or not folder.exists():
-        raise FileNotFoundError(f"no run folder at {folder}: pass the run_dir a flow printed (data/runs/<id>)")
+        raise FileNotFoundError(
+            f"no run folder at {folder}: pass the run_dir a flow printed (data/runs/<id>)"
+        )
     folder = folder.resolve()
     data = RunData(run_dir=folder)
     manifest = folder / "manifest.json"

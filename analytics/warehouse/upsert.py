@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, select, tuple_, update
+from sqlalchemy import Table, and_, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from analytics.warehouse.db import row_hash
@@ -141,7 +141,7 @@ def upsert_rows(
         if to_insert:
             session.execute(table.insert(), to_insert)
         if versions:
-            session.execute(EntityVersion.__table__.insert(), versions)
+            session.execute(insert(EntityVersion), versions)
     return result
 
 
@@ -166,7 +166,7 @@ def mark_removed(
             entity_key = _entity_key(tuple(k))
             _close_version(session, table_name, entity_key, now)
             session.execute(
-                EntityVersion.__table__.insert(),
+                insert(EntityVersion),
                 [_version(table_name, entity_key, "", {}, now, run_id, "removed")],
             )
             count += 1
@@ -195,13 +195,12 @@ def _version(
 
 
 def _close_version(session: Session, entity_type: str, entity_key: str, now: datetime) -> None:
-    versions = EntityVersion.__table__
     session.execute(
-        update(versions)
+        update(EntityVersion)
         .where(
-            versions.c.entity_type == entity_type,
-            versions.c.entity_key == entity_key,
-            versions.c.valid_to.is_(None),
+            EntityVersion.entity_type == entity_type,
+            EntityVersion.entity_key == entity_key,
+            EntityVersion.valid_to.is_(None),
         )
         .values(valid_to=now)
     )
