@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -41,14 +43,13 @@ metric_cards(
 
 # %%
 for artist in artists.itertuples():
-    albums = run.albums[run.albums["artist_id"] == artist.artist_id]
     tracks = run.tracks[run.tracks["artist_id"] == artist.artist_id]
     heading(artist.name)
     if tracks.empty:
         note("No tracks stored for this artist yet.", kind="missing")
         continue
     show(figures.tracks_per_release(run.albums[run.albums["album_id"].isin(tracks["album_id"])], tracks))
-    listing = tracks.merge(albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release"))
+    listing = tracks.merge(run.albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release"))
     listing = listing.assign(minutes=(listing["duration_ms"] / 60000).round(2))
     table(
         listing[["name", "name_release", "track_number", "minutes", "isrc"]].rename(
