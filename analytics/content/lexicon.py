@@ -1,0 +1,192 @@
+"""Known vocabulary: words that may be capitalised in a draft without being a name from the facts.
+
+The vocabulary is the generator's own phrasebook, the stopword profiles, month and day names from
+Babel, musical keys and a short list of common words of posts about music, in en/fr/de. A
+capitalised word outside it and outside every fact's names is taken for an invented name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale
+
+from analytics.content import lang as L
+from analytics.content.generator import PHRASEBOOK, WORDS
+from analytics.content.langdetect import STOPWORDS
+from analytics.content.text import hashtag_key
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_SLOT = re.compile(r"\{[^}]*\}")
+COMMON = frozenset(
+    [
+        "album",
+        "albums",
+        "single",
+        "singles",
+        "ep",
+        "eps",
+        "track",
+        "tracks",
+        "song",
+        "songs",
+        "music",
+        "stream",
+        "streams",
+        "streaming",
+        "listeners",
+        "followers",
+        "fans",
+        "playlist",
+        "playlists",
+        "release",
+        "releases",
+        "spotify",
+        "instagram",
+        "tiktok",
+        "youtube",
+        "x",
+        "bpm",
+        "lufs",
+        "today",
+        "tonight",
+        "now",
+        "new",
+        "out",
+        "here",
+        "thank",
+        "thanks",
+        "week",
+        "month",
+        "year",
+        "listen",
+        "check",
+        "enjoy",
+        "love",
+        "happy",
+        "big",
+        "huge",
+        "finally",
+        "proud",
+        "grateful",
+        "friends",
+        "everyone",
+        "you",
+        "we",
+        "our",
+        "us",
+        "my",
+        "i",
+        "it's",
+        "morceau",
+        "morceaux",
+        "chanson",
+        "chansons",
+        "musique",
+        "écoute",
+        "auditeurs",
+        "auditrices",
+        "abonnés",
+        "abonnées",
+        "sortie",
+        "sorties",
+        "nouveauté",
+        "aujourd'hui",
+        "enfin",
+        "merci",
+        "grâce",
+        "semaine",
+        "mois",
+        "année",
+        "lied",
+        "lieder",
+        "musik",
+        "hörer",
+        "hörerinnen",
+        "follower",
+        "titel",
+        "veröffentlichung",
+        "veröffentlichungen",
+        "woche",
+        "monat",
+        "jahr",
+        "heute",
+        "endlich",
+        "danke",
+        "neu",
+        "neue",
+        "neues",
+        "playlist",
+        "streams",
+        "fans",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+        "a",
+        "b",
+        "h",
+        "do",
+        "ré",
+        "mi",
+        "fa",
+        "sol",
+        "la",
+        "si",
+        "dur",
+        "moll",
+    ]
+)
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Month names and abbreviations of en/fr/de (casefolded, no trailing dot) → month number."""
+    out: dict[str, int] = {}
+    for lang in L.LANGUAGES:
+        loc = Locale.parse(lang)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in loc.months[context][width].items():
+                    out[str(name).casefold().rstrip(".")] = int(number)
+    out.pop("", None)
+    return out
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    words: set[str] = set(COMMON)
+    for stop in STOPWORDS.values():
+        words |= stop
+    for lang in L.LANGUAGES:
+        texts = [t for block in PHRASEBOOK[lang].values() for t in block]
+        texts += [w for values in WORDS[lang].values() for w in values if not w.startswith("#")]
+        texts += [form for forms in L.NOUNS.values() for form in forms[lang][:2]]
+        texts += list(L.DE_DATIVE_PLURAL.values())
+        texts += [L.key_name(k, m, lang) for k in range(12) for m in ("major", "minor", None)]
+        loc = Locale.parse(lang)
+        for context in ("format", "stand-alone"):
+            texts += [str(d) for d in loc.days[context]["wide"].values()]
+        for text in texts:
+            for word in _WORD.findall(_SLOT.sub(" ", text)):
+                words.add(word.casefold())
+                words.update(part.casefold() for part in re.split(r"[-'’]", word) if part)
+    words |= set(month_names())
+    return frozenset(words)
+
+
+def is_known_word(word: str) -> bool:
+    """Whether ``word`` (any case) is ordinary vocabulary rather than a name."""
+    folded = word.casefold()
+    if folded in _vocabulary():
+        return True
+    parts = [p for p in re.split(r"[-'’]", folded) if p]
+    return bool(parts) and all(p in _vocabulary() for p in parts)
+
+
+@cache
+def generic_hashtag_keys() -> frozenset[str]:
+    """Hashtags any draft may carry (#NewMusic, #NouvelleMusique, …), as comparison keys."""
+    return frozenset(hashtag_key(t) for lang in L.LANGUAGES for t in WORDS[lang]["hashtags"])

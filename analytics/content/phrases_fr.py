@@ -1,0 +1,235 @@
+"""French phrasings. Agreement comes from the slots: ``{sorti}`` agrees with the release type,
+``{un_nouveau_rel}`` gives « un nouvel album » / « une nouvelle compilation », ``{de_artist}``
+elides (« d'Apex »). The space before ! ? : ; is made narrow and unbreakable when loaded."""
+
+from __future__ import annotations
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "release.open": (
+        "Nouvelle musique !",
+        "C'est sorti !",
+        "Enfin disponible !",
+        "Jour de sortie !",
+        "Du nouveau !",
+    ),
+    "catalog.open": (
+        "Dans le catalogue :",
+        "Retour en arrière.",
+        "À réécouter.",
+        "Un classique du catalogue.",
+    ),
+    "release.new": (
+        "{artist} vient de sortir {un_nouveau_rel}, {title}, {sorti} {on_date}.",
+        "{title}, {le_nouveau_rel} {de_artist}, est {sorti} {on_date}.",
+        "{le_nouveau_rel} {de_artist}, {title}, est disponible depuis {on_date_bare}.",
+        "{title} est là : {un_nouveau_rel} {de_artist}, {sorti} {on_date}.",
+        "Découvrez {title}, {le_nouveau_rel} {de_artist}, {sorti} {on_date}.",
+    ),
+    "release.old": (
+        "{title}, {un_rel} {de_artist}, est {sorti} {on_date}.",
+        "{artist} a sorti {title} {on_date}, et {il} mérite une nouvelle écoute.",
+        "Réécoutez {title}, {sorti} {on_date}.",
+        "{title} {de_artist} est {sorti} {on_date}.",
+        "Toujours en boucle : {title}, {un_rel} {de_artist} {sorti} {on_date}.",
+    ),
+    "release.detail": (
+        "{n_tracks} à découvrir.",
+        "Au programme : {n_tracks}.",
+        "Au total, {le_rel} compte {n_tracks}.",
+        "{n_tracks}, chez {label}.",
+        "Chez {label}, avec {n_tracks}.",
+    ),
+    "audio.track": (
+        "{a_title} avance à {tempo}, en {key}.",
+        "{a_title} tourne à {tempo} : un titre {energy_adj} du début à la fin.",
+        "Un son {energy_adj} sur {a_title}, en {key}.",
+        "À {tempo}, {a_title} est un titre {energy_adj}.",
+        "{a_title} tourne à {tempo}.",
+        "{a_title} est écrit en {key}.",
+    ),
+    "cta.release.x": ("Lancez la lecture.", "Montez le son."),
+    "cta.x": ("À écouter maintenant.", "Bonne écoute !", "Montez le son."),
+    "cta.release.instagram": ("Ajoutez-le à votre bibliothèque.", "À écouter via le lien en bio."),
+    "cta.instagram": ("Lien en bio.", "À écouter via le lien en bio.", "Le lien est dans la bio."),
+    "cta.release.tiktok": ("Utilisez-le dans votre prochaine vidéo.", "Le titre complet via le lien en bio."),
+    "cta.tiktok": ("Lien en bio.", "Mettez le son.", "La musique via le lien en bio."),
+    "cta.youtube": (
+        "Abonnez-vous pour la suite.",
+        "À écouter sur Spotify.",
+        "Activez les notifications pour la prochaine sortie.",
+        "Disponible sur Spotify.",
+    ),
+    "recap.open.weekly": (
+        "{artist} : la semaine en chiffres.",
+        "Le bilan de la semaine pour {artist}, {from_to}.",
+        "Voici comment s'est passée la semaine pour {artist}.",
+        "Retour sur la semaine {de_artist}.",
+        "{artist}, la semaine en bref.",
+    ),
+    "recap.open.monthly": (
+        "{artist} : le mois en chiffres.",
+        "Le bilan du mois pour {artist}, {from_to}.",
+        "Voici comment s'est passé le mois pour {artist}.",
+        "Retour sur le mois {de_artist}.",
+        "{artist}, le mois en bref.",
+    ),
+    "streams.up": (
+        "{streams} {period}, soit {pct} de plus que {prev_unit}.",
+        "Les écoutes progressent de {pct}, à {streams_n}.",
+        "{period_cap}, les écoutes ont augmenté de {pct} pour atteindre {streams_n}.",
+        "{streams} {period}, en hausse de {pct}.",
+    ),
+    "streams.down": (
+        "{streams} {period}, soit {pct} de moins que {prev_unit}.",
+        "Les écoutes reculent de {pct}, à {streams_n}.",
+        "{period_cap}, les écoutes ont baissé de {pct}, à {streams_n}.",
+    ),
+    "streams.flat": ("{streams} {period}, comme {prev_unit}.", "Les écoutes restent stables, à {streams_n}."),
+    "streams.plain": (
+        "{streams} {period}.",
+        "{period_cap}, la musique a réuni {streams}.",
+        "{artist} a cumulé {streams} {period}.",
+    ),
+    "listeners.up": (
+        "Les auditeurs passent à {listeners_n}, en hausse de {lpct}.",
+        "L'audience progresse de {lpct}, à {listeners}.",
+    ),
+    "listeners.down": ("L'audience recule de {lpct}, à {listeners}.",),
+    "listeners.flat": ("L'audience reste stable, à {listeners}.",),
+    "listeners.plain": ("{listeners} en ce moment.", "L'audience compte {listeners}."),
+    "social.up": (
+        "Sur {platform}, l'audience progresse de {fpct}, à {followers}.",
+        "{platform} gagne {fchange}, pour {followers} au total.",
+        "{platform} : {followers}, en hausse de {fpct}.",
+    ),
+    "social.down": (
+        "{platform} : {followers}, en baisse de {fpct}.",
+        "Sur {platform}, l'audience recule de {fpct}.",
+    ),
+    "social.flat": ("Sur {platform}, l'audience reste stable, à {followers}.",),
+    "social.plain": ("{followers} sur {platform}.", "{platform} compte {followers}."),
+    "milestone.streams": (
+        "{artist} a dépassé {ms} le {ms_date}.",
+        "Cap franchi : {ms} le {ms_date}.",
+        "Le {ms_date}, {artist} a franchi le cap des {ms}.",
+    ),
+    "milestone.followers": (
+        "{artist} a dépassé {ms} sur {ms_platform} le {ms_date}.",
+        "Le {ms_date}, l'audience sur {ms_platform} a passé la barre des {ms}.",
+        "Cap franchi sur {ms_platform} : {ms}, le {ms_date}.",
+    ),
+    "top.list": (
+        "Les plus écoutés {period} : {top_list}.",
+        "Le top {period} : {top_list}.",
+        "{top1} mène la danse avec {top1_streams}.",
+        "Le titre le plus écouté {period} : {top1}, avec {top1_streams}.",
+    ),
+    "top.popular": (
+        "Les titres les plus populaires : {top_list}.",
+        "Les favoris du public : {top_list}.",
+        "{top1} reste le titre le plus populaire.",
+    ),
+    "playlist.added": (
+        "{pl_track} rejoint la playlist {playlist}.",
+        "Nouveau dans {playlist} : {pl_track}.",
+        "{pl_track} a été ajouté à {playlist} le {pl_date}.",
+    ),
+    "playlist.removed": (
+        "{pl_track} quitte la playlist {playlist}.",
+        "{pl_track} ne figure plus dans {playlist}.",
+    ),
+    "release.recap": (
+        "{title} est {sorti} {on_date}.",
+        "Nouveauté {period} : {title}, {un_rel} {de_artist}.",
+    ),
+    "recap.close": ("Merci pour vos écoutes !", "Merci d'être là.", "À {next_unit} !", "La suite bientôt."),
+    "milestone.open": ("Quel moment !", "Merci !", "Une étape importante !", "Merci à vous !"),
+    "milestone.thanks": (
+        "Merci à toutes celles et ceux qui écoutent.",
+        "Merci pour chaque écoute et chaque partage.",
+        "Ce cap, c'est grâce à vous.",
+        "Merci à chacune et chacun d'entre vous.",
+    ),
+    "pl.intro": (
+        "L'essentiel {de_artist} : {genres}, tiré du catalogue.",
+        "Le meilleur {de_artist}, entre {genres}.",
+        "L'essentiel {de_artist}.",
+        "{artist}, une sélection choisie.",
+    ),
+    "pl.tracks": ("Avec {top_list}.", "Au programme : {top_list}.", "Commencez par {top1}."),
+    "pl.audio": (
+        "Un son plutôt {energy_adj}.",
+        "Autour de {tempo}, un son {energy_adj}.",
+        "Autour de {tempo}.",
+    ),
+    "pl.latest": ("Dernière sortie : {title}.", "Désormais avec {title}."),
+    "bio.intro": (
+        "{artist} fait de la musique entre {genres}.",
+        "{artist} est un projet musical, entre {genres}.",
+        "{artist} écrit et publie sa musique, entre {genres}.",
+        "{artist} : {genres}.",
+        "Voici {artist}.",
+        "Découvrez {artist}.",
+    ),
+    "bio.catalog": (
+        "{n_releases} et {n_all_tracks} à ce jour.",
+        "Le catalogue compte {n_releases} et {n_all_tracks}.",
+    ),
+    "bio.latest": (
+        "Dernière sortie : {title}.",
+        "Dernière sortie : {title}, {sorti} {on_date}.",
+        "Nouveau : {title}.",
+    ),
+    "bio.audience": ("{followers_total} sur Spotify.", "Suivi par {followers_total} sur Spotify."),
+    "press.intro": (
+        "{artist} est un projet musical qui navigue entre {genres}.",
+        "Entre {genres}, {artist} écrit et publie sa musique.",
+        "Découvrez {artist}.",
+    ),
+    "press.catalog": (
+        "À ce jour, {artist} a publié {n_releases}, soit {n_all_tracks} au total.",
+        "Le catalogue {de_artist} compte {n_releases} et {n_all_tracks}.",
+    ),
+    "press.latest": (
+        "La dernière sortie, {title}, est parue {on_date}.",
+        "La sortie la plus récente est {un_rel}, {title}, {sorti} {on_date}.",
+    ),
+    "press.top": (
+        "Les titres les plus écoutés {period} sont {top_list}.",
+        "Le public revient le plus souvent vers {top_list}.",
+        "Parmi les titres les plus populaires figurent {top_list}.",
+    ),
+    "press.streams": (
+        "{from_to_cap}, la musique a réuni {streams}.",
+        "La musique a réuni {streams} {period}.",
+    ),
+    "press.social": (
+        "{artist} réunit {followers} sur {platform}.",
+        "Sur {platform}, {artist} compte {followers}.",
+    ),
+    "press.audio": (
+        "{a_title}, à {tempo} en {key}, montre la facette {energy_fem} de cette musique.",
+        "{a_title} tourne à {tempo}, en {key}.",
+        "{a_title} montre la facette {energy_fem} de cette musique.",
+    ),
+    "press.close": (
+        "Photos de presse et musique disponibles sur demande.",
+        "Interviews et dossier de presse disponibles sur demande.",
+    ),
+}
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "energy.low": ("calme", "paisible", "posé"),
+    "energy.mid": ("équilibré", "mesuré", "régulier"),
+    "energy.high": ("énergique", "intense", "puissant"),
+    "energy_fem.low": ("calme", "paisible", "douce"),
+    "energy_fem.mid": ("équilibrée", "mesurée"),
+    "energy_fem.high": ("énergique", "intense", "puissante"),
+    "period.weekly": ("cette semaine", "ces derniers jours"),
+    "period.monthly": ("ce mois-ci", "sur le dernier mois"),
+    "prev_unit.weekly": ("la semaine précédente",),
+    "prev_unit.monthly": ("le mois précédent",),
+    "next_unit.weekly": ("la semaine prochaine",),
+    "next_unit.monthly": ("le mois prochain",),
+    "hashtags": ("#NouvelleMusique", "#MusiqueIndé", "#Nouveauté", "#Spotify", "#NowPlaying"),
+}
