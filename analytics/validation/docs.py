@@ -11,11 +11,12 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from analytics.validation import summary
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE = Path(__file__).with_name("data_docs.html.j2")
 INDEX_NAME = "index.html"
@@ -107,6 +108,8 @@ def _expectation_view(entry: Mapping[str, Any], *, id_columns: list[str]) -> dic
 
 
 def _environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE.parent),
         autoescape=True,

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analytics.observability.metrics import counter, histogram
 from analytics.validation import summary
 from analytics.validation._context import batch_definition, check_dataset_name, gx_lock
 from analytics.validation.suites import SuiteFile, read_suite
@@ -20,13 +19,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PARTIAL_UNEXPECTED_COUNT = 20
-_RUNS = counter(
-    "encore_validation_runs_total", "Datasets validated, by dataset and outcome", ("dataset", "outcome")
-)
-_FAILED = counter(
-    "encore_validation_failed_expectations_total", "Failed expectations, by dataset", ("dataset",)
-)
-_SECONDS = histogram("encore_validation_seconds", "Time to validate one dataset", ("dataset",))
 
 
 @dataclass(frozen=True)
@@ -144,9 +136,7 @@ def validate(
     outcome = _outcome(
         document, spec=spec, dataset=name, run_id=run_id, rows=len(df), path=path, seconds=seconds
     )
-    _SECONDS.labels(name).observe(seconds)
-    _RUNS.labels(name, "success" if outcome.success else "failure").inc()
-    _FAILED.labels(name).inc(outcome.failed)
+    _count(outcome)
     if not outcome.success and raise_on_failure:
         raise DatasetValidationError(outcome)
     return outcome
@@ -185,6 +175,24 @@ def validate_frames(
     if failed and raise_on_failure:
         raise DatasetValidationError(*failed)
     return outcomes
+
+
+def _count(outcome: ValidationOutcome) -> None:
+    """Prometheus figures on the shared registry (imported here: it is slow to import)."""
+    from analytics.observability.metrics import counter, histogram
+
+    name = outcome.dataset
+    histogram("encore_validation_seconds", "Time to validate one dataset", ("dataset",)).labels(name).observe(
+        outcome.seconds
+    )
+    runs = counter(
+        "encore_validation_runs_total", "Datasets validated, by dataset and outcome", ("dataset", "outcome")
+    )
+    runs.labels(name, "success" if outcome.success else "failure").inc()
+    failed = counter(
+        "encore_validation_failed_expectations_total", "Failed expectations, by dataset", ("dataset",)
+    )
+    failed.labels(name).inc(outcome.failed)
 
 
 def _encore_meta(spec: SuiteFile, *, dataset: str, run_id: str, rows: int, seconds: float) -> dict[str, Any]:

@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analytics.config import PROJECT_ROOT
-
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuite
 
-EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"  # the repository's suites
 
 _cache: dict[tuple[Path, int, int], SuiteFile] = {}
 _cache_lock = threading.Lock()

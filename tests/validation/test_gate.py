@@ -249,3 +249,18 @@ def test_validate_frames_checks_every_dataset_and_raises_once(frames: dict[str, 
     assert sorted(p.name for p in (run_dir / "validation").iterdir()) == sorted(f"{n}.json" for n in frames)
     outcomes = validate_frames(frames, run_dir=run_dir, run_id="r", raise_on_failure=False)
     assert [name for name, o in outcomes.items() if o.success] == ["albums", "playlists", "playlist_items"]
+
+
+def test_outcomes_are_counted_on_the_shared_registry(frames: dict[str, pd.DataFrame], run_dir: Path):
+    from analytics.observability.metrics import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = sample("encore_validation_runs_total", dataset="playlists", outcome="failure")
+    failed_before = sample("encore_validation_failed_expectations_total", dataset="playlists")
+    frames["playlists"].loc[0, "total_items"] = -1
+    validate(frames["playlists"], suite="playlists", run_dir=run_dir, run_id="r", raise_on_failure=False)
+    assert sample("encore_validation_runs_total", dataset="playlists", outcome="failure") == before + 1
+    assert sample("encore_validation_failed_expectations_total", dataset="playlists") == failed_before + 1
+    assert sample("encore_validation_seconds_count", dataset="playlists") >= 1
