@@ -51,6 +51,16 @@ def redact_event(
     return cast(MutableMapping[str, Any], redaction.redact_value(dict(event_dict)))
 
 
+def redact_foreign(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Formatter processor: drops structlog's formatter meta keys, then :func:`redact_event` for
+    library records; structlog events were redacted (exceptions included) in their own chain."""
+    from_structlog = event_dict.pop("_from_structlog", False)
+    event_dict.pop("_record", None)
+    return event_dict if from_structlog else redact_event(_logger, _method, event_dict)
+
+
 def add_trace_context(
     _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
@@ -161,9 +171,8 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=_shared_processors(),
             processors=[
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
-                redact_event,
+                redact_foreign,
                 order_keys,
                 renderer,
             ],

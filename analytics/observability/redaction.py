@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -69,18 +70,30 @@ def _ip_replacement(match: re.Match[str]) -> str:
     return IP
 
 
+_KEY_WORDS = ("token", "secret", "passw", "passwd", "key", "signature", "sig", "code_verifier")
+_IPV4_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+
+
 def redact_patterns(text: str) -> str:
     """Hide what looks secret or personal in ``text``, without knowing any secret value.
 
-    Bearer tokens, ``Authorization``/``Cookie`` header values, ``access_token=…`` style
-    pairs, passwords in URLs, e-mail addresses and IP addresses (except loopback and unspecified).
+    Bearer tokens, ``Authorization``/``Cookie`` header values, ``access_token=…`` style pairs,
+    passwords in URLs, e-mail addresses and IP addresses (except loopback and unspecified).
+    Each pattern runs only where a cheap test says it could match.
     """
-    text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}\g<3>", text)
-    text = _AUTH_HEADER.sub(rf"\g<1>\g<2>{REDACTED}", text)
-    text = _BEARER.sub(rf"\g<1>\g<2>{REDACTED}", text)
-    text = _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
-    text = _EMAIL.sub(EMAIL, text)
-    text = _IPV4.sub(_ip_replacement, text)
+    lower = text.lower()
+    if "@" in text:
+        if "://" in text:
+            text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}\g<3>", text)
+        text = _EMAIL.sub(EMAIL, text)
+    if "authorization" in lower or "cookie" in lower or "api-key" in lower:
+        text = _AUTH_HEADER.sub(rf"\g<1>\g<2>{REDACTED}", text)
+    if "bearer" in lower:
+        text = _BEARER.sub(rf"\g<1>\g<2>{REDACTED}", text)
+    if ("=" in text or ":" in text) and any(word in lower for word in _KEY_WORDS):
+        text = _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
+    if _IPV4_HINT.search(text):
+        text = _IPV4.sub(_ip_replacement, text)
     if "::" in text or text.count(":") >= 7:
         text = _IPV6.sub(_ip_replacement, text)
     return text
@@ -103,49 +116,69 @@ class Redactor:
         self.secret_count = len({v for v in secrets if len(v) >= 4})
         ordered = sorted(variants, key=len, reverse=True)
         self._secrets = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._cached = lru_cache(maxsize=8192)(self._redact)
 
-    def redact(self, text: str) -> str:
-        """``text`` with every secret value and secret-looking or personal pattern hidden."""
+    def _redact(self, text: str) -> str:
         if self._secrets is not None:
             text = self._secrets.sub(REDACTED, text)
         return redact_patterns(text)
 
+    def redact(self, text: str) -> str:
+        """``text`` with every secret value and secret-looking or personal pattern hidden.
+
+        Texts shorter than 4 characters cannot hold anything to hide and come back as they
+        are; short texts (log keys, ids, event names) are remembered, since they repeat.
+        """
+        if len(text) < 4:
+            return text
+        if len(text) <= 256:
+            return self._cached(text)
+        return self._redact(text)
+
     def redact_value(self, value: Any, *, _depth: int = 0) -> Any:
         """A copy of ``value`` (str, mapping, list, tuple, set, scalar) with every string redacted.
 
-        Values under secret-looking keys (:data:`SECRET_KEYS`) are replaced whole. Other objects
-        are turned into their redacted ``str`` only if their text changes, so numbers, booleans
-        and ``None`` keep their type.
+        Values under secret-looking keys (:data:`SECRET_KEYS`) are replaced whole. Numbers,
+        booleans and ``None`` keep their type; any other object becomes its redacted ``str``
+        (what a JSON log line would show of it anyway).
         """
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:
             return self.redact(value)
-        if value is None or isinstance(value, bool | int | float):
+        if value is None or kind in _SCALARS:
             return value
         if _depth > 20:
             return REDACTED
         if isinstance(value, Mapping):
-            return {
-                key: (
-                    REDACTED
-                    if is_secret_key(key) and value[key]
-                    else self.redact_value(item, _depth=_depth + 1)
-                )
-                for key, item in value.items()
-            }
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                if item and isinstance(key, str) and _is_secret_name(key):
+                    out[key] = REDACTED
+                else:
+                    out[key] = item if type(item) in _SCALARS else self.redact_value(item, _depth=_depth + 1)
+            return out
         if isinstance(value, list | tuple | set | frozenset):
             items = [self.redact_value(item, _depth=_depth + 1) for item in value]
             return tuple(items) if isinstance(value, tuple) else items
-        if isinstance(value, bytes):
-            return self.redact(value.decode("utf-8", "replace"))
-        text = str(value)
-        cleaned = self.redact(text)
-        return value if cleaned == text else cleaned
+        if isinstance(value, str):  # a str subclass such as a StrEnum member
+            return self.redact(str.__str__(value))
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, bytes | bytearray):
+            return self.redact(bytes(value).decode("utf-8", "replace"))
+        return self.redact(str(value))
+
+
+_SCALARS = (bool, int, float, type(None))
 
 
 def is_secret_key(key: object) -> bool:
     """Whether a mapping key names a secret (``password``, ``api_key``, ``Authorization``, …)."""
-    if not isinstance(key, str):
-        return False
+    return isinstance(key, str) and _is_secret_name(key)
+
+
+@lru_cache(maxsize=4096)
+def _is_secret_name(key: str) -> bool:
     normal = key.lower().replace("-", "_")
     return normal in SECRET_KEYS or normal.endswith(("_token", "_secret", "_password", "_api_key"))
 

@@ -154,6 +154,7 @@ def test_terminal_handlers_are_taken_over_and_given_back(make_settings, capsys) 
         root.removeHandler(plain)
 
 
+@pytest.mark.slow  # imports Prefect (shared with the flow tests in a whole run)
 def test_prefect_logs_are_printed_once_as_json_and_redacted(make_settings, capsys) -> None:
     from prefect.logging.configuration import setup_logging
 
