@@ -30,7 +30,10 @@ import pandas as pd
 from analytics.demo import demo_artist_ids, load_catalog
 from analytics.streaming.demo_model import Label, Song, demo_songs, simulate, window
 from analytics.streaming.events import STREAM_MIN_MS
-from analytics.streaming.realtime import encode_event
+from analytics.streaming.ingest import ingest_events_jsonl, ingest_history_json, ingest_s4a_csv
+from analytics.streaming.summary import IngestSummary
+from analytics.streaming.wire import encode_event
+from analytics.warehouse import Warehouse
 
 HISTORY_PLATFORMS = {
     "android": "Android OS 13 API 33 (Google, Pixel 7)",
@@ -239,3 +242,31 @@ def _events(path: Path, events: pd.DataFrame, seed: int) -> Path:
                 event[flag] = bool(event[flag])
             fh.write(encode_event(event).decode() + "\n")
     return path
+
+
+def ingest_demo_data(
+    warehouse: Warehouse, data: DemoData, *, run_id: str, now: datetime | None = None, events: bool = True
+) -> IngestSummary:
+    """Ingest every demo file (exports, history and, unless ``events=False``, the play feed)."""
+    total = IngestSummary(source="demo")
+    moment = now or datetime.combine(data.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    for artist, path in data.audience_csvs.items():
+        total.add(ingest_s4a_csv(warehouse, path, run_id=run_id, artist_id=artist, now=moment))
+        names = data.track_names.get(artist, {})
+        songs = data.song_table_csvs[artist]
+        total.add(
+            ingest_s4a_csv(
+                warehouse, songs, run_id=run_id, artist_id=artist, track_ids=names, as_of=data.end, now=moment
+            )
+        )
+        for timeline in data.song_timeline_csvs[artist]:
+            total.add(ingest_s4a_csv(warehouse, timeline, run_id=run_id, artist_id=artist, now=moment))
+    if data.history_json is not None:
+        total.add(
+            ingest_history_json(
+                warehouse, data.history_json, run_id=run_id, track_artists=data.track_artists, now=moment
+            )
+        )
+    if events and data.events_jsonl is not None:
+        total.add(ingest_events_jsonl(warehouse, data.events_jsonl, run_id=run_id, now=moment))
+    return total

@@ -26,24 +26,19 @@ import socket
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from analytics.observability.metrics import histogram
-from analytics.streaming.events import normalise_play
-from analytics.streaming.ids import new_event_id
 from analytics.streaming.ingest import store_event_rows
-from analytics.streaming.parsing import parse_timestamp
 from analytics.streaming.summary import IngestSummary, Rejection
+from analytics.streaming.wire import decode_event, encode_event
 from analytics.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 STREAM = "encore:plays"
 GROUP = "warehouse"
-WIRE_VERSION = 1
-MAX_CLOCK_SKEW = timedelta(minutes=10)
 LAG = histogram("encore_streaming_event_lag_seconds", "Seconds from XADD to commit in the warehouse")
-_OPTIONAL = ("country", "platform", "reason_start", "reason_end", "shuffle", "skipped", "offline", "listener")
 
 
 class StreamsClient(Protocol):
@@ -59,58 +54,6 @@ class StreamsClient(Protocol):
     def xack(self, name: Any, groupname: Any, *ids: Any) -> Any: ...
     def xgroup_create(self, name: Any, groupname: Any, *args: Any, **kwargs: Any) -> Any: ...
     def pipeline(self, transaction: bool = True) -> Any: ...
-
-
-def encode_event(event: Mapping[str, Any]) -> bytes:
-    """The wire form of one play; ``event_id`` is made (time-ordered) when absent."""
-    ts = event["ts"]
-    when = (
-        ts
-        if isinstance(ts, datetime)
-        else parse_timestamp(ts, column="ts", now=datetime.max.replace(tzinfo=UTC))
-    )
-    body = {
-        "v": WIRE_VERSION,
-        "event_id": event.get("event_id") or new_event_id(when),
-        "ts": when.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "track_id": event["track_id"],
-        "artist_id": event.get("artist_id"),
-        "ms_played": event["ms_played"],
-    }
-    body.update({k: event[k] for k in _OPTIONAL if event.get(k) is not None})
-    return json.dumps(body, separators=(",", ":")).encode()
-
-
-def decode_event(payload: bytes | str, *, now: datetime) -> dict[str, Any]:
-    """A validated event row from one entry's ``e`` field; ValueError with a reason otherwise."""
-    try:
-        body = json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValueError("malformed JSON payload") from None
-    if not isinstance(body, dict) or body.get("v") != WIRE_VERSION:
-        raise ValueError(
-            f"unsupported event format version {body.get('v') if isinstance(body, dict) else None!r}"
-        )
-    producer_id = body.get("event_id")
-    if not isinstance(producer_id, str) or not producer_id:
-        raise ValueError("missing value in event_id")
-    ts = parse_timestamp(body.get("ts"), column="ts", now=now + MAX_CLOCK_SKEW)
-    return normalise_play(
-        ts=ts,
-        track_id=body.get("track_id"),
-        ms_played=body.get("ms_played"),
-        source="realtime",
-        identity=f"realtime|{producer_id}",
-        artist_id=body.get("artist_id"),
-        country=body.get("country"),
-        platform=body.get("platform"),
-        reason_start=body.get("reason_start"),
-        reason_end=body.get("reason_end"),
-        shuffle=body.get("shuffle"),
-        skipped=body.get("skipped"),
-        offline=body.get("offline"),
-        listener=body.get("listener"),
-    )
 
 
 class EventProducer:
