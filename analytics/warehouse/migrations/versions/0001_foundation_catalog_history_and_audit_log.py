@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-23 15:51:53.684330
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001_foundation"
 down_revision = None
