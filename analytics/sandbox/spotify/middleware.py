@@ -102,12 +102,12 @@ class SandboxMiddleware:
         method: str = scope["method"]
         path: str = scope["path"]
         template = self.template(scope)
-        outcome: dict[str, Any] = {"status": 0, "fault": None}
-        try:
-            await self._handle(
-                scope, receive, send, method=method, path=path, template=template, outcome=outcome
-            )
-        finally:
+        outcome: dict[str, Any] = {"status": 0, "fault": None, "recorded": False}
+
+        def record() -> None:
+            if outcome["recorded"]:
+                return
+            outcome["recorded"] = True
             self.controls.record(
                 RequestRecord(
                     at=time.time(),
@@ -120,6 +120,21 @@ class SandboxMiddleware:
                     fault=outcome["fault"],
                 )
             )
+
+        async def send_and_record(message: Message) -> None:
+            # Record before the last byte leaves, so a client that has its response sees it counted.
+            if message["type"] == "http.response.start":
+                outcome["status"] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()
+            await send(message)
+
+        try:
+            await self._handle(
+                scope, receive, send_and_record, method=method, path=path, template=template, outcome=outcome
+            )
+        finally:
+            record()
 
     async def _handle(
         self,
@@ -163,6 +178,7 @@ class SandboxMiddleware:
                 return False
         if fault.kind in ("reset", "timeout"):
             if not _abort(receive):  # not under uvicorn: promise more bytes than are sent
+                outcome["fault"] = f"{fault.kind} (incomplete body)"
                 await send(
                     {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]}
                 )
