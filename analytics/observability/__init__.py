@@ -76,6 +76,9 @@ __all__ = [
 def configure(settings: Settings, *, service_version: str = "", environment: str = "production") -> None:
     """Set up logs, redaction, tracing and Sentry from ``settings``; safe to call again.
 
+    Every run may call it (``audit.run`` does): with unchanged settings the tracer provider and
+    the Sentry client are kept, so a parent flow's open span and queued events are not lost.
+
     - redaction of every value in ``settings.secret_values()`` plus the patterns of
       :func:`redact` (tokens, Authorization headers, URL passwords, e-mail and IP addresses);
     - structlog and stdlib logging to stderr as JSON (``log_format=json``) or readable lines
@@ -96,7 +99,9 @@ def configure(settings: Settings, *, service_version: str = "", environment: str
     """
     from analytics.observability import errors, logs, redaction, tracing
 
-    redaction.set_active(redaction.Redactor(settings.secret_values()))
+    secrets = settings.secret_values()
+    if redaction.Redactor.usable(secrets) != redaction.active().secrets:
+        redaction.set_active(redaction.Redactor(secrets))
     logs.configure_logging(level=settings.log_level, fmt=settings.log_format)
     tracing.configure_tracing(
         settings.otel_exporter, endpoint=settings.otel_endpoint, version=service_version

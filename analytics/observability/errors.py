@@ -16,6 +16,7 @@ from typing import Any, cast
 from analytics.observability import logs, redaction
 
 _enabled = False
+_config: tuple[str, str, str | None] | None = None
 _DROP_TOP = ("user", "server_name", "modules")
 _DROP_REQUEST = ("cookies", "headers", "env", "data")
 _HOME = re.compile(r"(/home/|/Users/|\\Users\\)([^/\\\s\"']+)")
@@ -80,11 +81,13 @@ def configure_sentry(dsn: str | None, *, environment: str = "production", releas
     No default integrations (no logging hook, no atexit, no request capture): events are
     sent by :func:`capture_exception` only. Returns whether Sentry is on.
     """
-    global _enabled
+    global _enabled, _config
     if not dsn:
         if _enabled:
             shutdown_sentry()
         return False
+    if _enabled and _config == (dsn, environment, release):
+        return True  # unchanged: keep the client and its queue
     import sentry_sdk
 
     sentry_sdk.init(
@@ -103,6 +106,7 @@ def configure_sentry(dsn: str | None, *, environment: str = "production", releas
         server_name="encore",
     )
     _enabled = True
+    _config = (dsn, environment, release)
     return True
 
 
@@ -160,7 +164,8 @@ def flush_sentry(timeout_s: float = 5.0) -> None:
 
 def shutdown_sentry(timeout_s: float = 5.0) -> None:
     """Flush and close the Sentry client; nothing is sent afterwards."""
-    global _enabled
+    global _enabled, _config
+    _config = None
     if _enabled:
         import sentry_sdk
 

@@ -109,14 +109,19 @@ class Redactor:
     """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.secrets = self.usable(secrets)
+        self.secret_count = len(self.secrets)
         variants: set[str] = set()
-        for value in secrets:
-            if len(value) >= 4:
-                variants.update({value, quote(value, safe=""), quote_plus(value)})
-        self.secret_count = len({v for v in secrets if len(v) >= 4})
+        for value in self.secrets:
+            variants.update({value, quote(value, safe=""), quote_plus(value)})
         ordered = sorted(variants, key=len, reverse=True)
         self._secrets = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._cached = lru_cache(maxsize=8192)(self._redact)
+
+    @staticmethod
+    def usable(secrets: Iterable[str]) -> list[str]:
+        """The distinct values of ``secrets`` long enough to hide (4 characters or more), sorted."""
+        return sorted({value for value in secrets if len(value) >= 4})
 
     def _redact(self, text: str) -> str:
         if self._secrets is not None:

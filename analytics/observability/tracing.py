@@ -30,6 +30,7 @@ DEFAULT_OTLP_ENDPOINT = "http://127.0.0.1:4318/v1/traces"
 INVALID_TRACE_ID = "0" * 32
 
 _provider: TracerProvider | None = None
+_config: tuple[str, str | None, str, str] = ("off", None, "", "")
 _tracer: trace.Tracer = trace.NoOpTracer()
 
 
@@ -69,6 +70,8 @@ def configure_tracing(
 ) -> None:
     """Install the tracer that :func:`span` uses, shutting down (and flushing) the previous one.
 
+    Calling it again with the same arguments changes nothing.
+
     Parameters
     ----------
     exporter : ``off`` (no-op tracer: no spans, no cost), ``console`` (each span as JSON on
@@ -76,13 +79,17 @@ def configure_tracing(
     endpoint : OTLP/HTTP endpoint, see :func:`otlp_traces_url`.
     service_name, version : the ``service.name`` and ``service.version`` resource attributes.
     """
-    global _provider, _tracer
+    global _provider, _tracer, _config
     if exporter not in EXPORTERS:
         raise ValueError(
             f"otel_exporter must be one of {', '.join(EXPORTERS)}, not {exporter!r}; "
             "set ENCORE_OTEL_EXPORTER accordingly"
         )
+    config = (exporter, otlp_traces_url(endpoint) if exporter == "otlp" else None, service_name, version)
+    if config == _config and (exporter == "off" or _provider is not None):
+        return  # unchanged: keep the provider, so spans still open (a parent flow's) export normally
     shutdown_tracing()
+    _config = config
     if exporter == "off":
         return
     from opentelemetry.sdk.resources import Resource
@@ -118,11 +125,12 @@ def flush_tracing(timeout_s: float = 10.0) -> bool:
 
 def shutdown_tracing() -> None:
     """Flush and close the exporter; :func:`span` becomes a no-op until configured again."""
-    global _provider, _tracer
+    global _provider, _tracer, _config
     if _provider is not None:
         _provider.shutdown()
     _provider = None
     _tracer = trace.NoOpTracer()
+    _config = ("off", None, "", "")
 
 
 @contextmanager

@@ -94,3 +94,18 @@ def test_span_works_as_a_decorator(configured, capsys) -> None:
 )
 def test_otlp_endpoint_forms(endpoint, url) -> None:
     assert otlp_traces_url(endpoint) == url
+
+
+def test_configure_again_keeps_an_open_parent_span_exporting(configured) -> None:
+    ok = ExportTraceServiceResponse().SerializeToString()
+    with receiver(content_type="application/x-protobuf", response=ok) as collector:
+        configured(otel_exporter="otlp", otel_endpoint=collector.url)
+        with bind_run(run_id="outer", flow="pipeline") as outer:
+            configured(otel_exporter="otlp", otel_endpoint=collector.url)  # a sub-flow configures too
+            with bind_run(run_id="inner", flow="sync_artist_data") as inner:
+                pass
+        observability.flush()
+        spans = _exported_spans(collector.wait())
+    assert set(spans) == {"pipeline", "sync_artist_data"}
+    assert inner.trace_id == outer.trace_id == spans["pipeline"][0]
+    assert spans["sync_artist_data"][1].parent_span_id == spans["pipeline"][1].span_id
