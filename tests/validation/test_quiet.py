@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = textwrap.dedent(
@@ -26,6 +28,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_fresh_process_is_quiet_and_writes_only_under_run_dir(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GX_")}
     done = subprocess.run(
