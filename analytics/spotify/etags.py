@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,13 @@ class ETagCache:
     Parameters
     ----------
     path : SQLite file to persist to, or None for memory only.
+    memory_entries : how many entries stay in memory (least recently used leave first; with a
+        ``path`` they are still found on disk).
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._mem: dict[str, CachedResponse] = {}
+    def __init__(self, path: Path | None = None, *, memory_entries: int = 4096) -> None:
+        self._mem: OrderedDict[str, CachedResponse] = OrderedDict()
+        self._max = max(1, memory_entries)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.path = path
@@ -55,6 +59,7 @@ class ETagCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS etags (key TEXT PRIMARY KEY, etag TEXT NOT NULL, body TEXT NOT NULL)"
             )
@@ -62,18 +67,27 @@ class ETagCache:
     def get(self, key: str) -> CachedResponse | None:
         with self._lock:
             hit = self._mem.get(key)
-            if hit is not None or self._db is None:
+            if hit is not None:
+                self._mem.move_to_end(key)
                 return hit
+            if self._db is None:
+                return None
             row = self._db.execute("SELECT etag, body FROM etags WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
             hit = CachedResponse(etag=row[0], body=json.loads(row[1]))
-            self._mem[key] = hit
+            self._remember(key, hit)
             return hit
+
+    def _remember(self, key: str, entry: CachedResponse) -> None:
+        self._mem[key] = entry
+        self._mem.move_to_end(key)
+        while len(self._mem) > self._max:
+            self._mem.popitem(last=False)
 
     def put(self, key: str, *, etag: str, body: Any) -> None:
         with self._lock:
-            self._mem[key] = CachedResponse(etag=etag, body=body)
+            self._remember(key, CachedResponse(etag=etag, body=body))
             if self._db is not None:
                 self._db.execute(
                     "INSERT INTO etags (key, etag, body) VALUES (?, ?, ?) "

@@ -48,6 +48,7 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[SpotifySandbox]:
 def sb(sandbox: SpotifySandbox) -> Iterator[SpotifySandbox]:
     """The module's sandbox with no faults and fresh counters."""
     sandbox.set_faults([])
+    settled(sandbox)  # the previous test's last request may still be on its way to the log
     sandbox.reset_stats()
     yield sandbox
     sandbox.set_faults([])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
 from analytics.spotify import Artist, Playlist, PlaylistItem, RetryPolicy, Track
 from analytics.spotify.accounting import endpoint_template
-from analytics.spotify.etags import cache_key
+from analytics.spotify.etags import CachedResponse, ETagCache, cache_key
 from analytics.spotify.ids import chunks, spotify_id, spotify_uri
 from analytics.spotify.redact import redact, register_secret
 from analytics.spotify.retry import parse_retry_after
@@ -129,3 +130,21 @@ def test_redaction_masks_tokens_headers_and_registered_secrets() -> None:
     assert redact("grant_type=refresh_token&refresh_token=r.t&client_id=x") == (
         "grant_type=refresh_token&refresh_token=***&client_id=x"
     )
+
+
+def test_etag_cache_bounds_memory_and_persists_to_disk(tmp_path: Path) -> None:
+    cache = ETagCache(tmp_path / "etags.sqlite", memory_entries=2)
+    for n in range(5):
+        cache.put(f"/artists/{n}", etag=f'"e{n}"', body={"n": n})
+    assert len(cache._mem) == 2 and len(cache) == 5
+    assert cache.get("/artists/0") == CachedResponse(etag='"e0"', body={"n": 0})  # from disk
+    cache.close()
+    reopened = ETagCache(tmp_path / "etags.sqlite")
+    assert reopened.get("/artists/4") == CachedResponse(etag='"e4"', body={"n": 4})
+    reopened.drop("/artists/4")
+    assert reopened.get("/artists/4") is None
+    reopened.close()
+    memory_only = ETagCache(None, memory_entries=1)
+    memory_only.put("/a", etag='"1"', body=1)
+    memory_only.put("/b", etag='"2"', body=2)
+    assert memory_only.get("/a") is None and memory_only.get("/b") == CachedResponse('"2"', 2)
