@@ -126,13 +126,23 @@ def facts_from_warehouse(
         "tracks": Source(table="tracks"),
     }
     coverage: dict[str, str] = {}
+    streams, followers = (
+        _stream_metrics(warehouse, artist_id) if "stream_metrics_daily" in existing else ([], [])
+    )
+    if streams:
+        inputs["streams"], sources["streams"] = streams, Source(table="stream_metrics_daily")
+        coverage["streaming"] = f"{len(streams)} rows from stream_metrics_daily"
+    if followers:
+        inputs["social"] = followers
     for source, arg in (("streaming", "streams"), ("social", "social"), ("audio", "audio_features")):
+        if arg in inputs and source == "streaming":
+            continue
         rows, note, table_name = _optional(
             warehouse, source, existing, artist_id=artist_id, track_ids=track_ids
         )
         coverage[source] = note
         if rows is not None and table_name:
-            inputs[arg] = rows
+            inputs[arg] = [*inputs.get(arg, []), *rows]
             sources[{"streams": "streams", "social": "social", "audio_features": "audio_features"}[arg]] = (
                 Source(table=table_name)
             )
@@ -150,6 +160,43 @@ def facts_from_warehouse(
         **inputs,
     )
     return sheet
+
+
+SOURCE_PREFERENCE = ("s4a", "history", "realtime")
+
+
+def _stream_metrics(
+    warehouse: Warehouse, artist_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Daily rows of the streaming package's ``stream_metrics_daily``, from one source only.
+
+    Track-level rows give streams (and top tracks); artist-level rows give listeners and Spotify
+    followers, and streams only where no track-level rows exist, so nothing is counted twice.
+    """
+    table = _table(warehouse, "stream_metrics_daily")
+    rows = _rows(warehouse, table, table.c.artist_id == artist_id)
+    if not rows:
+        return [], []
+    present = {r["source"] for r in rows}
+    source = next((s for s in SOURCE_PREFERENCE if s in present), sorted(present)[0])
+    chosen = [r for r in rows if r["source"] == source]
+    has_tracks = any(r["level"] == "track" for r in chosen)
+    streams: list[dict[str, Any]] = []
+    followers: list[dict[str, Any]] = []
+    for r in chosen:
+        if r["level"] == "track":
+            streams.append({"day": r["day"], "track_id": r["entity_id"], "streams": r["streams"] or 0})
+        elif r["level"] == "artist":
+            streams.append(
+                {
+                    "day": r["day"],
+                    "streams": 0 if has_tracks else (r["streams"] or 0),
+                    "listeners": r.get("listeners"),
+                }
+            )
+            if r.get("followers") is not None:
+                followers.append({"platform": "spotify", "day": r["day"], "followers": r["followers"]})
+    return streams, followers
 
 
 def _playlist_changes(
