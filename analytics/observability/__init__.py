@@ -39,6 +39,7 @@ from analytics.observability.metrics import (
     serve_metrics,
 )
 from analytics.observability.redaction import Redactor, redact, redact_value
+from analytics.observability.timing import timed
 from analytics.observability.tracing import span, tracing_enabled
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "serve_metrics",
     "shutdown",
     "span",
+    "timed",
     "tracing_enabled",
 ]
 

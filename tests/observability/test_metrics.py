@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.request
 
 import pytest
@@ -85,3 +86,41 @@ def test_serve_metrics_answers_scrapes() -> None:
         "# TYPE encore_flow_runs_total counter" in body
         and "# TYPE encore_flow_runs_total counter" in metrics_text()
     )
+
+
+def test_timed_observes_the_task_duration_in_the_bound_flow(configured) -> None:
+    from analytics.observability import bind_run, timed
+
+    configured()
+    count = _value("encore_task_duration_seconds_count", flow="analyze_tracks", task="audio.decode")
+    total = _value("encore_task_duration_seconds_sum", flow="analyze_tracks", task="audio.decode")
+
+    @timed("audio.decode")
+    def decode() -> None:
+        time.sleep(0.02)
+
+    with bind_run(run_id="r-timed", flow="analyze_tracks"):
+        decode()
+        with pytest.raises(RuntimeError), timed("audio.decode"):
+            raise RuntimeError("corrupt file")
+    assert (
+        _value("encore_task_duration_seconds_count", flow="analyze_tracks", task="audio.decode") == count + 2
+    )
+    assert (
+        _value("encore_task_duration_seconds_sum", flow="analyze_tracks", task="audio.decode") >= total + 0.02
+    )
+
+
+def test_grafana_dashboard_queries_only_metrics_that_exist() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    dashboard = json.loads((Path(__file__).parents[2] / "ops" / "grafana-dashboard.json").read_text())
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+    exposed = {family.name + end for family in REGISTRY.collect() for end in suffixes.get(family.type, ("",))}
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    used = {name for expr in exprs for name in re.findall(r"\bencore_[a-z_]+", expr)}
+    standard = {"encore_flow_runs_total", "encore_rows_written_total", "encore_validation_failures_total"}
+    assert standard <= used and "encore_task_duration_seconds_bucket" in used
+    assert used <= exposed, used - exposed
