@@ -47,7 +47,12 @@ class _EncoreSpotify(spotipy.Spotify):  # type: ignore[misc]
         self._transport = transport
 
     def _internal_call(self, method: str, url: str, payload: Any, params: dict[str, Any]) -> Any:
-        query = {k: v for k, v in params.items() if v is not None and k != "content_type"}
+        if "content_type" in params:
+            raise NotImplementedError(
+                f"{method} {url}: non-JSON uploads (playlist cover images) are not sent through encore's "
+                "transport; use a plain spotipy.Spotify for them."
+            )
+        query = {k: v for k, v in params.items() if v is not None}
         return self._transport.request(method, url, params=query or None, json_body=payload).body
 
     def __del__(self) -> None:  # the session belongs to the SpotifyClient, which closes it

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import math
+import socket
 
 import pytest
 
+from analytics.config import Settings
 from analytics.sandbox.spotify import DEMO_USER_ID, FaultRule, SpotifySandbox
-from analytics.spotify import CapabilityUnavailable, NeedsUserToken, SpotifyClient, WriteOutcomeUnknown
-from tests.spotify.conftest import MakeClient, api_requests
+from analytics.spotify import (
+    CapabilityUnavailable,
+    NeedsUserToken,
+    RetriesExhausted,
+    SpotifyClient,
+    WriteOutcomeUnknown,
+)
+from tests.spotify.conftest import FAST, MakeClient, api_requests, sandbox_settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _tracks(sb: SpotifySandbox, n: int, *, start: int = 0) -> list[str]:
@@ -97,3 +112,17 @@ def test_user_calls_need_a_user_token(sb: SpotifySandbox, make_client: MakeClien
         app.me()
     with pytest.raises(NeedsUserToken):
         app.create_playlist("never")
+
+
+def test_write_that_never_reached_spotify_is_retried(sb: SpotifySandbox, settings: Settings) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there: no request can arrive
+    with SpotifyClient.from_settings(
+        sandbox_settings(settings, sb), api_url=closed, accounts_url=sb.accounts_url, policy=FAST
+    ) as client:
+        with pytest.raises(RetriesExhausted, match=r"after 5 attempts \(last: connection error"):
+            client.add_items("y73Jp9KsyZXEMUvUv8ugYj", ["fo5gJDtPCnbCesUtaAhLuw"])
+        path = client.capabilities.playlist_items_path
+        assert (
+            client.request_counts()[(f"POST /playlists/{{id}}/{path}", "connection_error")]
+            == FAST.max_attempts
+        )
