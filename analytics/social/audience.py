@@ -50,9 +50,7 @@ def audience_frame(snapshots: pd.DataFrame) -> pd.DataFrame:
     df["followers"] = pd.to_numeric(df["followers"], errors="coerce")
     df["engagement_rate"] = pd.to_numeric(df["engagement_rate"], errors="coerce")
     per_platform = df.groupby(["artist_id", "day", "platform"], as_index=False)["followers"].sum(min_count=1)
-    wide = per_platform.pivot_table(
-        index=["artist_id", "day"], columns="platform", values="followers", aggfunc="sum"
-    ).sort_index()
+    wide = per_platform.pivot(index=["artist_id", "day"], columns="platform", values="followers").sort_index()
     wide.columns = [f"followers_{c}" for c in wide.columns]
     out = pd.DataFrame(index=wide.index)
     out["audience_total"] = wide.sum(axis=1, min_count=1)

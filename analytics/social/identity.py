@@ -288,7 +288,9 @@ def _group(resolved: list[tuple[Candidate, SocialAccount | None]]) -> list[_Grou
     for cand, account in resolved:
         key = account.platform_id if account else cand.handle.lower().lstrip("@")
         group = groups.setdefault(key, _Group(key, account.handle if account else cand.handle, account, []))
-        group.members.append(cand if account is None else replace(cand, platform_id=account.platform_id))
+        group.members.append(
+            cand if account is None else replace(cand, platform_id=account.platform_id, handle=account.handle)
+        )
     return sorted(groups.values(), key=lambda g: (-g.confidence, g.key))
 
 

@@ -99,6 +99,7 @@ class SandboxState:
     requests: list[tuple[str, str, str]] = field(default_factory=list)
     refreshes: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _posts: dict[tuple[str, date], list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     credentials: dict[str, str] = field(
         default_factory=lambda: {
             "youtube_api_key": "AIza" + secrets.token_urlsafe(26),
@@ -140,8 +141,11 @@ class SandboxState:
         return max(0, ((day or self.day()) - self.created(acc)).days // 7 + 1)
 
     def posts(self, acc: DemoAccount, day: date | None = None) -> list[dict[str, Any]]:
-        """Every post up to ``day``, newest first, with counts as of that day."""
+        """Every post up to ``day``, newest first, with counts as of that day (cached)."""
         day = day or self.day()
+        cached = self._posts.get((acc.platform_id, day))
+        if cached is not None:
+            return cached
         out = []
         for seq in range(self.post_count(acc, day) - 1, -1, -1):
             rng = random.Random(f"{acc.key(self.seed)}:post:{seq}")
@@ -160,6 +164,7 @@ class SandboxState:
                     "views": likes * rng.randint(12, 30),
                 }
             )
+        self._posts[(acc.platform_id, day)] = out
         return out
 
     # -- tokens ----------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class InstagramConnector:
             access_token, token_expires_at = stored.access_token, stored.expires_at
         self._token = access_token
         self.token_expires_at = token_expires_at
+        self._lifetime: timedelta | None = None
         self._own: SocialAccount | None = None
 
     @classmethod
@@ -108,6 +109,8 @@ class InstagramConnector:
     def _ensure_fresh(self) -> None:
         if self.token_expires_at is None or self.token_expires_at - self.now() > self.refresh_margin:
             return
+        if self._lifetime is not None and self.token_expires_at - self.now() > self._lifetime / 2:
+            return  # tokens shorter-lived than the margin: refresh at half-life, not on every call
         if self.token_expires_at <= self.now():
             raise TokenExpired(
                 PLATFORM,
@@ -121,7 +124,8 @@ class InstagramConnector:
             params={"grant_type": "ig_refresh_token", "access_token": self._token.get_secret_value()},
         )
         self._token = SecretStr(pick(PLATFORM, body, "access_token"))
-        self.token_expires_at = self.now() + timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self._lifetime = timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self.token_expires_at = self.now() + self._lifetime
         self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at))
         self.refreshes += 1
 

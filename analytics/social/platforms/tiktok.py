@@ -71,6 +71,7 @@ class TikTokConnector:
         self.client_key = client_key
         self._client_secret = client_secret
         self.token_expires_at = token_expires_at
+        self._lifetime: timedelta | None = None
         self.refresh_margin = refresh_margin
         self.sample_posts = sample_posts
         self.page_size = max(1, min(page_size, 20))
@@ -126,12 +127,22 @@ class TikTokConnector:
         new_refresh = pick(PLATFORM, body, "refresh_token", optional=True)
         if new_refresh:
             self._refresh_token = SecretStr(new_refresh)
-        self.token_expires_at = self.now() + timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self._lifetime = timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        self.token_expires_at = self.now() + self._lifetime
         self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at, self._refresh_token))
         self.refreshes += 1
 
+    def _due(self) -> bool:
+        if self.token_expires_at is None:
+            return False
+        left = self.token_expires_at - self.now()
+        margin = (
+            self.refresh_margin if self._lifetime is None else min(self.refresh_margin, self._lifetime / 2)
+        )
+        return left <= margin
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        if self.token_expires_at is not None and self.token_expires_at - self.now() <= self.refresh_margin:
+        if self._due():
             self.refresh()
         for attempt in range(2):
             headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}

@@ -1,0 +1,133 @@
+"""Storing snapshots: one per account and day, on SQLite and PostgreSQL; failures per platform."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from analytics.config import Settings
+from analytics.sandbox.social import SocialSandbox
+from analytics.social import (
+    ConnectorSet,
+    MalformedPayload,
+    audience,
+    connectors_from_settings,
+    musicbrainz_from_settings,
+    sync_account,
+    sync_artist,
+)
+from analytics.warehouse import Warehouse
+from tests.social.conftest import DAY, MAXSTACK, SECTOID
+
+
+@pytest.fixture
+def connectors(sb_settings: Settings, sandbox: SocialSandbox) -> Iterator[ConnectorSet]:
+    found = connectors_from_settings(sb_settings, base_urls=sandbox.base_urls)
+    for connector in found.connectors.values():
+        connector.http.sleep = lambda _s: None  # type: ignore[attr-defined]
+    yield found
+    found.close()
+
+
+def sync(warehouse: Warehouse, sandbox: SocialSandbox, settings: Settings, connectors: ConnectorSet, artist, *,
+         day=DAY, run_id="run-1"):  # fmt: skip
+    mb = musicbrainz_from_settings(settings, base_urls=sandbox.base_urls)
+    return sync_artist(warehouse, artist, connectors=connectors, musicbrainz=mb, day=day, run_id=run_id)
+
+
+def test_two_syncs_on_the_same_day_keep_one_snapshot_per_account(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    first = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    assert {o.platform: o.status for o in first.outcomes} == dict.fromkeys(
+        ["instagram", "tiktok", "x", "youtube"], "ok"
+    )
+    assert {o.result.written for o in first.outcomes if o.result} == {"inserted"}
+    before = warehouse.content_hash(tables=["social_snapshots", "social_accounts"])
+
+    again = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, run_id="run-2")
+    assert {o.result.written for o in again.outcomes if o.result} == {"unchanged"}
+    assert warehouse.content_hash(tables=["social_snapshots", "social_accounts"]) == before
+
+    sandbox.set_today(DAY + timedelta(days=1))  # numbers move on, but the run is labelled the same day
+    third = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, run_id="run-3")
+    assert {o.result.written for o in third.outcomes if o.result} == {"updated"}
+    rows = warehouse.rows("social_snapshots", order_by=["platform"])
+    assert len(rows) == 4 and {r["day"] for r in rows} == {DAY}
+    assert {r["last_changed_run"] for r in rows} == {"run-3"} and {r["first_seen_run"] for r in rows} == {
+        "run-1"
+    }
+    yt = next(r for r in rows if r["platform"] == "youtube")
+    channel = sandbox.state.find("youtube", handle="@maxstack")
+    assert channel is not None and yt["followers"] == sandbox.state.followers(
+        channel, DAY + timedelta(days=1)
+    )
+    accounts = warehouse.rows("social_accounts")
+    assert len(accounts) == 4 and {a["artist_id"] for a in accounts} == {MAXSTACK["id"]}
+    assert {a["link_source"] for a in accounts} == {"musicbrainz"}
+
+
+def test_a_new_day_adds_a_row_and_audience_grows(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    sandbox.set_today(DAY + timedelta(days=1))
+    sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, day=DAY + timedelta(days=1), run_id="run-2")
+    rows = warehouse.rows("social_snapshots")
+    assert len(rows) == 8
+    frame = audience(warehouse, MAXSTACK["id"])
+    assert list(frame["day"]) == [DAY, DAY + timedelta(days=1)]
+    totals = [sum(r["followers"] for r in rows if r["day"] == d) for d in (DAY, DAY + timedelta(days=1))]
+    assert list(frame["audience_total"]) == totals and list(frame["platforms"]) == [4, 4]
+    assert frame["growth_1d"].iloc[1] == pytest.approx(totals[1] / totals[0] - 1)
+    assert totals[1] > totals[0]
+
+
+def test_one_platform_down_the_others_are_stored_and_the_failure_reported(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sandbox.set_down("instagram")
+    report = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    outcomes = {o.platform: o for o in report.outcomes}
+    assert (
+        outcomes["instagram"].status == "failed" and outcomes["instagram"].error_type == "PlatformUnavailable"
+    )
+    assert "instagram: the API answered HTTP 503 3 times in a row" in outcomes["instagram"].detail
+    assert [o.platform for o in report.failed] == ["instagram"]
+    assert {p for p, o in outcomes.items() if o.status == "ok"} == {"tiktok", "x", "youtube"}
+    assert sorted(r["platform"] for r in warehouse.rows("social_snapshots")) == ["tiktok", "x", "youtube"]
+
+
+def test_conflicts_and_missing_configuration_are_outcomes_not_crashes(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings
+) -> None:
+    partial = connectors_from_settings(
+        sb_settings.model_copy(update={"x_bearer_token": None}), base_urls=sandbox.base_urls
+    )
+    report = sync(warehouse, sandbox, sb_settings, partial, SECTOID)
+    outcomes = {o.platform: o for o in report.outcomes}
+    assert outcomes["youtube"].status == "conflict"
+    assert outcomes["x"].status == "not_configured" and "ENCORE_X_BEARER_TOKEN" in outcomes["x"].detail
+    assert outcomes["tiktok"].status == "no_account"
+    assert outcomes["instagram"].status == "ok"
+    assert [r["platform"] for r in warehouse.rows("social_snapshots")] == ["instagram"]
+    links = {r["platform"]: r for r in warehouse.rows("social_identity_links")}
+    assert links["youtube"]["status"] == "conflict" and len(links["youtube"]["candidates"]) == 2
+    partial.close()
+
+
+def test_malformed_payload_stores_nothing_for_that_platform(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    youtube = connectors.connectors["youtube"]
+    account = youtube.account("@maxstack")
+    sandbox.inject_malformed("youtube", "videoCount")
+    with pytest.raises(MalformedPayload, match=r"youtube: malformed payload: field 'statistics\.videoCount'"):
+        sync_account(warehouse, youtube, account, day=DAY, run_id="run-1", artist_id=MAXSTACK["id"])
+    assert warehouse.rows("social_snapshots") == [] and warehouse.rows("social_accounts") == []
+    sandbox.inject_malformed("youtube", None)
+    result = sync_account(warehouse, youtube, account, day=DAY, run_id="run-2", artist_id=MAXSTACK["id"])
+    assert result.written == "inserted"
+    assert warehouse.rows("social_accounts")[0]["link_source"] == "manual"
