@@ -43,7 +43,9 @@ def _walk(value: Any, user: str | None) -> Any:
         return scrub_personal(value, user=user)
     if isinstance(value, Mapping):
         return {
-            key: ("[REDACTED]" if redaction.is_secret_key(key) and item else _walk(item, user))
+            (scrub_personal(key, user=user) if isinstance(key, str) else key): (
+                "[REDACTED]" if redaction.is_secret_key(key) and item else _walk(item, user)
+            )
             for key, item in value.items()
         }
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):

@@ -91,7 +91,14 @@ def _shared_processors() -> list[Any]:
     ]
 
 
-def _configure_structlog() -> None:
+def _configure_structlog(*, handler_renders: bool) -> None:
+    """The structlog chain; the :class:`EncoreHandler`'s formatter renders when ``handler_renders``,
+    otherwise (before configure) each event becomes a JSON string for whatever handlers exist."""
+    final: list[Any] = (
+        [structlog.stdlib.ProcessorFormatter.wrap_for_formatter]
+        if handler_renders
+        else [order_keys, structlog.processors.JSONRenderer(default=str)]
+    )
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -100,7 +107,7 @@ def _configure_structlog() -> None:
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
             redact_event,
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+            *final,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
@@ -160,7 +167,7 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
         raise ValueError(f"log_level {level!r} is not a logging level; use DEBUG, INFO, WARNING or ERROR")
     if fmt not in LOG_FORMATS:
         raise ValueError(f"log_format must be json or console, not {fmt!r}; set ENCORE_LOG_FORMAT")
-    _configure_structlog()
+    _configure_structlog(handler_renders=True)
     renderer: Any = (
         structlog.processors.JSONRenderer(default=str, sort_keys=False)
         if fmt == "json"
@@ -213,12 +220,12 @@ def unconfigure_logging() -> None:
 def get_logger(name: str | None = None, **initial: Any) -> structlog.stdlib.BoundLogger:
     """A structlog logger; call as ``log.info("sync.start", artist_id=…)``.
 
-    Usable before :func:`analytics.observability.configure` (lines then go to whatever stdlib
-    logging does, already redacted by pattern); configure() adds the secret values, the
-    handler and the format.
+    Usable before :func:`analytics.observability.configure`: lines are then JSON strings,
+    redacted by pattern, handed to whatever stdlib logging does (pytest's caplog, a library's
+    ``basicConfig``); configure() adds the secret values, the handler and the format.
     """
     if not structlog.is_configured():
-        _configure_structlog()
+        _configure_structlog(handler_renders=False)
     return cast(structlog.stdlib.BoundLogger, structlog.stdlib.get_logger(name, **initial))
 
 

@@ -157,10 +157,12 @@ class Redactor:
         if isinstance(value, Mapping):
             out: dict[Any, Any] = {}
             for key, item in value.items():
-                if item and isinstance(key, str) and _is_secret_name(key):
-                    out[key] = REDACTED
-                else:
-                    out[key] = item if type(item) in _SCALARS else self.redact_value(item, _depth=_depth + 1)
+                if type(key) is str:
+                    if item and _is_secret_name(key):
+                        out[self.redact(key)] = REDACTED
+                        continue
+                    key = self.redact(key)
+                out[key] = item if type(item) in _SCALARS else self.redact_value(item, _depth=_depth + 1)
             return out
         if isinstance(value, list | tuple | set | frozenset):
             items = [self.redact_value(item, _depth=_depth + 1) for item in value]

@@ -22,7 +22,9 @@ def _log_everything(run_id: str) -> None:
     third_party = logging.getLogger("urllib3.connectionpool")
     with bind_run(run_id=run_id, flow="sync_artist_data"):
         log.info("sync.start", artist_id="a1", client_secret=CANARY)
-        log.info("sync.page", payload={"items": [f"id {CANARY}", {"deep": [CANARY_TOKEN]}]}, tags=(CANARY,))
+        log.info(
+            "sync.page", payload={"items": [f"id {CANARY}", {CANARY_TOKEN: [CANARY_TOKEN]}]}, tags=(CANARY,)
+        )
         log.warning(f"token refreshed with {CANARY_TOKEN}")
         third_party.info("POST /api/token body=grant_type=refresh&refresh=%s", CANARY_TOKEN)
         third_party.warning("Authorization: Bearer %s", "Zm9vYmFyYmF6cXV4MTIz")
@@ -173,3 +175,16 @@ def test_prefect_logs_are_printed_once_as_json_and_redacted(make_settings, capsy
         observability.reset()
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
+
+
+def test_before_configure_lines_are_json_strings_redacted_by_pattern(caplog) -> None:
+    import structlog
+
+    structlog.reset_defaults()
+    with caplog.at_level(logging.INFO, logger="analytics.early"), bind_run(run_id="r-early"):
+        get_logger("analytics.early").info("early.line", url="https://u:pw123@host/x", who="fan@example.org")
+    [message] = caplog.messages
+    line = json.loads(message)
+    assert line["event"] == "early.line" and line["run_id"] == "r-early"
+    assert line["url"] == "https://u:[REDACTED]@host/x" and line["who"] == "[EMAIL]"
+    structlog.reset_defaults()

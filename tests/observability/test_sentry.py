@@ -73,7 +73,7 @@ def test_scrub_walks_the_whole_event(configured) -> None:
             "headers": {"Authorization": "Bearer abcdefghijk"},
             "cookies": {"session": "s3cr3t-cookie"},
         },
-        "extra": {"settings": {"client_secret": "plain", "list": [f"x {CANARY_TOKEN}", 3, None]}},
+        "extra": {"settings": {"client_secret": "plain", "list": [f"x {CANARY_TOKEN}", 3, None]}, CANARY: 1},
         "breadcrumbs": {"values": [{"message": "mailed ops@example.net", "data": {"password": "pw1234"}}]},
         "exception": {"values": [{"stacktrace": {"frames": [{"abs_path": f"/home/{user}/encore/x.py"}]}}]},
     }
