@@ -37,13 +37,24 @@ class QuotaExhausted(SpotifyError):
     """
 
     def __init__(
-        self, *, resume_at: datetime, retry_after_s: float, endpoint: str, max_wait_s: float
+        self,
+        *,
+        resume_at: datetime,
+        retry_after_s: float,
+        endpoint: str,
+        max_wait_s: float,
+        rate_limited: int | None = None,
     ) -> None:
+        why = (
+            f"it answered 429 {rate_limited} times in a row"
+            if rate_limited
+            else f"it asked to retry after {retry_after_s:.0f} s (longer than spotify_max_retry_wait_s="
+            f"{max_wait_s:.0f} s)"
+        )
         super().__init__(
-            f"Spotify quota exhausted on {endpoint}: it asked to retry after {retry_after_s:.0f} s "
-            f"(longer than spotify_max_retry_wait_s={max_wait_s:.0f} s), so encore stopped instead of "
-            f"sleeping. Resume after {resume_at.isoformat(timespec='seconds')}; the sync's checkpoint "
-            "keeps what was already fetched."
+            f"Spotify quota exhausted on {endpoint}: {why}, so encore stopped instead of sleeping. "
+            f"Resume after {resume_at.isoformat(timespec='seconds')}; the sync's checkpoint keeps what "
+            "was already fetched."
         )
         self.resume_at = resume_at
         self.retry_after_s = retry_after_s

@@ -247,11 +247,13 @@ class Transport:
     def _rate_limit_wait(self, response: requests.Response, *, endpoint: str, count: int) -> float:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         wait = retry_after if retry_after is not None else self.policy.backoff(count, rng=self._rng)
-        if not self.policy.honours(wait) or count > self.policy.max_rate_limited:
+        if not self.policy.honours(wait):
             raise self._exhausted(wait, endpoint=endpoint)
+        if count > self.policy.max_rate_limited:
+            raise self._exhausted(wait, endpoint=endpoint, rate_limited=count)
         return wait
 
-    def _exhausted(self, wait: float, *, endpoint: str) -> QuotaExhausted:
+    def _exhausted(self, wait: float, *, endpoint: str, rate_limited: int | None = None) -> QuotaExhausted:
         resume_at = datetime.now(UTC) + timedelta(seconds=wait)
         log.warning("%s: quota exhausted; resume after %s", endpoint, resume_at.isoformat(timespec="seconds"))
         return QuotaExhausted(
@@ -259,6 +261,7 @@ class Transport:
             retry_after_s=wait,
             endpoint=endpoint,
             max_wait_s=self.policy.max_retry_wait_s,
+            rate_limited=rate_limited,
         )
 
     def _before_retry(self, failure: _Transient, *, endpoint: str, attempt: int, idempotent: bool) -> None:

@@ -107,7 +107,7 @@ def test_repeated_429s_give_up_after_the_policy_bound(sb: SpotifySandbox, make_c
     )
     client.artist(_artist(sb))
     sb.force_rate_limit(retry_after_s=0, count=5)
-    with pytest.raises(QuotaExhausted):
+    with pytest.raises(QuotaExhausted, match="it answered 429 3 times in a row"):
         client.artist(sorted(sb.state.artists)[1])
     assert len(sleeps.waits) == 2
     assert client.artist(_artist(sb)).value.id == _artist(sb)  # the two 429s left are waited out
