@@ -44,6 +44,7 @@ def build_data_docs(run_dir: Path, *, run_id: str | None = None) -> Path:
             datasets.append(dataset_view(document, file_name=path.name))
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             problems.append(path.name)
+    datasets.sort(key=lambda d: (d["success"], d["dataset"]))  # failed datasets first
     found_run_ids = {d["run_id"] for d in datasets if d["run_id"]}
     html = (
         _environment()

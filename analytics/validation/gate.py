@@ -114,6 +114,12 @@ def validate(
     SuiteError
         When the suite file is missing or invalid.
     """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"validate() needs a pandas DataFrame, got {type(df).__name__}; build one with pd.DataFrame(rows)"
+        )
     name = check_dataset_name(suite if dataset is None else dataset)
     spec = read_suite(suite, directory=suites_dir)
     id_columns = [c for c in spec.id_columns if c in df.columns]

@@ -34,6 +34,7 @@ def test_the_page_shows_each_dataset_offline_and_escaped(frames: dict[str, pd.Da
     )
     assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html, re.I)
     assert "1 passed, 1 failed" in html
+    assert html.index('id="ds-tracks"') < html.index('id="ds-artists"')  # failed datasets first
     for link in re.findall(r'href="([^"#]+)"', html):
         assert (page.parent / link).is_file(), link
 

@@ -273,3 +273,8 @@ def test_outcomes_are_counted_on_the_shared_registry(frames: dict[str, pd.DataFr
     assert sample("encore_validation_runs_total", dataset="playlists", outcome="failure") == before + 1
     assert sample("encore_validation_failed_expectations_total", dataset="playlists") == failed_before + 1
     assert sample("encore_validation_seconds_count", dataset="playlists") >= 1
+
+
+def test_something_else_than_a_dataframe_is_refused_clearly(run_dir: Path):
+    with pytest.raises(TypeError, match=r"needs a pandas DataFrame, got list"):
+        validate([{"artist_id": "x"}], suite="artists", run_dir=run_dir, run_id="r")  # type: ignore[arg-type]
