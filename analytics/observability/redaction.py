@@ -47,11 +47,11 @@ SECRET_KEYS = frozenset(
 _BEARER = re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]{8,}=*")
 _AUTH_HEADER = re.compile(
     r"""(?ix)\b((?:proxy-)?authorization|x-api-key|api-key|cookie)(["']?\s*[:=]\s*["']?)"""
-    r"""((?:[A-Za-z]+\s+)?[^"'\s,;}\]]+)"""
+    r"""(?!\[REDACTED\])((?:[A-Za-z]+\s+)?[^"'\s,;}\]]+)"""
 )
 _KEY_VALUE = re.compile(
     r"""(?ix)\b(access_token|refresh_token|id_token|client_secret|api_key|apikey|password|passwd|secret"""
-    r"""|token|code_verifier|routing_key|signature|sig)(["']?\s*[=:]\s*["']?)([^&\s"',;}\]]+)"""
+    r"""|token|code_verifier|routing_key|signature|sig)(["']?\s*[=:]\s*["']?)(?!\[REDACTED\])([^&\s"',;}\]]+)"""
 )
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^:/\s@]*:)([^@\s/]+)(@)")
 _EMAIL = re.compile(r"(?i)(?<![\w.+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b")

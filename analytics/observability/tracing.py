@@ -147,7 +147,7 @@ def span(name: str, *, attributes: Mapping[str, AttributeValue] | None = None) -
     >>> @span("analysis.features")
     ... def features() -> None: ...
     """
-    safe = {k: redaction.redact(v) if isinstance(v, str) else v for k, v in (attributes or {}).items()}
+    safe = {key: _safe(value) for key, value in (attributes or {}).items()}
     with _tracer.start_as_current_span(
         name, attributes=safe, record_exception=False, set_status_on_exception=False
     ) as current:
@@ -156,6 +156,15 @@ def span(name: str, *, attributes: Mapping[str, AttributeValue] | None = None) -
         except BaseException as exc:
             _record_exception(current, exc)
             raise
+
+
+def _safe(value: AttributeValue) -> AttributeValue:
+    """An attribute value with its text redacted (strings and sequences of strings)."""
+    if isinstance(value, str):
+        return redaction.redact(value)
+    if isinstance(value, list | tuple) and any(isinstance(item, str) for item in value):
+        return [redaction.redact(item) if isinstance(item, str) else item for item in value]  # type: ignore[return-value]
+    return value
 
 
 def _record_exception(current: trace.Span, exc: BaseException) -> None:
@@ -200,8 +209,8 @@ def span_ids() -> tuple[str, str] | None:
 
 
 def set_attributes(attributes: Mapping[str, Any]) -> None:
-    """Set attributes on the current span (ignored when there is none or tracing is off)."""
+    """Set attributes (redacted) on the current span; ignored when there is none or tracing is off."""
     current = trace.get_current_span()
     for key, value in attributes.items():
         if isinstance(value, str | bool | int | float):
-            current.set_attribute(key, value)
+            current.set_attribute(key, _safe(value))

@@ -88,3 +88,32 @@ def test_a_configured_secret_never_survives(secret: str, before: str, after: str
     for marker in ("[REDACTED]", "[EMAIL]", "[IP]"):
         out = out.replace(marker, "\x00")
     assert secret not in out
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                CANARY,
+                "access_token=",
+                "Authorization: ",
+                "Bearer ",
+                "password: ",
+                "x@y.org",
+                "10.1.2.3",
+                "://u:",
+                "@",
+                "]",
+                " ",
+                "&",
+            ]
+        )
+        | st.text(max_size=8),
+        max_size=12,
+    )
+)
+def test_redaction_is_idempotent(parts: list[str]) -> None:
+    redactor = Redactor([CANARY])
+    once = redactor.redact("".join(parts))
+    assert redactor.redact(once) == once and CANARY not in once

@@ -10,7 +10,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from analytics import observability
 from analytics.observability import bind_run, get_logger, span
-from analytics.observability.tracing import otlp_traces_url
+from analytics.observability.tracing import otlp_traces_url, set_attributes
 
 from .conftest import CANARY, json_lines
 from .receivers import receiver
@@ -40,18 +40,25 @@ def test_otlp_exporter_sends_spans_with_the_logged_trace_id(configured, capsys) 
         with bind_run(run_id="r-otlp", flow="sync_artist_data") as run:
             get_logger("analytics.sync").info("sync.start")
             with span("sync.fetch_albums", attributes={"artist_id": "a1", "note": f"with {CANARY}"}):
+                set_attributes({"albums": 3, "last": f"token {CANARY}"})
+            with span("sync.tags", attributes={"urls": [f"https://x/?access_token={CANARY}"]}):
                 pass
             with pytest.raises(ValueError), span("sync.write"):
                 raise ValueError(f"rejected {CANARY}")
         observability.flush()
         requests = collector.wait()
     spans = _exported_spans(requests)
-    assert set(spans) == {"sync_artist_data", "sync.fetch_albums", "sync.write"}
+    assert set(spans) == {"sync_artist_data", "sync.fetch_albums", "sync.tags", "sync.write"}
     assert {trace_id for trace_id, _ in spans.values()} == {run.trace_id}
     assert [line["trace_id"] for line in json_lines(capsys.readouterr().err)] == [run.trace_id]
     fetch = spans["sync.fetch_albums"][1]
-    attributes = {a.key: a.value.string_value for a in fetch.attributes}
-    assert attributes["artist_id"] == "a1" and attributes["note"] == "with [REDACTED]"
+    attributes = {a.key: a.value for a in fetch.attributes}
+    assert (
+        attributes["artist_id"].string_value == "a1" and attributes["note"].string_value == "with [REDACTED]"
+    )
+    assert attributes["albums"].int_value == 3 and attributes["last"].string_value == "token [REDACTED]"
+    [urls] = spans["sync.tags"][1].attributes
+    assert [v.string_value for v in urls.value.array_value.values] == ["https://x/?access_token=[REDACTED]"]
     failed = spans["sync.write"][1]
     assert failed.status.code == failed.status.STATUS_CODE_ERROR
     event = {a.key: a.value.string_value for a in failed.events[0].attributes}
