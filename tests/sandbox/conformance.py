@@ -7,7 +7,9 @@ documented adjustments:
 - development mode: properties the spec marks ``deprecated`` are not required (the 2026 API
   omits them for development-mode apps: ``available_markets``, ``label``, ``popularity``);
 - errata of the spec against the live API: a cursor page's ``next`` and ``cursors.after`` are
-  null on the last page; several-* endpoints answer ``null`` for an unknown id.
+  null on the last page; several-* endpoints answer ``null`` for an unknown id; ``/me/library*``
+  answer 400 in the usual ``{"error": {...}}`` (the spec shows the inner object alone, unlike every
+  other error it documents).
 
 Error statuses an operation does not declare are validated against the common error shape.
 """
@@ -15,6 +17,7 @@ Error statuses an operation does not declare are validated against the common er
 from __future__ import annotations
 
 import copy
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -43,8 +46,9 @@ def spec_path() -> Path:
 
 @cache
 def raw_spec() -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
-    return spec
+    spec = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
+    plain: dict[str, Any] = json.loads(json.dumps(spec, default=str))  # YAML dates in examples → strings
+    return plain
 
 
 def _errata(spec: dict[str, Any]) -> None:
@@ -52,6 +56,14 @@ def _errata(spec: dict[str, Any]) -> None:
     schemas["CursorPagingObject"]["properties"]["next"]["nullable"] = True
     for key in ("after", "before"):
         schemas["CursorObject"]["properties"][key]["nullable"] = True
+    bare = {"$ref": "#/components/schemas/ErrorObject"}
+    for operations in spec["paths"].values():  # /me/library* document their 400 unwrapped
+        for operation in operations.values():
+            for status, entry in (
+                operation.get("responses", {}) if isinstance(operation, dict) else {}
+            ).items():
+                if entry.get("content", {}).get("application/json", {}).get("schema") == bare:
+                    operation["responses"][status] = {"$ref": "#/components/responses/BadRequest"}
     responses = spec["components"]["responses"]
     for name, key in (("ManyArtists", "artists"), ("ManyAlbums", "albums"), ("ManyTracks", "tracks")):
         responses[name]["content"]["application/json"]["schema"]["properties"][key]["items"]["nullable"] = (
@@ -130,8 +142,9 @@ def operation_template(path: str) -> str | None:
     return next((template for regex, template in _path_matchers() if regex.match(local)), None)
 
 
-def response_schema(template: str, method: str, status: int) -> dict[str, Any] | None:
-    operation = raw_spec()["paths"][template].get(method.lower())
+def response_schema(template: str, method: str, status: int, *, mode: str) -> dict[str, Any] | None:
+    spec = translated_spec(mode)
+    operation = spec["paths"][template].get(method.lower())
     if operation is None:
         return None
     responses = operation.get("responses", {})
@@ -142,7 +155,7 @@ def response_schema(template: str, method: str, status: int) -> dict[str, Any] |
     entry = responses[key]
     if "$ref" in entry:
         pointer = entry["$ref"]
-        entry = raw_spec()["components"]["responses"][entry["$ref"].rsplit("/", 1)[1]]
+        entry = spec["components"]["responses"][entry["$ref"].rsplit("/", 1)[1]]
     if "application/json" not in entry.get("content", {}):
         return None
     return {"$ref": f"{ROOT}{pointer}/content/application~1json/schema"}
@@ -161,7 +174,7 @@ def validate(method: str, path: str, status: int, body: Any, *, mode: str) -> bo
         else:
             raise SchemaViolation(f"{method} {path}: no operation in the spec for this path")
     else:
-        template_schema = response_schema(template, method, status)
+        template_schema = response_schema(template, method, status, mode=mode)
     if template_schema is None:
         return False
     validator = Draft202012Validator(template_schema, registry=_registry(mode))

@@ -187,3 +187,22 @@ def test_create_for_user_and_detail_rules(dev: Api) -> None:
 def test_fields_filter(dev: Api) -> None:
     only = dev.json(f"/playlists/{THIS_IS_MAXSTACK}", params={"fields": "snapshot_id,items(total,limit)"})
     assert set(only) == {"snapshot_id", "items"} and only["items"] == {"total": 8, "limit": 50}
+
+
+def test_fields_filter_nested_and_dotted(dev: Api) -> None:
+    page = dev.json(
+        f"/playlists/{THIS_IS_MAXSTACK}/items",
+        params={"fields": "total,items(added_by.id,item(name,album(name)))", "limit": 1},
+    )
+    assert page == {
+        "total": 8,
+        "items": [
+            {
+                "added_by": {"id": "encore-demo-user"},
+                "item": {
+                    "name": "Advanced Simulacra",
+                    "album": {"name": "Endgame: Singularity Original Soundtrack"},
+                },
+            }
+        ],
+    }

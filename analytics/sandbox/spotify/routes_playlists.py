@@ -262,7 +262,7 @@ async def remove_items(playlist_id: str, request: Request) -> dict[str, Any]:
 
 
 def _select_fields(obj: dict[str, Any], fields: str | None) -> dict[str, Any]:
-    """The ``fields`` filter, for top-level names and one nesting level: ``snapshot_id,items(total,next)``."""
+    """The ``fields`` filter: ``snapshot_id,items(added_by.id,item(name,album(name)))``."""
     if not fields:
         return obj
     selected: dict[str, Any] = {}
@@ -293,6 +293,7 @@ def _split_fields(fields: str) -> list[tuple[str, str | None]]:
             if name_end is not None:
                 out.append((fields[start:name_end].strip(), fields[name_end + 1 : i - 1]))
             elif part.strip():
-                out.append((part.strip(), None))
+                head, _, rest = part.strip().partition(".")  # a.b is a(b)
+                out.append((head, rest or None))
             start, name_end = i + 1, None
     return out
