@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     pagerduty_routing_key: SecretStr | None = None
     pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
     alert_webhook_url: SecretStr | None = None
+    alert_rules_file: Path | None = Field(
+        default=None, description="alert rules YAML; default: config/alert_rules.yaml"
+    )
 
     # -- real-time --------------------------------------------------------------------------
     redis_url: str = "redis://127.0.0.1:6379/0"
