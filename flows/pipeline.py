@@ -9,11 +9,12 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from analytics import audit, catalog, demo
+from analytics import audit, catalog, demo, sync
 from analytics.audit import AuditRun
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
+from flows.data_sync import NETWORK
 from flows.reporting import render_reports
 
 
@@ -26,11 +27,14 @@ class PipelineResult:
     reports: list[Path] = field(default_factory=list)
 
 
-@task
-def load_catalog(artist_ids: list[str], settings: Settings) -> catalog.CatalogFrames:
-    """The configured catalog file (default: the demo catalog), as the quota mode would show it."""
-    document = demo.load_catalog(settings.catalog_file)
-    return catalog.frames_from_catalog(document, artist_ids=artist_ids, quota_mode=settings.quota_mode)
+@task(**NETWORK)
+def sync_catalog(artist_ids: list[str], run: AuditRun) -> catalog.CatalogFrames:
+    """The artists' catalog from Spotify (default: the sandbox serving the demo or catalog_file)."""
+    with sync.spotify_client(run.settings) as client:
+        frames = sync.fetch_catalog(client, artist_ids)
+        requests = {f"{ep} {status}": n for (ep, status), n in client.request_counts().items()}
+    run.record("sync_catalog", outputs=frames.counts(), requests=requests)
+    return frames
 
 
 @task(cache_policy=NO_CACHE)
@@ -53,7 +57,7 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
     settings = Settings()
     artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
     with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
-        frames = load_catalog(artist_ids, settings)
+        frames = sync_catalog(artist_ids, run)
         for name, frame in frames.items():
             validate_dataset(frame, dataset=name, run=run)
         store_catalog(frames, run, artist_ids)

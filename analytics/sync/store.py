@@ -48,7 +48,17 @@ def apply(warehouse: Warehouse, unit: Unit, *, run_id: str) -> UpsertResult:
         result.add(UpsertResult(removed={k: v for k, v in removed.items() if v}))
         for key, cp in unit.checkpoints.items():
             checkpoints.save(session, key, run_id=run_id, **cp)
-    return result
+    return _nonzero(result)
+
+
+def _nonzero(result: UpsertResult) -> UpsertResult:
+    """The same counts without the zero entries (``{"tracks": 1}``, not ``{"tracks": 1, "albums": 0}``)."""
+    return UpsertResult(
+        inserted={k: v for k, v in result.inserted.items() if v},
+        updated={k: v for k, v in result.updated.items() if v},
+        unchanged={k: v for k, v in result.unchanged.items() if v},
+        removed={k: v for k, v in result.removed.items() if v},
+    )
 
 
 def stored_rows(
