@@ -19,6 +19,7 @@ from analytics.content.backend import (
 from analytics.content.builder import build_fact_sheet, demo_fact_sheet
 from analytics.content.drafts import Draft, Fallback, generate_drafts, validate_draft, write_ready_to_post
 from analytics.content.facts import FactSheet, Source
+from analytics.content.frames import DRAFT_COLUMNS, drafts_frame
 from analytics.content.generator import TEMPLATE_VERSION, GroundedGenerator
 from analytics.content.kinds import PLATFORMS, ContentKind, limit_for, missing_facts
 from analytics.content.lang import LANGUAGES
@@ -28,6 +29,7 @@ from analytics.content.validate import GroundingResult, Issue, validate_text
 from analytics.content.warehouse_facts import facts_from_warehouse
 
 __all__ = [
+    "DRAFT_COLUMNS",
     "LANGUAGES",
     "PLATFORMS",
     "TEMPLATE_VERSION",
@@ -48,6 +50,7 @@ __all__ = [
     "backend_from_settings",
     "build_fact_sheet",
     "demo_fact_sheet",
+    "drafts_frame",
     "facts_from_warehouse",
     "generate_drafts",
     "limit_for",

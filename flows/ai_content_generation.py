@@ -1,0 +1,103 @@
+"""generate_content: grounded drafts for an artist's period, validated, stored, ready to post."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from analytics import audit, content
+from analytics.audit import AuditRun, RunSummary
+from analytics.config import Settings
+from flows._tasks import validate_dataset
+
+
+@task(cache_policy=NO_CACHE)
+def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_end: date) -> content.FactSheet:
+    facts = content.facts_from_warehouse(
+        run.warehouse, artist_id, period_start=period_start, period_end=period_end
+    )
+    run.record("facts", inputs={"artist_id": artist_id}, outputs={"fact_sheet_id": facts.fact_sheet_id})
+    return facts
+
+
+@task(cache_policy=NO_CACHE)
+def write_drafts(
+    facts: content.FactSheet,
+    *,
+    settings: Settings,
+    kinds: list[str] | None,
+    languages: list[str],
+    platforms: list[str] | None,
+    seed: int,
+) -> list[content.Draft]:
+    """Draft with the configured backend; a model draft that fails grounding is replaced."""
+    return content.generate_drafts(
+        facts,
+        kinds=kinds or tuple(content.ContentKind),
+        languages=languages,
+        platforms=platforms,
+        seed=seed,
+        backend=content.backend_from_settings(settings),
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path) -> list[Path]:
+    changes = content.store_drafts(run.warehouse, drafts, run_id=run.run_id, facts=[facts])
+    files = content.write_ready_to_post(drafts, out_dir)
+    rejected = {d.draft_id: d.fallback.reason for d in drafts if d.fallback}
+    run.record(
+        "store_drafts",
+        inputs={"drafts": len(drafts)},
+        outputs={"files": len(files), "ready_to_post_dir": str(out_dir)},
+        details={"rejected_and_replaced": rejected},
+        changes=changes,
+    )
+    return files
+
+
+@flow(name="generate-content", version=audit.code_version())
+def generate_content(
+    artist_id: str,
+    *,
+    kinds: list[str] | None = None,
+    languages: list[str] | None = None,
+    platforms: list[str] | None = None,
+    period_days: int = 7,
+    period_end: str | None = None,
+    seed: int = 0,
+) -> RunSummary:
+    """Drafts of every kind × language × platform the artist's facts support.
+
+    Every number, date and name in a stored draft is checked against the fact sheet; drafts
+    also go to ``data/content/<artist>/<period end>/<platform>/`` as ready-to-post text files.
+    """
+    settings = Settings()
+    end = date.fromisoformat(period_end) if period_end else datetime.now(UTC).date()
+    start = end - timedelta(days=period_days - 1)
+    languages = languages or list(content.LANGUAGES)
+    parameters = {
+        "artist_id": artist_id,
+        "kinds": kinds,
+        "languages": languages,
+        "platforms": platforms,
+        "period": [start.isoformat(), end.isoformat()],
+        "seed": seed,
+    }
+    with audit.run("generate_content", settings=settings, parameters=parameters) as run:
+        facts = gather_facts(run, artist_id, period_start=start, period_end=end)
+        drafts = write_drafts(
+            facts, settings=settings, kinds=kinds, languages=languages, platforms=platforms, seed=seed
+        )
+        frame = content.drafts_frame(drafts)
+        validate_dataset(frame, dataset="content_drafts", run=run)
+        (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(run.run_dir / "datasets" / f"content_drafts_{artist_id}.parquet", index=False)
+        out_dir = settings.data_dir / "content" / artist_id / end.isoformat()
+        files = store(run, drafts, facts, out_dir)
+        run.outputs["drafts"] = len(drafts)
+        run.outputs["ready_to_post_files"] = len(files)
+    return run.summary()
