@@ -1,0 +1,1 @@
+"""Deployment scripts: the Prefect stack on PostgreSQL (python -m deploy)."""
