@@ -192,6 +192,9 @@ def main() -> None:
             "sqlite_encore_vs_plain_executemany_pk": round(
                 lite["plain_executemany_pk_s"] / lite["encore_in_batches_s"], 3
             ),
+            "sqlite_encore_vs_naive_uuid4_executemany_pk": round(
+                lite["naive_executemany_uuid4_pk_s"] / lite["encore_in_batches_s"], 3
+            ),
         },
     }
     for name, secs in [
