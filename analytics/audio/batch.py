@@ -1,0 +1,193 @@
+"""Analyse many files: cache first, then the misses in parallel, quarantining what cannot be read.
+
+The default executor is a process pool (``concurrent.futures``). ``map_fn`` swaps it: any
+callable ``map_fn(fn, jobs) -> iterable of results, in order`` works, e.g. for Dask
+``lambda fn, jobs: client.gather(client.map(fn, jobs))``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analytics.audio.analyze import FileResult, analyze_file, quarantined
+from analytics.audio.cache import FeatureCache, content_hash
+from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
+from analytics.audio.warmup import configure_numba_cache
+from analytics.config import Settings
+from analytics.observability.metrics import counter, histogram
+
+Job = tuple[str, str]
+"""(path, content hash) of one file to analyse."""
+MapFn = Callable[[Callable[[Job], FileResult], Sequence[Job]], Iterable[FileResult]]
+
+_FILES = counter("encore_audio_files_total", "audio files processed, by outcome", ("outcome",))
+_SECONDS = histogram("encore_audio_analysis_seconds", "compute time per analysed audio file")
+
+
+@dataclass
+class AnalysisBatch:
+    """Result of :func:`analyze_files`.
+
+    ``features`` has one row per analysed file (``path``, ``content_hash``,
+    ``feature_set_version`` and every column of ``features.FEATURES``); ``quarantined`` lists
+    the files that could not be analysed, each with a reason.
+    """
+
+    results: list[FileResult]
+    cache_hits: int
+    computed: int
+    wall_s: float
+    warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def features(self) -> pd.DataFrame:
+        rows = [
+            {"path": r.path, "content_hash": r.content_hash, "feature_set_version": r.feature_set_version}
+            | {name: r.features.get(name) for name in FEATURES}
+            for r in self.results
+            if r.status == "ok"
+        ]
+        columns = ["path", "content_hash", "feature_set_version", *FEATURES]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def beats(self) -> dict[str, tuple[float, ...]]:
+        """Beat times in seconds, by path."""
+        return {r.path: r.beats_s for r in self.results if r.status == "ok"}
+
+    @property
+    def quarantined(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "quarantined"]
+
+    def audit_record(self) -> dict[str, Any]:
+        """Counts, versions and the quarantine list, for the run's audit record (no audio data)."""
+        return {
+            "feature_set_version": FEATURE_SET_VERSION,
+            "files": len(self.results),
+            "analysed": len(self.results) - len(self.quarantined),
+            "cache_hits": self.cache_hits,
+            "computed": self.computed,
+            "wall_s": round(self.wall_s, 3),
+            "quarantined": [
+                {"path": r.path, "content_hash": r.content_hash, "reason": r.reason, "detail": r.detail}
+                for r in self.quarantined
+            ],
+            "warnings": {p: list(w) for p, w in self.warnings.items()},
+        }
+
+
+def _run_job(job: Job) -> FileResult:
+    return analyze_file(job[0], content_hash=job[1])
+
+
+def _init_worker(numba_cache: str) -> None:
+    configure_numba_cache(Path(numba_cache))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def process_pool_map(workers: int, *, start_method: str | None = None) -> MapFn:
+    """The default ``map_fn``: a process pool of ``workers``; a crashed worker quarantines its file.
+
+    ``start_method`` defaults to ``fork`` on Linux (workers inherit the parent's compiled JIT
+    code, see ``warmup``) and to the platform default elsewhere.
+    """
+    method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context(method)
+    cache = str(configure_numba_cache())
+
+    def run(fn: Callable[[Job], FileResult], jobs: Sequence[Job]) -> list[FileResult]:
+        if workers <= 1 or len(jobs) <= 1:
+            return [fn(job) for job in jobs]
+        size = min(workers, len(jobs))
+        try:
+            with ProcessPoolExecutor(
+                size, mp_context=context, initializer=_init_worker, initargs=(cache,)
+            ) as pool:
+                return list(pool.map(fn, jobs))
+        except BrokenProcessPool:
+            return [_isolated(fn, job, context, cache) for job in jobs]
+
+    return run
+
+
+def _isolated(fn: Callable[[Job], FileResult], job: Job, context: Any, cache: str) -> FileResult:
+    """Run one job in its own process, so a decoder crash only affects its own file."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker, initargs=(cache,)) as pool:
+            return pool.submit(fn, job).result()
+    except BrokenProcessPool:
+        detail = f"{job[0]}: the audio decoder crashed on this file; re-export it as WAV or FLAC"
+        return quarantined(Path(job[0]), job[1], "corrupt", detail)
+
+
+def analyze_files(
+    paths: Sequence[Path | str],
+    *,
+    settings: Settings | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    map_fn: MapFn | None = None,
+    use_cache: bool = True,
+) -> AnalysisBatch:
+    """Features of every file in ``paths``; cached files are read, the rest computed in parallel.
+
+    Parameters
+    ----------
+    paths : audio files, any format libsndfile reads.
+    settings : gives the default cache folder (``data_dir/cache/audio/features``) and worker count.
+    cache_dir : overrides the cache folder.
+    workers : process count (default ``settings.audio_workers``; 0 = number of cores).
+    map_fn : replaces the process pool, e.g. with a Dask client's map (see module docstring).
+    use_cache : False to recompute everything (results are still written to the cache).
+    """
+    started = time.perf_counter()
+    settings = settings or Settings()
+    cache = FeatureCache(cache_dir or settings.data_dir / "cache" / "audio" / "features")
+    count = workers if workers is not None else settings.audio_workers
+    count = count or os.cpu_count() or 1
+
+    results: dict[int, FileResult] = {}
+    jobs: list[tuple[int, Job]] = []
+    for index, raw in enumerate(paths):
+        path = Path(raw)
+        key = content_hash(path)
+        hit = cache.get(key, path=path) if use_cache else None
+        if hit is not None:
+            results[index] = hit
+        else:
+            jobs.append((index, (str(path), key)))
+
+    jobs.sort(key=lambda item: -_size(item[1][0]))  # longest first balances the pool
+    run = map_fn or process_pool_map(count)
+    for (index, _), result in zip(jobs, run(_run_job, [job for _, job in jobs]), strict=True):
+        results[index] = result
+        cache.put(result)
+        _SECONDS.observe(result.compute_s)
+
+    ordered = [results[i] for i in range(len(paths))]
+    for r in ordered:
+        _FILES.labels(outcome=r.status if r.status != "quarantined" else f"quarantined_{r.reason}").inc()
+    return AnalysisBatch(
+        results=ordered,
+        cache_hits=len(paths) - len(jobs),
+        computed=len(jobs),
+        wall_s=time.perf_counter() - started,
+        warnings={r.path: r.warnings for r in ordered if r.warnings},
+    )
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0

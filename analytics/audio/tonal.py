@@ -1,0 +1,83 @@
+"""Key and mode from the track's chroma, by correlation with key profiles.
+
+The chroma vector (mean over non-silent frames of max-normalised STFT chroma) is correlated
+with the 24 rotations of a major and a minor key profile; the best correlation names the key.
+Profiles: Krumhansl-Kessler (probe-tone ratings, 1982) by default; Temperley (Kostka-Payne
+corpus, 1999) and Albrecht-Shanahan (2013) are available for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analytics.audio.features import PITCH_CLASSES
+
+PROFILES: dict[str, tuple[np.ndarray, np.ndarray]] = {
+    "krumhansl": (
+        np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]),
+        np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]),
+    ),
+    "temperley": (
+        np.array([5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0]),
+        np.array([5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0]),
+    ),
+    "albrecht": (
+        np.array([0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081]),
+        np.array([0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052]),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    """Estimated key: ``tonic`` (C..B), ``mode`` (major|minor), correlation and margin."""
+
+    tonic: str
+    mode: str
+    confidence: float
+    margin: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.tonic} {self.mode}"
+
+
+def key_correlations(chroma: np.ndarray, *, profile: str = "krumhansl") -> np.ndarray:
+    """Pearson correlation of a 12-bin chroma vector with each key: shape (2, 12), [major, minor]."""
+    major, minor = PROFILES[profile]
+    out = np.zeros((2, 12))
+    x = chroma - chroma.mean()
+    norm_x = np.linalg.norm(x)
+    if norm_x == 0:
+        return out
+    for row, base in enumerate((major, minor)):
+        for tonic in range(12):
+            p = np.roll(base, tonic)
+            p = p - p.mean()
+            out[row, tonic] = float(x @ p / (norm_x * np.linalg.norm(p)))
+    return out
+
+
+def relative_of(tonic: int, mode: int) -> tuple[int, int]:
+    """The relative key (same notes): C major <-> A minor."""
+    return ((tonic + 9) % 12, 1) if mode == 0 else ((tonic + 3) % 12, 0)
+
+
+def estimate_key(chroma: np.ndarray, *, profile: str = "krumhansl") -> Key | None:
+    """Best key for a chroma vector, or None if the chroma is flat (no pitch content)."""
+    corr = key_correlations(np.asarray(chroma, dtype=float), profile=profile)
+    if not np.any(corr):
+        return None
+    mode, tonic = np.unravel_index(int(np.argmax(corr)), corr.shape)
+    best = float(corr[mode, tonic])
+    rel_tonic, rel_mode = relative_of(int(tonic), int(mode))
+    rivals = corr.copy()
+    rivals[mode, tonic] = rivals[rel_mode, rel_tonic] = rivals[1 - mode, tonic] = -np.inf
+    return Key(
+        tonic=PITCH_CLASSES[int(tonic)],
+        mode=("major", "minor")[int(mode)],
+        confidence=float(np.clip(best, 0.0, 1.0)),
+        margin=float(best - rivals.max()),
+    )

@@ -1,0 +1,73 @@
+"""Loudness against the EBU test signals and pyloudnorm; peaks; block-size independence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+import pytest
+
+from analytics.audio.analyze import analyze_file
+from analytics.audio.loudness import LoudnessMeter, to_db
+from analytics.demo import audio_files
+
+from .conftest import pink_noise
+
+
+def sine(freq: float, seconds: float, dbfs: float, *, sr: int = 48000, channels: int = 2, phase: float = 0.0):
+    t = np.arange(int(seconds * sr)) / sr
+    y = 10 ** (dbfs / 20) * np.sin(2 * np.pi * freq * t + phase)
+    return np.repeat(y[:, None], channels, axis=1).astype(np.float32)
+
+
+def measure(y: np.ndarray, sr: int = 48000, block: int = 48000) -> LoudnessMeter:
+    meter = LoudnessMeter(sr, y.shape[1])
+    for start in range(0, len(y), block):
+        meter.add(y[start : start + block])
+    return meter
+
+
+@pytest.mark.parametrize("level", [-23.0, -33.0])
+def test_ebu_tech_3341_sine_reads_its_level(level: float) -> None:
+    meter = measure(sine(1000, 20, level))
+    assert meter.integrated() == pytest.approx(level, abs=0.1)
+
+
+def test_ebu_tech_3342_loudness_range_of_a_10_db_step() -> None:
+    y = np.concatenate([sine(1000, 20, -20), sine(1000, 20, -30)])
+    assert measure(y).loudness_range() == pytest.approx(10.0, abs=1.0)
+
+
+def test_pink_noise_calibrated_to_minus_20_lufs(write_audio) -> None:
+    noise = pink_noise(20).astype(np.float64)
+    gain = 10 ** ((-20.0 - pyloudnorm.Meter(48000).integrated_loudness(noise)) / 20)
+    path = write_audio("pink.wav", (noise * gain).astype(np.float32), 48000, subtype="FLOAT")
+    result = analyze_file(path)
+    assert result.features["loudness_lufs"] == pytest.approx(-20.0, abs=0.5)
+    assert result.features["loudness_range_lu"] < 2.0
+
+
+def test_matches_pyloudnorm_on_real_music() -> None:
+    import soundfile as sf
+
+    for path in audio_files()[:3]:
+        y, sr = sf.read(path, dtype="float32")
+        ours = measure(y, sr, block=10_000).integrated()
+        assert ours == pytest.approx(pyloudnorm.Meter(sr).integrated_loudness(y.astype(np.float64)), abs=0.05)
+
+
+def test_result_does_not_depend_on_block_size() -> None:
+    y = pink_noise(8)
+    values = {round(measure(y, block=b).integrated(), 6) for b in (1000, 4799, 48000, len(y))}
+    assert len(values) == 1
+
+
+def test_true_peak_sees_the_peak_between_samples() -> None:
+    y = sine(12000, 2, 0.0, phase=np.pi / 4)  # samples at +-0.707, the waveform reaches 1.0
+    meter = measure(y)
+    assert to_db(meter.sample_peak) == pytest.approx(-3.01, abs=0.05)
+    assert to_db(meter.true_peak) == pytest.approx(0.0, abs=0.3)
+
+
+def test_silence_is_minus_infinity() -> None:
+    meter = measure(np.zeros((48000 * 3, 2), dtype=np.float32))
+    assert meter.integrated() == float("-inf") and np.isnan(meter.loudness_range())

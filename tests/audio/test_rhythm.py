@@ -1,0 +1,84 @@
+"""Tempo, beats and pulse on synthetic signals with known answers (tolerance: 2 % of the tempo)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analytics.audio.analyze import analyze_file
+from analytics.audio.features import ANALYSIS_SR
+from analytics.audio.frames import FrameAnalyzer
+from analytics.audio.rhythm import classic_tempo, rhythm_features
+
+from .conftest import SR, click_track, rock_pattern
+
+
+def onset_of(y: np.ndarray, sr: int = SR) -> np.ndarray:
+    analyzer = FrameAnalyzer(sr, 1)
+    analyzer.add(y[:, None])
+    return analyzer.finish().onset
+
+
+def verdict(estimate: float, truth: float) -> str:
+    """'exact' within 2 %, 'octave' within 2 % of half/double/third/triple, else 'wrong'."""
+    if abs(estimate / truth - 1) <= 0.02:
+        return "exact"
+    if any(abs(estimate / (truth * f) - 1) <= 0.02 for f in (0.5, 2.0, 1 / 3, 3.0)):
+        return "octave"
+    return "wrong"
+
+
+@pytest.mark.parametrize("bpm", [60, 75, 92, 110, 128, 150, 175, 200])
+def test_click_track_tempo_is_exact(bpm: float) -> None:
+    rhythm = rhythm_features(onset_of(click_track(bpm)))
+    assert verdict(rhythm.tempo_bpm, bpm) == "exact", rhythm.tempo_bpm
+    assert rhythm.tempo_confidence > 0.5
+
+
+def test_rock_patterns_are_never_worse_than_an_octave() -> None:
+    """A bare drum pattern is metrically ambiguous (the kick-to-kick period is the strongest
+    periodicity): octave errors are allowed and counted, any other error fails."""
+    verdicts = {
+        bpm: verdict(rhythm_features(onset_of(rock_pattern(bpm))).tempo_bpm, bpm)
+        for bpm in range(70, 201, 10)
+    }
+    assert "wrong" not in verdicts.values(), verdicts
+    exact = [bpm for bpm, v in verdicts.items() if v == "exact"]
+    assert len(exact) >= 6, f"exact only at {exact}"
+
+
+def test_fast_rock_is_not_halved_where_the_classic_estimate_is() -> None:
+    onset = onset_of(rock_pattern(150))
+    assert verdict(classic_tempo(onset), 150) != "wrong"
+    rhythm = rhythm_features(onset)
+    assert verdict(rhythm.tempo_bpm, 150) == "exact"
+
+
+def test_beats_fall_on_the_clicks() -> None:
+    bpm = 120.0
+    rhythm = rhythm_features(onset_of(click_track(bpm, seconds=20.0)))
+    clicks = np.arange(0.5, 19.9, 60.0 / bpm)
+    inner = rhythm.beats[(rhythm.beats > 1.5) & (rhythm.beats < 18.5)]
+    assert len(inner) >= 30
+    nearest = np.min(np.abs(inner[:, None] - clicks[None, :]), axis=1)
+    assert np.median(nearest) < 0.035 and nearest.max() < 0.07
+    assert rhythm.onset_rate_per_s == pytest.approx(2.0, abs=0.25)
+    assert rhythm.beat_regularity > 0.6 and rhythm.beat_strength > 2.0
+
+
+def test_noise_has_no_regular_pulse() -> None:
+    rng = np.random.default_rng(7)
+    noise = (rng.standard_normal(20 * SR) * 0.1).astype(np.float32)
+    rhythm = rhythm_features(onset_of(noise))
+    assert rhythm.beat_regularity < 0.25
+    assert rhythm.tempo_confidence < 0.25
+
+
+@pytest.mark.parametrize("sr", [8000, 44100, 96000])
+def test_tempo_does_not_depend_on_the_sample_rate(sr: int, write_audio) -> None:
+    path = write_audio(f"clicks_{sr}.wav", click_track(128, sr=sr), sr)
+    result = analyze_file(path)
+    assert result.status == "ok"
+    assert verdict(result.features["tempo_bpm"], 128) == "exact"
+    assert result.features["source_sample_rate_hz"] == sr
+    assert ANALYSIS_SR == 22050

@@ -1,0 +1,53 @@
+"""Key and mode of chords and scales in every key (exact; relative/parallel would be counted apart)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analytics.audio.analyze import summarize
+from analytics.audio.features import PITCH_CLASSES
+from analytics.audio.frames import FrameAnalyzer
+from analytics.audio.tonal import estimate_key, relative_of
+
+from .conftest import SR, chord_progression
+
+
+def key_of(y: np.ndarray) -> tuple[str, str, float]:
+    analyzer = FrameAnalyzer(SR, 1)
+    analyzer.add(y[:, None])
+    features, _ = summarize(analyzer.finish())
+    return features["key"], features["mode"], features["key_confidence"]
+
+
+def classify(found: tuple[str, str], tonic: str, mode: str) -> str:
+    if found == (tonic, mode):
+        return "exact"
+    t = PITCH_CLASSES.index(tonic)
+    rel_t, rel_m = relative_of(t, 0 if mode == "major" else 1)
+    if found == (PITCH_CLASSES[rel_t], ("major", "minor")[rel_m]):
+        return "relative"
+    if found[0] == tonic:
+        return "parallel"
+    return "wrong"
+
+
+@pytest.mark.parametrize("mode", ["major", "minor"])
+def test_every_key_is_found_exactly(mode: str) -> None:
+    outcomes = {}
+    for tonic in PITCH_CLASSES:
+        key, found_mode, confidence = key_of(chord_progression(tonic, mode))
+        outcomes[tonic] = classify((key, found_mode), tonic, mode)
+        assert confidence > 0.6
+    assert set(outcomes.values()) == {"exact"}, outcomes
+
+
+def test_relative_keys_are_told_apart() -> None:
+    assert key_of(chord_progression("C", "major"))[:2] == ("C", "major")
+    assert key_of(chord_progression("A", "minor"))[:2] == ("A", "minor")
+
+
+def test_flat_chroma_has_no_key() -> None:
+    assert estimate_key(np.ones(12)) is None
+    key = estimate_key(np.array([1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1], dtype=float))
+    assert key is not None and key.label == "C major" and key.margin > 0
