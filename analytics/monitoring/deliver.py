@@ -78,6 +78,9 @@ def deliver_pending(
     now : the clock (rows whose ``next_attempt_at`` is later wait).
     ignore_backoff : send rows that wait for their retry time too (a manual "flush").
     """
+    from analytics.observability import get_logger
+
+    log = get_logger("encore.monitoring.deliver")
     now = now or datetime.now(UTC)
     report = DeliveryReport()
     crash_point("after_decide")
@@ -101,6 +104,16 @@ def deliver_pending(
             status = "pending" if exc.retryable and attempts + 1 < MAX_ATTEMPTS else "failed"
             report.errors.append(f"{name}: {error}")
         crash_point("after_send")
+        if status == "sent":
+            log.info("alert.delivered", channel=name, outbox_id=outbox_id, attempt=attempts + 1)
+        else:
+            log.warning(
+                "alert.delivery_failed",
+                channel=name,
+                outbox_id=outbox_id,
+                will_retry=status == "pending",
+                error=error,
+            )
         outcome = {"sent": "sent", "pending": "retry", "failed": "failed"}[status]
         report.outcomes[f"{name}:{outcome}"] += 1
         DELIVERIES.labels(channel=name, outcome=outcome).inc()

@@ -1,0 +1,319 @@
+"""Real-time monitoring: plays from Redis Streams, per-minute spike rules, alerts within seconds.
+
+:func:`monitor_live` reads the play stream of :mod:`analytics.streaming.realtime` with its own
+consumer group (``monitoring``), counts plays per track and minute, and evaluates the
+``plays_spike`` rules after every batch: the current minute against the mean of the previous
+``baseline_minutes``. A spike opens an incident and its outbox rows in one transaction, the
+batch is acknowledged, and the outbox is delivered at once. SIGTERM (or ``stop_event``)
+stops it after the current batch; a restart resumes from the group's position, first
+finishing any entries it had read but not acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from analytics.config import Settings
+from analytics.monitoring.channels import channels_from_settings
+from analytics.monitoring.decide import decide
+from analytics.monitoring.deliver import deliver_pending
+from analytics.monitoring.evaluate import Finding
+from analytics.monitoring.rules import PlaysSpikeRule, load_rules
+from analytics.monitoring.service import rules_path
+from analytics.observability.metrics import counter, histogram
+from analytics.warehouse import Warehouse
+
+GROUP = "monitoring"
+EVENTS = counter("encore_monitor_events_total", "Play events read by the live monitor", ("outcome",))
+ALERTS = counter("encore_monitor_alerts_total", "Live monitor decisions", ("rule_id", "action"))
+LATENCY = histogram("encore_monitor_alert_latency_seconds", "From XADD of the spiking play to alert delivery")
+
+
+@dataclass
+class LiveStats:
+    """What a live monitor did."""
+
+    events: int = 0
+    rejected: int = 0
+    batches: int = 0
+    fired: list[str] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    metrics_port: int | None = None
+
+
+class MinuteCounts:
+    """Plays per (artist, track) and minute, keeping only the minutes the rules look at."""
+
+    def __init__(self, *, keep_minutes: int) -> None:
+        self.keep = keep_minutes + 2
+        self.counts: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+
+    def add(self, artist_id: str, track_id: str, ts: datetime) -> None:
+        minute = int(ts.timestamp() // 60)
+        buckets = self.counts[(artist_id, track_id)]
+        buckets[minute] = buckets.get(minute, 0) + 1
+        for old in [m for m in buckets if m < minute - self.keep]:
+            del buckets[old]
+
+    def window(self, key: tuple[str, str], *, minute: int, baseline_minutes: int) -> tuple[int, int, float]:
+        """(this minute's plays, the previous minute's, the baseline mean per minute)."""
+        buckets = self.counts.get(key, {})
+        base = sum(buckets.get(minute - i, 0) for i in range(1, baseline_minutes + 1)) / baseline_minutes
+        return buckets.get(minute, 0), buckets.get(minute - 1, 0), base
+
+
+def spike_findings(rule: PlaysSpikeRule, counts: MinuteCounts, *, now: datetime) -> list[Finding]:
+    """The rule over every counted track at ``now``: firing, holding (spiked last minute) or clear."""
+    minute = int(now.timestamp() // 60)
+    out = []
+    for artist_id, track_id in list(counts.counts):
+        current, previous, base = counts.window(
+            (artist_id, track_id), minute=minute, baseline_minutes=rule.baseline_minutes
+        )
+
+        threshold = max(float(rule.min_plays), rule.factor * base)
+        state = "firing" if current >= threshold else ("hold" if previous >= threshold else "clear")
+        summary = (
+            f"track {track_id} has {current} plays this minute, {current / base:.1f}x its "
+            f"{rule.baseline_minutes}-minute baseline of {base:.2f}/min"
+            if base
+            else f"track {track_id} has {current} plays this minute (no plays in the previous {rule.baseline_minutes} minutes)"
+        )
+        facts = {
+            "track_id": track_id,
+            "minute": datetime.fromtimestamp(minute * 60, UTC).isoformat(),
+            "plays_this_minute": current,
+            "plays_previous_minute": previous,
+            "baseline_per_minute": round(base, 4),
+            "factor": rule.factor,
+            "min_plays": rule.min_plays,
+        }
+        out.append(Finding(rule, artist_id, track_id, state, summary, facts))
+    return out
+
+
+def _install_sigterm(stop: threading.Event) -> Callable[[], None]:
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
+
+
+def monitor_live(
+    settings: Settings,
+    *,
+    stop_event: threading.Event | None = None,
+    metrics_port: int | None = None,
+    stream: str | None = None,
+    group: str = GROUP,
+    consumer: str | None = None,
+    rules: Sequence[Any] | None = None,
+    block_ms: int = 200,
+    claim_idle_ms: int = 30_000,
+    idle_eval_s: float = 5.0,
+    on_ready: Callable[[LiveStats], None] | None = None,
+) -> LiveStats:
+    """Consume play events and raise real-time alerts until SIGTERM or ``stop_event``.
+
+    Parameters
+    ----------
+    settings : Redis URL, warehouse, alert channels and the rules file.
+    stop_event : set it to stop (the CLI stops on SIGTERM/SIGINT instead).
+    metrics_port : serve Prometheus ``/metrics`` on 127.0.0.1 at this port (0: a free one,
+        reported in ``LiveStats.metrics_port``); None: no endpoint.
+    stream, group, consumer : the play stream (default: the streaming package's), this
+        monitor's consumer group, and this process's name in it (default: host and pid).
+    rules : the rules (default: the rules file); only ``plays_spike`` rules apply here.
+    block_ms : longest wait for new entries per read.
+    claim_idle_ms : entries left unacknowledged this long by another consumer (e.g. a
+        killed one) are claimed at start.
+    idle_eval_s : with no new events, rules are still evaluated this often (resolves).
+    on_ready : called once the group exists and ``/metrics`` is up.
+    """
+    import redis
+
+    from analytics.observability import configure, current_trace_id, get_logger, serve_metrics
+    from analytics.streaming.realtime import STREAM
+    from analytics.streaming.wire import decode_event
+
+    configure(settings)
+    log = get_logger("encore.monitoring.live")
+    spikes = [
+        r
+        for r in (rules if rules is not None else load_rules(rules_path(settings)))
+        if r.kind == "plays_spike" and r.enabled
+    ]
+    stream = stream or STREAM
+    name = consumer or f"{socket.gethostname()}-{os.getpid()}"
+    stop = stop_event or threading.Event()
+    restore = _install_sigterm(stop) if stop_event is None else (lambda: None)
+    client: Any = redis.Redis.from_url(settings.redis_url)
+    warehouse = Warehouse.from_settings(settings)
+    warehouse.migrate()
+    channels = channels_from_settings(settings)
+    stats = LiveStats()
+    server = serve_metrics(metrics_port) if metrics_port is not None else None
+    stats.metrics_port = server.server_port if server is not None else None
+    counts = MinuteCounts(keep_minutes=max((r.baseline_minutes for r in spikes), default=1))
+    run_id = f"live-{name}-{int(time.time())}"
+    try:
+        try:
+            client.xgroup_create(stream, group, id="$", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        log.info(
+            "monitor.live.start",
+            stream=stream,
+            group=group,
+            rules=[r.id for r in spikes],
+            metrics_port=stats.metrics_port,
+        )
+        if on_ready:
+            on_ready(stats)
+        _claim_stale(client, stream, group, name, idle_ms=claim_idle_ms)
+        pending_first, last_eval = True, 0.0
+        while not stop.is_set():
+            reply = client.xreadgroup(
+                group,
+                name,
+                {stream: "0" if pending_first else ">"},
+                count=500,
+                block=None if pending_first else block_ms,
+            )
+            entries = [e for e in (reply[0][1] if reply else []) if e[1]]
+            if pending_first and not entries:
+                pending_first = False
+                continue
+            now = datetime.now(UTC)
+            newest_ms = 0
+            for entry_id, fields in entries:
+                try:
+                    event = decode_event(fields.get(b"e", b""), now=now)
+                except ValueError:
+                    stats.rejected += 1
+                    EVENTS.labels(outcome="rejected").inc()
+                    continue
+                counts.add(event.get("artist_id") or "unknown", event["track_id"], event["ts"])
+                newest_ms = max(newest_ms, int(entry_id.split(b"-", 1)[0]))
+                stats.events += 1
+                EVENTS.labels(outcome="ok").inc()
+            if not entries and time.monotonic() - last_eval < idle_eval_s:
+                continue
+            last_eval = time.monotonic()
+            _evaluate(
+                warehouse,
+                spikes,
+                counts,
+                channels=channels,
+                run_id=run_id,
+                trace_id=current_trace_id(),
+                stats=stats,
+                newest_ms=newest_ms,
+            )
+            if entries:
+                client.xack(stream, group, *[e[0] for e in entries])
+                stats.batches += 1
+    finally:
+        restore()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        for channel in channels.values():
+            getattr(channel, "close", lambda: None)()
+        client.close()
+        warehouse.dispose()
+        log.info(
+            "monitor.live.stop", events=stats.events, fired=len(stats.fired), resolved=len(stats.resolved)
+        )
+    return stats
+
+
+def _evaluate(
+    warehouse: Warehouse,
+    spikes: Iterable[PlaysSpikeRule],
+    counts: MinuteCounts,
+    *,
+    channels: dict[str, Any],
+    run_id: str,
+    trace_id: str,
+    stats: LiveStats,
+    newest_ms: int,
+) -> None:
+    now = datetime.now(UTC)
+    decided_any = False
+    for rule in spikes:
+        by_artist: dict[str, list[Finding]] = defaultdict(list)
+        for finding in spike_findings(rule, counts, now=now):
+            by_artist[finding.artist_id].append(finding)
+        for artist_id, findings in by_artist.items():
+            if not any(f.state == "firing" for f in findings) and not _may_resolve(findings):
+                continue
+            decisions = decide(
+                warehouse,
+                findings,
+                rules=[rule],
+                artist_id=artist_id,
+                channels=channels,
+                run_id=run_id,
+                trace_id=trace_id,
+                now=now,
+            )
+            for key in decisions.fired:
+                ALERTS.labels(rule_id=rule.id, action="fired").inc()
+                stats.fired.append(key)
+            for key in decisions.resolved:
+                ALERTS.labels(rule_id=rule.id, action="resolved").inc()
+                stats.resolved.append(key)
+            decided_any = decided_any or bool(decisions.fired or decisions.resolved)
+    if decided_any:
+        report = deliver_pending(warehouse, channels)
+        if newest_ms and report.sent:
+            latency = time.time() - newest_ms / 1000
+            stats.latencies.append(latency)
+            LATENCY.observe(latency)
+
+
+def _claim_stale(client: Any, stream: str, group: str, name: str, *, idle_ms: int) -> None:
+    """Take over entries another consumer of the group read but never acknowledged."""
+    start: Any = "0-0"
+    for _ in range(100):
+        reply = client.xautoclaim(stream, group, name, idle_ms, start, count=500)
+        start = reply[0]
+        if start in (b"0-0", "0-0"):
+            return
+
+
+def _may_resolve(findings: Sequence[Finding]) -> bool:
+    return any(f.state == "clear" for f in findings)
+
+
+def main() -> None:
+    """``python -m analytics.monitoring.live``: run with the environment's settings, print stats as JSON."""
+    port = os.environ.get("ENCORE_MONITOR_METRICS_PORT")
+    stats = monitor_live(
+        Settings(),
+        metrics_port=int(port) if port else None,
+        on_ready=lambda s: print(json.dumps({"ready": True, "metrics_port": s.metrics_port}), flush=True),
+    )
+    print(json.dumps({"events": stats.events, "fired": stats.fired, "resolved": stats.resolved}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
