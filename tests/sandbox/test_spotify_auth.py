@@ -50,7 +50,7 @@ def test_token_endpoint_errors_use_the_accounts_shape(dev_sb: SpotifySandbox) ->
 
 
 def test_missing_invalid_and_expired_tokens_get_the_real_401_bodies(api_for: Callable[..., Api]) -> None:
-    with SpotifySandbox(SandboxOptions(token_ttl_s=0.3)).running() as sb:
+    with SpotifySandbox(SandboxOptions(token_ttl_s=1.5)).running() as sb:
         missing = api_for(sb, token=None).get(f"/artists/{MAXSTACK}")
         assert missing.status_code == 401
         assert missing.json() == {"error": {"status": 401, "message": "No token provided"}}
@@ -58,7 +58,7 @@ def test_missing_invalid_and_expired_tokens_get_the_real_401_bodies(api_for: Cal
         assert invalid.json() == {"error": {"status": 401, "message": "Invalid access token"}}
         api = api_for(sb)
         assert api.get(f"/artists/{MAXSTACK}").status_code == 200
-        time.sleep(0.35)
+        time.sleep(1.6)
         expired = api.get(f"/artists/{MAXSTACK}")
         assert expired.status_code == 401
         assert expired.json() == {"error": {"status": 401, "message": "The access token expired"}}

@@ -151,3 +151,9 @@ def test_search_by_isrc_text_and_type(dev: Api) -> None:
         f"{dev.sb.api_url}/search?offset=0&limit=5&query=sectoid&type=artist"
     )
     assert dev.get("/search", params={"q": "x", "type": "song"}).json()["error"]["status"] == 400
+
+
+def test_every_get_response_carries_an_etag(dev: Api) -> None:
+    for path in (f"/artists/{MAXSTACK}", f"/tracks/{UNKNOWN_ID}", "/tracks/bad"):
+        response = dev.get(path)
+        assert response.headers["etag"].startswith('"') and len(response.headers["etag"]) == 34, path

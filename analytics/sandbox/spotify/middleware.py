@@ -221,12 +221,12 @@ class SandboxMiddleware:
         status: int = start["status"]
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         body = b"".join(chunks)
-        if method == "GET" and status == 200:
+        if method == "GET" and body:
             etag = etag_of(body)
             headers.append((b"etag", etag.encode()))
             request_headers = dict(scope.get("headers", []))
             inm = request_headers.get(b"if-none-match")
-            if _if_none_match_hits(inm.decode("latin-1") if inm else None, etag):
+            if status == 200 and _if_none_match_hits(inm.decode("latin-1") if inm else None, etag):
                 status, body = 304, b""
                 headers = [(k, v) for k, v in headers if k.lower() in (b"etag", b"cache-control")]
         if truncate and body:
