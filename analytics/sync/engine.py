@@ -41,8 +41,8 @@ class Syncer:
     full : re-read everything (album track lists, every track, every playlist's items); only
         differences are written all the same.
     validate : run before each unit is committed, on the rows about to be written.
-    unit_albums : albums per unit of work (default: 5 batches in extended mode, 25 albums in
-        development mode).
+    unit_albums : albums per unit of work (default: 5 batches in extended mode, 10 albums in
+        development mode, where a unit costs about 1 + tracks-per-album requests per album).
     """
 
     def __init__(
@@ -61,7 +61,7 @@ class Syncer:
         self.full = full
         self.validate = validate
         extended = client.capabilities.can("several_albums")
-        self.unit_albums = unit_albums or (5 * client.capabilities.batch_size("albums") if extended else 25)
+        self.unit_albums = unit_albums or (5 * client.capabilities.batch_size("albums") if extended else 10)
         self.report = SyncReport(run_id=run_id, quota_mode=client.quota_mode.value, artist_ids=[], full=full)
         self._cycles: dict[str, tuple[str, bool]] = {}
         self._cp: dict[checkpoints.Key, dict[str, Any]] = {}

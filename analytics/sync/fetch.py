@@ -54,9 +54,22 @@ def payload_of(kind: str, key: str, *, endpoint: str | None = None) -> Iterator[
 
 def artists(client: SpotifyClient, artist_ids: Sequence[str]) -> dict[str, Artist]:
     """Full artist objects by id (batches of 50 in extended mode, one call each in development)."""
-    with payload_of("artists", ",".join(artist_ids[:3]) + ("…" if len(artist_ids) > 3 else "")):
-        found = client.artists(list(artist_ids)).value
+    found: list[Artist] = []
+    for batch in _batches(client, "artists", artist_ids):
+        with payload_of("artist", _name(batch)):
+            found += client.artists(batch).value
     return {a.id: a for a in found}
+
+
+def _batches(client: SpotifyClient, collection: str, ids: Sequence[str]) -> list[list[str]]:
+    """The ids in the batches the quota mode sends (one id each in development mode)."""
+    size = client.capabilities.batch_size(collection)
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+def _name(batch: Sequence[str]) -> str:
+    """A batch's ids for an error message: all of a small one, the first three of a large one."""
+    return ", ".join(batch) if len(batch) <= 3 else f"{', '.join(batch[:3])} … ({len(batch)} ids)"
 
 
 def discography(client: SpotifyClient, artist_id: str) -> list[SimplifiedAlbum]:
@@ -68,8 +81,10 @@ def discography(client: SpotifyClient, artist_id: str) -> list[SimplifiedAlbum]:
 def albums(client: SpotifyClient, album_ids: Sequence[str]) -> dict[str, tuple[Album, list[SimplifiedTrack]]]:
     """Full albums with every track of their track lists (pages beyond the embedded 50 followed)."""
     out: dict[str, tuple[Album, list[SimplifiedTrack]]] = {}
-    with payload_of("albums", ",".join(album_ids[:3]) + ("…" if len(album_ids) > 3 else "")):
-        found = client.albums(list(album_ids)).value
+    found: list[Album] = []
+    for batch in _batches(client, "albums", album_ids):
+        with payload_of("album", _name(batch)):
+            found += client.albums(batch).value
     for album in found:
         out[album.id] = (album, album_tracks(client, album))
     return out
@@ -99,8 +114,10 @@ def tracks(client: SpotifyClient, track_ids: Sequence[str]) -> dict[str, Track]:
     """Full track records (with ISRC) by id: batches of 50 in extended mode, one call each in development."""
     if not track_ids:
         return {}
-    with payload_of("tracks", ",".join(track_ids[:3]) + ("…" if len(track_ids) > 3 else "")):
-        found = client.tracks(list(track_ids)).value
+    found: list[Track] = []
+    for batch in _batches(client, "tracks", track_ids):
+        with payload_of("track", _name(batch)):
+            found += client.tracks(batch).value
     return {t.id: t for t in found if t.id}
 
 

@@ -80,3 +80,12 @@ def run_sync(settings: Settings) -> SyncFn:
 
 def shape(sb: SpotifySandbox) -> sync.CatalogShape:
     return sync.shape_of(sb.state, artists_of(sb), user_id=DEMO_USER_ID)
+
+
+@pytest.fixture
+def reference_warehouse(tmp_path: Any) -> Iterator[Warehouse]:
+    """A second SQLite warehouse, for an uninterrupted sync to compare with."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'reference.sqlite'}")
+    wh.migrate()
+    yield wh
+    wh.dispose()
