@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from analytics.sandbox.cli import app
 from analytics.sandbox.spotify.server import free_port
+from tests.sandbox import conformance
 
 
 def test_serve_runs_until_terminated() -> None:
@@ -49,7 +50,9 @@ def test_serve_runs_until_terminated() -> None:
         ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         api = f"http://127.0.0.1:{port}/v1"
-        found = httpx.get(f"{api}/search", params={"q": "various", "type": "artist"}, headers=headers).json()
+        response = httpx.get(f"{api}/search", params={"q": "various", "type": "artist"}, headers=headers)
+        found = response.json()
+        assert conformance.validate("GET", "/v1/search", response.status_code, found, mode="extended")
         assert [a["name"] for a in found["artists"]["items"]] == ["Various Artists"]  # the generated catalog
         assert (
             httpx.get(f"{api}/artists/YQhOGXX8g2pM1yHEFVFAjK", headers=headers).status_code == 404

@@ -42,8 +42,11 @@ def test_forced_rate_limit_for_the_next_requests(dev_sb: SpotifySandbox, dev: Ap
 
 
 def _statuses(sb: SpotifySandbox, token: str, n: int) -> list[int]:
-    with httpx.Client(base_url=sb.api_url, headers={"Authorization": f"Bearer {token}"}) as client:
-        return [client.get(f"/artists/{MAXSTACK}").status_code for _ in range(n)]
+    api = Api(sb, token)  # the injected 503s are validated against the spec too
+    try:
+        return [api.get(f"/artists/{MAXSTACK}").status_code for _ in range(n)]
+    finally:
+        api.close()
 
 
 def test_faults_are_deterministic_for_a_seed() -> None:

@@ -39,7 +39,8 @@ class CatalogState:
     """Artists, albums, tracks, playlists and users, with the indexes the API needs.
 
     Handlers run on the server's event loop; tests mutate from their own thread, so every change
-    takes :attr:`lock`. Each change bumps :attr:`version`, which invalidates derived indexes.
+    takes :attr:`lock`. Each catalog change (not playlist edits) bumps :attr:`version`, which invalidates the
+    discography index.
     """
 
     def __init__(self, *, seed: int = 0) -> None:
@@ -224,7 +225,6 @@ class CatalogState:
             playlist.entries = list(entries)
             playlist.snapshots[snapshot_id] = tuple(entries)
             playlist.snapshot_id = snapshot_id
-            self.version += 1
             return snapshot_id
 
 
