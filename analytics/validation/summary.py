@@ -37,6 +37,8 @@ def expectation_label(config: Mapping[str, Any]) -> str:
         args.append(str(kwargs["column"]))
     if "column_list" in kwargs:
         args.append(", ".join(map(str, kwargs["column_list"])))
+    if "column_A" in kwargs and "column_B" in kwargs:
+        args.extend([str(kwargs["column_A"]), str(kwargs["column_B"])])
     if "min_value" in kwargs or "max_value" in kwargs:
         low, high = kwargs.get("min_value"), kwargs.get("max_value")
         if low is not None and high is not None:

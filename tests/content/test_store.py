@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -251,9 +250,18 @@ def test_ready_to_post_files_per_platform(tmp_path: Path, weekly_sheet) -> None:
     assert write_ready_to_post(drafts, tmp_path) == paths
 
 
-def test_the_expectation_suite_bounds_the_text_column() -> None:
-    suite = json.loads((ROOT / "expectations" / "content_drafts.json").read_text(encoding="utf-8"))
-    assert suite["name"] == "content_drafts"
-    (expectation,) = suite["expectations"]
-    assert expectation["type"] == "expect_column_value_lengths_to_be_between"
-    assert expectation["kwargs"] == {"column": "text", "min_value": 1, "max_value": 5000}
+def test_the_drafts_suite_passes_grounded_drafts_and_stops_bad_ones(weekly_sheet, tmp_path: Path) -> None:
+    import pytest
+
+    from analytics.content import drafts_frame, generate_drafts
+    from analytics.validation import DatasetValidationError, validate
+
+    frame = drafts_frame(generate_drafts(weekly_sheet, languages=("en", "de"), seed=3))
+    assert validate(frame, suite="content_drafts", run_dir=tmp_path, run_id="ok").success
+    bad = frame.copy()
+    bad.loc[0, "grounded"] = False
+    bad.loc[1, "text_length"] = bad.loc[1, "limit"] + 1
+    with pytest.raises(DatasetValidationError) as error:
+        validate(bad, suite="content_drafts", run_dir=tmp_path, run_id="bad")
+    message = str(error.value)
+    assert "grounded" in message and "text_length" in message
