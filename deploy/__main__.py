@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy import stack
+from deploy.server_env import server_python
 
 SMOKE_DEPLOYMENT = "pipeline/pipeline-daily"
 SMOKE_PARAMETERS = {"reports": False}
@@ -56,7 +57,8 @@ def up(*, keep_running: bool) -> tuple[str, list[stack.Process]]:
     home.mkdir(parents=True, exist_ok=True)
     db_url = stack.ensure_database(cfg.admin_url, cfg.database)
     api_url = f"http://127.0.0.1:{cfg.port}/api"
-    server = stack.start_server(db_url, port=cfg.port, home=home, log=state / "server.log")
+    python = server_python(state / "server-venv")
+    server = stack.start_server(db_url, port=cfg.port, home=home, log=state / "server.log", python=python)
     started = [server]
     try:
         took = stack.wait_healthy(api_url, process=server)

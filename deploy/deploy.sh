@@ -5,6 +5,7 @@
 #                              a worker, one pipeline run to COMPLETED, then everything stopped
 #   deploy/deploy.sh up        the same without the run, left running (PREFECT_API_URL printed)
 #   deploy/deploy.sh down      stop what `up` started (SIGINT: worker and server stop cleanly)
+#   deploy/deploy.sh server-env    build the Prefect server's pinned environment (data/deploy/server-venv)
 #   deploy/deploy.sh pushgateway   install Debian's prometheus-pushgateway (root or sudo)
 #
 # Settings: ENCORE_PREFECT_ADMIN_URL, ENCORE_PREFECT_DATABASE, ENCORE_PREFECT_PORT,
@@ -32,6 +33,7 @@ install_pushgateway() {
 
 case "${1:-check}" in
   pushgateway) install_pushgateway ;;
+  server-env) exec $UV run --frozen --no-sync python -m deploy.server_env "${ENCORE_DEPLOY_DIR:-data/deploy}/server-venv" ;;
   check|up|down) exec $UV run --frozen --no-sync python -m deploy "${1:-check}" ;;
   *) echo "usage: $0 [check|up|down|pushgateway]" >&2; exit 2 ;;
 esac

@@ -129,18 +129,28 @@ def _spawn(name: str, args: list[str], *, env: Mapping[str, str], log: Path, cwd
     return Process(name=name, popen=popen, log=log)
 
 
-def _prefect() -> list[str]:
-    return [sys.executable, "-m", "prefect"]
+def _prefect(python: Path | None = None) -> list[str]:
+    return [str(python or sys.executable), "-m", "prefect"]
 
 
 def start_server(
-    database_url: str, *, port: int, home: Path, log: Path, env: Mapping[str, str] | None = None
+    database_url: str,
+    *,
+    port: int,
+    home: Path,
+    log: Path,
+    python: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Process:
-    """``prefect server start`` on 127.0.0.1:``port`` with its database at ``database_url``."""
+    """``prefect server start`` on 127.0.0.1:``port`` with its database at ``database_url``.
+
+    ``python`` is the server environment's interpreter (:func:`deploy.server_env.server_python`);
+    default: this one.
+    """
     extra = {"PREFECT_API_DATABASE_CONNECTION_URL": database_url, **(env or {})}
     return _spawn(
         "prefect server",
-        [*_prefect(), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
+        [*_prefect(python), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
         env=prefect_env(None, home=home, extra=extra),
         log=log,
         cwd=home,
