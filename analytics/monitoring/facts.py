@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import DateTime, column, inspect, select, table
 
 import analytics.social.tables
 import analytics.streaming.tables  # noqa: F401  (registers the tables on the warehouse Base)
@@ -145,10 +145,9 @@ def gather_facts(
         for flow in flows:
             facts.sync_runs[flow] = _last_run(conn, flow) or {}
         if "sync_checkpoints" in tables:
-            from analytics.sync.tables import SyncCheckpoint
-
+            checkpoints = table("sync_checkpoints", column("resume_at", DateTime(timezone=True)))
             resume = conn.execute(
-                select(SyncCheckpoint.resume_at).where(SyncCheckpoint.resume_at.is_not(None))
+                select(checkpoints.c.resume_at).where(checkpoints.c.resume_at.is_not(None))
             ).scalars()
             later = [r for r in (_aware(x) for x in resume) if r is not None and r > now]
             facts.checkpoints_resume_at = max(later) if later else None
