@@ -136,7 +136,17 @@ def run(
     On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
     written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
     """
-    from analytics.observability import bind_run, configure, current_trace_id, get_logger, span
+    from analytics.observability import (
+        FLOW_RUNS,
+        bind_run,
+        capture_exception,
+        configure,
+        current_trace_id,
+        flush,
+        get_logger,
+        push_metrics,
+        span,
+    )
 
     settings = settings or Settings()
     configure(settings)
@@ -168,6 +178,8 @@ def run(
                 "run", outcome="failed", details={"error": type(exc).__name__, "message": str(exc)[:2000]}
             )
             log.error("run.failed", error=type(exc).__name__)
+            FLOW_RUNS.labels(flow, "failed").inc()
+            capture_exception(exc, tags={"flow": flow, "run_id": run_id})
             raise
         else:
             if active.outcome == "ok" and active.changes.rows_written == 0:
@@ -186,8 +198,11 @@ def run(
                 details={"message": summary.message},
             )
             log.info("run.end", outcome=active.outcome, rows_written=summary.rows_written)
+            FLOW_RUNS.labels(flow, active.outcome).inc()
             _point_latest(settings.data_dir / "runs", run_dir)
         finally:
+            push_metrics(settings, grouping={"flow": flow, "run_id": run_id})
+            flush()
             if own_warehouse:
                 wh.dispose()
 
