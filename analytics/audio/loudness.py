@@ -10,6 +10,7 @@ one 400-ms gating block with 75 % overlap, thirty a 3-s short-term window). The 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import scipy.signal
@@ -25,6 +26,16 @@ def _k_weighting_sos(rate: float) -> np.ndarray:
     shelf = IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf")
     high_pass = IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")
     return np.vstack([scipy.signal.tf2sos(f.b, f.a) for f in (shelf, high_pass)])
+
+
+@cache
+def _oversampling_filter() -> np.ndarray:
+    """Low-pass interpolation filter for 4x oversampling (as ``scipy.signal.resample_poly`` designs it)."""
+    taps = 2 * 10 * TRUE_PEAK_OVERSAMPLING + 1
+    return (
+        scipy.signal.firwin(taps, 1.0 / TRUE_PEAK_OVERSAMPLING, window=("kaiser", 5.0))
+        * TRUE_PEAK_OVERSAMPLING
+    )
 
 
 def channel_gains(channels: int) -> np.ndarray:
@@ -94,7 +105,9 @@ class LoudnessMeter:
         pad = 16
         for index in np.argsort(seg_peaks)[-TRUE_PEAK_SEGMENTS_PER_BLOCK:]:
             start, stop = max(0, index * seg - pad), min(block.shape[0], (index + 1) * seg + pad)
-            up = scipy.signal.resample_poly(block[start:stop], TRUE_PEAK_OVERSAMPLING, 1, axis=0)
+            up = scipy.signal.upfirdn(
+                _oversampling_filter(), block[start:stop], TRUE_PEAK_OVERSAMPLING, axis=0
+            )
             self.true_peak = max(self.true_peak, float(np.abs(up).max()), float(seg_peaks[index]))
 
     def _block_powers(self, width: int, step: int) -> np.ndarray:

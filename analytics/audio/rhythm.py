@@ -50,7 +50,7 @@ class Rhythm:
 
 
 def global_tempogram(
-    onset: np.ndarray, *, detrend: bool = True, hop: int = 8
+    onset: np.ndarray, *, detrend: bool = True, hop: int = 16
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean normalised autocorrelation of the onset envelope over 8.9-s windows.
 
@@ -143,9 +143,7 @@ def rhythm_features(onset: np.ndarray) -> Rhythm:
     if beat_frames.shape[0] >= 4:
         intervals = np.diff(beat_frames)
         steadiness = max(0.0, 1.0 - float(intervals.std() / intervals.mean()))
-        _bpm, acf = global_tempogram(onset)
-        pulse = float(np.clip(acf[round(60.0 * FPS / tempo)], 0.0, 1.0))
-        regularity = float(np.clip(steadiness * pulse, 0.0, 1.0))
+        regularity = float(np.clip(steadiness * confidence, 0.0, 1.0))  # confidence: pulse at the beat lag
     return Rhythm(
         tempo_bpm=tempo,
         tempo_confidence=confidence,
