@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,12 +31,34 @@ def spotify_client(settings: Settings, **client_options: Any) -> Iterator[Spotif
         return
     from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 
-    options = SandboxOptions(quota_mode=settings.quota_mode.value, catalog_path=settings.catalog_file)
+    options = SandboxOptions(
+        quota_mode=settings.quota_mode.value,
+        catalog_path=settings.catalog_file,
+        port=stable_port(str(settings.data_dir)),
+    )
+    # the sandbox issues new tokens each time it starts: a cached one would only cost a 401
+    (settings.data_dir / "cache" / SANDBOX_TOKEN_CACHE).unlink(missing_ok=True)
     with (
         SpotifySandbox(options).running() as sandbox,
         sandbox_client(settings, sandbox, **client_options) as c,
     ):
         yield c
+
+
+def stable_port(seed: str, *, host: str = "127.0.0.1") -> int:
+    """The same free loopback port for the same ``seed`` run after run, else any free port (0).
+
+    The sandbox's bodies carry its URL, so a stable port lets the next run's conditional
+    requests get 304s.
+    """
+    port = 20000 + zlib.crc32(seed.encode()) % 20000
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return 0
+    return port
 
 
 @contextmanager
