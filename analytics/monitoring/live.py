@@ -206,7 +206,9 @@ def monitor_live(
             for entry_id, fields in entries:
                 try:
                     event = decode_event(fields.get(b"e", b""), now=now)
-                except ValueError:
+                except ValueError as exc:
+                    if stats.rejected < 10:
+                        log.warning("monitor.live.rejected", entry=entry_id.decode(), reason=str(exc))
                     stats.rejected += 1
                     EVENTS.labels(outcome="rejected").inc()
                     continue
@@ -240,7 +242,11 @@ def monitor_live(
         client.close()
         warehouse.dispose()
         log.info(
-            "monitor.live.stop", events=stats.events, fired=len(stats.fired), resolved=len(stats.resolved)
+            "monitor.live.stop",
+            events=stats.events,
+            rejected=stats.rejected,
+            fired=len(stats.fired),
+            resolved=len(stats.resolved),
         )
     return stats
 
