@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     catalog_file: Path | None = Field(
         default=None, description="an encore-catalog/1 JSON file to load instead of the demo catalog"
     )
+    streaming_exports_dir: Path | None = Field(
+        default=None, description="Spotify for Artists CSVs and streaming-history JSON to ingest"
+    )
 
     # -- observability and alerting ---------------------------------------------------------
     log_level: str = "INFO"

@@ -14,6 +14,8 @@ for _name, _value in (
     ("DO_NOT_TRACK", "1"),
     ("GX_ANALYTICS_ENABLED", "false"),
     ("PREFECT_LOGGING_LEVEL", "WARNING"),
+    # A busy 2-core machine can take longer than Prefect's default 20 s to start its local API.
+    ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
 ):
     os.environ.setdefault(_name, _value)
 

@@ -10,12 +10,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, catalog, demo, sync
-from analytics.audit import AuditRun
+from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
+from flows.ai_content_generation import generate_content
 from flows.data_sync import NETWORK
 from flows.reporting import render_reports
+from flows.social_media_sync import sync_social_media
+from flows.streaming_metrics import collect_streaming_metrics
 
 
 @dataclass
@@ -51,6 +54,16 @@ def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun) -> None:
     (run.run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
 
 
+def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
+    """A sub-job's own run, as one line of the main job's audit record."""
+    run.record(
+        job,
+        outputs={"run_id": summary.run_id, "outcome": summary.outcome, "message": summary.message},
+        changes=UpsertResult(inserted={job: summary.rows_written}),
+        outcome="partial" if summary.outcome in {"partial", "failed"} else "ok",
+    )
+
+
 @flow(name="pipeline", version=audit.code_version())
 def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> PipelineResult:
     """Run encore end to end on the configured artists (default: the demo catalog)."""
@@ -62,6 +75,14 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
             validate_dataset(frame, dataset=name, run=run)
         store_catalog(frames, run, artist_ids)
         save_run_datasets(frames, run)
+        if settings.streaming_exports_dir or settings.spotify_sandbox:
+            # Without exports of their own, sandbox runs use the seeded demo streams.
+            exports = str(settings.streaming_exports_dir) if settings.streaming_exports_dir else None
+            only = artist_ids[0] if len(artist_ids) == 1 else None
+            record_job(run, "collect_streaming_metrics", collect_streaming_metrics(exports, artist_id=only))
+        record_job(run, "sync_social_media", sync_social_media())
+        for artist_id in artist_ids:
+            record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
         pages = render_reports(str(run.run_dir)) if reports else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
     summary = run.summary()

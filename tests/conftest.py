@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # A loaded 2-core machine can take longer than Prefect's default 20 s to start its API.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+# Each test session gets its own Prefect database, so parallel sessions never share a SQLite lock.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="encore-prefect-"))
 
 
 def service_missing(what: str, error: Exception) -> None:

@@ -152,6 +152,9 @@ def _is_console(handler: logging.Handler) -> bool:
     return any(stream is s for s in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
 
 
+CHATTY_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "alembic.runtime.migration")
+
+
 def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     """Route structlog and stdlib logging to stderr through the redacting chain.
 
@@ -196,6 +199,9 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     if _saved_root_level is None:
         _saved_root_level = root.level
     root.setLevel(names[level.upper()])
+    # Transport chatter (one line per HTTP request to Prefect's own API) drowns the run's story.
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(max(names[level.upper()], logging.WARNING))
     _install_record_factory()
 
 
