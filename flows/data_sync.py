@@ -10,7 +10,7 @@ from prefect.tasks import exponential_backoff
 
 from analytics import audit, sync
 from analytics.config import Settings
-from analytics.spotify import QuotaExhausted, SpotifyClient
+from analytics.spotify import QuotaExhausted
 from analytics.validation import DatasetValidationError
 
 # Failures that another attempt cannot fix: stop at once (the checkpoint keeps the progress).
@@ -38,8 +38,9 @@ NETWORK = {
 
 
 @task(**NETWORK)
-def resolve_artists(client: SpotifyClient, artist_ids: list[str] | None, settings: Settings) -> list[str]:
-    return sync.resolve_artist_ids(client, artist_ids=artist_ids, settings=settings)
+def resolve_artists(syncer: sync.Syncer, artist_ids: list[str] | None, settings: Settings) -> list[str]:
+    """The given artists, else settings.artist_ids, else the followed ones ([] on a quota stop)."""
+    return syncer.resolve(artist_ids, settings=settings)
 
 
 @task(**NETWORK)
@@ -62,7 +63,6 @@ def sync_artist_data(artist_ids: list[str] | None = None, *, full: bool = False)
         audit.run("sync_artist_data", settings=settings, parameters=parameters) as run,
         sync.spotify_client(settings) as client,
     ):
-        ids = resolve_artists(client, artist_ids, settings)
         syncer = sync.Syncer(
             client,
             run.warehouse,
@@ -70,10 +70,12 @@ def sync_artist_data(artist_ids: list[str] | None = None, *, full: bool = False)
             full=full,
             validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
         )
-        syncer.open(ids)
-        for stage in sync.STAGES:
-            if not sync_stage(syncer, stage, ids):
-                break
+        ids = resolve_artists(syncer, artist_ids, settings)
+        if ids:
+            syncer.open(ids)
+            for stage in sync.STAGES:
+                if not sync_stage(syncer, stage, ids):
+                    break
         report = syncer.finish()
         run.record(
             "sync_catalog",

@@ -14,15 +14,18 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from analytics.config import Settings
 from analytics.spotify import QuotaExhausted, SpotifyClient
 from analytics.sync import checkpoints, fetch, rows
 from analytics.sync.errors import UnknownArtist
 from analytics.sync.report import SyncReport, Validator, delta_frames, merge_evidence
-from analytics.sync.store import Unit, apply, changed_only, live_rows, stored_rows
+from analytics.sync.store import Unit, apply, changed_only, stored_rows
 from analytics.sync.tables import PLAYLISTS_OWNER
 from analytics.warehouse import UpsertResult, Warehouse
 
 STAGES = ("artists", "albums", "playlists")
+
+
 ARTIST_RESOURCES = ("artist", "albums", "tracks")
 
 
@@ -97,6 +100,15 @@ class Syncer:
                 unit.checkpoints[(owner, resource)] = self._cp_state(owner, "in_progress", {})
         self._commit(unit, validate=False)
         self._cp = checkpoints.load(self.warehouse, owners)
+
+    def resolve(self, artist_ids: Sequence[str] | None, *, settings: Settings | None = None) -> list[str]:
+        """The artists to sync (see :func:`analytics.sync.fetch.resolve_artist_ids`); [] when the quota stopped the lookup."""
+        try:
+            return fetch.resolve_artist_ids(self.client, artist_ids=artist_ids, settings=settings)
+        except QuotaExhausted as exc:
+            self.report.resume_at = exc.resume_at
+            self.report.stopped_at = exc.endpoint
+            return []
 
     def stage(self, name: str, artist_ids: Sequence[str]) -> bool:
         """Run one stage; False when the quota stopped it (the checkpoints then say ``partial``)."""
@@ -244,69 +256,9 @@ class Syncer:
         self._commit(unit, validate=False)
 
     def sync_playlists(self) -> None:
-        key = (PLAYLISTS_OWNER, "playlists")
-        if self._done(key):
-            return
-        user = fetch.me(self.client)
-        listed = fetch.own_playlists(self.client, user.id)
-        playlist_rows = {p.id: rows.playlist_row(p) for p in listed}
-        stored = {
-            r["playlist_id"]: r
-            for r in stored_rows(
-                self.warehouse, "playlists", column="playlist_id", values=list(playlist_rows)
-            )
-        }
-        done = list(self._cp[key]["position"].get("done", []))
-        unchanged = Unit()
-        for playlist in listed:
-            if playlist.id in done:
-                continue
-            row, before = playlist_rows[playlist.id], stored.get(playlist.id)
-            if (
-                not self.full
-                and before is not None
-                and before["removed_run"] is None
-                and before["snapshot_id"] == row["snapshot_id"]
-            ):
-                unchanged.add_rows("playlists", [row])  # same snapshot: the items are not re-read
-                continue
-            items = rows.item_rows(playlist.id, fetch.playlist_items(self.client, playlist))
-            unit = Unit()
-            unit.add_rows("playlists", [row])
-            unit.add_rows("playlist_items", items)
-            unit.add_removed(
-                "playlist_items",
-                [
-                    (r["playlist_id"], r["position"])
-                    for r in stored_rows(
-                        self.warehouse, "playlist_items", column="playlist_id", values=[playlist.id]
-                    )
-                    if r["removed_run"] is None and r["position"] >= len(items)
-                ],
-            )
-            done.append(playlist.id)
-            unit.checkpoints[key] = self._cp_state(PLAYLISTS_OWNER, "in_progress", {"done": done})
-            self.report.rows_fetched += 1 + len(items)
-            self._commit(unit)
-        gone = [
-            r["playlist_id"]
-            for r in live_rows(self.warehouse, "playlists")
-            if r["playlist_id"] not in playlist_rows
-        ]
-        unchanged.add_removed("playlists", [(p,) for p in gone])
-        unchanged.add_removed(
-            "playlist_items",
-            [
-                (r["playlist_id"], r["position"])
-                for r in stored_rows(self.warehouse, "playlist_items", column="playlist_id", values=gone)
-                if r["removed_run"] is None
-            ],
-        )
-        self.report.rows_fetched += len(unchanged.rows.get("playlists", []))
-        unchanged.checkpoints[key] = self._cp_state(
-            PLAYLISTS_OWNER, "complete", {"done": done, "user_id": user.id}
-        )
-        self._commit(unchanged)
+        from analytics.sync.playlists import sync_playlists
+
+        sync_playlists(self)
 
     # -- bookkeeping --------------------------------------------------------------------------------
     def _done(self, key: checkpoints.Key) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from analytics.config import Settings
 from analytics.spotify import (
     Album,
     Artist,
@@ -156,3 +157,20 @@ def followed_artist_ids(client: SpotifyClient) -> list[str]:
 def missing(wanted: Collection[str], found: Collection[str]) -> list[str]:
     have = set(found)
     return [w for w in wanted if w not in have]
+
+
+def resolve_artist_ids(
+    client: SpotifyClient, *, artist_ids: Sequence[str] | None = None, settings: Settings | None = None
+) -> list[str]:
+    """The artists to sync: those given, else ``settings.artist_ids``, else the ones the user follows."""
+    if artist_ids:
+        return list(dict.fromkeys(artist_ids))
+    if settings is not None and settings.artist_ids:
+        return list(dict.fromkeys(settings.artist_ids))
+    followed = followed_artist_ids(client)
+    if not followed:
+        raise ValueError(
+            "no artists to sync: pass artist_ids, set ENCORE_ARTIST_IDS, or follow the artists on Spotify "
+            "with the account whose refresh token encore uses"
+        )
+    return followed

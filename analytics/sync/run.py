@@ -1,33 +1,15 @@
-"""The sync's entry points: which artists, and one call that runs every stage."""
+"""The sync's entry point: one call that runs every stage."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 
-from analytics.config import Settings
 from analytics.spotify import SpotifyClient
-from analytics.sync import fetch
 from analytics.sync.engine import Syncer
+from analytics.sync.fetch import resolve_artist_ids
 from analytics.sync.report import SyncReport, Validator
 from analytics.warehouse import Warehouse
-
-
-def resolve_artist_ids(
-    client: SpotifyClient, *, artist_ids: Sequence[str] | None = None, settings: Settings | None = None
-) -> list[str]:
-    """The artists to sync: those given, else ``settings.artist_ids``, else the ones the user follows."""
-    if artist_ids:
-        return list(dict.fromkeys(artist_ids))
-    if settings is not None and settings.artist_ids:
-        return list(dict.fromkeys(settings.artist_ids))
-    followed = fetch.followed_artist_ids(client)
-    if not followed:
-        raise ValueError(
-            "no artists to sync: pass artist_ids, set ENCORE_ARTIST_IDS, or follow the artists on Spotify "
-            "with the account whose refresh token encore uses"
-        )
-    return followed
 
 
 def sync_catalog(
@@ -67,3 +49,6 @@ def sync_catalog(
         unit_albums=unit_albums,
     )
     return syncer.run(list(artist_ids))
+
+
+__all__ = ["resolve_artist_ids", "sync_catalog"]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from analytics import sync
+from analytics.config import Settings
 from analytics.sandbox.spotify import FaultRule, SpotifySandbox
 from analytics.warehouse import Warehouse
-from tests.sync.conftest import SMALL, SyncFn, catalog_hash, shape, start
+from tests.sync.conftest import FAST, SMALL, SyncFn, catalog_hash, shape, start
 
 
 def _no_duplicate_versions(warehouse: Warehouse) -> None:
@@ -100,3 +101,24 @@ def test_truncated_json_is_rejected_and_a_later_run_stores_everything_once(
     run_sync(demo_sb, reference_warehouse, data_dir=tmp_path / "reference")
     assert catalog_hash(sqlite_warehouse) == catalog_hash(reference_warehouse)
     _no_duplicate_versions(sqlite_warehouse)
+
+
+def test_followed_artists_are_the_default_and_a_quota_stop_there_is_partial_too(
+    demo_sb: SpotifySandbox, sqlite_warehouse: Warehouse, settings: Settings
+) -> None:
+    local = settings.model_copy(update={"quota_mode": "development"})
+    with sync.sandbox_client(local, demo_sb, policy=FAST) as client:
+        syncer = sync.Syncer(client, sqlite_warehouse, run_id="r1")
+        assert sorted(syncer.resolve(None)) == sorted(
+            demo_sb.state.users["encore-demo-user"].followed_artist_ids
+        )
+        demo_sb.force_rate_limit(retry_after_s=3600)
+        stopped = sync.Syncer(client, sqlite_warehouse, run_id="r2")
+        assert stopped.resolve(None) == [] and stopped.finish().outcome == "partial"
+
+
+def test_an_unknown_artist_is_named(
+    demo_sb: SpotifySandbox, sqlite_warehouse: Warehouse, run_sync: SyncFn
+) -> None:
+    with pytest.raises(sync.UnknownArtist, match=r"0000000000000000000000.*ENCORE_ARTIST_IDS"):
+        run_sync(demo_sb, sqlite_warehouse, artist_ids=["0000000000000000000000"])
