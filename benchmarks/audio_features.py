@@ -65,6 +65,11 @@ def _decode_resample(path: str) -> float:
     return 0.0
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _pooled(fn, files: list[str]) -> float:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with ProcessPoolExecutor(WORKERS) as pool:
@@ -142,17 +147,19 @@ def main() -> None:
     t_decode = _pooled(_decode, files)
     t_resample = _pooled(_decode_resample, files)
     with tempfile.TemporaryDirectory() as cache:
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         cold = analyze_files(files, cache_dir=Path(cache), workers=WORKERS)
         t_cold = time.perf_counter() - started
+        cpu_cold = _children_cpu() - cpu_before
         started = time.perf_counter()
         warm = analyze_files(files, cache_dir=Path(cache), workers=WORKERS)
         t_warm = time.perf_counter() - started
     assert cold.computed == 16 and warm.computed == 0 and not cold.quarantined
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     base = [baseline_features(f) for f in files]
-    t_base = time.perf_counter() - started
+    t_base, cpu_base = time.perf_counter() - started, time.process_time() - cpu_before
 
     def x(t: float) -> float:
         return audio_s / t
@@ -161,7 +168,12 @@ def main() -> None:
     print(f"decode+resample limit    {t_resample:7.2f} s  {x(t_resample):7.0f}x real time")
     print(f"ours, cold cache         {t_cold:7.2f} s  {x(t_cold):7.0f}x real time")
     print(f"baseline (plain librosa) {t_base:7.2f} s  {x(t_base):7.0f}x real time")
-    print(f"ours / baseline          {t_base / t_cold:7.1f}x faster")
+    print(f"ours / baseline          {t_base / t_cold:7.1f}x faster (wall)")
+    print(
+        f"CPU time (load-independent): ours {cpu_cold:.1f} s = {audio_s / cpu_cold:.0f}x real time per core, "
+        f"baseline {cpu_base:.1f} s = {audio_s / cpu_base:.0f}x; ratio {cpu_base / cpu_cold:.1f}x; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(f"ours / decode+resample   {t_resample / t_cold:7.1%} of the limit's throughput")
     print(f"warm cache rerun         {t_warm:7.3f} s  = {t_warm / t_cold:.2%} of the cold run")
 
@@ -220,6 +232,9 @@ def main() -> None:
                     "baseline": x(t_base),
                 },
                 "ratio_vs_baseline": t_base / t_cold,
+                "cpu_seconds": {"ours_cold": cpu_cold, "baseline": cpu_base},
+                "cpu_ratio_vs_baseline": cpu_base / cpu_cold,
+                "load_average_1min": os.getloadavg()[0],
                 "share_of_decode_resample_limit": t_resample / t_cold,
                 "warm_over_cold": t_warm / t_cold,
                 "comparison": comparison,

@@ -24,7 +24,7 @@ from analytics.audio.warmup import configure_numba_cache, warm_up
 
 if TYPE_CHECKING:
     from analytics.audio.analyze import FileResult, analyze_file
-    from analytics.audio.batch import AnalysisBatch, analyze_files
+    from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
 
 __all__ = [
     "FEATURES",
@@ -39,6 +39,7 @@ __all__ = [
     "catalog_tracks",
     "configure_numba_cache",
     "feature_table",
+    "find_audio_files",
     "match_files",
     "read_all_tags",
     "read_tags",
@@ -48,6 +49,7 @@ __all__ = [
 _LAZY = {
     "AnalysisBatch": "analytics.audio.batch",
     "analyze_files": "analytics.audio.batch",
+    "find_audio_files": "analytics.audio.batch",
     "FileResult": "analytics.audio.analyze",
     "analyze_file": "analytics.audio.analyze",
 }

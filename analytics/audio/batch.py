@@ -186,6 +186,22 @@ def analyze_files(
     )
 
 
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".w64", ".rf64"}
+)
+
+
+def find_audio_files(root: Path, *, extensions: frozenset[str] = AUDIO_EXTENSIONS) -> list[Path]:
+    """Audio files under ``root`` (recursively, by extension, sorted); hidden folders are skipped."""
+    return sorted(
+        p
+        for p in Path(root).rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in extensions
+        and not any(part.startswith(".") for part in p.parts)
+    )
+
+
 def _size(path: str) -> int:
     try:
         return Path(path).stat().st_size
