@@ -114,20 +114,31 @@ class Syncer:
         """Run one stage; False when the quota stopped it (the checkpoints then say ``partial``)."""
         if self.report.partial:
             return False
+        if name not in STAGES:
+            raise ValueError(f"unknown sync stage {name!r}; stages are {', '.join(STAGES)}")
         if not self._cycles:
             self.open(artist_ids)
+        from analytics.observability import get_logger, timed
+
+        log = get_logger("encore.sync")
+        before = self.client.requests_made()
         try:
-            if name == "artists":
-                self.sync_artists(artist_ids)
-            elif name == "albums":
-                self.sync_albums(artist_ids)
-            elif name == "playlists":
-                self.sync_playlists()
-            else:
-                raise ValueError(f"unknown sync stage {name!r}; stages are {', '.join(STAGES)}")
+            with timed(f"sync.{name}"):
+                if name == "artists":
+                    self.sync_artists(artist_ids)
+                elif name == "albums":
+                    self.sync_albums(artist_ids)
+                else:
+                    self.sync_playlists()
         except QuotaExhausted as exc:
             self._stop(exc)
+            log.warning(
+                "sync.partial", stage=name, endpoint=exc.endpoint, resume_at=exc.resume_at.isoformat()
+            )
             return False
+        log.info(
+            "sync.stage", stage=name, requests=self.client.requests_made() - before, units=self.report.units
+        )
         return True
 
     def finish(self) -> SyncReport:
