@@ -1,0 +1,122 @@
+"""monitor_artist: snapshot one artist, compute trends, evaluate the alert rules, deliver alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from analytics import audit, monitoring
+from analytics.audit import AuditRun, RunSummary
+from analytics.config import Settings
+from analytics.observability import current_trace_id
+from analytics.warehouse import UpsertResult
+from flows._tasks import validate_dataset
+
+
+@task(cache_policy=NO_CACHE)
+def snapshot_artist(run: AuditRun, artist_id: str, *, now: datetime, granularity: str) -> monitoring.Snapshot:
+    """Store this period's metrics of the artist; what the quota mode cannot show is marked unavailable."""
+    snap = monitoring.take_snapshot(
+        run.warehouse,
+        artist_id,
+        quota_mode=run.settings.quota_mode.value,
+        run_id=run.run_id,
+        now=now,
+        granularity=granularity,
+    )
+    unavailable = {v.metric: v.reason for v in snap.values if v.value is None}
+    run.record(
+        f"snapshot.{artist_id}",
+        inputs={"artist_id": artist_id, "period": snap.period, "quota_mode": snap.facts.quota_mode},
+        outputs=snap.counts(),
+        details={"unavailable": unavailable},
+        changes=snap.changes,
+    )
+    return snap
+
+
+@task(cache_policy=NO_CACHE)
+def evaluate_rules(
+    run: AuditRun, snap: monitoring.Snapshot, *, rules: Sequence[Any], channels: Sequence[str], now: datetime
+) -> monitoring.Evaluation:
+    """Trends and every rule; incidents and their outbox rows written in one transaction."""
+    evaluation = monitoring.evaluate_and_decide(
+        run.warehouse,
+        snap,
+        rules=rules,
+        channels=channels,
+        run_id=run.run_id,
+        trace_id=current_trace_id(),
+        now=now,
+    )
+    decided = evaluation.decisions
+    created = len(decided.fired) + len(decided.unavailable)
+    run.record(
+        f"rules.{snap.facts.artist_id}",
+        inputs={"rules": len(rules), "channels": list(channels)},
+        outputs={**evaluation.counts(), **decided.as_dict()},
+        details={"fired": decided.fired, "resolved": decided.resolved, "unavailable": decided.unavailable},
+        changes=UpsertResult(
+            inserted={"monitoring_alerts": created, "monitoring_outbox": sum(decided.outbox.values())},
+            updated={"monitoring_alerts": len(decided.resolved)},
+        ),
+    )
+    return evaluation
+
+
+@task(cache_policy=NO_CACHE)
+def deliver_alerts(run: AuditRun, channels: Mapping[str, monitoring.Channel]) -> monitoring.DeliveryReport:
+    """Send the pending outbox; a channel that fails keeps its rows for the next run."""
+    report = monitoring.deliver_pending(run.warehouse, channels)
+    run.record(
+        "deliver",
+        outputs={"deliveries": dict(report.outcomes), "sent": report.sent, "pending": report.pending},
+        details={"errors": report.errors[:20]},
+        outcome="partial" if report.errors else "ok",
+    )
+    return report
+
+
+@task(cache_policy=NO_CACHE)
+def stored_snapshots(run: AuditRun, artist_id: str) -> Any:
+    return monitoring.snapshots_frame(run.warehouse, artist_id)
+
+
+@task(cache_policy=NO_CACHE)
+def stored_alerts(run: AuditRun, artist_id: str) -> Any:
+    return monitoring.alerts_frame(run.warehouse, artist_id=artist_id)
+
+
+@flow(name="monitor-artist", version=audit.code_version())
+def monitor_artist(artist_id: str, *, at: str | None = None, granularity: str = "day") -> RunSummary:
+    """Snapshot an artist, compute trends, evaluate the alert rules and deliver the alerts.
+
+    Parameters
+    ----------
+    artist_id : the Spotify artist id.
+    at : ISO time of the snapshot (default: now, UTC).
+    granularity : ``day`` (one row per metric and day) or ``hour``.
+    """
+    settings = Settings()
+    rules = monitoring.load_rules(monitoring.rules_path(settings))
+    now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    parameters = {"artist_id": artist_id, "at": now.isoformat(), "granularity": granularity}
+    with audit.run("monitor_artist", settings=settings, parameters=parameters) as run:
+        channels = monitoring.channels_from_settings(settings)
+        snap = snapshot_artist(run, artist_id, now=now, granularity=granularity)
+        validate_dataset(stored_snapshots(run, artist_id), dataset="monitoring_snapshots", run=run)
+        evaluation = evaluate_rules(run, snap, rules=rules, channels=sorted(channels), now=now)
+        validate_dataset(stored_alerts(run, artist_id), dataset="alerts", run=run)
+        report = deliver_alerts(run, channels)
+        run.outputs.update(
+            metrics=len(snap.values),
+            alerts_fired=len(evaluation.decisions.fired),
+            alerts_resolved=len(evaluation.decisions.resolved),
+            deliveries_sent=report.sent,
+        )
+    return run.summary()
