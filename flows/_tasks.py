@@ -27,6 +27,7 @@ def validate_dataset(
             frame, suite=suite or dataset, run_dir=run.run_dir, run_id=run.run_id, dataset=dataset
         )
     except validation.DatasetValidationError as error:
+        validation.build_data_docs(run.run_dir, run_id=run.run_id)
         run.record(
             f"validate.{dataset}",
             inputs={"rows": len(frame)},
@@ -36,5 +37,6 @@ def validate_dataset(
         )
         raise
     evidence = outcome.evidence()
+    evidence["data_docs"] = str(validation.build_data_docs(run.run_dir, run_id=run.run_id))
     run.record(f"validate.{dataset}", inputs={"rows": len(frame)}, validation={dataset: evidence})
     return evidence
