@@ -14,13 +14,14 @@ WINDOWS = (1, 7, 28)
 def change(current: float | None, earlier: float | None) -> tuple[float, float]:
     """``(delta, growth)`` from ``earlier`` to ``current``.
 
-    Both are NaN when either value is missing; growth is NaN (not infinite) when ``earlier``
-    is 0.
+    Both are NaN when either value is missing; growth is NaN (never infinite) when ``earlier``
+    is 0 or so small that the ratio overflows.
     """
     if current is None or earlier is None or _nan(current) or _nan(earlier):
         return math.nan, math.nan
     delta = float(current) - float(earlier)
-    return delta, (delta / float(earlier) if earlier != 0 else math.nan)
+    growth = delta / float(earlier) if earlier != 0 else math.nan
+    return delta, (growth if math.isfinite(growth) else math.nan)
 
 
 def _nan(value: float) -> bool:
