@@ -187,6 +187,13 @@ def report(r: dict[str, Any]) -> None:
         f"{r['resync_unchanged']['by_status']}; {r['resync_unchanged']['seconds']:.1f} s vs "
         f"{r['naive_reread']['seconds']:.1f} s; goal >= 20x)"
     )
+    bodies = r["resync_unchanged"]["by_status"].get("200", 0)
+    naive = r["naive_reread"]["requests"]
+    ratio = "inf" if bodies == 0 else f"{naive / bodies:.0f}x"
+    print(
+        f"{tag}: response bodies downloaded, naive re-read / unchanged re-sync = {ratio} "
+        f"({r['naive_reread']['requests']} / {bodies}; every other answer a 304 without a body)"
+    )
     print(
         f"{tag}: unchanged re-sync / detection minimum = {q['resync_vs_detection_minimum']:.2f}x "
         f"({r['resync_unchanged']['requests']} / {r['detection_minimum']}), rows written "
