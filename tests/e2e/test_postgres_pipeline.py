@@ -1,0 +1,87 @@
+"""The whole pipeline with its warehouse on PostgreSQL; Alembic upgrades keep existing data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from analytics import catalog, demo
+from analytics.audit import verify
+from analytics.warehouse import Warehouse
+from analytics.warehouse.db import MIGRATIONS_DIR
+
+pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow]
+
+FOUNDATION = "0001_foundation"
+
+
+def _heads() -> set[str]:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return set(ScriptDirectory.from_config(config).get_heads())
+
+
+@pytest.fixture
+def empty_postgres(postgres_warehouse: Warehouse) -> Iterator[Warehouse]:
+    """A PostgreSQL schema of its own with no table at all (the fixture's, emptied)."""
+    from sqlalchemy import text
+
+    with postgres_warehouse.engine.begin() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    postgres_warehouse.engine.dispose()
+    yield postgres_warehouse
+
+
+def test_upgrade_from_the_foundation_keeps_every_row(empty_postgres: Warehouse) -> None:
+    wh = empty_postgres
+    wh.migrate(FOUNDATION)
+    frames = catalog.frames_from_catalog(demo.load_catalog(), artist_ids=demo.demo_artist_ids(None))
+    written = catalog.store_catalog(
+        wh, frames, run_id="before-upgrade", removal_scope=demo.demo_artist_ids(None)
+    )
+    assert written.rows_written > 20
+    old_tables = [t for t in wh.table_names() if t != "alembic_version"]
+    before = {t: wh.rows(t) for t in old_tables}
+
+    wh.migrate("heads")
+
+    versions = {r["version_num"] for r in wh.rows("alembic_version")}
+    assert versions == _heads() and len(versions) > 1, "every branch of the migrations is applied"
+    assert set(wh.table_names()) > set(old_tables), "the newer migrations created their tables"
+    for table in old_tables:
+        assert wh.rows(table) == before[table], f"{table} changed during the upgrade"
+    again = catalog.store_catalog(
+        wh, frames, run_id="after-upgrade", removal_scope=demo.demo_artist_ids(None)
+    )
+    assert again.rows_written == 0, "the upgraded warehouse still recognises every stored row"
+
+
+def test_pipeline_on_postgres_then_unchanged(
+    postgres_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.pipeline import pipeline
+
+    monkeypatch.setenv("ENCORE_DATABASE_URL", postgres_warehouse.url)
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ENCORE_REPORTS_DIR", str(tmp_path / "reports"))
+    first = pipeline(reports=False)
+    second = pipeline(reports=False)
+
+    assert first.outcome == "ok", first.message
+    assert second.outcome == "unchanged", second.message
+    assert not (tmp_path / "data" / "encore.sqlite").exists(), "nothing may go to the SQLite default"
+    assert postgres_warehouse.dialect == "postgresql"
+    artists = postgres_warehouse.rows("artists")
+    assert {a["artist_id"] for a in artists} >= set(demo.demo_artist_ids(None))
+    assert len(postgres_warehouse.rows("tracks")) >= 10
+    bodies = [json.loads(r["body"]) for r in postgres_warehouse.rows("audit_records", order_by=["seq"])]
+    closing = {b["run_id"]: b for b in bodies if b["flow"] == "pipeline" and b["task"] == "run"}
+    assert closing[first.run_id]["outcome"] == "ok" and closing[second.run_id]["outcome"] == "unchanged"
+    assert verify(postgres_warehouse).ok
