@@ -57,3 +57,7 @@ def warm_up(*, cache_dir: Path | None = None) -> float:
     analyzer.add(clicks[:, None])
     rhythm_features(analyzer.finish().onset)
     return time.perf_counter() - started
+
+
+if __name__ == "__main__":  # `python -m analytics.audio.warmup`, e.g. from `make setup`
+    print(f"audio analysis JIT warm-up: {warm_up():.1f} s (cache: {configure_numba_cache()})")
