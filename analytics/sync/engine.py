@@ -290,6 +290,7 @@ class Syncer:
         if validate and self.validate is not None and unit.row_count:
             merge_evidence(self.report.validation, self.validate(delta_frames(unit.rows)))
         result = apply(self.warehouse, unit, run_id=self.run_id)
+        _count_rows(result)
         result.add(UpsertResult(unchanged={k: v for k, v in unchanged.items() if v}))
         self.report.changes.add(result)
         self.report.units += 1
@@ -316,3 +317,19 @@ class Syncer:
             self._cp[key]["resume_at"] = exc.resume_at
         self.report.resume_at = exc.resume_at
         self.report.stopped_at = exc.endpoint
+
+
+def _count_rows(result: UpsertResult) -> None:
+    """``encore_sync_rows_total{table, change}`` on the shared Prometheus registry."""
+    from analytics.observability.metrics import counter
+
+    rows = counter(
+        "encore_sync_rows_total", "Catalog rows the sync wrote, by table and change", ("table", "change")
+    )
+    for change, counts in (
+        ("inserted", result.inserted),
+        ("updated", result.updated),
+        ("removed", result.removed),
+    ):
+        for table, n in counts.items():
+            rows.labels(table, change).inc(n)

@@ -130,3 +130,17 @@ def test_a_changed_playlist_is_reread_and_an_unchanged_one_is_not(
     read = {r.path for r in demo_sb.requests if r.route.startswith("/v1/playlists/{")}
     assert read == {f"/v1/playlists/{playlist.id}/items"}
     assert report.changes.removed == {"playlist_items": 1} and report.changes.updated == {"playlists": 1}
+
+
+def test_rows_written_are_counted_for_prometheus(
+    demo_sb: SpotifySandbox, sqlite_warehouse: Warehouse, run_sync: SyncFn
+) -> None:
+    from analytics.observability.metrics import REGISTRY
+
+    def written(table: str) -> float:
+        value = REGISTRY.get_sample_value("encore_sync_rows_total", {"table": table, "change": "inserted"})
+        return value or 0.0
+
+    before = written("tracks")
+    report = run_sync(demo_sb, sqlite_warehouse)
+    assert written("tracks") - before == report.changes.inserted["tracks"] > 0
