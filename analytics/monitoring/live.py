@@ -66,24 +66,34 @@ class MinuteCounts:
         for old in [m for m in buckets if m < minute - self.keep]:
             del buckets[old]
 
-    def window(self, key: tuple[str, str], *, minute: int, baseline_minutes: int) -> tuple[int, int, float]:
-        """(this minute's plays, the previous minute's, the baseline mean per minute)."""
+    def window(self, key: tuple[str, str], *, minute: int, baseline_minutes: int) -> tuple[int, float]:
+        """(plays in ``minute``, the mean plays per minute over the ``baseline_minutes`` before it)."""
         buckets = self.counts.get(key, {})
         base = sum(buckets.get(minute - i, 0) for i in range(1, baseline_minutes + 1)) / baseline_minutes
-        return buckets.get(minute, 0), buckets.get(minute - 1, 0), base
+        return buckets.get(minute, 0), base
 
 
-def spike_findings(rule: PlaysSpikeRule, counts: MinuteCounts, *, now: datetime) -> list[Finding]:
-    """The rule over every counted track at ``now``: firing, holding (spiked last minute) or clear."""
+def spike_findings(
+    rule: PlaysSpikeRule,
+    counts: MinuteCounts,
+    *,
+    now: datetime,
+    keys: Iterable[tuple[str, str]] | None = None,
+) -> list[Finding]:
+    """The rule over ``keys`` (default: every counted track) at ``now``.
+
+    A track is firing (this minute's plays reach ``min_plays`` and ``factor`` times the
+    baseline), holding (the previous minute did) or clear.
+    """
     minute = int(now.timestamp() // 60)
     out = []
-    for artist_id, track_id in list(counts.counts):
-        current, previous, base = counts.window(
-            (artist_id, track_id), minute=minute, baseline_minutes=rule.baseline_minutes
-        )
-
+    for artist_id, track_id in sorted(keys if keys is not None else counts.counts):
+        key, n = (artist_id, track_id), rule.baseline_minutes
+        current, base = counts.window(key, minute=minute, baseline_minutes=n)
+        previous, previous_base = counts.window(key, minute=minute - 1, baseline_minutes=n)
         threshold = max(float(rule.min_plays), rule.factor * base)
-        state = "firing" if current >= threshold else ("hold" if previous >= threshold else "clear")
+        spiked_before = previous >= max(float(rule.min_plays), rule.factor * previous_base)
+        state = "firing" if current >= threshold else ("hold" if spiked_before else "clear")
         summary = (
             f"track {track_id} has {current} plays this minute, {current / base:.1f}x its "
             f"{rule.baseline_minutes}-minute baseline of {base:.2f}/min"
@@ -188,6 +198,7 @@ def monitor_live(
         if on_ready:
             on_ready(stats)
         _claim_stale(client, stream, group, name, idle_ms=claim_idle_ms)
+        opened = open_incidents(warehouse, spikes)
         pending_first, last_eval = True, 0.0
         while not stop.is_set():
             reply = client.xreadgroup(
@@ -202,7 +213,7 @@ def monitor_live(
                 pending_first = False
                 continue
             now = datetime.now(UTC)
-            newest_ms = 0
+            newest_ms, touched, before = 0, set(), stats.events
             for entry_id, fields in entries:
                 try:
                     event = decode_event(fields.get(b"e", b""), now=now)
@@ -212,10 +223,12 @@ def monitor_live(
                     stats.rejected += 1
                     EVENTS.labels(outcome="rejected").inc()
                     continue
-                counts.add(event.get("artist_id") or "unknown", event["track_id"], event["ts"])
+                pair = (event.get("artist_id") or "unknown", event["track_id"])
+                counts.add(*pair, event["ts"])
+                touched.add(pair)
                 newest_ms = max(newest_ms, int(entry_id.split(b"-", 1)[0]))
                 stats.events += 1
-                EVENTS.labels(outcome="ok").inc()
+            EVENTS.labels(outcome="ok").inc(stats.events - before)
             if not entries and time.monotonic() - last_eval < idle_eval_s:
                 continue
             last_eval = time.monotonic()
@@ -223,6 +236,8 @@ def monitor_live(
                 warehouse,
                 spikes,
                 counts,
+                touched=touched,
+                opened=opened,
                 channels=channels,
                 run_id=run_id,
                 trace_id=current_trace_id(),
@@ -251,25 +266,54 @@ def monitor_live(
     return stats
 
 
+def open_incidents(
+    warehouse: Warehouse, rules: Iterable[PlaysSpikeRule]
+) -> dict[str, dict[tuple[str, str], str]]:
+    """Open incidents of the real-time rules: rule id -> {(artist, track): dedup key}."""
+    from sqlalchemy import select
+
+    from analytics.monitoring.tables import AlertRow
+
+    out: dict[str, dict[tuple[str, str], str]] = {r.id: {} for r in rules}
+    with warehouse.engine.connect() as conn:
+        rows = conn.execute(
+            select(AlertRow.rule_id, AlertRow.artist_id, AlertRow.subject, AlertRow.dedup_key).where(
+                AlertRow.rule_id.in_(list(out)), AlertRow.status == "firing"
+            )
+        )
+        for rule_id, artist_id, subject, key in rows:
+            out[rule_id][(artist_id, subject)] = key
+    return out
+
+
 def _evaluate(
     warehouse: Warehouse,
     spikes: Iterable[PlaysSpikeRule],
     counts: MinuteCounts,
     *,
+    touched: set[tuple[str, str]],
+    opened: dict[str, dict[tuple[str, str], str]],
     channels: dict[str, Any],
     run_id: str,
     trace_id: str,
     stats: LiveStats,
     newest_ms: int,
 ) -> None:
+    """Evaluate the tracks just played and those with an open incident; decide only on a change."""
     now = datetime.now(UTC)
     decided_any = False
     for rule in spikes:
+        mine = opened[rule.id]
         by_artist: dict[str, list[Finding]] = defaultdict(list)
-        for finding in spike_findings(rule, counts, now=now):
+        for finding in spike_findings(rule, counts, now=now, keys=touched | set(mine)):
             by_artist[finding.artist_id].append(finding)
         for artist_id, findings in by_artist.items():
-            if not any(f.state == "firing" for f in findings) and not _may_resolve(findings):
+            changed = any(
+                (f.state == "firing" and (artist_id, f.subject) not in mine)
+                or (f.state == "clear" and (artist_id, f.subject) in mine)
+                for f in findings
+            )
+            if not changed:
                 continue
             decisions = decide(
                 warehouse,
@@ -281,10 +325,14 @@ def _evaluate(
                 trace_id=trace_id,
                 now=now,
             )
+            by_key = {f.key: (artist_id, f.subject) for f in findings}
             for key in decisions.fired:
+                mine[by_key[key]] = key
                 ALERTS.labels(rule_id=rule.id, action="fired").inc()
                 stats.fired.append(key)
             for key in decisions.resolved:
+                for pair in [p for p, k in mine.items() if k == key]:
+                    del mine[pair]
                 ALERTS.labels(rule_id=rule.id, action="resolved").inc()
                 stats.resolved.append(key)
             decided_any = decided_any or bool(decisions.fired or decisions.resolved)
@@ -304,10 +352,6 @@ def _claim_stale(client: Any, stream: str, group: str, name: str, *, idle_ms: in
         start = reply[0]
         if start in (b"0-0", "0-0"):
             return
-
-
-def _may_resolve(findings: Sequence[Finding]) -> bool:
-    return any(f.state == "clear" for f in findings)
 
 
 def main() -> None:

@@ -196,3 +196,24 @@ def test_the_command_stops_cleanly_on_sigterm(sqlite_warehouse, receivers, tmp_p
     assert proc.returncode == 0, err[-2000:]
     assert json.loads(out.strip().splitlines()[-1]) == {"events": 4, "fired": 0, "resolved": 0}
     assert "monitor.live.stop" in err
+
+
+def test_spike_states_follow_the_minutes():
+    from analytics.monitoring.live import MinuteCounts, spike_findings
+
+    (rule,) = rules(SPIKE)
+    counts = MinuteCounts(keep_minutes=5)
+    start = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    for m in range(5):
+        for _ in range(2):
+            counts.add(ARTIST, HOT, start + timedelta(minutes=m))
+    spike_at = start + timedelta(minutes=5, seconds=30)
+    for _ in range(19):
+        counts.add(ARTIST, HOT, spike_at)
+    assert [f.state for f in spike_findings(rule, counts, now=spike_at)] == ["clear"]  # 19 < min_plays
+    counts.add(ARTIST, HOT, spike_at)
+    (firing,) = spike_findings(rule, counts, now=spike_at)
+    assert firing.state == "firing" and firing.facts["baseline_per_minute"] == 2.0
+    assert "10.0x its 5-minute baseline" in firing.summary
+    assert [f.state for f in spike_findings(rule, counts, now=spike_at + timedelta(minutes=1))] == ["hold"]
+    assert [f.state for f in spike_findings(rule, counts, now=spike_at + timedelta(minutes=2))] == ["clear"]
