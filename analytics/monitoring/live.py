@@ -255,7 +255,18 @@ def monitor_live(
         for channel in channels.values():
             getattr(channel, "close", lambda: None)()
         client.close()
-        warehouse.dispose()
+        try:
+            _audit_stop(
+                warehouse,
+                settings,
+                stats,
+                run_id=run_id,
+                trace_id=current_trace_id(),
+                stream=stream,
+                group=group,
+            )
+        finally:
+            warehouse.dispose()
         log.info(
             "monitor.live.stop",
             events=stats.events,
@@ -342,6 +353,40 @@ def _evaluate(
             latency = time.time() - newest_ms / 1000
             stats.latencies.append(latency)
             LATENCY.observe(latency)
+
+
+def _audit_stop(
+    warehouse: Warehouse,
+    settings: Settings,
+    stats: LiveStats,
+    *,
+    run_id: str,
+    trace_id: str,
+    stream: str,
+    group: str,
+) -> None:
+    """One audit record per live session: events read, alerts fired and resolved."""
+    from analytics.audit import AuditEntry, append, code_version, parameters_hash
+    from analytics.observability import redact
+
+    entry = AuditEntry(
+        run_id=run_id,
+        trace_id=trace_id,
+        flow="monitor_live",
+        task="run",
+        code_version=code_version(),
+        parameters_hash=parameters_hash({"stream": stream, "group": group}),
+        outcome="ok",
+        outputs={
+            "events": stats.events,
+            "rejected": stats.rejected,
+            "batches": stats.batches,
+            "alerts_fired": len(stats.fired),
+            "alerts_resolved": len(stats.resolved),
+        },
+        details={"fired": stats.fired[:50], "resolved": stats.resolved[:50]},
+    )
+    append(warehouse, entry, head_dir=settings.data_dir, redact=redact)
 
 
 def _claim_stale(client: Any, stream: str, group: str, name: str, *, idle_ms: int) -> None:

@@ -161,6 +161,9 @@ def test_a_restart_resumes_from_the_group_position_and_claims_a_dead_consumers_e
                 timeout=10,
             )
         assert second.stats.events == 7  # the 5 already seen are not read again; the dead one's 3 are
+        records = [json.loads(r["body"]) for r in sqlite_warehouse.rows("audit_records", order_by=["seq"])]
+        sessions = [r["outputs"]["events"] for r in records if r["flow"] == "monitor_live"]
+        assert sessions == [5, 7]
     finally:
         reset()
 
