@@ -154,7 +154,14 @@ def detect_anomalies(
         )
     anomalies = tables.table("stream_anomalies")
     with warehouse.engine.begin() as conn:
-        conn.execute(delete(anomalies).where(anomalies.c.day.between(span[0], span[1])))
+        in_span = anomalies.c.day.between(span[0], span[1])
+        # An anomaly found again keeps the run that first found it: a rerun changes no row.
+        first_found = dict(
+            conn.execute(select(anomalies.c.anomaly_id, anomalies.c.run_id).where(in_span)).all()
+        )
+        for row in rows:
+            row["run_id"] = first_found.get(row["anomaly_id"], row["run_id"])
+        conn.execute(delete(anomalies).where(in_span))
         if rows:
             conn.execute(
                 anomalies.insert(), [{c.name: r.get(c.name) for c in anomalies.columns} for r in rows]
