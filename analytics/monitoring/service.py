@@ -73,7 +73,10 @@ def take_snapshot(
     now: datetime | None = None,
     granularity: str = "day",
 ) -> Snapshot:
-    """Gather the artist's facts and store this period's metric values (idempotent)."""
+    """Gather the artist's facts and store this period's metric values (idempotent).
+
+    An hourly snapshot also updates the day's row, which the trends and rules read.
+    """
     now = now or datetime.now(UTC)
     facts = gather_facts(warehouse, artist_id, quota_mode=quota_mode, now=now)
     values = snapshot_values(facts)
@@ -81,6 +84,9 @@ def take_snapshot(
     changes = store_snapshot(
         warehouse, artist_id, values, period=period, granularity=granularity, run_id=run_id, now=now
     )
+    if granularity == "hour":  # the day's row follows the latest hour, so daily trends stay whole
+        day = period_of(facts.day, granularity="day")
+        changes.add(store_snapshot(warehouse, artist_id, values, period=day, run_id=run_id, now=now))
     return Snapshot(facts=facts, values=values, period=period, changes=changes)
 
 

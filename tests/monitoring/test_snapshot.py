@@ -8,7 +8,7 @@ import pytest
 
 from analytics.monitoring import DEV_MODE, snapshots_frame, take_snapshot
 from analytics.validation import DatasetValidationError, validate
-from tests.monitoring.conftest import ARTIST, NOW, TODAY, add_anomaly, add_streams, seed_catalog
+from tests.monitoring.conftest import ARTIST, NOW, TODAY, add_album, add_anomaly, add_streams, seed_catalog
 
 
 def test_development_mode_marks_followers_unavailable_and_counts_the_catalog(warehouse):
@@ -60,3 +60,24 @@ def test_the_suite_accepts_stored_snapshots_and_refuses_a_zero_for_unavailable(s
     frame.loc[frame["metric"] == "followers", "value"] = 0.0
     with pytest.raises(DatasetValidationError, match="expect_column_values_to_be_null"):
         validate(frame, suite="monitoring_snapshots", run_dir=tmp_path, run_id="r2")
+
+
+def test_an_hourly_snapshot_keeps_the_days_row_current(warehouse):
+    seed_catalog(warehouse, at=NOW - timedelta(days=60))
+    take_snapshot(warehouse, ARTIST, quota_mode="development", run_id="r1", now=NOW, granularity="hour")
+    add_album(warehouse, "alb_new", at=NOW + timedelta(minutes=30), release_date="2026-11-20")
+    later = take_snapshot(
+        warehouse,
+        ARTIST,
+        quota_mode="development",
+        run_id="r2",
+        now=NOW + timedelta(hours=1),
+        granularity="hour",
+    )
+    rows = {
+        (r["metric"], r["granularity"], r["period"]): r["value"]
+        for r in warehouse.rows("monitoring_snapshots")
+    }
+    assert rows[("albums", "hour", "2026-11-20T12")] == 1 and rows[("albums", "hour", "2026-11-20T13")] == 2
+    assert rows[("albums", "day", "2026-11-20")] == 2
+    assert later.changes.updated["monitoring_snapshots"] >= 1
