@@ -2,19 +2,44 @@
 and the assembly of executed notebooks into self-contained, safe HTML pages.
 """
 
-from analytics.reports.display import heading, metric_cards, note, show, table
-from analytics.reports.html import ReportPage, notebook_to_html, write_index
+from analytics.reports.artist_data import ArtistData, load_artist_data
+from analytics.reports.display import (
+    contents,
+    drafts,
+    facts,
+    format_change,
+    format_count,
+    heading,
+    link,
+    metric_cards,
+    note,
+    show,
+    table,
+)
+from analytics.reports.html import ReportPage, notebook_to_html, write_index, write_report_meta
 from analytics.reports.load import RunData, load_run
+from analytics.reports.period import Period, parse_period
 
 __all__ = [
+    "ArtistData",
+    "Period",
     "ReportPage",
     "RunData",
+    "contents",
+    "drafts",
+    "facts",
+    "format_change",
+    "format_count",
     "heading",
+    "link",
+    "load_artist_data",
     "load_run",
     "metric_cards",
     "note",
     "notebook_to_html",
+    "parse_period",
     "show",
     "table",
     "write_index",
+    "write_report_meta",
 ]

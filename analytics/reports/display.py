@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -38,9 +40,21 @@ def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str | None = None) -
     _display({"text/html": f"{cap}{body}{more}", "text/plain": shown.to_string()})
 
 
-def heading(text: str, *, level: int = 2) -> None:
+def heading(text: str, *, level: int = 2, anchor: str | None = None) -> None:
+    """A section heading; ``anchor`` (letters, digits, dashes) makes it a link target."""
     level = min(max(level, 1), 4)
-    _display({"text/html": f"<h{level}>{html.escape(text)}</h{level}>", "text/plain": text})
+    ident = f' id="{_slug(anchor)}"' if anchor else ""
+    _display({"text/html": f"<h{level}{ident}>{html.escape(text)}</h{level}>", "text/plain": text})
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "section"
+
+
+def contents(entries: Iterable[tuple[str, str]]) -> None:
+    """A row of links to the page's sections: (label, anchor) pairs."""
+    links = "".join(f'<a href="#{_slug(a)}">{html.escape(label)}</a>' for label, a in entries)
+    _display({"text/html": f"<nav class='toc'>{links}</nav>", "text/plain": ""})
 
 
 def note(text: str, *, kind: str = "info") -> None:
@@ -49,17 +63,109 @@ def note(text: str, *, kind: str = "info") -> None:
     _display({"text/html": f"<p class='note {css}'>{html.escape(text)}</p>", "text/plain": text})
 
 
+def sparkline_svg(values: Sequence[float], *, width: int = 120, height: int = 30) -> str:
+    """An inline SVG polyline of ``values`` (no script, no external resource); '' if < 2 values."""
+    points = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if len(points) < 2:
+        return ""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    step = width / (len(points) - 1)
+    coords = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(points)
+    )
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="trend over the period"><polyline fill="none" stroke="currentColor" '
+        f'stroke-width="1.6" points="{coords}"/></svg>'
+    )
+
+
 def metric_cards(cards: Iterable[Mapping[str, Any]]) -> None:
-    """Headline numbers: each card has ``label``, ``value`` and optional ``delta``/``hint``."""
+    """Headline numbers: each card has ``label``, ``value`` and optional ``delta``/``hint``,
+    ``trend`` (``up``, ``down`` or ``flat``: colours the delta) and ``spark`` (numbers drawn
+    as a small inline line)."""
+    cards = list(cards)
     parts = []
     for card in cards:
         delta = card.get("delta")
-        delta_html = f"<div class='delta'>{html.escape(str(delta))}</div>" if delta not in (None, "") else ""
+        trend = card.get("trend") if card.get("trend") in {"up", "down", "flat"} else "flat"
+        delta_html = (
+            f"<div class='delta {trend}'>{html.escape(str(delta))}</div>" if delta not in (None, "") else ""
+        )
         hint = card.get("hint")
         hint_html = f"<div class='hint'>{html.escape(str(hint))}</div>" if hint else ""
+        spark = sparkline_svg(card.get("spark") or [])
         parts.append(
             "<div class='card'>"
             f"<div class='label'>{html.escape(str(card['label']))}</div>"
-            f"<div class='value'>{html.escape(str(card['value']))}</div>{delta_html}{hint_html}</div>"
+            f"<div class='value'>{html.escape(str(card['value']))}</div>{delta_html}{spark}{hint_html}</div>"
         )
-    _display({"text/html": f"<div class='cards'>{''.join(parts)}</div>", "text/plain": str(list(cards))})
+    _display({"text/html": f"<div class='cards'>{''.join(parts)}</div>", "text/plain": str(cards)})
+
+
+def drafts(rows: Iterable[Mapping[str, Any]]) -> None:
+    """Posts ready to copy: one block per draft (kind, platform, language, then the text).
+
+    One click on the text selects all of it (CSS ``user-select: all``), so it copies at once.
+    """
+    blocks = []
+    for row in rows:
+        tags = " ".join(str(t) for t in (row.get("hashtags") or []))
+        text = str(row.get("text", "")) + (
+            f"\n\n{tags}" if tags and tags not in str(row.get("text", "")) else ""
+        )
+        meta = " · ".join(
+            html.escape(str(row.get(k, ""))) for k in ("kind", "platform", "language") if row.get(k)
+        )
+        blocks.append(
+            f"<article class='draft'><div class='meta'>{meta}</div><pre class='copy'>{html.escape(text)}</pre></article>"
+        )
+    _display(
+        {"text/html": f"<div class='drafts'>{''.join(blocks)}</div>", "text/plain": f"{len(blocks)} drafts"}
+    )
+
+
+SAFE_HREF = re.compile(r"^(?!.*\.\./\.\.)[A-Za-z0-9._-][A-Za-z0-9._/-]*(#[A-Za-z0-9_-]+)?$")
+
+
+def link(text: str, href: str, *, before: str = "", after: str = "") -> None:
+    """A paragraph with one link to a file beside the report (relative paths only).
+
+    Raises
+    ------
+    ValueError : ``href`` is not a plain relative path (a scheme, ``//`` or odd characters).
+    """
+    if not SAFE_HREF.match(href) or "//" in href:
+        raise ValueError(f"link target {href!r} must be a relative path such as 'data-docs.html'")
+    body = f'{html.escape(before)}<a href="{html.escape(href)}">{html.escape(text)}</a>{html.escape(after)}'
+    _display({"text/html": f"<p>{body}</p>", "text/plain": f"{before}{text} ({href}){after}"})
+
+
+def facts(pairs: Iterable[tuple[str, object]]) -> None:
+    """A two-column list of facts (methods, versions, freshness), every value escaped."""
+    items = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in pairs)
+    _display({"text/html": f"<dl class='facts'>{items}</dl>", "text/plain": items})
+
+
+def format_count(value: float | None, *, language: str = "en", unit: str = "") -> str:
+    """A count for people: grouped digits in the report's language, '—' when unknown."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    from babel.numbers import format_decimal
+
+    text = format_decimal(round(value) if abs(value) >= 100 else round(value, 1), locale=language)
+    return f"{text} {unit}".strip()
+
+
+def format_change(ratio: float | None, *, language: str = "en") -> tuple[str, str]:
+    """(text, trend) for a relative change: ``("+12 % vs previous period", "up")``."""
+    if ratio is None or not math.isfinite(ratio):
+        return "no earlier period to compare", "flat"
+    if abs(ratio) < 0.005:
+        return "same as the previous period", "flat"
+    from babel.numbers import format_percent
+
+    text = format_percent(ratio, locale=language, format="+#,##0%;-#,##0%")
+    trend = "up" if ratio > 0.005 else "down" if ratio < -0.005 else "flat"
+    return f"{text} vs previous period", trend

@@ -1,46 +1,36 @@
 """Figure builders: data in, ``plotly.graph_objects.Figure`` out. No I/O, no display.
 
-One template for every figure; every label that comes from data goes through
+One template for every figure (``style.py``); every label that comes from data goes through
 :func:`plot_text`, because plotly reads a small subset of HTML in text (``<b>``, ``<a>``…)
-and a title from data must show as the characters it is.
+and a title from data must show as the characters it is. The builders of each report section
+live in ``figures_streaming``, ``figures_social`` and ``figures_audio``; this module gathers them.
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
-PALETTE = ["#1db954", "#2e77d0", "#f59b23", "#af2896", "#e8115b", "#148a08", "#509bf5", "#8d67ab"]
+from analytics.reports.figures_audio import key_wheel, loudness_against_norm, sounds_like_map, tempo_histogram
+from analytics.reports.figures_social import social_audience
+from analytics.reports.figures_streaming import country_bars, streams_over_time, top_tracks_momentum
+from analytics.reports.style import PALETTE, TEMPLATE, plot_text
 
-pio.templates["encore"] = go.layout.Template(
-    layout=go.Layout(
-        font={
-            "family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
-            "size": 13,
-            "color": "#1d2330",
-        },
-        colorway=PALETTE,
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        margin={"l": 48, "r": 16, "t": 48, "b": 40},
-        hoverlabel={"font": {"size": 12}},
-        xaxis={"gridcolor": "#eef0f3", "zeroline": False},
-        yaxis={"gridcolor": "#eef0f3", "zeroline": False},
-        legend={"orientation": "h", "y": -0.18},
-    )
-)
-TEMPLATE = "encore"
-
-
-def plot_text(value: object, *, max_chars: int = 60) -> str:
-    """Data text as plotly should show it: escaped, one line, shortened with an ellipsis."""
-    text = " ".join(str(value).split())
-    if len(text) > max_chars:
-        text = text[: max_chars - 1] + "…"
-    return html.escape(text)
+__all__ = [
+    "PALETTE",
+    "TEMPLATE",
+    "country_bars",
+    "duration_distribution",
+    "key_wheel",
+    "loudness_against_norm",
+    "plot_text",
+    "social_audience",
+    "sounds_like_map",
+    "streams_over_time",
+    "tempo_histogram",
+    "top_tracks_momentum",
+    "tracks_per_release",
+]
 
 
 def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:

@@ -138,14 +138,46 @@ def _environment() -> Environment:
     )
 
 
+def write_report_meta(page: Path, **meta: str) -> Path:
+    """Describe a report for the index (``<page>.json`` beside it): artist, kind, period…"""
+    path = page.with_suffix(".json")
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _entry(report: Path, reports_dir: Path) -> dict[str, Any]:
+    group, period = report.parent.parent.name, report.parent.name
+    meta: dict[str, Any] = {}
+    sidecar = report.with_suffix(".json")
+    if sidecar.exists():
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except ValueError:
+            meta = {}
+    pdf = report.with_suffix(".pdf")
+    return {
+        "group": str(meta.get("artist") or group),
+        "period": str(meta.get("period") or period),
+        "name": str(meta.get("kind") or report.stem.replace("_", " ")),
+        "href": report.relative_to(reports_dir).as_posix(),
+        "pdf": pdf.relative_to(reports_dir).as_posix() if pdf.exists() else None,
+    }
+
+
 def write_index(reports_dir: Path, *, title: str = "encore reports") -> Path:
-    """``reports_dir/index.html``: every report, by artist (folder) and period, newest first."""
-    entries = []
-    for report in sorted(reports_dir.glob("*/*/*.html"), reverse=True):
-        group, period = report.parent.parent.name, report.parent.name
-        entries.append(
-            {"group": group, "period": period, "name": report.stem, "href": report.relative_to(reports_dir)}
-        )
+    """``reports_dir/index.html``: every report, by artist (or group) and period, newest first.
+
+    Reports are ``reports_dir/<group>/<period>/<name>.html``; a ``<name>.json`` beside one (see
+    :func:`write_report_meta`) gives the artist's name and the report's kind.
+    """
+    found = [
+        r
+        for r in reports_dir.glob("*/*/*.html")
+        if r.parent.parent.parent == reports_dir and r.name != "data-docs.html"
+    ]
+    entries = [_entry(r, reports_dir) for r in found]
+    entries.sort(key=lambda e: e["period"], reverse=True)
+    entries.sort(key=lambda e: e["group"].lower())
     body = _environment().get_template("index.html.j2").render(title=title, entries=entries)
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
     page = (

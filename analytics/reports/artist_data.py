@@ -1,0 +1,338 @@
+"""Everything one artist's report shows, read from a run folder and the warehouse.
+
+The catalog comes from the run's validated datasets; streaming, social, alerts and drafts from
+the warehouse tables their packages write; audio features from the run's ``audio_features``
+dataset or an ``audio_features`` table. Each part may be absent (its package has not run, the
+quota mode hides it, the artist has no data): then :attr:`ArtistData.missing` says what is
+missing and why, in words an artist understands, and the report shows that instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import MetaData, inspect, select
+
+from analytics.reports.load import RunData
+from analytics.reports.measures import pick_source, previous_window
+from analytics.warehouse import Warehouse
+
+EMPTY = pd.DataFrame()
+SECTIONS = ("streaming", "countries", "social", "audio", "playlists", "alerts", "drafts", "validation")
+
+
+@dataclass
+class ArtistData:
+    """One artist's report inputs for the period ``[start, end]``."""
+
+    artist_id: str
+    name: str
+    start: date
+    end: date
+    quota_mode: str
+    albums: pd.DataFrame
+    tracks: pd.DataFrame
+    artist_daily: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    track_daily: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    source: str | None = None
+    countries: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    anomalies: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    social: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    audio: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    playlist_changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    alerts: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    drafts: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    missing: dict[str, str] = field(default_factory=dict)
+    freshness: dict[str, str] = field(default_factory=dict)
+
+    def has(self, section: str) -> bool:
+        """True when ``section`` (one of :data:`SECTIONS`) has data to show."""
+        return section not in self.missing
+
+    def releases_between(self, first: date, last: date) -> pd.DataFrame:
+        """``name``, ``release_date`` of the artist's releases dated within ``[first, last]``."""
+        if self.albums.empty:
+            return pd.DataFrame(columns=["name", "release_date"])
+        days = pd.to_datetime(self.albums["release_date"], errors="coerce").dt.date
+        mask = days.notna() & (days >= first) & (days <= last)
+        return pd.DataFrame({"name": self.albums.loc[mask, "name"], "release_date": days[mask]})
+
+
+class _Tables:
+    """Reads rows of optional tables; a table that does not exist reads as None."""
+
+    def __init__(self, warehouse: Warehouse | None) -> None:
+        self.warehouse = warehouse
+        self.names = set(inspect(warehouse.engine).get_table_names()) if warehouse is not None else set()
+
+    def read(self, name: str, **equal: Any) -> pd.DataFrame | None:
+        if self.warehouse is None or name not in self.names:
+            return None
+        meta = MetaData()
+        meta.reflect(self.warehouse.engine, only=[name])
+        table = meta.tables[name]
+        stmt = select(table)
+        for column, value in equal.items():
+            stmt = stmt.where(table.c[column] == value)
+        if "removed_run" in table.c:
+            stmt = stmt.where(table.c.removed_run.is_(None))
+        with self.warehouse.engine.connect() as conn:
+            return pd.DataFrame([dict(r._mapping) for r in conn.execute(stmt)], columns=list(table.c.keys()))
+
+
+def load_artist_data(
+    run: RunData,
+    warehouse: Warehouse | None,
+    *,
+    artist_id: str,
+    start: date,
+    end: date,
+    quota_mode: str | None = None,
+    language: str = "en",
+) -> ArtistData:
+    """Gather the report inputs of ``artist_id`` (see module doc).
+
+    Parameters
+    ----------
+    run : the run's datasets (catalog, optional ``audio_features``) and manifest.
+    warehouse : where streaming, social, alerts and drafts are; None reads the run only.
+    quota_mode : ``development`` or ``extended``; default: the run manifest's.
+    language : drafts in this language are shown first.
+
+    Raises
+    ------
+    KeyError : the artist is not in the run's catalog; names the artists that are.
+    """
+    artists = run.datasets.get("artists", EMPTY)
+    row = artists[artists["artist_id"] == artist_id] if not artists.empty else artists
+    if row.empty:
+        known = ", ".join(f"{a.artist_id} ({a.name})" for a in artists.itertuples()) or "none"
+        raise KeyError(f"artist {artist_id!r} is not in the run at {run.run_dir}; artists there: {known}")
+    albums = _of_artist(run.datasets.get("albums", EMPTY), artist_id)
+    tracks = _of_artist(run.datasets.get("tracks", EMPTY), artist_id)
+    data = ArtistData(
+        artist_id=artist_id,
+        name=str(row.iloc[0]["name"]),
+        start=start,
+        end=end,
+        quota_mode=quota_mode or str(run.manifest.get("quota_mode", "development")),
+        albums=albums,
+        tracks=tracks,
+    )
+    tables = _Tables(warehouse)
+    _streaming(data, tables)
+    _social(data, tables)
+    _audio(data, run, tables)
+    _playlists(data, tables, run)
+    _alerts(data, tables)
+    _drafts(data, tables, language=language)
+    _validation(data, run)
+    data.freshness["report built"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return data
+
+
+def _of_artist(frame: pd.DataFrame, artist_id: str) -> pd.DataFrame:
+    if frame.empty or "artist_id" not in frame:
+        return frame
+    return frame[frame["artist_id"] == artist_id].reset_index(drop=True)
+
+
+def _window(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    days = pd.to_datetime(frame["day"]).dt.date
+    out = frame[(days >= first) & (days <= last)].copy()
+    out["day"] = pd.to_datetime(out["day"]).dt.date
+    return out.sort_values("day").reset_index(drop=True)
+
+
+def _streaming(data: ArtistData, tables: _Tables) -> None:
+    metrics = tables.read("stream_metrics_daily", artist_id=data.artist_id)
+    if metrics is None:
+        why = "no streaming data: the warehouse has no streaming tables yet"
+        data.missing["streaming"] = (
+            f"{why}. Import Spotify for Artists exports (Audience and Songs CSVs) or the streaming "
+            "history with the collect_streaming_metrics flow."
+        )
+        data.missing["countries"] = why + "."
+        return
+    first, _ = previous_window(data.start, data.end)
+    data.source = pick_source(metrics[metrics["level"] == "artist"]) or pick_source(metrics)
+    if data.source is None:
+        data.missing["streaming"] = (
+            "no streaming data for this artist yet: import Spotify for Artists exports (Audience and "
+            "Songs CSVs) or the streaming history with the collect_streaming_metrics flow."
+        )
+    else:
+        of_source = metrics[metrics["source"] == data.source]
+        artist_rows = of_source[of_source["level"] == "artist"]
+        data.track_daily = _window(of_source[of_source["level"] == "track"], first, data.end)
+        if artist_rows.empty:  # per-song exports only: streams add up, listeners do not
+            artist_rows = data.track_daily.groupby("day", as_index=False)["streams"].sum()
+            artist_rows["listeners"] = float("nan")
+        data.artist_daily = _window(artist_rows, first, data.end)
+    if data.source is not None and data.artist_daily.empty:
+        data.missing["streaming"] = (
+            f"no streaming data for this artist since {first.isoformat()}: import recent Spotify for "
+            "Artists exports with the collect_streaming_metrics flow."
+        )
+    elif data.source is not None:
+        last = max(pd.to_datetime(artist_rows["day"]).dt.date)
+        data.freshness["streaming data up to"] = f"{last.isoformat()} ({data.source})"
+        if last < data.end:
+            data.missing["streaming_late"] = (
+                f"streaming data ends on {last.isoformat()}, before the end of the period: "
+                "Spotify for Artists exports lag by a day or two."
+            )
+        anomalies = tables.read("stream_anomalies", artist_id=data.artist_id)
+        if anomalies is not None and not anomalies.empty:
+            data.anomalies = _window(anomalies, data.start, data.end)
+    countries = tables.read("stream_country_daily", artist_id=data.artist_id)
+    if countries is None or countries.empty:
+        data.missing["countries"] = (
+            "no listening by country: countries come from play events (streaming history or the "
+            "real-time feed), and none are stored for this artist."
+        )
+    else:
+        data.countries = _window(countries, data.start, data.end)
+        if data.countries.empty:
+            data.missing["countries"] = "no plays with a country in this period."
+
+
+def _social(data: ArtistData, tables: _Tables) -> None:
+    snapshots = tables.read("social_snapshots", artist_id=data.artist_id)
+    if snapshots is None:
+        data.missing["social"] = "no social data: the social_media_sync flow has not run on this warehouse."
+        return
+    snapshots = _window(snapshots, *previous_window(data.start, data.end)[:1], data.end)
+    if snapshots.empty:
+        data.missing["social"] = (
+            "no social accounts linked to this artist yet: link them (sync_social_media maps them "
+            "from MusicBrainz, or add an override) and run sync_social_media."
+        )
+        return
+    data.social = snapshots
+    data.freshness["social numbers up to"] = max(snapshots["day"]).isoformat()
+    if snapshots["followers"].isna().all():
+        data.missing["social"] = "the linked platforms hide follower counts for these accounts."
+
+
+def _audio(data: ArtistData, run: RunData, tables: _Tables) -> None:
+    features = run.datasets.get("audio_features")
+    if features is None:
+        features = tables.read("audio_features")
+    if features is not None and not features.empty and "track_id" in features:
+        features = features[features["track_id"].isin(data.tracks["track_id"])]
+    if features is None or features.empty:
+        data.missing["audio"] = (
+            "no audio analysis for this artist: Spotify removed audio features for new apps in 2024, "
+            "so encore measures the artist's own files. Put the masters (WAV, FLAC, Ogg or MP3, tagged "
+            "with their ISRC or title) in the audio folder and run analyze_tracks."
+        )
+        return
+    names = data.tracks.set_index("track_id")["name"]
+    data.audio = features.assign(name=[names.get(t, t) for t in features["track_id"]]).reset_index(drop=True)
+
+
+def _playlists(data: ArtistData, tables: _Tables, run: RunData) -> None:
+    changes = tables.read("playlist_changes")
+    if changes is not None and "artist_id" in changes:
+        changes = changes[changes["artist_id"] == data.artist_id]
+    if changes is None:
+        versions = tables.read("entity_versions", entity_type="playlist_items")
+        changes = _item_changes(versions, data, run)
+    if changes.empty:
+        data.missing["playlists"] = (
+            "no changes to the artist's playlists in this period (encore sees only playlists the "
+            "account owns or collaborates on)."
+        )
+        return
+    data.playlist_changes = changes
+
+
+def _item_changes(versions: pd.DataFrame | None, data: ArtistData, run: RunData) -> pd.DataFrame:
+    if versions is None or versions.empty:
+        return EMPTY
+    track_names = data.tracks.set_index("track_id")["name"]
+    playlists = run.datasets.get("playlists", EMPTY)
+    playlist_names = (
+        playlists.set_index("playlist_id")["name"] if not playlists.empty else pd.Series(dtype=str)
+    )
+    rows = []
+    for v in versions.itertuples():
+        when = pd.Timestamp(v.valid_from).date()
+        item = v.data or {}
+        if not (data.start <= when <= data.end) or item.get("track_id") not in track_names.index:
+            continue
+        rows.append(
+            {
+                "day": when,
+                "playlist": playlist_names.get(item.get("playlist_id"), item.get("playlist_id")),
+                "track": track_names[item["track_id"]],
+                "change": {"inserted": "added", "removed": "removed"}.get(v.change, "moved"),
+                "position": item.get("position"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _alerts(data: ArtistData, tables: _Tables) -> None:
+    alerts = tables.read("monitoring_alerts", artist_id=data.artist_id)
+    if alerts is None:
+        data.missing["alerts"] = "no alerts: monitoring (monitor_artist) has not run on this warehouse."
+        return
+    fired = pd.to_datetime(alerts["fired_at"], utc=True).dt.date
+    alerts = alerts[(fired >= data.start) & (fired <= data.end)]
+    if alerts.empty:
+        data.missing["alerts"] = "no alerts fired in this period."
+        return
+    data.alerts = alerts.sort_values("fired_at", ascending=False).reset_index(drop=True)
+
+
+def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
+    drafts = tables.read("content_drafts", artist_id=data.artist_id)
+    if drafts is None or drafts.empty:
+        data.missing["drafts"] = (
+            "no content drafts yet: the generate_content flow writes them from the facts."
+        )
+        return
+    sheets = tables.read("content_fact_sheets", artist_id=data.artist_id)
+    if sheets is not None and not sheets.empty:
+        current = sheets[(sheets["period_end"] <= data.end.isoformat())]
+        if not current.empty:
+            latest = current.sort_values(["period_end", "period_start"]).iloc[-1]["fact_sheet_id"]
+            drafts = drafts[drafts["fact_sheet_id"] == latest]
+    drafts = drafts[drafts["grounded"].astype(bool)]
+    if drafts.empty:
+        data.missing["drafts"] = "no grounded drafts for this period: every draft failed its fact check."
+        return
+    order = drafts["language"].ne(language)
+    data.drafts = (
+        drafts.assign(_o=order).sort_values(["_o", "kind", "platform", "language"]).drop(columns="_o")
+    )
+
+
+def _validation(data: ArtistData, run: RunData) -> None:
+    import json
+
+    rows = []
+    for path in sorted((run.run_dir / "validation").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            stats = doc.get("statistics", {})
+            rows.append(
+                {
+                    "dataset": path.stem,
+                    "passed": bool(doc.get("success")),
+                    "expectations": stats.get("evaluated_expectations"),
+                    "failed": stats.get("unsuccessful_expectations"),
+                }
+            )
+        except (OSError, ValueError, AttributeError):
+            rows.append({"dataset": path.stem, "passed": False, "expectations": None, "failed": None})
+    if not rows:
+        data.missing["validation"] = "no validation results in this run folder."
+        return
+    data.validation = pd.DataFrame(rows)

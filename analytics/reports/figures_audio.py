@@ -1,0 +1,151 @@
+"""Audio figures: tempo, key wheel, loudness against streaming normalisation, a similarity map."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.reports.style import ALERT, MUTED, PALETTE, finish, plot_text
+
+PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+STREAMING_NORM_LUFS = -14.0
+"""Spotify plays tracks at about -14 LUFS integrated: louder masters are turned down."""
+
+
+def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figure:
+    """Histogram of tracks by tempo (BPM), 10-BPM bins.
+
+    Parameters
+    ----------
+    features : ``tempo_bpm`` per track.
+    """
+    fig = go.Figure(
+        go.Histogram(
+            x=features["tempo_bpm"],
+            xbins={"size": 10},
+            marker_color=PALETTE[2],
+            hovertemplate="%{x} BPM: %{y} tracks<extra></extra>",
+        )
+    )
+    return finish(
+        fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks", bargap=0.08
+    )
+
+
+def key_wheel(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
+    """A wheel of the twelve pitch classes: how many tracks are in each key, major and minor.
+
+    Parameters
+    ----------
+    features : ``key`` (pitch class name such as ``"F#"``, or 0-11) and ``mode``
+        (``major``/``minor`` or 1/0) per track.
+    """
+    keys = [_pitch_class(k) for k in features["key"]]
+    modes = [_mode(m) for m in features["mode"]]
+    fig = go.Figure()
+    for mode, colour in (("major", PALETTE[0]), ("minor", PALETTE[3])):
+        counts = [
+            sum(1 for k, m in zip(keys, modes, strict=True) if k == pc and m == mode) for pc in PITCH_CLASSES
+        ]
+        fig.add_trace(
+            go.Barpolar(
+                r=counts,
+                theta=list(PITCH_CLASSES),
+                name=mode,
+                marker_color=colour,
+                opacity=0.85,
+                hovertemplate=f"%{{theta}} {mode}: %{{r}} tracks<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        polar={
+            "angularaxis": {"direction": "clockwise", "rotation": 90},
+            "radialaxis": {"showticklabels": False, "ticks": ""},
+        },
+        barmode="stack",
+    )
+    return finish(fig, title=title, height=360, margin={"l": 24, "r": 24, "t": 56, "b": 24})
+
+
+def _pitch_class(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, int | float):
+        return PITCH_CLASSES[int(value) % 12]
+    text = str(value).strip().replace("s", "#")
+    return text if text in PITCH_CLASSES else None
+
+
+def _mode(value: object) -> str:
+    if isinstance(value, int | float) and not pd.isna(value):
+        return "major" if int(value) == 1 else "minor"
+    return "minor" if str(value).lower().startswith("min") else "major"
+
+
+def loudness_against_norm(
+    features: pd.DataFrame,
+    *,
+    norm_lufs: float = STREAMING_NORM_LUFS,
+    title: str = "Loudness vs streaming",
+) -> go.Figure:
+    """Each track's integrated loudness against the streaming norm (dashed line).
+
+    Louder masters are turned down by the difference on Spotify; the hover says by how much.
+
+    Parameters
+    ----------
+    features : ``name`` and ``loudness_lufs`` per track.
+    """
+    df = features.dropna(subset=["loudness_lufs"]).sort_values("loudness_lufs")
+    over = df["loudness_lufs"] - norm_lufs
+    fig = go.Figure(
+        go.Bar(
+            x=over,
+            y=[plot_text(n, max_chars=32) for n in df["name"]],
+            orientation="h",
+            base=norm_lufs,
+            marker_color=[ALERT if o > 1 else (PALETTE[0] if o >= -3 else MUTED) for o in over],
+            customdata=[f"turned down {o:.1f} dB" if o > 0 else f"{-o:.1f} dB below the norm" for o in over],
+            text=[f"{v:.1f}" for v in df["loudness_lufs"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text} LUFS, %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=norm_lufs, line={"color": "#1d2330", "dash": "dash"})
+    fig.add_annotation(
+        x=norm_lufs, y=1, yref="paper", text=f"{norm_lufs:g} LUFS", showarrow=False, yanchor="bottom"
+    )
+    return finish(fig, title=title, height=130 + 30 * len(df), xaxis_title="LUFS (integrated)")
+
+
+def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.Figure:
+    """Tracks placed by how they sound (close = similar), coloured by cluster.
+
+    Parameters
+    ----------
+    points : from :func:`analytics.reports.measures.audio_map`: ``name``, ``x``, ``y``,
+        ``cluster`` and ``nearest`` (the most similar other track).
+    """
+    fig = go.Figure()
+    for cluster, part in points.groupby("cluster", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers+text",
+                name=f"group {int(cluster) + 1}",
+                text=[plot_text(n, max_chars=18) for n in part["name"]],
+                textposition="top center",
+                marker={
+                    "size": 13,
+                    "color": PALETTE[int(cluster) % len(PALETTE)],
+                    "line": {"color": "#fff", "width": 1},
+                },
+                customdata=[plot_text(n, max_chars=40) for n in part["nearest"]],
+                hovertemplate="%{text}<br>closest: %{customdata}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(showticklabels=False, title=None)
+    fig.update_yaxes(showticklabels=False, title=None)
+    return finish(fig, title=title, height=380)

@@ -1,0 +1,183 @@
+"""Pure transforms behind the report: headline numbers, momentum, countries, the audio map.
+
+Every function takes DataFrames and returns a DataFrame or small records; no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+SOURCE_PRIORITY = ("s4a", "realtime", "history")
+"""Which streaming source the report shows when several cover an artist: exports first."""
+MAP_FEATURES = (
+    "tempo_bpm",
+    "energy",
+    "loudness_lufs",
+    "dynamic_range_db",
+    "spectral_centroid_hz",
+    "spectral_flatness",
+    "onset_rate_per_s",
+    "beat_strength",
+    "zero_crossing_rate",
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number: the period's value, the previous period's, and a daily series."""
+
+    label: str
+    value: float | None
+    previous: float | None = None
+    series: list[float] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def change(self) -> float | None:
+        """Relative change against the previous period; None when there is nothing to compare."""
+        if self.value is None or self.previous in (None, 0) or pd.isna(self.previous):
+            return None
+        return (self.value - self.previous) / self.previous  # type: ignore[operator]
+
+
+def pick_source(metrics: pd.DataFrame) -> str | None:
+    """The source to show from ``stream_metrics_daily`` rows (see :data:`SOURCE_PRIORITY`)."""
+    if metrics.empty:
+        return None
+    present = set(metrics["source"])
+    return next((s for s in SOURCE_PRIORITY if s in present), sorted(present)[0])
+
+
+def previous_window(start: date, end: date) -> tuple[date, date]:
+    """The window of the same length just before ``[start, end]``."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def _in(df: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    days = pd.to_datetime(df["day"]).dt.date
+    return df[(days >= start) & (days <= end)]
+
+
+def headlines(daily: pd.DataFrame, *, start: date, end: date) -> list[Headline]:
+    """Streams, listeners, saves and streams per listener of the period against the previous.
+
+    Parameters
+    ----------
+    daily : artist-level rows with ``day``, ``streams`` and optionally ``listeners``, ``saves``.
+        Listeners are a daily figure: the period value is the daily average, never a sum.
+    """
+    now, before = _in(daily, start, end).sort_values("day"), _in(daily, *previous_window(start, end))
+    out = [
+        Headline(
+            "Streams",
+            float(now["streams"].sum()) if not now.empty else None,
+            float(before["streams"].sum()) if not before.empty else None,
+            [float(v) for v in now["streams"].fillna(0)],
+        )
+    ]
+    for column, label in (("listeners", "Listeners a day"), ("saves", "Saves")):
+        if column in now and now[column].notna().any():
+            agg = "mean" if column == "listeners" else "sum"
+            prev = before[column].agg(agg) if column in before and before[column].notna().any() else None
+            out.append(
+                Headline(
+                    label,
+                    float(now[column].agg(agg)),
+                    None if prev is None else float(prev),
+                    [float(v) for v in now[column].ffill().fillna(0)],
+                )
+            )
+    return out
+
+
+def track_momentum(
+    track_daily: pd.DataFrame, tracks: pd.DataFrame, *, start: date, end: date, top: int = 10
+) -> pd.DataFrame:
+    """The period's top tracks by streams, with the previous period's streams and the growth.
+
+    Parameters
+    ----------
+    track_daily : ``day``, ``entity_id`` (track id) and ``streams``.
+    tracks : ``track_id`` and ``name``.
+
+    Returns
+    -------
+    ``track_id``, ``name``, ``streams``, ``previous``, ``growth`` (NaN when the previous period
+    had no streams) and ``share`` of the period's streams, largest first.
+    """
+    now = _in(track_daily, start, end).groupby("entity_id")["streams"].sum()
+    before = _in(track_daily, *previous_window(start, end)).groupby("entity_id")["streams"].sum()
+    df = pd.DataFrame({"streams": now}).join(pd.DataFrame({"previous": before}), how="left")
+    df = df[df["streams"] > 0].sort_values("streams", ascending=False).head(top)
+    df["growth"] = (df["streams"] - df["previous"]) / df["previous"].where(df["previous"] > 0)
+    df["share"] = df["streams"] / max(float(now.sum()), 1.0)
+    names = tracks.set_index("track_id")["name"]
+    df = df.rename_axis("track_id").reset_index()
+    df.insert(1, "name", [names.get(t, t) for t in df["track_id"]])
+    return df
+
+
+def country_totals(countries: pd.DataFrame, *, start: date, end: date, top: int = 12) -> pd.DataFrame:
+    """Streams per country in the period, largest first; the rest summed as ``other``."""
+    totals = _in(countries, start, end).groupby("country")["streams"].sum().sort_values(ascending=False)
+    totals = totals[totals > 0]
+    head = totals.head(top)
+    rest = totals.iloc[top:].sum()
+    out = head.rename_axis("country").reset_index()
+    if rest > 0:
+        out = pd.concat([out, pd.DataFrame({"country": ["other"], "streams": [rest]})], ignore_index=True)
+    return out
+
+
+def audio_map(features: pd.DataFrame, *, seed: int = 0, max_clusters: int = 4) -> pd.DataFrame:
+    """Place tracks on a 2-D map by their audio features and group them.
+
+    Standardised features (:data:`MAP_FEATURES` present in ``features``) are projected on their
+    first two principal components; k-means (k = 2 to ``max_clusters``, the best silhouette)
+    groups them; ``nearest`` is each track's most similar other track (Euclidean distance in
+    the standardised space).
+
+    Parameters
+    ----------
+    features : ``name`` and numeric feature columns, one row per track (at least 3 tracks).
+
+    Returns
+    -------
+    ``name``, ``x``, ``y``, ``cluster``, ``nearest``; empty when fewer than 3 tracks.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import silhouette_score
+
+    columns = [c for c in MAP_FEATURES if c in features and features[c].notna().all()]
+    if len(features) < 3 or len(columns) < 2:
+        return pd.DataFrame(columns=["name", "x", "y", "cluster", "nearest"])
+    values = features[columns].to_numpy(dtype=float)
+    spread = values.std(axis=0)
+    scaled = (values - values.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    xy = PCA(n_components=2, random_state=seed).fit_transform(scaled)
+    best_labels, best_score = np.zeros(len(features), dtype=int), -1.0
+    for k in range(2, min(max_clusters, len(features) - 1) + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
+        if len(set(labels)) < 2:
+            continue
+        score = float(silhouette_score(scaled, labels))
+        if score > best_score:
+            best_labels, best_score = labels, score
+    distance = np.linalg.norm(scaled[:, None, :] - scaled[None, :, :], axis=2)
+    np.fill_diagonal(distance, np.inf)
+    names = list(features["name"])
+    return pd.DataFrame(
+        {
+            "name": names,
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "cluster": best_labels,
+            "nearest": [names[i] for i in distance.argmin(axis=1)],
+        }
+    )

@@ -1,0 +1,49 @@
+"""One look for every figure: the plotly template, the palette and how data text is shown."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+PALETTE = ["#1db954", "#2e77d0", "#f59b23", "#af2896", "#e8115b", "#148a08", "#509bf5", "#8d67ab"]
+MUTED = "#98a2b3"
+ALERT = "#e8115b"
+
+pio.templates["encore"] = go.layout.Template(
+    layout=go.Layout(
+        font={
+            "family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+            "size": 13,
+            "color": "#1d2330",
+        },
+        colorway=PALETTE,
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        margin={"l": 48, "r": 16, "t": 48, "b": 40},
+        hoverlabel={"font": {"size": 12}},
+        xaxis={"gridcolor": "#eef0f3", "zeroline": False, "automargin": True},
+        yaxis={"gridcolor": "#eef0f3", "zeroline": False, "automargin": True},
+        legend={"orientation": "h", "y": -0.18},
+    )
+)
+TEMPLATE = "encore"
+
+
+def plot_text(value: object, *, max_chars: int = 60) -> str:
+    """Data text as plotly should show it: escaped, one line, shortened with an ellipsis.
+
+    Plotly reads a small subset of HTML in text (``<b>``, ``<a>``…), so a title from data must be
+    escaped to show as the characters it is.
+    """
+    text = " ".join(str(value).split())
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    return html.escape(text)
+
+
+def finish(fig: go.Figure, *, title: str, height: int = 340, **layout: object) -> go.Figure:
+    """Apply the template, a title and a height; small screens get a compact legend."""
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, height=height, **layout)
+    return fig

@@ -1,0 +1,112 @@
+"""Figure builders: the data each figure carries, and data text shown as text."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from analytics.reports import figures
+from analytics.reports.figures_audio import STREAMING_NORM_LUFS
+
+HOSTILE = "</script><script>alert(2)</script>"
+DAYS = [date(2026, 11, 1) + timedelta(days=i) for i in range(7)]
+
+
+def daily() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"day": DAYS, "streams": [10, 12, 11, 90, 13, 12, 11], "listeners": [5, 6, 5, 30, 6, 6, 5]}
+    )
+
+
+def test_streams_over_time_marks_anomalies_on_their_day_and_releases_by_name() -> None:
+    anomalies = pd.DataFrame(
+        {"day": [DAYS[3]], "kind": ["spike"], "metric": ["streams"], "observed": [90.0], "expected": [11.0]}
+    )
+    releases = pd.DataFrame({"name": [HOSTILE], "release_date": [DAYS[1]]})
+    fig = figures.streams_over_time(daily(), anomalies=anomalies, releases=releases)
+    bars, listeners, marks = fig.data
+    assert list(bars.y) == [10, 12, 11, 90, 13, 12, 11] and listeners.yaxis == "y2"
+    assert list(marks.x) == [DAYS[3]] and list(marks.y) == [90]
+    assert marks.customdata[0][0] == "spike" and marks.customdata[0][3] == "11"
+    (note,) = fig.layout.annotations
+    assert "<script>" not in note.text and note.text.startswith("&lt;/script&gt;")
+    assert len(fig.layout.shapes) == 1
+
+
+def test_streams_over_time_without_listeners_has_one_axis() -> None:
+    fig = figures.streams_over_time(daily().drop(columns="listeners"))
+    assert len(fig.data) == 1 and "yaxis2" not in fig.to_plotly_json()["layout"]
+
+
+def test_top_tracks_colour_growth_and_mark_new_tracks() -> None:
+    momentum = pd.DataFrame(
+        {"name": ["Up", "Down", HOSTILE], "streams": [300, 200, 100], "growth": [0.5, -0.25, float("nan")]}
+    )
+    (bars,) = figures.top_tracks_momentum(momentum).data
+    assert list(bars.x) == [100, 200, 300]  # largest on top
+    assert list(bars.text) == ["new", "-25%", "+50%"]
+    assert bars.marker.color[1] != bars.marker.color[2]
+    assert all("<" not in y for y in bars.y)
+
+
+def test_country_bars_use_country_names_and_shares() -> None:
+    (bars,) = figures.country_bars(
+        pd.DataFrame({"country": ["FR", "DE", "other"], "streams": [75, 20, 5]})
+    ).data
+    assert list(bars.y) == ["Other countries", "Germany", "France"] and list(bars.text) == [
+        "5%",
+        "20%",
+        "75%",
+    ]
+
+
+def test_social_audience_one_line_per_platform_with_gaps_kept() -> None:
+    snapshots = pd.DataFrame(
+        {
+            "platform": ["instagram"] * 3 + ["youtube"] * 3,
+            "day": DAYS[:3] * 2,
+            "followers": [10, None, 12, 100, 101, 102],
+        }
+    )
+    fig = figures.social_audience(snapshots)
+    assert [t.name for t in fig.data] == ["Instagram", "YouTube"]
+    assert pd.isna(fig.data[0].y[1]) and fig.data[0].connectgaps is False
+
+
+def test_key_wheel_counts_major_and_minor_per_pitch_class() -> None:
+    features = pd.DataFrame({"key": ["A", "A", "C#", 0], "mode": ["minor", "minor", "major", 1]})
+    major, minor = figures.key_wheel(features).data
+    assert minor.r[9] == 2 and sum(minor.r) == 2
+    assert major.r[1] == 1 and major.r[0] == 1 and sum(major.r) == 2
+
+
+def test_loudness_bars_start_at_the_norm_and_say_how_much_is_turned_down() -> None:
+    features = pd.DataFrame({"name": ["Loud", "Quiet"], "loudness_lufs": [-8.0, -18.5]})
+    (bars,) = figures.loudness_against_norm(features).data
+    assert bars.base == STREAMING_NORM_LUFS
+    assert list(bars.x) == pytest.approx([-4.5, 6.0])
+    assert bars.customdata[1] == "turned down 6.0 dB" and "below the norm" in bars.customdata[0]
+
+
+def test_tempo_histogram_and_sounds_like_map_carry_every_track() -> None:
+    features = pd.DataFrame({"tempo_bpm": [90.0, 120.0, 121.0]})
+    assert list(figures.tempo_histogram(features).data[0].x) == [90.0, 120.0, 121.0]
+    points = pd.DataFrame(
+        {
+            "name": ["a", "b", HOSTILE],
+            "x": [0.0, 1.0, 2.0],
+            "y": [0.0, 1.0, 0.0],
+            "cluster": [0, 0, 1],
+            "nearest": ["b", "a", "b"],
+        }
+    )
+    fig = figures.sounds_like_map(points)
+    assert [len(t.x) for t in fig.data] == [2, 1]
+    assert fig.data[1].text[0].startswith("&lt;/script&gt;")
+
+
+def test_plot_text_escapes_shortens_and_flattens() -> None:
+    assert figures.plot_text("<b>x</b>\n y") == "&lt;b&gt;x&lt;/b&gt; y"
+    assert figures.plot_text("a" * 100, max_chars=10) == "a" * 9 + "…"

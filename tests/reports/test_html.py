@@ -1,0 +1,86 @@
+"""Page assembly: scripts from data never become scripts, and only the page's own are allowed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import plotly.graph_objects as go
+import pytest
+
+from analytics.reports import display, write_index, write_report_meta
+from analytics.reports.display import PLOTLY_MIME
+from analytics.reports.html import notebook_to_html
+
+HOSTILE = "</script><script>alert(2)</script>"
+
+
+def executed_notebook() -> nbformat.NotebookNode:
+    fig = go.Figure(go.Bar(x=[1, 2], y=[HOSTILE, "b"], orientation="h"))
+    outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={PLOTLY_MIME: json.loads(fig.to_json()), "text/plain": "fig"}
+        ),
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": "<p>ok</p>", "application/javascript": "alert(3)"}
+        ),
+        nbformat.v4.new_output("stream", name="stderr", text="a warning with a path /secret/place"),
+    ]
+    cell = nbformat.v4.new_code_cell(source="secret_code_here = 1", outputs=outputs)
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_page_hides_code_drops_stderr_and_javascript_outputs(tmp_path: Path) -> None:
+    page = notebook_to_html(executed_notebook(), output_path=tmp_path / "r.html", title="<i>T</i>")
+    raw = page.path.read_text(encoding="utf-8")
+    assert page.figures == 1
+    assert "secret_code_here" not in raw and "/secret/place" not in raw and "alert(3)" not in raw
+    assert "<title>&lt;i&gt;T&lt;/i&gt;</title>" in raw
+
+
+def test_figure_data_cannot_close_its_script_and_every_script_is_hashed(tmp_path: Path) -> None:
+    raw = notebook_to_html(executed_notebook(), output_path=tmp_path / "r.html", title="t").path.read_text()
+    assert HOSTILE not in raw and "\\u003c/script\\u003e" in raw
+    csp = html.unescape(re.search(r'Content-Security-Policy" content="([^"]+)"', raw).group(1))  # type: ignore[union-attr]
+    scripts = re.findall(r"<script>(.*?)</script>", raw, flags=re.S)
+    assert len(scripts) == 2  # plotly.js once, one plot
+    hashes = re.findall(r"'sha256-([^']+)'", csp)
+    assert sorted(hashes) == sorted(
+        base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts
+    )
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp and "unsafe-eval" not in csp
+    outside_scripts = re.sub(r"<script>.*?</script>", "", raw, flags=re.S)
+    assert "<script" not in outside_scripts and "require" not in outside_scripts
+    assert "MathJax" not in outside_scripts and "http" not in outside_scripts.replace("http-equiv", "")
+
+
+def test_links_in_reports_are_relative_paths_only() -> None:
+    for href in ("javascript:alert(1)", "https://example.com/x", "//evil", "data:text/html,x", "a b.html"):
+        with pytest.raises(ValueError, match="relative path"):
+            display.link("x", href)
+
+
+def test_sparkline_is_plain_svg_from_numbers() -> None:
+    svg = display.sparkline_svg([1, 2, float("nan"), 3])
+    assert svg.startswith("<svg") and "script" not in svg and svg.count(",") == 3
+    assert display.sparkline_svg([1]) == ""
+
+
+def test_index_groups_reports_by_artist_name_escaped(tmp_path: Path) -> None:
+    for artist, period in (("A1", "2026-10"), ("A1", "2026-11"), ("B2", "2026-11")):
+        page = tmp_path / artist / period / "artist_report.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<!DOCTYPE html>")
+        write_report_meta(page, artist=f"<b>{artist}</b>", kind="Artist report", period=period)
+    raw = write_index(tmp_path).read_text()
+    rows = re.findall(r"<tr><td>(.*?)</td><td><a href=\"(.*?)\">", raw)
+    assert rows == [
+        ("&lt;b&gt;A1&lt;/b&gt;", "A1/2026-11/artist_report.html"),
+        ("&lt;b&gt;A1&lt;/b&gt;", "A1/2026-10/artist_report.html"),
+        ("&lt;b&gt;B2&lt;/b&gt;", "B2/2026-11/artist_report.html"),
+    ]
