@@ -101,3 +101,31 @@ def sounds_like(features: pd.DataFrame, track_id: str, *, k: int = 5, **kwargs: 
     if track_id not in set(table["id"]):
         raise KeyError(f"{track_id!r} is not in the feature table")
     return table[table["id"] == track_id].reset_index(drop=True)
+
+
+def projection(
+    features: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    id_column: str | None = None,
+    space: FeatureSpace | None = None,
+) -> pd.DataFrame:
+    """2-D map of the space (first two principal components), for a "sounds like" scatter plot.
+
+    Returns
+    -------
+    DataFrame ``id``, ``x``, ``y``, ``model_version``; ``attrs["explained_variance"]`` holds the
+    share of the variance each axis shows. Close points are similar tracks (distances are only
+    approximately kept: use :func:`similarity` for the actual neighbours).
+    """
+    from sklearn.decomposition import PCA
+
+    space = space or fit_space(features, columns=columns, id_column=id_column)
+    if len(space.z) < 2:
+        return pd.DataFrame(columns=["id", "x", "y", "model_version"])
+    pca = PCA(n_components=2, svd_solver="full").fit(space.z.to_numpy())
+    xy = pca.transform(space.z.to_numpy())
+    xy *= np.where(pca.components_.sum(axis=1) < 0, -1, 1)  # deterministic sign
+    table = pd.DataFrame({"id": space.z.index, "x": xy[:, 0], "y": xy[:, 1], "model_version": MODEL_VERSION})
+    table.attrs["explained_variance"] = [float(v) for v in pca.explained_variance_ratio_]
+    return table

@@ -90,3 +90,18 @@ def test_space_standardises_and_logs() -> None:
     assert describe(space.z.loc["hush-1"]).count(",") <= 2
     with pytest.raises(ValueError, match="duplicate"):
         fit_space(pd.concat([table, table.head(1)]))
+
+
+def test_projection_keeps_groups_apart() -> None:
+    from analytics.ml.similarity import projection
+
+    table = synthetic_catalog()
+    points = projection(table).merge(table[["track_id", "group"]], left_on="id", right_on="track_id")
+    centres = points.groupby("group")[["x", "y"]].mean()
+    spread = points.groupby("group")[["x", "y"]].std().to_numpy().max()
+    gaps = [
+        np.linalg.norm(centres.loc[a] - centres.loc[b])
+        for a, b in (("hush", "drive"), ("hush", "mid"), ("mid", "drive"))
+    ]
+    assert min(gaps) > 3 * spread
+    assert sum(projection(table).attrs["explained_variance"]) > 0.5
