@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     streaming_exports_dir: Path | None = Field(
         default=None, description="Spotify for Artists CSVs and streaming-history JSON to ingest"
     )
+    demo_streaming_days: int = Field(default=90, ge=7, le=730, description="days of seeded demo streams")
 
     # -- observability and alerting ---------------------------------------------------------
     log_level: str = "INFO"

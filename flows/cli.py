@@ -55,6 +55,24 @@ def run(
         typer.echo(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
 
 
+@app.command()
+def sync(
+    artist: Annotated[
+        list[str] | None, typer.Argument(help="Spotify artist ids; default: configured or followed.")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-read everything (still writes only differences).")
+    ] = False,
+) -> None:
+    """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
+    from flows.data_sync import sync_artist_data
+
+    report = sync_artist_data(artist or None, full=full)
+    typer.echo(report.message)
+    if report.outcome == "partial":
+        raise typer.Exit(code=3)
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check every audit record's hash and link; name any edited, deleted or reordered record."""

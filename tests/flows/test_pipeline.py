@@ -19,6 +19,9 @@ from analytics.warehouse import Warehouse
 CANARY = "canary-secret-7f1e2d3c4b5a"
 
 
+pytestmark = pytest.mark.timeout(1200)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """Two runs of the pipeline on the demo catalog, with a canary secret configured."""
@@ -30,6 +33,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     mp.setenv("ENCORE_REPORTS_DIR", str(home / "reports"))
     mp.setenv("ENCORE_SPOTIFY_CLIENT_SECRET", CANARY)
     mp.setenv("ENCORE_SENTRY_DSN", "")
+    mp.setenv("ENCORE_DEMO_STREAMING_DAYS", "28")
     try:
         first = pipeline()
         warehouse = Warehouse.from_settings(Settings())
