@@ -4,10 +4,20 @@ Each flow is orchestration only: its tasks call one ``analytics`` function each.
 """
 
 from flows._telemetry import instrument
+from flows.ai_content_generation import generate_content
 from flows.data_sync import sync_artist_data
 from flows.pipeline import pipeline
 from flows.reporting import render_reports
+from flows.social_media_sync import sync_social_media
+from flows.streaming_metrics import collect_streaming_metrics
 
 instrument()  # spans for HTTP requests and database transactions, in the run's trace when tracing is on
 
-__all__ = ["pipeline", "render_reports", "sync_artist_data"]
+__all__ = [
+    "collect_streaming_metrics",
+    "generate_content",
+    "pipeline",
+    "render_reports",
+    "sync_artist_data",
+    "sync_social_media",
+]
