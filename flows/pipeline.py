@@ -79,7 +79,11 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
             # Without exports of their own, sandbox runs use the seeded demo streams.
             exports = str(settings.streaming_exports_dir) if settings.streaming_exports_dir else None
             only = artist_ids[0] if len(artist_ids) == 1 else None
-            record_job(run, "collect_streaming_metrics", collect_streaming_metrics(exports, artist_id=only, demo_days=settings.demo_streaming_days)
+            record_job(
+                run,
+                "collect_streaming_metrics",
+                collect_streaming_metrics(exports, artist_id=only, demo_days=settings.demo_streaming_days),
+            )
         record_job(run, "sync_social_media", sync_social_media())
         for artist_id in artist_ids:
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))

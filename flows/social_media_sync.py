@@ -14,9 +14,9 @@ from prefect.tasks import exponential_backoff
 from analytics import audit, demo, social
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
-from analytics.warehouse import UpsertResult
 from analytics.sandbox.social import SocialSandbox
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
+from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 
 
