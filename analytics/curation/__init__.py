@@ -1,0 +1,90 @@
+"""Playlist curation: definitions as data, scoring, selection, sequencing and safe apply.
+
+>>> definition = load_definition("config/playlists/essentials.yaml")      # doctest: +SKIP
+>>> curated = curate(definition, candidates, today=date.today())          # doctest: +SKIP
+>>> plan = make_plan(client, curated)                                     # doctest: +SKIP
+>>> print(plan.render())                                                  # dry run  # doctest: +SKIP
+>>> result = apply_plan(client, plan)                                     # doctest: +SKIP
+
+See docs/curation.md.
+"""
+
+from analytics.curation.apply import (
+    ApplyConflict,
+    ApplyResult,
+    NotEditable,
+    Plan,
+    PlaylistApi,
+    PlaylistState,
+    apply_plan,
+    describe,
+    find_playlist,
+    make_plan,
+    plan_for_target,
+    read_state,
+    reconcile,
+)
+from analytics.curation.candidates import (
+    Candidate,
+    candidates_from_catalog,
+    candidates_from_rows,
+    in_pool,
+    with_features,
+    with_metrics,
+)
+from analytics.curation.curate import Curated, Placed, curate
+from analytics.curation.definition import (
+    DefinitionError,
+    PlaylistDefinition,
+    load_definition,
+    parse_definition,
+)
+from analytics.curation.diff import Diff, plan_diff, simulate
+from analytics.curation.scoring import CurationError, Score, near_identical, score_candidates, select
+from analytics.curation.sequencing import build_problem, greedy_order, optimise, random_order, total_cost
+from analytics.curation.transitions import camelot, camelot_distance, transition_cost
+
+__all__ = [
+    "ApplyConflict",
+    "ApplyResult",
+    "Candidate",
+    "Curated",
+    "CurationError",
+    "DefinitionError",
+    "Diff",
+    "NotEditable",
+    "Placed",
+    "Plan",
+    "PlaylistApi",
+    "PlaylistDefinition",
+    "PlaylistState",
+    "Score",
+    "apply_plan",
+    "build_problem",
+    "camelot",
+    "camelot_distance",
+    "candidates_from_catalog",
+    "candidates_from_rows",
+    "curate",
+    "describe",
+    "find_playlist",
+    "greedy_order",
+    "in_pool",
+    "load_definition",
+    "make_plan",
+    "near_identical",
+    "optimise",
+    "parse_definition",
+    "plan_diff",
+    "plan_for_target",
+    "random_order",
+    "read_state",
+    "reconcile",
+    "score_candidates",
+    "select",
+    "simulate",
+    "total_cost",
+    "transition_cost",
+    "with_features",
+    "with_metrics",
+]

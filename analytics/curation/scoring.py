@@ -1,0 +1,190 @@
+"""Scores of candidates, each broken into its weighted parts, and selection under the constraints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from analytics.curation.candidates import Candidate, in_pool
+from analytics.curation.definition import PlaylistDefinition
+
+PARTS = ("streams", "streams_momentum", "saves", "recency", "audio")
+PART_LABELS = {
+    "streams": "28-day streams",
+    "streams_momentum": "28-day streams growth",
+    "saves": "saves per stream",
+    "recency": "most recent release",
+    "audio": "fit to the audio target",
+}
+
+
+class CurationError(ValueError):
+    """The definition cannot be met by the catalog (e.g. a pinned track is unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A candidate's score: ``total`` is the sum of ``parts`` (each already weighted)."""
+
+    track_id: str
+    total: float
+    parts: dict[str, float]
+    ranks: dict[str, int] = field(default_factory=dict)  # 1 = best in the pool for that part
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _rank_norm(values: dict[str, float | None]) -> tuple[dict[str, float], dict[str, int]]:
+    """Percentile in 0..1 (missing values 0) and 1-based rank of the known values."""
+    known = sorted(((v, k) for k, v in values.items() if v is not None), key=lambda x: (-x[0], x[1]))
+    n = len(known)
+    norm = {k: 0.0 for k in values}
+    ranks: dict[str, int] = {}
+    for i, (_, k) in enumerate(known):
+        norm[k] = 1.0 if n == 1 else 1.0 - i / (n - 1)
+        ranks[k] = i + 1
+    return norm, ranks
+
+
+def _age_years(release_date: str, today: date) -> float:
+    parts = [int(p) for p in release_date.split("-")] + [1, 1]
+    try:
+        released = date(parts[0], parts[1] or 1, parts[2] or 1)
+    except ValueError:
+        released = date(parts[0], 1, 1)
+    return max(0.0, (today - released).days / 365.25)
+
+
+def score_candidates(
+    candidates: Sequence[Candidate], definition: PlaylistDefinition, *, today: date
+) -> dict[str, Score]:
+    """Score every candidate: streams, momentum, saves, recency and audio fit, weighted.
+
+    Each part is a percentile within ``candidates`` (0..1, missing data 0) except recency
+    (``2 ** -(age in years)``) and audio (energy, or 1 - energy for "calm"; 0.5 without features).
+    """
+    w = definition.weights
+    raw = {
+        "streams": {c.track_id: c.streams_28d for c in candidates},
+        "streams_momentum": {
+            c.track_id: (c.streams_delta_28d / max(c.streams_28d or 0.0, 1.0))
+            if c.streams_delta_28d is not None
+            else None
+            for c in candidates
+        },
+        "saves": {
+            c.track_id: (c.saves_28d / max(c.streams_28d or 0.0, 1.0)) if c.saves_28d is not None else None
+            for c in candidates
+        },
+        "recency": {c.track_id: 2.0 ** -_age_years(c.release_date, today) for c in candidates},
+    }
+    normed = {part: _rank_norm(values) for part, values in raw.items()}
+    target = definition.audio_target
+    scores = {}
+    for c in candidates:
+        if c.energy is None or target == "any":
+            audio = 0.5
+        else:
+            audio = c.energy if target == "energetic" else 1.0 - c.energy
+        parts = {
+            "streams": w.streams * normed["streams"][0][c.track_id],
+            "streams_momentum": w.streams_momentum * normed["streams_momentum"][0][c.track_id],
+            "saves": w.saves * normed["saves"][0][c.track_id],
+            "recency": w.recency * float(raw["recency"][c.track_id] or 0.0),
+            "audio": w.audio * audio,
+        }
+        ranks = {p: normed[p][1][c.track_id] for p in normed if c.track_id in normed[p][1]}
+        scores[c.track_id] = Score(c.track_id, round(sum(parts.values()), 9), parts, ranks)
+    return scores
+
+
+def why_in(score: Score) -> str:
+    """The main reason a track is in: its largest weighted part, with its rank where known."""
+    if score.track_id and not any(score.parts.values()):
+        return "in for: filling the target length"
+    part = max(PARTS, key=lambda p: (score.parts.get(p, 0.0), -PARTS.index(p)))
+    rank = score.ranks.get(part)
+    label = PART_LABELS[part]
+    return f"in for: {_ordinal(rank)} highest {label}" if rank else f"in for: {label}"
+
+
+def near_identical(a: Candidate, b: Candidate) -> bool:
+    """Two versions of one recording: the same ISRC, or the same measured audio and length."""
+    if a.isrc and b.isrc and a.isrc == b.isrc:
+        return True
+    if not (a.has_audio and b.has_audio):
+        return False
+    assert a.tempo_bpm is not None and b.tempo_bpm is not None
+    assert a.energy is not None and b.energy is not None
+    return (
+        abs(a.tempo_bpm - b.tempo_bpm) <= 0.01 * a.tempo_bpm
+        and (a.key, a.mode) == (b.key, b.mode)
+        and abs(a.energy - b.energy) <= 0.02
+        and abs(a.duration_ms - b.duration_ms) <= 2000
+    )
+
+
+def select(
+    candidates: Sequence[Candidate], scores: dict[str, Score], definition: PlaylistDefinition
+) -> list[Candidate]:
+    """Pinned tracks, then the best-scoring eligible candidates, under every constraint.
+
+    Stops at ``length`` tracks, or once ``duration_min`` is reached. Raises
+    :class:`CurationError` when a pinned track is unknown or the pool cannot reach a pinned position.
+    """
+    rules = definition.constraints
+    by_id = {c.track_id: c for c in candidates}
+    excluded = set(rules.excluded)
+    chosen: list[Candidate] = []
+    per_album: dict[str, int] = {}
+
+    def fits(c: Candidate) -> bool:
+        if rules.max_per_album is not None and per_album.get(c.album_id, 0) >= rules.max_per_album:
+            return False
+        return not (rules.unique_recordings and any(near_identical(c, o) for o in chosen))
+
+    def take(c: Candidate) -> None:
+        chosen.append(c)
+        per_album[c.album_id] = per_album.get(c.album_id, 0) + 1
+
+    for pin in sorted(rules.pinned, key=lambda p: p.position):
+        if pin.track_id not in by_id:
+            raise CurationError(
+                f"pinned track {pin.track_id} (position {pin.position}) of '{definition.name}' is not in "
+                "the catalog: sync the catalog or fix constraints.pinned"
+            )
+        if not fits(by_id[pin.track_id]):
+            raise CurationError(
+                f"pinned track {pin.track_id} of '{definition.name}' breaks max_per_album or repeats a "
+                "recording of another pinned track: unpin one of them or relax the constraint"
+            )
+        take(by_id[pin.track_id])
+    pinned = {c.track_id for c in chosen}
+    pool = [
+        c
+        for c in candidates
+        if c.track_id not in excluded
+        and c.track_id not in pinned
+        and in_pool(c, definition.pool)
+        and (rules.allow_explicit or not c.explicit)
+    ]
+    pool.sort(key=lambda c: (-scores[c.track_id].total, c.track_id))
+    limit_ms = definition.duration_min * 60_000 if definition.duration_min else None
+    for c in pool:
+        if definition.length is not None and len(chosen) >= definition.length:
+            break
+        if limit_ms is not None and sum(x.duration_ms for x in chosen) >= limit_ms:
+            break
+        if fits(c):
+            take(c)
+    need = max((p.position for p in rules.pinned), default=-1) + 1
+    if len(chosen) < need:
+        raise CurationError(
+            f"'{definition.name}' pins a track at position {need - 1} but only {len(chosen)} tracks "
+            "qualify: widen the pool, relax constraints or move the pin"
+        )
+    return chosen
