@@ -8,7 +8,7 @@ waited out), and together they should keep it saturated (goal: within 10% of the
 
 Prints one line per figure and writes ``benchmarks/results/scale_sync.json``.
 
-    uv run python benchmarks/scale_sync.py [--artists 40 --per-30s 300]
+    uv run python benchmarks/scale_sync.py [--artists 40 --per-30s 150]
 """
 
 from __future__ import annotations
@@ -25,19 +25,22 @@ from typing import Any
 from analytics import sync
 from analytics.config import Settings
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox, SyntheticCatalogSpec
+from analytics.spotify import RetryPolicy
 from analytics.warehouse import Warehouse
 
+WINDOW_S = 30.0
 RESULTS = Path(__file__).resolve().parent / "results" / "scale_sync.json"
 
 
+# Wait out every 429 (the sandbox asks for 1 s): the workers queue behind the shared limit.
+PATIENT = RetryPolicy(max_retry_wait_s=31, max_rate_limited=10_000)
+
+
 def _worker(sb: SpotifySandbox, workdir: Path, ids: list[str], out: dict[str, Any]) -> None:
-    settings = Settings(
-        data_dir=workdir, spotify_token_cache=workdir / "token.json", spotify_max_retry_wait_s=31
-    )
+    settings = Settings(data_dir=workdir, spotify_token_cache=workdir / "token.json")
     warehouse = Warehouse(settings.warehouse_url)
-    warehouse.migrate()
     try:
-        with sync.sandbox_client(settings, sb) as client:
+        with sync.sandbox_client(settings, sb, policy=PATIENT) as client:
             report = sync.sync_catalog(client, warehouse, artist_ids=ids)
         out["requests"] = report.requests_made
         out["outcome"] = report.outcome
@@ -51,6 +54,8 @@ def measure(workers: int, *, spec: SyntheticCatalogSpec, per_30s: int) -> dict[s
         ids = sorted(a.id for a in sb.state.artists.values() if a.name != "Various Artists")
         sb.set_rate_limit(per_30s, retry_after_s=1)
         shares = [ids[i::workers] for i in range(workers)]
+        for i in range(workers):  # Alembic is not thread-safe: migrate before the workers start
+            Warehouse(Settings(data_dir=Path(tmp) / f"w{i}").warehouse_url).migrate()
         results: list[dict[str, Any]] = [{} for _ in shares]
         threads = [
             threading.Thread(target=_worker, args=(sb, Path(tmp) / f"w{i}", share, results[i]))
@@ -63,15 +68,20 @@ def measure(workers: int, *, spec: SyntheticCatalogSpec, per_30s: int) -> dict[s
             thread.join()
         wall = time.perf_counter() - started
         records = [r for r in sb.requests if "/api/token" not in r.path]
-    accepted = [r for r in records if r.status != 429]
+    accepted = sorted(r.at for r in records if r.status != 429)
     limited = len(records) - len(accepted)
-    # Over the saturated part of the run (after the first window fills), accepted per second.
-    rate = len(accepted) / wall
+    # A rolling window admits `per_30s` requests in any 30 s: measure over whole windows from
+    # the first request (the tail after the last full window is a partial window).
+    windows = int((accepted[-1] - accepted[0]) // WINDOW_S) if accepted else 0
+    span = windows * WINDOW_S
+    in_span = sum(1 for t in accepted if t < accepted[0] + span)
+    rate = in_span / span if span else float("nan")
     return {
         "workers": workers,
         "artists": len(ids),
         "wall_s": wall,
         "accepted": len(accepted),
+        "full_windows": windows,
         "rejected_429": limited,
         "accepted_per_s": rate,
         "limit_per_s": per_30s / 30,
@@ -82,7 +92,7 @@ def measure(workers: int, *, spec: SyntheticCatalogSpec, per_30s: int) -> dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--artists", type=int, default=40)
-    parser.add_argument("--per-30s", type=int, default=300)
+    parser.add_argument("--per-30s", type=int, default=150)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     spec = SyntheticCatalogSpec(
@@ -94,7 +104,8 @@ def main() -> None:
     for r in (one, two):
         print(
             f"sync {r['artists']} artists, {r['workers']} worker(s): {r['accepted']} requests in {r['wall_s']:.1f} s"
-            f" = {r['accepted_per_s']:.2f}/s = {r['accepted_per_s'] / limit:.2f}x the limit {limit:.2f}/s"
+            f"; over {r['full_windows']} full windows {r['accepted_per_s']:.2f}/s"
+            f" = {r['accepted_per_s'] / limit:.2f}x the limit {limit:.2f}/s (goal 0.90-1.00x)"
             f" ({r['rejected_429']} answered 429; outcomes {r['outcomes']})"
         )
     print(f"2 vs 1 workers: {one['wall_s'] / two['wall_s']:.2f}x faster (bounded by the shared limit)")
