@@ -64,6 +64,7 @@ class PlaylistApi(Protocol):
     def remove_items(
         self, playlist_id: str, uris: Sequence[str], *, snapshot_id: str | None = None
     ) -> str | None: ...
+    def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str | None: ...
     def request_counts(self) -> dict[tuple[str, str], int]: ...
 
 
@@ -240,7 +241,11 @@ def _writes(client: PlaylistApi) -> int:
     )
 
 
-def _send(client: PlaylistApi, playlist_id: str, diff: Diff, snapshot: str | None) -> str | None:
+def _send(
+    client: PlaylistApi, playlist_id: str, diff: Diff, snapshot: str | None, *, allow_replace: bool
+) -> str | None:
+    if allow_replace and diff.replace_is_cheaper:
+        return client.replace_items(playlist_id, list(diff.after))
     if diff.removals:
         snapshot = client.remove_items(playlist_id, list(diff.removals), snapshot_id=snapshot) or snapshot
     for m in diff.moves:
@@ -265,9 +270,13 @@ def apply_plan(
     *,
     candidates: Mapping[str, Candidate] | None = None,
     max_attempts: int = 3,
+    allow_replace: bool = False,
     on_replan: Callable[[Plan], None] | None = None,
 ) -> ApplyResult:
     """Apply a plan; re-plan if the playlist changed since it was made; verify the result.
+
+    Edits keep the entries that stay (and their added_at); ``allow_replace`` replaces all entries
+    instead when that takes fewer requests (a full reshuffle of a long playlist).
 
     Raises
     ------
@@ -299,7 +308,7 @@ def apply_plan(
         planned_from = state.track_ids
         diff = plan_diff(state.track_ids, target)
         diffs.append(diff.summary())
-        planned += diff.write_requests()
+        planned += diff.requests(allow_replace=allow_replace)
         if state.description != plan.description:
             client.change_playlist_details(playlist_id, description=plan.description)
             planned += 1
@@ -315,7 +324,7 @@ def apply_plan(
                 True,
                 diffs,
             )
-        _send(client, playlist_id, diff, state.snapshot_id)
+        _send(client, playlist_id, diff, state.snapshot_id, allow_replace=allow_replace)
         after = read_state(client, playlist_id)
         if list(after.track_ids) == target:
             return ApplyResult(

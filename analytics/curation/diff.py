@@ -50,6 +50,19 @@ class Diff:
         inserts = sum(-(-len(i.track_ids) // BATCH) for i in self.inserts)
         return removal + len(self.moves) + inserts
 
+    def replace_requests(self) -> int:
+        """Write requests of replacing everything instead (PUT the first 100, POST the rest by 100)."""
+        return max(1, -(-len(self.after) // BATCH))
+
+    @property
+    def replace_is_cheaper(self) -> bool:
+        """Whether a full replace would take fewer requests (it resets every entry's added_at)."""
+        return not self.empty and self.replace_requests() < self.write_requests()
+
+    def requests(self, *, allow_replace: bool = False) -> int:
+        """Write requests the apply sends: the edits, or a full replace if allowed and fewer."""
+        return self.replace_requests() if allow_replace and self.replace_is_cheaper else self.write_requests()
+
     def summary(self) -> dict[str, int]:
         return {
             "removed": len(self.removals),
@@ -57,6 +70,7 @@ class Diff:
             "inserted": sum(len(i.track_ids) for i in self.inserts),
             "kept": self.kept,
             "write_requests": self.write_requests(),
+            "replace_requests": self.replace_requests(),
         }
 
     def render(self, names: dict[str, str] | None = None) -> str:
@@ -67,6 +81,10 @@ class Diff:
             return f"{names[tid]} ({tid})" if tid in names else tid
 
         lines = [f"{self.summary()}"]
+        if self.replace_is_cheaper:
+            lines.append(
+                f"(a full replace would take {self.replace_requests()} requests but reset every added_at)"
+            )
         lines += [f"- {label(t)}" for t in self.removals]
         lines += [
             f"> {label(t)} to position {self.after.index(t) + 1}" for m in self.moves for t in m.track_ids

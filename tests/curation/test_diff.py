@@ -43,7 +43,9 @@ def test_write_requests_are_counted_by_batches_of_100() -> None:
     current = [f"old{i}" for i in range(150)] + [f"t{i}" for i in range(10)]
     target = [f"t{i}" for i in range(10)] + [f"new{i}" for i in range(250)]
     diff = plan_diff(current, target)
-    assert diff.summary() == {"removed": 150, "moved": 0, "inserted": 250, "kept": 10, "write_requests": 5}
+    assert diff.summary()["write_requests"] == 5 and diff.summary()["removed"] == 150
+    assert diff.replace_requests() == 3 and diff.replace_is_cheaper
+    assert diff.requests() == 5 and diff.requests(allow_replace=True) == 3
     assert simulate(current, diff) == target
 
 
