@@ -31,6 +31,7 @@ FPS = ANALYSIS_SR / HOP
 AC_WINDOW = 384  # frames, 8.9 s (librosa's ac_size=8.0 rounded the same way)
 MIN_BPM, MAX_BPM = 30.0, 300.0
 PRIOR_BPM = 120.0
+TEMPOGRAM_BATCH = 512  # windows per FFT batch
 SEARCH_BPM = (40.0, 250.0)
 METRICAL_WEIGHT = 1.0
 PRIOR_WEIGHT = 0.4
@@ -67,12 +68,16 @@ def global_tempogram(
         x = x - scipy.ndimage.uniform_filter1d(x, int(FPS))
         x = scipy.ndimage.gaussian_filter1d(x, 1.0)  # soften lag quantisation (43 frames/s)
     padded = np.pad(x, (n // 2, n // 2))
-    frames = librosa.util.frame(padded, frame_length=n, hop_length=hop) * np.hanning(n)[:, None]
-    spectrum = np.fft.rfft(frames, n=2 * n, axis=0)
-    acf = np.fft.irfft(np.abs(spectrum) ** 2, axis=0)[:n]
-    peak = acf[0]
-    keep = peak > 0
-    strength = (acf[:, keep] / peak[keep]).mean(axis=1) if keep.any() else np.zeros(n)
+    frames = librosa.util.frame(padded, frame_length=n, hop_length=hop)  # (n, windows) view
+    window = np.hanning(n)[:, None]
+    total, count = np.zeros(n), 0
+    for start in range(0, frames.shape[1], TEMPOGRAM_BATCH):  # batches bound memory on long files
+        spectrum = np.fft.rfft(frames[:, start : start + TEMPOGRAM_BATCH] * window, n=2 * n, axis=0)
+        acf = np.fft.irfft(np.abs(spectrum) ** 2, axis=0)[:n]
+        keep = acf[0] > 0
+        total += (acf[:, keep] / acf[0, keep]).sum(axis=1)
+        count += int(keep.sum())
+    strength = total / count if count else np.zeros(n)
     with np.errstate(divide="ignore"):
         bpm = 60.0 * FPS / np.arange(n)
     return bpm, strength
