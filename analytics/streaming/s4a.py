@@ -64,9 +64,14 @@ def read_table(text: str, *, where: str) -> tuple[list[str], list[tuple[int, lis
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = next(reader)
+        rows = [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
     except StopIteration as exc:
         raise SourceFormatError(where, "empty file, no header row", hint="Export the file again.") from exc
-    rows = [(reader.line_num, r) for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a cell over the csv module's 128 KB limit, a NUL byte...
+        problem = f"unreadable CSV at line {reader.line_num} ({exc})"
+        raise SourceFormatError(
+            where, problem, hint="Export the file again; no export has cells that long."
+        ) from exc
     return [_norm_header(h) for h in header], rows
 
 

@@ -122,6 +122,10 @@ def validate(
         )
     name = check_dataset_name(suite if dataset is None else dataset)
     spec = read_suite(suite, directory=suites_dir)
+    if df.empty and len(df.columns) == 0:
+        # no rows, hence no columns (``pd.DataFrame([])`` of an empty table): validate the empty
+        # table it stands for, not a table whose every column is missing
+        df = pd.DataFrame(columns=_suite_columns(spec))
     id_columns = [c for c in spec.id_columns if c in df.columns]
     result_format = {
         "result_format": "SUMMARY",
@@ -199,6 +203,20 @@ def _count(outcome: ValidationOutcome) -> None:
         "encore_validation_failed_expectations_total", "Failed expectations, by dataset", ("dataset",)
     )
     failed.labels(name).inc(outcome.failed)
+
+
+def _suite_columns(spec: Any) -> list[str]:
+    """The columns the suite's expectations name, in their order."""
+    columns: list[str] = []
+    for expectation in spec.suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        for key in ("column", "column_A", "column_B"):
+            if isinstance(kwargs.get(key), str) and kwargs[key] not in columns:
+                columns.append(kwargs[key])
+        for name in kwargs.get("column_list") or []:
+            if name not in columns:
+                columns.append(name)
+    return columns
 
 
 def _encore_meta(spec: SuiteFile, *, dataset: str, run_id: str, rows: int, seconds: float) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""Crash safety: SIGKILL at seeded random points, rerun, compare with the uninterrupted run.
+
+The sync uses the sync package's own kill harness (``tests/sync/test_kill.py``: the sync in a
+forked child, killed once the sandbox has answered a number of its requests); alert delivery
+runs the monitoring package's kill test (``tests/monitoring/test_crash.py``), which kills the
+delivery between deciding and sending and between sending and marking.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from analytics.audit import verify
+from analytics.warehouse import Warehouse
+from reliability.result import ScenarioResult
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG_TABLES = ("artists", "albums", "tracks", "playlists", "playlist_items")
+
+
+def run_sync_kills(*, trials: int = 3, seed: int = 20261123, workdir: Path) -> ScenarioResult:
+    """``trials`` syncs SIGKILLed part-way, each resumed by a normal sync run."""
+    from analytics import sync
+    from analytics.config import Settings
+    from tests.sync.conftest import FAST, artists_of, catalog_hash, start
+    from tests.sync.test_kill import KILL_SPEC, UNIT_ALBUMS, _kill_after, _spawn
+
+    def run(sb, warehouse: Warehouse, data_dir: Path) -> sync.SyncReport:  # type: ignore[no-untyped-def]
+        settings = Settings(data_dir=data_dir, quota_mode=sb.runtime.quota_mode)
+        with sync.sandbox_client(settings, sb, policy=FAST, seed=0) as client:
+            return sync.sync_catalog(client, warehouse, artist_ids=artists_of(sb), unit_albums=UNIT_ALBUMS)
+
+    result = ScenarioResult("SIGKILL of the catalog sync at random points, then rerun")
+    rng = random.Random(seed)
+    with start("development", synthetic=KILL_SPEC).running() as sb:
+        reference_wh = Warehouse(f"sqlite:///{workdir / 'reference.sqlite'}")
+        reference_wh.migrate()
+        reference = run(sb, reference_wh, workdir / "reference")
+        expected = catalog_hash(reference_wh)
+        expected_rows = {t: len(reference_wh.rows(t)) for t in CATALOG_TABLES}
+        partial = 0
+        for trial in range(trials):
+            db = workdir / f"kill{trial}.sqlite"
+            warehouse = Warehouse(f"sqlite:///{db}")
+            warehouse.migrate()
+            point = rng.randint(5, reference.requests_made - 5)
+            child = _spawn(sb, db=f"sqlite:///{db}", data_dir=workdir / f"kill{trial}")
+            killed = _kill_after(sb, child, requests=point)
+            result.check(killed, f"trial {trial}: the sync finished before the kill point {point}")
+            at_kill = len(warehouse.rows("tracks"))
+            partial += 0 < at_kill < expected_rows["tracks"]
+            resumed = run(sb, warehouse, workdir / f"kill{trial}")
+            result.check(resumed.outcome in {"ok", "unchanged"}, f"trial {trial}: {resumed.message}")
+            result.check(
+                catalog_hash(warehouse) == expected, f"trial {trial}: killed at {point}, content differs"
+            )
+            for table, want in expected_rows.items():
+                got = len(warehouse.rows(table))
+                result.lost += max(want - got, 0)
+                result.duplicated += max(got - want, 0)
+            inserted = Counter(
+                (v["entity_type"], v["entity_key"])
+                for v in warehouse.rows("entity_versions")
+                if v["change"] == "inserted"
+            )
+            result.duplicated += sum(n - 1 for n in inserted.values() if n > 1)
+            result.check(verify(warehouse).ok, f"trial {trial}: the audit chain does not verify")
+            result.faults += int(killed)
+            result.trials += 1
+            warehouse.dispose()
+        reference_wh.dispose()
+    result.notes = (
+        f"kills at seeded request counts of {reference.requests_made}; {partial} left a part-stored catalog"
+    )
+    return result
+
+
+def run_alert_delivery_kills(*, trials: int = 1, seed: int = 0, workdir: Path) -> ScenarioResult:
+    """The monitoring package's delivery kill test, ``trials`` times, in its own pytest process."""
+    result = ScenarioResult("SIGKILL of alert delivery (before send, after send), then rerun")
+    target = "tests/monitoring/test_crash.py"
+    for trial in range(trials):
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        result.check(done.returncode == 0, f"trial {trial}: {done.stdout[-400:]}")
+        result.trials += 1
+        result.faults += 2
+    result.notes = f"{target}: each message delivered exactly once after the kills"
+    return result

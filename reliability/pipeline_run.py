@@ -1,0 +1,167 @@
+"""The whole main job on hostile input with a canary in every secret: no injection, no leak.
+
+The pipeline runs in a child process (``python -c``) so that everything it prints is captured
+and scanned, with its own Prefect home, data and reports folders under ``workdir``. Its alert
+channels (Sentry DSN, PagerDuty, webhook) point at the loopback receivers, whose payloads are
+scanned too.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics import demo
+from analytics.audit import verify
+from analytics.sandbox.alert_receivers import AlertReceivers
+from analytics.warehouse import Warehouse
+from reliability import leaks
+from reliability.hostile import CORPUS, HOSTILE_STRINGS, MARKER, hostile_catalog
+from reliability.result import ScenarioResult
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORTS = ("history_hostile.json",)
+CHILD = """
+import json, sys
+from flows.pipeline import pipeline
+result = pipeline()
+print("PIPELINE-RESULT " + json.dumps({"outcome": result.outcome, "run_dir": str(result.run_dir),
+      "reports": [str(p) for p in result.reports], "message": result.message}))
+"""
+
+
+@dataclass
+class PipelineRun:
+    """What one child pipeline run left behind."""
+
+    home: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    result: dict
+    canaries: list[str]
+    receivers: dict
+
+
+def _receivers_canaries(rx: AlertReceivers) -> dict[str, str]:
+    rx.state.sentry_key = f"{leaks.CANARY_TAG}sentrykey"
+    rx.state.routing_key = f"{leaks.CANARY_TAG}-routing-key"
+    rx.state.webhook_token = f"{leaks.CANARY_TAG}-webhook-token"
+    return {
+        "sentry_dsn": rx.sentry_dsn,
+        "pagerduty_routing_key": rx.state.routing_key,
+        "alert_webhook_url": rx.webhook_url,
+    }
+
+
+def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
+    """Run the main job once on the hostile catalog and exports, every secret a canary."""
+    home = workdir / "pipeline"
+    exports = home / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    for name in EXPORTS:
+        shutil.copy(CORPUS / name, exports / name)
+    catalog_file = home / "catalog.json"
+    catalog_file.write_text(json.dumps(hostile_catalog(demo.load_catalog())), encoding="utf-8")
+    with AlertReceivers().running() as rx:
+        secrets = leaks.canary_env(overrides=_receivers_canaries(rx))
+        env = {
+            **os.environ,
+            **secrets,
+            "ENCORE_PAGERDUTY_URL": rx.pagerduty_url,
+            "ENCORE_DATA_DIR": str(home / "data"),
+            "ENCORE_REPORTS_DIR": str(home / "reports"),
+            "ENCORE_CATALOG_FILE": str(catalog_file),
+            "ENCORE_STREAMING_EXPORTS_DIR": str(exports),
+            "PREFECT_HOME": str(home / "prefect"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "GX_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+        received = {
+            "sentry": rx.state.sentry_events,
+            "pagerduty": rx.state.pd_events,
+            "webhook": rx.state.webhooks,
+        }
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PIPELINE-RESULT ")]
+    result = json.loads(lines[-1].removeprefix("PIPELINE-RESULT ")) if lines else {}
+    canaries = list(secrets.values()) + [v for v in _receivers_canaries_values(secrets)]
+    return PipelineRun(home, done.returncode, done.stdout, done.stderr, result, canaries, received)
+
+
+def _receivers_canaries_values(secrets: dict[str, str]) -> list[str]:
+    # the key inside the DSN and the token inside the webhook URL are secrets on their own
+    dsn = secrets["ENCORE_SENTRY_DSN"]
+    url = secrets["ENCORE_ALERT_WEBHOOK_URL"]
+    return [dsn.split("//", 1)[1].split("@", 1)[0], url.rstrip("/").rsplit("/", 1)[1]]
+
+
+def check_leaks(run: PipelineRun) -> ScenarioResult:
+    """Scan the logs, every file written (warehouse, audit, reports, notebooks, Data Docs, runs,
+    Prefect's own database) and the alert receivers' payloads for the canaries."""
+    result = ScenarioResult("secret canaries through a full pipeline run")
+    found = leaks.find_in_text(run.stdout + run.stderr, run.canaries, where="logs")
+    found += leaks.scan_tree(run.home / "data", run.canaries)
+    found += leaks.scan_tree(run.home / "reports", run.canaries)
+    found += leaks.scan_tree(run.home / "prefect", run.canaries)
+    warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
+    in_tables, cells = leaks.scan_warehouse(warehouse, run.canaries)
+    warehouse.dispose()
+    found += in_tables
+    found += leaks.scan_payloads(run.receivers, run.canaries, where="alert receivers")
+    result.leaked = len(found)
+    result.problems += found[:20]
+    result.trials = 1
+    result.faults = len(run.canaries)
+    files = sum(1 for p in run.home.rglob("*") if p.is_file())
+    result.notes = (
+        f"{len(run.canaries)} canaries; scanned {files} files, {cells} warehouse cells, "
+        f"{len(run.stdout) + len(run.stderr)} chars of logs, "
+        f"{sum(len(v) for v in run.receivers.values())} alert payloads"
+    )
+    return result
+
+
+def check_injection(run: PipelineRun) -> ScenarioResult:
+    """The hostile catalog reached the warehouse verbatim and the report escaped; nothing ran."""
+    result = ScenarioResult("hostile names and exports through the pipeline to the reports")
+    result.trials, result.faults = 1, len(HOSTILE_STRINGS) + len(EXPORTS)
+    result.check(run.returncode == 0, f"the pipeline crashed: {run.stderr[-600:]}")
+    result.check(run.result.get("outcome") in {"ok", "partial"}, f"pipeline outcome {run.result}")
+    warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
+    names = {r["name"] for r in warehouse.rows("tracks")}
+    stored = [s for s in HOSTILE_STRINGS if s in names]
+    missing = [s[:40] for s in HOSTILE_STRINGS if s not in names]
+    result.lost += len(missing)
+    result.check(not missing, f"hostile names not stored verbatim: {missing}")
+    result.check(verify(warehouse).ok, "the audit chain does not verify")
+    warehouse.dispose()
+    pages = [Path(p) for p in run.result.get("reports", [])]
+    result.check(bool(pages), "no report was rendered")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for raw in ("<script>document.title", "<img src=x", "</script><script>"):
+            if raw in text:
+                result.injected += 1
+                result.problems.append(f"{page.name}: unescaped {raw!r}")
+        shown = [s for s in stored if html.escape(s, quote=False) in text or html.escape(s) in text]
+        result.check(bool(shown), f"{page.name}: no hostile track name shown (escaped) in the report")
+    marker = MARKER
+    result.injected += int(marker.exists())
+    result.notes = f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked"
+    return result
