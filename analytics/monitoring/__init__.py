@@ -14,73 +14,52 @@ Public entry points (see ``docs/monitoring.md``)::
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import analytics.monitoring.tables  # noqa: F401  (registers the tables on the warehouse Base)
-from analytics.monitoring.channels import (
-    AlertMessage,
-    Channel,
-    DeliveryError,
-    PagerDutyChannel,
-    SentryChannel,
-    WebhookChannel,
-    channels_from_settings,
-)
-from analytics.monitoring.decide import Decisions, decide
-from analytics.monitoring.deliver import DeliveryReport, deliver_pending
-from analytics.monitoring.evaluate import Finding, evaluate
-from analytics.monitoring.facts import ArtistFacts, gather_facts
-from analytics.monitoring.rules import RulesFileError, load_rules, parse_rules
-from analytics.monitoring.service import (
-    Evaluation,
-    Snapshot,
-    alerts_frame,
-    evaluate_and_decide,
-    monitor_once,
-    rules_path,
-    snapshots_frame,
-    take_snapshot,
-)
-from analytics.monitoring.snapshot import DEV_MODE, MetricValue, snapshot_values
-from analytics.monitoring.trends import change, trends
 
-__all__ = [
-    "DEV_MODE",
-    "AlertMessage",
-    "ArtistFacts",
-    "Channel",
-    "Decisions",
-    "DeliveryError",
-    "DeliveryReport",
-    "Evaluation",
-    "Finding",
-    "MetricValue",
-    "PagerDutyChannel",
-    "RulesFileError",
-    "SentryChannel",
-    "Snapshot",
-    "WebhookChannel",
-    "alerts_frame",
-    "change",
-    "channels_from_settings",
-    "decide",
-    "deliver_pending",
-    "evaluate",
-    "evaluate_and_decide",
-    "gather_facts",
-    "load_rules",
-    "monitor_live",
-    "monitor_once",
-    "parse_rules",
-    "rules_path",
-    "snapshot_values",
-    "snapshots_frame",
-    "take_snapshot",
-    "trends",
-]
+# Imported on first use, so that the live monitor and the deliverer do not load pandas.
+_EXPORTS = {
+    "AlertMessage": "channels",
+    "Channel": "channels",
+    "DeliveryError": "channels",
+    "PagerDutyChannel": "channels",
+    "SentryChannel": "channels",
+    "WebhookChannel": "channels",
+    "channels_from_settings": "channels",
+    "Decisions": "incidents",
+    "decide": "incidents",
+    "DeliveryReport": "deliver",
+    "deliver_pending": "deliver",
+    "evaluate": "evaluation",
+    "ArtistFacts": "facts",
+    "gather_facts": "facts",
+    "Finding": "findings",
+    "LiveStats": "live",
+    "monitor_live": "live",
+    "RulesFileError": "rules",
+    "load_rules": "rules",
+    "parse_rules": "rules",
+    "rules_path": "rules",
+    "Evaluation": "service",
+    "Snapshot": "service",
+    "alerts_frame": "service",
+    "evaluate_and_decide": "service",
+    "monitor_once": "service",
+    "snapshots_frame": "service",
+    "take_snapshot": "service",
+    "DEV_MODE": "snapshot",
+    "MetricValue": "snapshot",
+    "snapshot_values": "snapshot",
+    "change": "timeseries",
+    "trends": "timeseries",
+}
+__all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> object:
-    if name == "monitor_live":
-        from analytics.monitoring.live import monitor_live
-
-        return monitor_live
-    raise AttributeError(f"module 'analytics.monitoring' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analytics.monitoring' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"analytics.monitoring.{module}"), name)

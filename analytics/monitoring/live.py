@@ -25,11 +25,10 @@ from typing import Any
 
 from analytics.config import Settings
 from analytics.monitoring.channels import channels_from_settings
-from analytics.monitoring.decide import decide
 from analytics.monitoring.deliver import deliver_pending
-from analytics.monitoring.evaluate import Finding
-from analytics.monitoring.rules import PlaysSpikeRule, load_rules
-from analytics.monitoring.service import rules_path
+from analytics.monitoring.findings import Finding
+from analytics.monitoring.incidents import decide
+from analytics.monitoring.rules import PlaysSpikeRule, load_rules, rules_path
 from analytics.observability.metrics import counter, histogram
 from analytics.warehouse import Warehouse
 

@@ -30,11 +30,19 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from analytics.config import PROJECT_ROOT
+
 SEVERITIES = ("critical", "error", "warning", "info")
 CHANNELS = ("sentry", "pagerduty", "webhook")
 TEMPLATE_FIELDS = frozenset({"rule_id", "artist_id", "subject", "metric", "kind"})
+DEFAULT_RULES_FILE = PROJECT_ROOT / "config" / "alert_rules.yaml"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rules_path(settings: Any) -> Path:
+    """The rules file in use: ``ENCORE_ALERT_RULES_FILE`` or ``config/alert_rules.yaml``."""
+    return settings.alert_rules_file or DEFAULT_RULES_FILE
 
 
 class RulesFileError(ValueError):

@@ -8,28 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 
-from analytics.config import PROJECT_ROOT, Settings
-from analytics.monitoring.decide import Decisions, decide
-from analytics.monitoring.evaluate import Finding, evaluate
+from analytics.config import Settings
+from analytics.monitoring.evaluation import Finding, evaluate
 from analytics.monitoring.facts import ArtistFacts, gather_facts
-from analytics.monitoring.rules import load_rules
+from analytics.monitoring.incidents import Decisions, decide
+from analytics.monitoring.rules import load_rules, rules_path
 from analytics.monitoring.snapshot import MetricValue, load_series, period_of, snapshot_values, store_snapshot
 from analytics.monitoring.tables import AlertRow
-from analytics.monitoring.trends import trends
+from analytics.monitoring.timeseries import trends
 from analytics.warehouse import UpsertResult, Warehouse
-
-DEFAULT_RULES_FILE = PROJECT_ROOT / "config" / "alert_rules.yaml"
-
-
-def rules_path(settings: Settings) -> Path:
-    """The rules file in use: ``ENCORE_ALERT_RULES_FILE`` or ``config/alert_rules.yaml``."""
-    return settings.alert_rules_file or DEFAULT_RULES_FILE
 
 
 @dataclass

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from analytics.monitoring import RulesFileError, load_rules, parse_rules
-from analytics.monitoring.rules import parse_duration
-from analytics.monitoring.service import DEFAULT_RULES_FILE
+from analytics.monitoring.rules import DEFAULT_RULES_FILE, parse_duration
 
 
 def test_the_default_rules_file_covers_every_kind():

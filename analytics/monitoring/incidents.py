@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.monitoring.channels import AlertMessage, pagerduty_event, sentry_event, webhook_message
-from analytics.monitoring.evaluate import Finding, jsonable
+from analytics.monitoring.findings import Finding, jsonable
 from analytics.monitoring.tables import AlertRow, OutboxRow
 from analytics.warehouse import Warehouse
 
@@ -73,7 +73,7 @@ def decide(
 
     Parameters
     ----------
-    findings : the artist's findings (:func:`analytics.monitoring.evaluate`).
+    findings : the artist's findings (:func:`analytics.monitoring.evaluation`).
     rules : the rules that were evaluated; open incidents of these rules whose key is not
         firing or holding any more are resolved.
     channels : the configured channels; rows are written only for these.

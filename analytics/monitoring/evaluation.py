@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
 from analytics.monitoring.facts import ArtistFacts
+from analytics.monitoring.findings import Finding, jsonable
 from analytics.monitoring.rules import REALTIME_KINDS
 from analytics.monitoring.snapshot import MetricValue
-from analytics.monitoring.trends import trends
+from analytics.monitoring.timeseries import trends
 
 _OPS = {
     ">": lambda a, b: a > b,
@@ -32,38 +32,6 @@ _OPS = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
 }
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One subject of one rule: its state, the facts behind it and a one-line summary."""
-
-    rule: Any
-    artist_id: str
-    subject: str
-    state: str  # firing | hold | clear | unavailable
-    summary: str
-    facts: Mapping[str, Any] = field(default_factory=dict)
-    metric: str = ""
-
-    @property
-    def key(self) -> str:
-        return str(self.rule.key(artist_id=self.artist_id, subject=self.subject, metric=self.metric))
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, NaN as None, containers walked (for facts stored with alerts)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "item"):
-        return jsonable(value.item())
-    return value
 
 
 def evaluate(
