@@ -46,6 +46,7 @@ class ArtistData:
     alerts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     drafts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    spotify_followers: int | None = None
     missing: dict[str, str] = field(default_factory=dict)
     freshness: dict[str, str] = field(default_factory=dict)
 
@@ -123,6 +124,8 @@ def load_artist_data(
         albums=albums,
         tracks=tracks,
     )
+    followers = row.iloc[0].get("followers")
+    data.spotify_followers = None if followers is None or pd.isna(followers) else int(followers)
     tables = _Tables(warehouse)
     _streaming(data, tables)
     _social(data, tables)

@@ -125,16 +125,17 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
     Parameters
     ----------
     points : from :func:`analytics.reports.measures.audio_map`: ``name``, ``x``, ``y``,
-        ``cluster`` and ``nearest`` (the most similar other track).
+        ``cluster``, ``group`` (in words), ``nearest`` (the most similar other track) and ``why``.
     """
     fig = go.Figure()
     for cluster, part in points.groupby("cluster", sort=True):
+        group = str(part["group"].iloc[0]) if "group" in part else ""
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text",
-                name=f"group {int(cluster) + 1}",
+                name=plot_text(group or f"group {int(cluster) + 1}", max_chars=36),
                 text=[plot_text(n, max_chars=18) for n in part["name"]],
                 textposition="top center",
                 marker={
@@ -142,8 +143,11 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
                     "color": PALETTE[int(cluster) % len(PALETTE)],
                     "line": {"color": "#fff", "width": 1},
                 },
-                customdata=[plot_text(n, max_chars=40) for n in part["nearest"]],
-                hovertemplate="%{text}<br>closest: %{customdata}<extra></extra>",
+                customdata=[
+                    [plot_text(n, max_chars=40), plot_text(w, max_chars=60)]
+                    for n, w in zip(part["nearest"], part.get("why", [""] * len(part)), strict=True)
+                ],
+                hovertemplate="%{text}<br>closest: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             )
         )
     fig.update_xaxes(showticklabels=False, title=None)

@@ -8,22 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 SOURCE_PRIORITY = ("s4a", "realtime", "history")
 """Which streaming source the report shows when several cover an artist: exports first."""
-MAP_FEATURES = (
-    "tempo_bpm",
-    "energy",
-    "loudness_lufs",
-    "dynamic_range_db",
-    "spectral_centroid_hz",
-    "spectral_flatness",
-    "onset_rate_per_s",
-    "beat_strength",
-    "zero_crossing_rate",
-)
 
 
 @dataclass(frozen=True)
@@ -134,50 +122,49 @@ def country_totals(countries: pd.DataFrame, *, start: date, end: date, top: int 
     return out
 
 
-def audio_map(features: pd.DataFrame, *, seed: int = 0, max_clusters: int = 4) -> pd.DataFrame:
-    """Place tracks on a 2-D map by their audio features and group them.
+def audio_map(features: pd.DataFrame, *, max_clusters: int = 4) -> pd.DataFrame:
+    """Tracks on a 2-D "sounds like" map, grouped, each with its closest track and why.
 
-    Standardised features (:data:`MAP_FEATURES` present in ``features``) are projected on their
-    first two principal components; k-means (k = 2 to ``max_clusters``, the best silhouette)
-    groups them; ``nearest`` is each track's most similar other track (Euclidean distance in
-    the standardised space).
+    Uses :mod:`analytics.ml`: the standardised audio space, its first two principal components
+    (:func:`analytics.ml.similarity.projection`), seeded k-means with k chosen by silhouette and
+    each group named from its centroid (:func:`analytics.ml.clustering.cluster`), and the nearest
+    neighbour with the features both tracks share (:func:`analytics.ml.similarity.similarity`).
 
     Parameters
     ----------
-    features : ``name`` and numeric feature columns, one row per track (at least 3 tracks).
+    features : ``track_id``, ``name`` and ``analytics.audio`` feature columns, one row per track.
 
     Returns
     -------
-    ``name``, ``x``, ``y``, ``cluster``, ``nearest``; empty when fewer than 3 tracks.
+    ``track_id``, ``name``, ``x``, ``y``, ``cluster``, ``group`` (the group in words),
+    ``nearest`` (name of the closest track) and ``why`` (what they share); empty when fewer
+    than 3 tracks.
     """
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import PCA
-    from sklearn.metrics import silhouette_score
+    from analytics.ml.audio_space import fit_space
+    from analytics.ml.clustering import cluster
+    from analytics.ml.similarity import projection, similarity
 
-    columns = [c for c in MAP_FEATURES if c in features and features[c].notna().all()]
-    if len(features) < 3 or len(columns) < 2:
-        return pd.DataFrame(columns=["name", "x", "y", "cluster", "nearest"])
-    values = features[columns].to_numpy(dtype=float)
-    spread = values.std(axis=0)
-    scaled = (values - values.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    xy = PCA(n_components=2, random_state=seed).fit_transform(scaled)
-    best_labels, best_score = np.zeros(len(features), dtype=int), -1.0
-    for k in range(2, min(max_clusters, len(features) - 1) + 1):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(scaled)
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(scaled, labels))
-        if score > best_score:
-            best_labels, best_score = labels, score
-    distance = np.linalg.norm(scaled[:, None, :] - scaled[None, :, :], axis=2)
-    np.fill_diagonal(distance, np.inf)
-    names = list(features["name"])
+    columns = ["track_id", "name", "x", "y", "cluster", "group", "nearest", "why"]
+    if len(features) < 3:
+        return pd.DataFrame(columns=columns)
+    space = fit_space(features, id_column="track_id")
+    points = projection(features, space=space).set_index("id")
+    groups = cluster(features, space=space, max_k=max_clusters)
+    assigned = groups.assignments.set_index("id")["cluster"]
+    words = groups.clusters.set_index("cluster")["description"]
+    nearest = similarity(features, k=1, space=space).set_index("id")
+    names = features.assign(track_id=features["track_id"].astype(str)).set_index("track_id")["name"]
+    ids = [str(t) for t in features["track_id"]]
     return pd.DataFrame(
         {
-            "name": names,
-            "x": xy[:, 0],
-            "y": xy[:, 1],
-            "cluster": best_labels,
-            "nearest": [names[i] for i in distance.argmin(axis=1)],
-        }
+            "track_id": ids,
+            "name": [names[i] for i in ids],
+            "x": [float(points.at[i, "x"]) for i in ids],
+            "y": [float(points.at[i, "y"]) for i in ids],
+            "cluster": [int(assigned[i]) for i in ids],
+            "group": [str(words[assigned[i]]) or f"group {assigned[i] + 1}" for i in ids],
+            "nearest": [names[nearest.at[i, "neighbour_id"]] for i in ids],
+            "why": [str(nearest.at[i, "explanation"]) for i in ids],
+        },
+        columns=columns,
     )

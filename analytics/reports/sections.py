@@ -89,6 +89,16 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
                 "spark": list(data.social.groupby("day")["followers"].sum()),
             }
         )
+    if data.spotify_followers is not None:
+        cards.append(
+            {
+                "label": "Spotify followers",
+                "value": format_count(float(data.spotify_followers), language=language),
+            }
+        )
+    else:
+        why = "unavailable in development quota mode" if data.quota_mode == "development" else "not reported"
+        cards.append({"label": "Spotify followers", "value": "—", "hint": why})
     cards.append({"label": "Releases", "value": len(data.albums), "hint": tracks})
     metric_cards(cards)
     _missing(data, "streaming")
@@ -190,6 +200,12 @@ def sound(data: ArtistData) -> None:
         note("The similarity map needs at least three analysed tracks.", kind="missing")
     else:
         show(figures.sounds_like_map(points))
+        table(
+            points[["name", "nearest", "why", "group"]].rename(
+                columns={"name": "track", "nearest": "sounds most like", "why": "because", "group": "group"}
+            ),
+            max_rows=20,
+        )
 
 
 def playlists(data: ArtistData) -> None:

@@ -38,6 +38,7 @@ def test_without_a_warehouse_every_section_says_why_it_is_empty(run_dir: Path) -
     assert "generate_content" in data.missing["drafts"]
     assert "no validation results" in data.missing["validation"]
     assert not data.has("streaming") and data.artist_daily.empty
+    assert data.spotify_followers is None  # development mode: Spotify gives no followers
 
 
 def test_an_empty_warehouse_says_the_artist_has_no_data_yet(run_dir: Path, warehouse: Warehouse) -> None:

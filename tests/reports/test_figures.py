@@ -99,12 +99,16 @@ def test_tempo_histogram_and_sounds_like_map_carry_every_track() -> None:
             "x": [0.0, 1.0, 2.0],
             "y": [0.0, 1.0, 0.0],
             "cluster": [0, 0, 1],
+            "group": ["slow, quiet", "slow, quiet", "<b>loud</b>"],
             "nearest": ["b", "a", "b"],
+            "why": ["both slow", "both slow", "both fast"],
         }
     )
     fig = figures.sounds_like_map(points)
     assert [len(t.x) for t in fig.data] == [2, 1]
     assert fig.data[1].text[0].startswith("&lt;/script&gt;")
+    assert [t.name for t in fig.data] == ["slow, quiet", "&lt;b&gt;loud&lt;/b&gt;"]
+    assert list(fig.data[0].customdata[0]) == ["b", "both slow"]
 
 
 def test_plot_text_escapes_shortens_and_flattens() -> None:

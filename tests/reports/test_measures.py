@@ -85,20 +85,27 @@ def test_audio_map_groups_similar_tracks_and_names_the_nearest() -> None:
     slow = {"tempo_bpm": 80, "energy": 0.2, "loudness_lufs": -20, "spectral_centroid_hz": 900}
     fast = {"tempo_bpm": 170, "energy": 0.9, "loudness_lufs": -8, "spectral_centroid_hz": 3000}
     rows = [
-        {"name": f"{kind}{i}", **{k: v * (1 + 0.02 * rng.standard_normal()) for k, v in base.items()}}
+        {
+            "track_id": f"{kind}-{i}",
+            "name": f"{kind}{i}",
+            **{k: v * (1 + 0.02 * rng.standard_normal()) for k, v in base.items()},
+        }
         for kind, base in (("slow", slow), ("fast", fast))
         for i in range(3)
     ]
-    out = audio_map(pd.DataFrame(rows), seed=0)
+    out = audio_map(pd.DataFrame(rows))
     assert len(out) == 6
     groups = out.groupby(out["name"].str[:4])["cluster"].nunique()
     assert groups.to_dict() == {"fast": 1, "slow": 1}
     assert out["cluster"].nunique() == 2
     assert all(n[:4] == m[:4] for n, m in zip(out["name"], out["nearest"], strict=True))
-    again = audio_map(pd.DataFrame(rows), seed=0)
+    assert set(out["group"]) != {""} and all(isinstance(w, str) for w in out["why"])
+    again = audio_map(pd.DataFrame(rows))
     pd.testing.assert_frame_equal(out, again)
 
 
 def test_audio_map_needs_three_tracks() -> None:
-    two = pd.DataFrame({"name": ["a", "b"], "tempo_bpm": [90, 100], "energy": [0.1, 0.2]})
+    two = pd.DataFrame(
+        {"track_id": ["a", "b"], "name": ["a", "b"], "tempo_bpm": [90, 100], "energy": [0.1, 0.2]}
+    )
     assert audio_map(two).empty

@@ -110,7 +110,9 @@ def build_world(root: Path, *, with_validation: bool = True) -> World:
     catalog.store_catalog(warehouse, frames, run_id=RUN_ID)
     demo_ids = demo.demo_artist_ids()
     start, end = PERIOD
-    data = generate_demo_data(root / "streaming", seed=7, days=84, end_date=end, history_plays=300)
+    data = generate_demo_data(
+        root / "streaming", seed=7, days=84, end_date=end, history_plays=300, scale=0.25
+    )
     ingest_demo_data(warehouse, data, run_id=RUN_ID)
     _hostile_streams(warehouse, root / "hostile", end=end)
     aggregate(warehouse, full=True)
