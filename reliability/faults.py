@@ -27,7 +27,7 @@ BOOKKEEPING = ("audit_records", "alembic_version", "entity_versions", "sync_chec
 
 def fault_rules(rate: float = 0.2) -> list[FaultRule]:
     """Every transient fault kind, together on about ``rate`` of the API requests."""
-    share = rate / 6
+    share = rate / 7  # the weights below add up to 7
     return [
         FaultRule(route="/v1/*", kind="status", status=503, probability=share),
         FaultRule(route="/v1/*", kind="status", status=500, probability=share),

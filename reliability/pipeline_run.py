@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from analytics import demo
 from analytics.audit import verify
 from analytics.sandbox.alert_receivers import AlertReceivers
@@ -30,10 +32,32 @@ EXPORTS = ("history_hostile.json",)
 CHILD = """
 import json, sys
 from flows.pipeline import pipeline
+from flows.artist_monitoring import monitor_artist
+from flows.ai_content_generation import generate_content
 result = pipeline()
 print("PIPELINE-RESULT " + json.dumps({"outcome": result.outcome, "run_dir": str(result.run_dir),
       "reports": [str(p) for p in result.reports], "message": result.message}))
+alerts = monitor_artist(sys.argv[1])
+print("MONITOR-RESULT " + json.dumps({"outcome": alerts.outcome, "message": alerts.message}))
+try:
+    generate_content("NoSuchArtist0000000000")  # a failing flow: reported to Sentry
+except Exception as exc:
+    print("FAILED-AS-EXPECTED " + exc.__class__.__name__)
 """
+# an alert rule that fires on any catalog: a critical page on every channel
+RULES = {
+    "rules": [
+        {
+            "id": "reliability-canary",
+            "kind": "threshold",
+            "metric": "albums",
+            "op": "<",
+            "value": 1000,
+            "severity": "critical",
+            "dedup_key": "{rule_id}:{artist_id}",
+        }
+    ]
+}
 
 
 @dataclass
@@ -67,8 +91,11 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     exports.mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:
         shutil.copy(CORPUS / name, exports / name)
+    catalog = hostile_catalog(demo.load_catalog())
     catalog_file = home / "catalog.json"
-    catalog_file.write_text(json.dumps(hostile_catalog(demo.load_catalog())), encoding="utf-8")
+    catalog_file.write_text(json.dumps(catalog), encoding="utf-8")
+    rules_file = home / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump(RULES), encoding="utf-8")
     with AlertReceivers().running() as rx:
         secrets = leaks.canary_env(overrides=_receivers_canaries(rx))
         env = {
@@ -79,6 +106,7 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
             "ENCORE_REPORTS_DIR": str(home / "reports"),
             "ENCORE_CATALOG_FILE": str(catalog_file),
             "ENCORE_STREAMING_EXPORTS_DIR": str(exports),
+            "ENCORE_ALERT_RULES_FILE": str(rules_file),
             "PREFECT_HOME": str(home / "prefect"),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
@@ -86,7 +114,7 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
         done = subprocess.run(
-            [sys.executable, "-c", CHILD],
+            [sys.executable, "-c", CHILD, catalog["artists"][0]["id"]],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -124,6 +152,10 @@ def check_leaks(run: PipelineRun) -> ScenarioResult:
     warehouse.dispose()
     found += in_tables
     found += leaks.scan_payloads(run.receivers, run.canaries, where="alert receivers")
+    alerts = len(run.receivers["pagerduty"]) + len(run.receivers["webhook"])
+    result.check(alerts > 0, "no alert reached PagerDuty or the webhook: the alert path was not scanned")
+    result.check(bool(run.receivers["sentry"]), "no event reached Sentry: the failure path was not scanned")
+    result.check("FAILED-AS-EXPECTED" in run.stdout, "the failing flow did not fail")
     result.leaked = len(found)
     result.problems += found[:20]
     result.trials = 1
@@ -143,6 +175,7 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
     result.trials, result.faults = 1, len(HOSTILE_STRINGS) + len(EXPORTS)
     result.check(run.returncode == 0, f"the pipeline crashed: {run.stderr[-600:]}")
     result.check(run.result.get("outcome") in {"ok", "partial"}, f"pipeline outcome {run.result}")
+    result.check("MONITOR-RESULT " in run.stdout, f"the monitoring run crashed: {run.stderr[-400:]}")
     warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
     names = {r["name"] for r in warehouse.rows("tracks")}
     stored = [s for s in HOSTILE_STRINGS if s in names]

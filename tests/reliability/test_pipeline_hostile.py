@@ -1,0 +1,35 @@
+"""One full run of the main job (plus a monitoring run that pages and a flow that fails) on a
+hostile catalog and hostile exports, with a canary in every secret setting.
+
+The run is a child process (its output is captured whole); it takes one to a few minutes,
+the bulk of this package's time, so the two checks share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reliability.pipeline_run import PipelineRun, check_injection, check_leaks, run_pipeline_child
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
+    yield run_pipeline_child(tmp_path_factory.mktemp("reliability"))
+
+
+def test_hostile_names_are_stored_verbatim_and_shown_escaped_and_nothing_runs(run: PipelineRun) -> None:
+    result = check_injection(run)
+    result.assert_ok()
+    assert run.result["outcome"] == "ok"
+
+
+def test_no_canary_in_logs_files_tables_or_alert_payloads(run: PipelineRun) -> None:
+    result = check_leaks(run)
+    result.assert_ok()
+    assert len(run.canaries) >= 15
+    assert run.receivers["sentry"] and (run.receivers["pagerduty"] or run.receivers["webhook"])
