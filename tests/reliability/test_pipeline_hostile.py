@@ -8,7 +8,6 @@ the bulk of this package's time, so the two checks share it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
