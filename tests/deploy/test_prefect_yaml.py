@@ -26,6 +26,8 @@ CADENCE = {
     "collect_streaming_metrics": timedelta(minutes=15),
     "render_reports": timedelta(weeks=1),
     "generate_content": timedelta(weeks=1),
+    "analyze_tracks": timedelta(days=1),
+    "update_playlist": timedelta(weeks=1),
 }
 
 
