@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analytics.monitoring.channels import AlertMessage, pagerduty_event, sentry_event, webhook_message
@@ -77,9 +78,35 @@ def decide(
     rules : the rules that were evaluated; open incidents of these rules whose key is not
         firing or holding any more are resolved.
     channels : the configured channels; rows are written only for these.
+
+    At most one incident per key is open (a unique index); a decider that loses a race to
+    open the same incident rolls back and decides again, seeing the other's incident.
     """
     now = now or datetime.now(UTC)
     enabled = set(channels)
+    for attempt in range(3):
+        try:
+            return _decide_once(
+                warehouse, findings, rules=list(rules), artist_id=artist_id, enabled=enabled,
+                run_id=run_id, trace_id=trace_id, now=now,
+            )  # fmt: skip
+        except IntegrityError:  # another decider opened the same incident first: look again
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _decide_once(
+    warehouse: Warehouse,
+    findings: Sequence[Finding],
+    *,
+    rules: Sequence[Any],
+    artist_id: str,
+    enabled: set[str],
+    run_id: str,
+    trace_id: str,
+    now: datetime,
+) -> Decisions:
     out = Decisions()
     with warehouse.session() as session:
         for finding in findings:

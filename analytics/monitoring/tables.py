@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from analytics.warehouse import Base
@@ -41,7 +41,16 @@ class AlertRow(Base):
     """An incident (or an unavailability notice) of one dedup key, with its explanation."""
 
     __tablename__ = "monitoring_alerts"
-    __table_args__ = (Index("ix_monitoring_alerts_key", "dedup_key", "status"),)
+    __table_args__ = (
+        Index("ix_monitoring_alerts_key", "dedup_key", "status"),
+        Index(
+            "ux_monitoring_alerts_open",
+            "dedup_key",
+            unique=True,
+            sqlite_where=text("status = 'firing'"),
+            postgresql_where=text("status = 'firing'"),
+        ),
+    )
 
     alert_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(255))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from analytics.monitoring import channels_from_settings, deliver_pending
 from analytics.monitoring.tables import OutboxRow
@@ -161,3 +163,41 @@ def test_no_secret_in_logs_outbox_alerts_or_payloads(sqlite_warehouse, receivers
         assert canary not in captured.out + captured.err
         assert canary not in stored
         assert canary not in received
+
+
+def test_concurrent_deciders_open_one_incident(postgres_warehouse):
+    import threading
+
+    from sqlalchemy import insert
+
+    from analytics.monitoring import decide
+    from analytics.monitoring.findings import Finding
+    from analytics.monitoring.tables import AlertRow
+
+    wh = postgres_warehouse
+    (rule,) = CRITICAL
+    finding = Finding(
+        rule, ARTIST, "albums", "firing", "albums of the artist is 0", {"observed": 0}, "albums"
+    )
+    barrier, errors = threading.Barrier(4), []
+
+    def decider(n: int) -> None:
+        barrier.wait()
+        try:
+            decide(
+                wh, [finding], rules=[rule], artist_id=ARTIST, channels=ALL, run_id=f"r{n}", trace_id="a" * 32
+            )
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=decider, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert [a["status"] for a in wh.rows("monitoring_alerts")] == ["firing"]
+    assert sorted(o["channel"] for o in wh.rows("monitoring_outbox")) == ["pagerduty", "sentry", "webhook"]
+    row = {**wh.rows("monitoring_alerts")[0], "alert_id": "x" * 32}
+    with pytest.raises(IntegrityError), wh.engine.begin() as conn:
+        conn.execute(insert(AlertRow.__table__), [row])

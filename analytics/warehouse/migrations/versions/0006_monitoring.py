@@ -47,6 +47,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("alert_id"),
     )
     op.create_index("ix_monitoring_alerts_key", "monitoring_alerts", ["dedup_key", "status"])
+    # at most one open incident per key, whoever decides (the hourly flow, a live monitor)
+    op.create_index(
+        "ux_monitoring_alerts_open",
+        "monitoring_alerts",
+        ["dedup_key"],
+        unique=True,
+        sqlite_where=sa.text("status = 'firing'"),
+        postgresql_where=sa.text("status = 'firing'"),
+    )
     op.create_index("ix_monitoring_alerts_rule_id", "monitoring_alerts", ["rule_id"])
     op.create_index("ix_monitoring_alerts_artist_id", "monitoring_alerts", ["artist_id"])
     op.create_table(
