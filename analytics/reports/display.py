@@ -116,7 +116,9 @@ def drafts(rows: Iterable[Mapping[str, Any]]) -> None:
             f"\n\n{tags}" if tags and tags not in str(row.get("text", "")) else ""
         )
         meta = " · ".join(
-            html.escape(str(row.get(k, ""))) for k in ("kind", "platform", "language") if row.get(k)
+            html.escape(str(row.get(k, "")).replace("_", " "))
+            for k in ("kind", "platform", "language")
+            if row.get(k)
         )
         blocks.append(
             f"<article class='draft'><div class='meta'>{meta}</div><pre class='copy'>{html.escape(text)}</pre></article>"

@@ -116,6 +116,9 @@ def loudness_against_norm(
     fig.add_annotation(
         x=norm_lufs, y=1, yref="paper", text=f"{norm_lufs:g} LUFS", showarrow=False, yanchor="bottom"
     )
+    low = min(float(df["loudness_lufs"].min()), norm_lufs) if not df.empty else norm_lufs
+    high = max(float(df["loudness_lufs"].max()), norm_lufs) if not df.empty else norm_lufs
+    fig.update_xaxes(range=[low - 2.5, high + 1.5])  # room for the values printed beside the bars
     return finish(fig, title=title, height=130 + 30 * len(df), xaxis_title="LUFS (integrated)")
 
 
