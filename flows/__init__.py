@@ -10,10 +10,12 @@ from flows.pipeline import pipeline
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
+from flows.track_analysis import analyze_tracks
 
 instrument()  # spans for HTTP requests and database transactions, in the run's trace when tracing is on
 
 __all__ = [
+    "analyze_tracks",
     "collect_streaming_metrics",
     "generate_content",
     "pipeline",

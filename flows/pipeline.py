@@ -19,6 +19,7 @@ from flows.data_sync import NETWORK
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
+from flows.track_analysis import analyze_tracks
 
 
 @dataclass
@@ -84,6 +85,7 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
                 "collect_streaming_metrics",
                 collect_streaming_metrics(exports, artist_id=only, demo_days=settings.demo_streaming_days),
             )
+        record_job(run, "analyze_tracks", analyze_tracks())
         record_job(run, "sync_social_media", sync_social_media())
         for artist_id in artist_ids:
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
