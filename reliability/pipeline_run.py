@@ -194,7 +194,29 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
                 result.problems.append(f"{page.name}: unescaped {raw!r}")
         shown = [s for s in stored if html.escape(s, quote=False) in text or html.escape(s) in text]
         result.check(bool(shown), f"{page.name}: no hostile track name shown (escaped) in the report")
+    browser_note = _check_in_browser(result, pages)
     marker = MARKER
     result.injected += int(marker.exists())
-    result.notes = f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked"
+    result.notes = (
+        f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked; {browser_note}"
+    )
     return result
+
+
+def _check_in_browser(result: ScenarioResult, pages: list[Path]) -> str:
+    """Open each report in headless Chromium: no script of the names ran, nothing was fetched."""
+    from tests.e2e.browser import browser, chromium_path, visit
+
+    if chromium_path() is None:
+        return "no Chromium on this machine: the pages were checked as text only"
+    with browser() as b:
+        for page in pages:
+            seen = visit(b, page, width=1280)
+            title = str(seen.facts.get("title") or "")
+            if title.startswith("xss-") or seen.dialogs:
+                result.injected += 1
+                result.problems.append(
+                    f"{page.name}: a hostile name ran as script ({title!r}, {seen.dialogs})"
+                )
+            result.check(not seen.outside_requests, f"{page.name}: fetched {seen.outside_requests[:3]}")
+    return "opened in headless Chromium: no script ran, nothing fetched"

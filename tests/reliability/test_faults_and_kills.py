@@ -18,9 +18,9 @@ def test_fault_rules_cover_every_kind_at_about_a_fifth_of_requests() -> None:
 
 
 def test_a_faulty_sync_ends_with_the_fault_free_warehouse(tmp_path: Path) -> None:
-    result = run_sync_faults(trials=2, seed=3, workdir=tmp_path)
+    result = run_sync_faults(trials=1, seed=3, workdir=tmp_path)
     result.assert_ok()
-    assert result.trials == 2 and result.faults > 2 * 4, "faults were actually injected"
+    assert result.trials == 1 and result.faults > 4, "faults were actually injected"
 
 
 def test_killed_syncs_resume_to_the_uninterrupted_content(tmp_path: Path) -> None:
