@@ -40,8 +40,10 @@ from analytics.curation.definition import (
     parse_definition,
 )
 from analytics.curation.diff import Diff, plan_diff, simulate
+from analytics.curation.frames import plan_frame
 from analytics.curation.scoring import CurationError, Score, near_identical, score_candidates, select
 from analytics.curation.sequencing import build_problem, greedy_order, optimise, random_order, total_cost
+from analytics.curation.sources import load_candidates
 from analytics.curation.transitions import camelot, camelot_distance, transition_cost
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "find_playlist",
     "greedy_order",
     "in_pool",
+    "load_candidates",
     "load_definition",
     "make_plan",
     "near_identical",
@@ -77,6 +80,7 @@ __all__ = [
     "parse_definition",
     "plan_diff",
     "plan_for_target",
+    "plan_frame",
     "random_order",
     "read_state",
     "reconcile",

@@ -290,7 +290,8 @@ def apply_plan(
         )
         playlist_id = str(created.id)
     before = list(plan.state.track_ids)
-    target, planned_from, replans, planned, diffs = list(plan.target), plan.state.track_ids, 0, 0, []
+    target, planned_from, replans, diffs = list(plan.target), plan.state.track_ids, 0, []
+    planned = 1 if plan.creates else 0
     for _ in range(max_attempts):
         state = read_state(client, playlist_id)
         if state.snapshot_id != plan.state.snapshot_id and state.track_ids != planned_from:

@@ -1,0 +1,125 @@
+"""update_playlist: curate a playlist from its definition, plan the edits, and apply them safely."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from analytics import audit, curation, demo, sync
+from analytics.audit import AuditRun, RunSummary
+from analytics.config import Settings
+from analytics.spotify import SpotifyClient
+from flows._tasks import validate_dataset
+
+DEFINITIONS_DIR = Path(__file__).resolve().parents[1] / "config" / "playlists"
+
+
+def definition_path(definition: str) -> Path:
+    """A definition file: a path, or a name in config/playlists/ (with or without ``.yaml``)."""
+    path = Path(definition)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return path
+    named = DEFINITIONS_DIR / f"{path.stem}.yaml"
+    if named.exists():
+        return named
+    known = ", ".join(sorted(p.stem for p in DEFINITIONS_DIR.glob("*.yaml")))
+    raise curation.DefinitionError(
+        f"no playlist definition '{definition}': give a YAML path or one of: {known}"
+    )
+
+
+@task(
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    retry_jitter_factor=0.5,
+    cache_policy=NO_CACHE,
+)
+def plan_update(client: SpotifyClient, curated: curation.Curated) -> curation.Plan:
+    """Read the playlist and plan the edits (reads only: safe to retry)."""
+    return curation.make_plan(client, curated)
+
+
+@task(cache_policy=NO_CACHE)
+def apply_update(
+    run: AuditRun, client: SpotifyClient, plan: curation.Plan, candidates: dict[str, curation.Candidate]
+) -> curation.ApplyResult:
+    """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there)."""
+
+    def replanned(new: curation.Plan) -> None:
+        run.record(
+            "playlist.replan",
+            inputs={"playlist_id": new.state.playlist_id, "snapshot_id": new.state.snapshot_id},
+            outputs={"before": list(new.state.track_ids), "after": list(new.target), **new.diff.summary()},
+            details={"why": "the playlist changed since the plan was made (a hand edit)"},
+        )
+
+    return curation.apply_plan(client, plan, candidates=candidates, on_replan=replanned)
+
+
+@flow(name="update-playlist", version=audit.code_version())
+def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
+    """Curate the playlist ``definition`` describes; a dry run unless ``apply``.
+
+    Every plan goes through the ``playlist_plans`` expectation suite and into the audit record
+    with the track lists before and after; with ``apply`` the edits are sent in chunks of 100
+    against the playlist's snapshot and verified.
+    """
+    settings = Settings()
+    path = definition_path(definition)
+    spec = curation.load_definition(path)
+    with (
+        audit.run(
+            "update_playlist", settings=settings, parameters={"definition": str(path), "apply": apply}
+        ) as run,
+        sync.spotify_client(settings) as client,
+    ):
+        candidates = curation.load_candidates(run.warehouse, catalog=demo.load_catalog(settings.catalog_file))
+        by_id = {c.track_id: c for c in candidates}
+        curated = curation.curate(spec, candidates, today=datetime.now(UTC).date())
+        plan = plan_update(client, curated)
+        validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
+        names = {c.track_id: c.name for c in candidates}
+        print(plan.render(names))
+        run.record(
+            "playlist.plan",
+            inputs={
+                "definition": str(path),
+                "playlist_id": plan.state.playlist_id,
+                "snapshot_id": plan.state.snapshot_id,
+            },
+            outputs={"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
+            details={
+                "tracks": curated.rows(),
+                "sequencing_cost": curated.cost,
+                "description": plan.description,
+                "creates": plan.creates,
+                "apply": apply,
+            },
+        )
+        if apply and not plan.empty:
+            result = apply_update(run, client, plan, by_id)
+            run.record(
+                "playlist.apply",
+                inputs={"playlist_id": result.playlist_id},
+                outputs={
+                    "before": result.before,
+                    "after": result.after,
+                    "write_requests": result.write_requests,
+                    "planned_write_requests": result.planned_write_requests,
+                    "replans": result.replans,
+                    "verified": result.verified,
+                },
+                requests={f"{e} {s}": n for (e, s), n in client.request_counts().items()},
+            )
+        run.outputs.update(
+            {
+                "tracks": len(plan.target),
+                "write_requests_planned": plan.diff.write_requests(),
+                "applied": bool(apply and not plan.empty),
+            }
+        )
+    return run.summary()
