@@ -5,6 +5,7 @@ Each flow is orchestration only: its tasks call one ``analytics`` function each.
 
 from flows._telemetry import instrument
 from flows.ai_content_generation import generate_content
+from flows.artist_monitoring import monitor_artist
 from flows.data_sync import sync_artist_data
 from flows.pipeline import pipeline
 from flows.reporting import render_reports
@@ -18,6 +19,7 @@ __all__ = [
     "analyze_tracks",
     "collect_streaming_metrics",
     "generate_content",
+    "monitor_artist",
     "pipeline",
     "render_reports",
     "sync_artist_data",

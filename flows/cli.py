@@ -35,6 +35,10 @@ try:  # the sandbox commands live with the sandbox
 except ImportError:  # pragma: no cover - only while the sandbox package is absent
     pass
 
+from analytics.monitoring.cli import app as monitor_app  # noqa: E402
+
+app.add_typer(monitor_app, name="monitor", help="Monitor the artists: live alerts, one-off checks, delivery.")
+
 
 @app.command()
 def run(

@@ -15,6 +15,7 @@ from analytics.config import Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
+from flows.artist_monitoring import monitor_artist
 from flows.data_sync import NETWORK
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
@@ -88,6 +89,7 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
         record_job(run, "analyze_tracks", analyze_tracks())
         record_job(run, "sync_social_media", sync_social_media())
         for artist_id in artist_ids:
+            record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
         pages = render_reports(str(run.run_dir)) if reports else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
