@@ -129,6 +129,10 @@ def _spawn(name: str, args: list[str], *, env: Mapping[str, str], log: Path, cwd
     return Process(name=name, popen=popen, log=log)
 
 
+def _worker() -> list[str]:
+    return [sys.executable, "-m", "deploy.worker"]
+
+
 def _prefect(python: Path | None = None) -> list[str]:
     return [str(python or sys.executable), "-m", "prefect"]
 
@@ -254,13 +258,17 @@ def start_worker(
     log: Path,
     env: Mapping[str, str] | None = None,
     limit: int = 2,
+    metrics_port: int = 0,
     project_dir: Path = PROJECT_ROOT,
 ) -> Process:
-    """A process worker on ``pool``; flow runs start in ``project_dir`` (``ENCORE_HOME``)."""
+    """A process worker on ``pool`` serving ``/metrics`` on ``metrics_port`` (deploy/worker.py).
+
+    Flow runs start in ``project_dir`` (``ENCORE_HOME``).
+    """
     extra = {"ENCORE_HOME": str(project_dir), "PREFECT_WORKER_QUERY_SECONDS": "2", **(env or {})}
     return _spawn(
         "prefect worker",
-        [*_prefect(), "worker", "start", "--pool", pool, "--type", "process", "--limit", str(limit)],
+        [*_worker(), "--pool", pool, "--limit", str(limit), "--metrics-port", str(metrics_port)],
         env=prefect_env(api_url, home=home, extra=extra),
         log=log,
         cwd=project_dir,

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -123,11 +124,13 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
         assert objects["tag_limit"] == 4 and objects["rate_limit"] == (10, 5.0)
         assert {d["id"] for d in registered.values()} <= objects["scheduled"], "the scheduler made no runs"
 
+        metrics_port = stack.free_port()
         worker = stack.start_worker(
             api_url,
             pool="encore",
             home=home,
             log=tmp_path / "worker.log",
+            metrics_port=metrics_port,
             env={
                 "ENCORE_DATABASE_URL": warehouse_url,
                 "ENCORE_DATA_DIR": str(tmp_path / "data"),
@@ -144,6 +147,8 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
             bodies = [json.loads(b) for (b,) in conn.execute(sa.text("SELECT body FROM audit_records"))]
         assert artists >= 2
         assert any(b["flow"] == "pipeline" and b["task"] == "run" and b["outcome"] == "ok" for b in bodies)
+        scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+        assert "process_cpu_seconds_total" in scraped and "# TYPE encore_flow_runs_total counter" in scraped
         assert worker.stop() == 0, f"the worker did not stop cleanly on SIGINT:\n{worker.tail()}"
         worker = None
     finally:
