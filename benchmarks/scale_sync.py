@@ -108,7 +108,10 @@ def main() -> None:
             f" = {r['accepted_per_s'] / limit:.2f}x the limit {limit:.2f}/s (goal 0.90-1.00x)"
             f" ({r['rejected_429']} answered 429; outcomes {r['outcomes']})"
         )
-    print(f"2 vs 1 workers: {one['wall_s'] / two['wall_s']:.2f}x faster (bounded by the shared limit)")
+    print(
+        f"2 vs 1 workers: speed-up {one['wall_s'] / two['wall_s']:.2f}x, requests {two['accepted']}"
+        f" vs {one['accepted']} (the shared limit caps both; a second worker adds no throughput)"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"one": one, "two": two, "limit_per_s": limit}, indent=2))
 
