@@ -7,6 +7,7 @@ applied (a hand edit), the plan is made again from what is there now: tracks add
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -183,7 +184,7 @@ def reconcile(
     """The target adjusted to hand edits made between ``planned_from`` and ``now``.
 
     Added by hand and not excluded: kept, after the track it follows now (skipped if it would repeat
-    a recording of the target). Removed by hand: left out, unless pinned. Pins keep their positions.
+    a recording of the target or go over ``max_per_album``). Removed by hand: left out, unless pinned. Pins keep their positions.
     """
     rules = definition.constraints
     pins = {p.track_id: p.position for p in rules.pinned}
@@ -192,12 +193,18 @@ def reconcile(
     removed = set(planned_from) - set(now) - set(pins)
     out = [t for t in target if t not in removed]
     isrcs = {candidates[t].isrc for t in out if t in candidates and candidates[t].isrc}
+    albums = Counter(candidates[t].album_id for t in out if t in candidates)
     for k, tid in enumerate(now):
         if tid in planned_from or tid in excluded or tid in out:
             continue
         isrc = candidates[tid].isrc if tid in candidates else None
+        album = candidates[tid].album_id if tid in candidates else None
         if isrc and isrc in isrcs:
             continue
+        if album and rules.max_per_album is not None and albums[album] >= rules.max_per_album:
+            continue
+        if album:
+            albums[album] += 1
         prev = next((now[m] for m in range(k - 1, -1, -1) if now[m] in out), None)
         out.insert(out.index(prev) + 1 if prev else 0, tid)
         if isrc:

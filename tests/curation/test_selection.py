@@ -80,7 +80,7 @@ def test_constraints_always_hold(case: tuple[list, dict]) -> None:  # type: igno
         assert tracks[pin.position].track_id == pin.track_id
     pinned = {p.track_id for p in rules.pinned}
     if rules.max_per_album is not None:
-        assert max(Counter(t.album_id for t in tracks).values()) <= rules.max_per_album
+        assert max(Counter(t.album_id for t in tracks).values(), default=0) <= rules.max_per_album
     isrcs = [t.isrc for t in tracks if t.isrc]
     assert len(set(isrcs)) == len(isrcs)
     if not rules.allow_explicit:
@@ -129,3 +129,40 @@ def test_duration_target_and_unknown_pin() -> None:
             cands,
             today=TODAY,
         )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10_000))
+def test_reconciled_hand_edits_keep_pins_exclusions_and_constraints(seed: int) -> None:
+    from analytics.curation import reconcile
+
+    rng = random.Random(seed)
+    cands = random_candidates(rng, 40, albums=6)
+    by_id = {c.track_id: c for c in cands}
+    ids = list(by_id)
+    definition = parse_definition(
+        {
+            "name": "R",
+            "length": 12,
+            "constraints": {
+                "max_per_album": 3,
+                "pinned": [{"track_id": ids[0], "position": 0}, {"track_id": ids[1], "position": 5}],
+                "excluded": ids[2:6],
+            },
+        }
+    )
+    try:
+        target = curate(definition, cands, today=TODAY).track_ids
+    except CurationError:
+        return
+    now = [t for t in target if rng.random() > 0.3] + rng.sample(ids, 6)
+    rng.shuffle(now)
+    out = reconcile(target, planned_from=target, now=now, definition=definition, candidates=by_id)
+    assert len(out) == len(set(out))
+    assert out[0] == ids[0] and (len(out) <= 5 or out[5] == ids[1])
+    assert not set(out) & set(ids[2:6])
+    assert max(Counter(by_id[t].album_id for t in out).values()) <= 3
+    isrcs = [by_id[t].isrc for t in out]
+    assert len(set(isrcs)) == len(isrcs)
+    removed_by_hand = set(target) - set(now) - {ids[0], ids[1]}
+    assert not set(out) & removed_by_hand
