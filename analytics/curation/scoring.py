@@ -84,6 +84,13 @@ def score_candidates(
     }
     normed = {part: _rank_norm(values) for part, values in raw.items()}
     target = definition.audio_target
+    fit = {
+        c.track_id: (c.energy if target == "energetic" else 1.0 - c.energy)
+        if c.energy is not None and target != "any"
+        else None
+        for c in candidates
+    }
+    audio_ranks = _rank_norm(fit)[1]
     scores = {}
     for c in candidates:
         if c.energy is None or target == "any":
@@ -98,18 +105,19 @@ def score_candidates(
             "audio": w.audio * audio,
         }
         ranks = {p: normed[p][1][c.track_id] for p in normed if c.track_id in normed[p][1]}
+        if c.track_id in audio_ranks:
+            ranks["audio"] = audio_ranks[c.track_id]
         scores[c.track_id] = Score(c.track_id, round(sum(parts.values()), 9), parts, ranks)
     return scores
 
 
 def why_in(score: Score) -> str:
     """The main reason a track is in: its largest weighted part, with its rank where known."""
-    if score.track_id and not any(score.parts.values()):
-        return "in for: filling the target length"
-    part = max(PARTS, key=lambda p: (score.parts.get(p, 0.0), -PARTS.index(p)))
-    rank = score.ranks.get(part)
-    label = PART_LABELS[part]
-    return f"in for: {_ordinal(rank)} highest {label}" if rank else f"in for: {label}"
+    measured = [p for p in PARTS if p in score.ranks and score.parts.get(p, 0.0) > 1e-3]
+    if not measured:
+        return "in for: filling the target length (no streams, saves or audio data to rank it)"
+    part = max(measured, key=lambda p: (score.parts[p], -PARTS.index(p)))
+    return f"in for: {_ordinal(score.ranks[part])} highest {PART_LABELS[part]}"
 
 
 def near_identical(a: Candidate, b: Candidate) -> bool:
