@@ -15,7 +15,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 export UV_LINK_MODE ?= copy
 
-.PHONY: help setup run test lint format bench fetch-audio browser clean
+.PHONY: help setup run test lint format bench fetch-audio browser pushgateway deploy clean
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
 	@echo "make browser install Debian's chromium for the browser tests (needs root)"
+	@echo "make deploy  Prefect server on PostgreSQL, every deployment, a worker, one run to COMPLETED, then stop"
 
 setup: .venv/.encore-setup
 
@@ -38,7 +39,7 @@ setup: .venv/.encore-setup
 run: setup
 	$(RUN) encore run
 
-test: setup browser lint
+test: setup browser pushgateway lint
 	$(RUN) pytest
 
 lint: setup
@@ -63,6 +64,14 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is not installed and this user cannot install it: browser tests will be skipped"; fi
+
+# Debian's prometheus-pushgateway for the metrics test (root or sudo), like `browser`.
+pushgateway:
+	@bash deploy/deploy.sh pushgateway
+
+# Prefect server on PostgreSQL, every deployment, a worker, one pipeline run to COMPLETED, then stop.
+deploy: setup
+	bash deploy/deploy.sh check
 
 clean:
 	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache

@@ -91,7 +91,7 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
         for artist_id in artist_ids:
             record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
-        pages = render_reports(str(run.run_dir)) if reports else []
+        pages = render_reports(str(run.run_dir), artist_ids=artist_ids) if reports else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
     summary = run.summary()
     return PipelineResult(

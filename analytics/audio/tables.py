@@ -31,7 +31,7 @@ class TrackAudioFeatures(_CatalogEntity, Base):
     __tablename__ = "track_audio_features"
 
     track_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    audio_hash: Mapped[str] = mapped_column(String(64))
+    audio_hash: Mapped[str] = mapped_column(String(80))  # "sha256:" + 64 hex
     path: Mapped[str] = mapped_column(Text)
     feature_set_version: Mapped[str] = mapped_column(String(32))
     match_method: Mapped[str] = mapped_column(String(16))

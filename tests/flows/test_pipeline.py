@@ -55,7 +55,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
 def test_first_run_stores_the_catalog_and_renders_a_report(runs: dict) -> None:
     first = runs["first"]
     assert first.outcome == "ok"
-    (report,) = first.reports
+    report, *artist_reports = first.reports
+    assert len(artist_reports) == len(demo.demo_artist_ids())
+    assert all(
+        Path(p).name == "artist_report.html" and Path(p).stat().st_size > 100_000 for p in artist_reports
+    )
     page = Path(report).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and len(page) > 100_000
     catalog = demo.load_catalog()

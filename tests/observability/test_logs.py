@@ -19,7 +19,7 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 def _log_everything(run_id: str) -> None:
     log = get_logger("analytics.sync")
-    third_party = logging.getLogger("urllib3.connectionpool")
+    third_party = logging.getLogger("spotipy.client")
     with bind_run(run_id=run_id, flow="sync_artist_data"):
         log.info("sync.start", artist_id="a1", client_secret=CANARY)
         log.info(
@@ -65,7 +65,7 @@ def test_every_line_carries_run_id_and_one_trace_id(configured, capsys) -> None:
     assert {line["run_id"] for line in lines} == {"run-3"}
     trace_ids = {line["trace_id"] for line in lines}
     assert len(trace_ids) == 1 and HEX32.match(trace_ids.pop())
-    assert {line["logger"] for line in lines} == {"analytics.sync", "urllib3.connectionpool"}
+    assert {line["logger"] for line in lines} == {"analytics.sync", "spotipy.client"}
 
 
 def test_trace_id_is_stable_within_a_run_and_new_for_the_next(configured) -> None:

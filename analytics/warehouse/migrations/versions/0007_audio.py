@@ -17,7 +17,7 @@ def upgrade() -> None:
     op.create_table(
         "track_audio_features",
         sa.Column("track_id", sa.String(64), primary_key=True),
-        sa.Column("audio_hash", sa.String(64), nullable=False),
+        sa.Column("audio_hash", sa.String(80), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("feature_set_version", sa.String(32), nullable=False),
         sa.Column("match_method", sa.String(16), nullable=False),
