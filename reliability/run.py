@@ -45,6 +45,12 @@ def _sync_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     return [run_sync_kills(trials=trials, seed=seed + 20261123, workdir=workdir)]
 
 
+def _ingest_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
+    from reliability.ingest_kill import run_ingest_kills
+
+    return [run_ingest_kills(trials=trials, seed=seed + 11, workdir=workdir)]
+
+
 def _alert_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     from reliability.crash import run_alert_delivery_kills
 
@@ -88,6 +94,7 @@ SCENARIOS: dict[str, tuple[Callable[[int, int, Path], list[ScenarioResult]], int
     "pipeline": (_pipeline, 1, 1),
     "faults": (_faults, 10, 2),
     "sync-kill": (_sync_kills, 20, 2),
+    "ingest-kill": (_ingest_kills, 20, 3),
     "alert-kill": (_alert_kills, 1, 1),
     "load": (_load, 3, 1),
 }
@@ -143,7 +150,7 @@ What each row checks:
   resets, truncated JSON), plus a short 429 storm (waited for) and a 1-hour `Retry-After`
   (checkpoint, resumed by the next run); the warehouse's content hash equals the fault-free
   run's and the extra requests stay within faults x attempts.
-- **SIGKILL of the sync / alert delivery**: killed at seeded points, rerun; same content as an
+- **SIGKILL of the sync / streaming ingest / alert delivery**: killed at seeded points, rerun; same content as an
   uninterrupted run, no row lost or inserted twice, audit chain verifies, no alert sent twice.
 - **real-time consumer soak**: plays published to Redis at a fixed 2,000 events/s for 20 s (and
   the first tick published again, as a retrying producer would); every event stored exactly

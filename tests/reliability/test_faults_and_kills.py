@@ -7,6 +7,7 @@ from pathlib import Path
 from analytics.sandbox.spotify import FaultRule
 from reliability.crash import run_sync_kills
 from reliability.faults import fault_rules, run_sync_faults
+from reliability.ingest_kill import run_ingest_kills
 
 
 def test_fault_rules_cover_every_kind_at_about_a_fifth_of_requests() -> None:
@@ -27,3 +28,9 @@ def test_killed_syncs_resume_to_the_uninterrupted_content(tmp_path: Path) -> Non
     result = run_sync_kills(trials=2, seed=7, workdir=tmp_path)
     result.assert_ok()
     assert result.faults == 2, "both trials killed the sync part-way"
+
+
+def test_killed_streaming_ingests_resume_to_the_uninterrupted_rows(tmp_path: Path) -> None:
+    result = run_ingest_kills(trials=3, seed=5, workdir=tmp_path)
+    result.assert_ok()
+    assert result.trials == 3 and result.faults >= 1
