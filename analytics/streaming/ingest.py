@@ -9,6 +9,7 @@ a file that cannot be read stores nothing; rejected rows are reported, never sto
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -75,6 +76,9 @@ def _finish_file(conn: Connection, summary: IngestSummary, parsed: ParseResult, 
     )
 
 
+SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+
+
 def ingest_s4a_csv(
     warehouse: Warehouse,
     path: Path | str,
@@ -105,8 +109,10 @@ def ingest_s4a_csv(
     """
     path = Path(path)
     data = read_bytes(path)
-    if track_id is None and path.name.endswith("-timeline.csv"):
-        track_id = path.name.removesuffix("-timeline.csv")
+    prefix = path.name.removesuffix("-timeline.csv")
+    # Only a Spotify track id names a song's timeline; "audience-timeline.csv" is the artist's.
+    if track_id is None and kind != "audience" and prefix != path.name and SPOTIFY_ID.fullmatch(prefix):
+        track_id = prefix
     with warehouse.engine.begin() as conn:
         summary = _begin_file(conn, path, data, "s4a")
         if summary.already_ingested:

@@ -116,3 +116,14 @@ def test_truncated_history_stores_nothing(warehouse: Warehouse, corpus: Path) ->
     with pytest.raises(SourceFormatError, match="truncated JSON"):
         ingest_history_json(warehouse, corpus / "history_truncated.json", run_id="r1", now=NOW)
     assert _count(warehouse, "stream_play_events") == 0 and _count(warehouse, "stream_files") == 0
+
+
+def test_the_audience_timeline_export_is_the_artists_not_a_song(warehouse, tmp_path) -> None:
+    from analytics.streaming.ingest import ingest_s4a_csv
+
+    export = tmp_path / "audience-timeline.csv"
+    export.write_text("date,listeners,streams,followers\n2026-11-01,120,340,55\n2026-11-02,130,360,56\n")
+    summary = ingest_s4a_csv(warehouse, export, run_id="r1", artist_id="artist00000000000000001")
+    assert summary.rows_stored == 2
+    assert len(warehouse.rows("s4a_audience_daily")) == 2
+    assert warehouse.rows("s4a_song_daily") == []
