@@ -49,7 +49,9 @@ for artist in artists.itertuples():
         note("No tracks stored for this artist yet.", kind="missing")
         continue
     show(figures.tracks_per_release(run.albums[run.albums["album_id"].isin(tracks["album_id"])], tracks))
-    listing = tracks.merge(run.albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release"))
+    listing = tracks.merge(
+        run.albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release")
+    )
     listing = listing.assign(minutes=(listing["duration_ms"] / 60000).round(2))
     table(
         listing[["name", "name_release", "track_number", "minutes", "isrc"]].rename(

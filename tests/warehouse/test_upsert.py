@@ -30,7 +30,9 @@ def test_changed_row_is_updated_and_versioned(warehouse: Warehouse) -> None:
     with warehouse.session() as s:
         upsert_rows(s, "tracks", [TRACK], key=["track_id"], run_id="r1")
     with warehouse.session() as s:
-        result = upsert_rows(s, "tracks", [{**TRACK, "name": "First Light (Remaster)"}], key=["track_id"], run_id="r2")
+        result = upsert_rows(
+            s, "tracks", [{**TRACK, "name": "First Light (Remaster)"}], key=["track_id"], run_id="r2"
+        )
     assert result.updated == {"tracks": 1}
     (row,) = warehouse.rows("tracks")
     assert row["name"] == "First Light (Remaster)" and row["first_seen_run"] == "r1"
