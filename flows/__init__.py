@@ -8,6 +8,7 @@ from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
 from flows.data_sync import sync_artist_data
 from flows.pipeline import pipeline
+from flows.playlist_update import update_playlist
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
@@ -24,4 +25,5 @@ __all__ = [
     "render_reports",
     "sync_artist_data",
     "sync_social_media",
+    "update_playlist",
 ]

@@ -77,6 +77,20 @@ def sync(
         raise typer.Exit(code=3)
 
 
+@app.command("playlist")
+def playlist(
+    definition: Annotated[str, typer.Argument(help="A name in config/playlists/ or a YAML file.")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Change Spotify; without it, only print the plan.")
+    ] = False,
+) -> None:
+    """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
+    from flows.playlist_update import update_playlist
+
+    summary = update_playlist(definition, apply=apply)
+    typer.echo(str(summary))
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check every audit record's hash and link; name any edited, deleted or reordered record."""

@@ -11,12 +11,13 @@ from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, catalog, demo, sync
 from analytics.audit import AuditRun, RunSummary
-from analytics.config import Settings
+from analytics.config import PROJECT_ROOT, Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
 from flows.data_sync import NETWORK
+from flows.playlist_update import update_playlist
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
@@ -91,6 +92,9 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
         for artist_id in artist_ids:
             record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
+        if settings.spotify_sandbox:  # dry run: plans are audited, Spotify is not changed
+            for definition in sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml")):
+                record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
         pages = render_reports(str(run.run_dir), artist_ids=artist_ids) if reports else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
     summary = run.summary()
