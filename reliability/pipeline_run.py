@@ -186,14 +186,15 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
     warehouse.dispose()
     pages = [Path(p) for p in run.result.get("reports", [])]
     result.check(bool(pages), "no report was rendered")
+    shown_per_page = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for raw in ("<script>document.title", "<img src=x", "</script><script>"):
             if raw in text:
                 result.injected += 1
                 result.problems.append(f"{page.name}: unescaped {raw!r}")
-        shown = [s for s in stored if html.escape(s, quote=False) in text or html.escape(s) in text]
-        result.check(bool(shown), f"{page.name}: no hostile track name shown (escaped) in the report")
+        shown_per_page.append(sum(1 for s in stored if _shown_escaped(s, text)))
+    result.check(sum(shown_per_page) > 0, "no hostile track name is shown (escaped) in any report")
     browser_note = _check_in_browser(result, pages)
     marker = MARKER
     result.injected += int(marker.exists())
@@ -201,6 +202,12 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
         f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked; {browser_note}"
     )
     return result
+
+
+def _shown_escaped(name: str, page: str) -> bool:
+    """The name in the page as HTML text, an HTML attribute or JSON in a script (figures)."""
+    as_json = json.dumps(name)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return html.escape(name, quote=False) in page or html.escape(name) in page or as_json in page
 
 
 def _check_in_browser(result: ScenarioResult, pages: list[Path]) -> str:
