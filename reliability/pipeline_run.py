@@ -199,7 +199,8 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
     marker = MARKER
     result.injected += int(marker.exists())
     result.notes = (
-        f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked; {browser_note}"
+        f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked, showing "
+        f"{'/'.join(map(str, shown_per_page))} of them escaped; {browser_note}"
     )
     return result
 
