@@ -15,7 +15,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 export UV_LINK_MODE ?= copy
 
-.PHONY: help setup run test lint format bench fetch-audio browser pushgateway deploy clean
+.PHONY: help setup run test lint format bench fetch-audio browser pushgateway deploy reliability clean
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
 	@echo "make browser install Debian's chromium for the browser tests (needs root)"
+	@echo "make reliability  the full reliability suite; rewrites docs/RELIABILITY.md"
 	@echo "make deploy  Prefect server on PostgreSQL, every deployment, a worker, one run to COMPLETED, then stop"
 
 setup: .venv/.encore-setup
@@ -72,6 +73,10 @@ pushgateway:
 # Prefect server on PostgreSQL, every deployment, a worker, one pipeline run to COMPLETED, then stop.
 deploy: setup
 	bash deploy/deploy.sh check
+
+# Faults, crashes, hostile input and secret leaks at full trial counts; writes docs/RELIABILITY.md.
+reliability: setup browser pushgateway
+	$(RUN) python -m reliability
 
 clean:
 	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,7 @@ missing and why, in words an artist understands, and the report shows that inste
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -209,7 +209,8 @@ def _social(data: ArtistData, tables: _Tables) -> None:
     if snapshots is None:
         data.missing["social"] = "no social data: the social_media_sync flow has not run on this warehouse."
         return
-    snapshots = _window(snapshots, *previous_window(data.start, data.end)[:1], data.end)
+    # Snapshots are taken during the day after the period; they tell where the period ended.
+    snapshots = _window(snapshots, *previous_window(data.start, data.end)[:1], data.end + timedelta(days=1))
     if snapshots.empty:
         data.missing["social"] = (
             "no social accounts linked to this artist yet: link them (sync_social_media maps them "
@@ -222,10 +223,21 @@ def _social(data: ArtistData, tables: _Tables) -> None:
         data.missing["social"] = "the linked platforms hide follower counts for these accounts."
 
 
+def _expanded(stored: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``track_audio_features`` rows with every feature of their ``features`` dict as a column."""
+    if stored is None or stored.empty or "features" not in stored:
+        return stored
+    extra = pd.json_normalize([f if isinstance(f, dict) else {} for f in stored["features"]])
+    extra = extra[[c for c in extra.columns if c not in stored.columns]]
+    return pd.concat([stored.drop(columns=["features"]).reset_index(drop=True), extra], axis=1)
+
+
 def _audio(data: ArtistData, run: RunData, tables: _Tables) -> None:
     features = run.datasets.get("audio_features")
     if features is None:
         features = tables.read("audio_features")
+    if features is None:
+        features = _expanded(tables.read("track_audio_features"))
     if features is not None and not features.empty and "track_id" in features:
         features = features[features["track_id"].isin(data.tracks["track_id"])]
     if features is None or features.empty:
