@@ -17,7 +17,7 @@ from analytics.streaming.anomalies import detect_anomalies
 from analytics.streaming.demo import DemoData, generate_demo_data, ingest_demo_data
 from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
 from analytics.streaming.realtime import consume_events
-from analytics.streaming.summary import IngestSummary
+from analytics.streaming.summary import IngestSummary, SourceFormatError
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 
@@ -47,15 +47,19 @@ def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> se
     """Every S4A CSV (needs ``artist_id``) and streaming-history JSON under ``source_dir``."""
     touched: set[date] = set()
     for path in sorted(source_dir.rglob("*")):
-        if path.suffix.lower() == ".csv":
-            if not artist_id:
-                raise ValueError(
-                    f"{path}: Spotify for Artists exports need artist_id (whose exports are they?)"
-                )
-            summary = ingest_s4a_csv(run.warehouse, path, run_id=run.run_id, artist_id=artist_id)
-        elif path.suffix.lower() == ".json":
-            summary = ingest_history_json(run.warehouse, path, run_id=run.run_id)
-        else:
+        try:
+            if path.suffix.lower() == ".csv":
+                if not artist_id:
+                    raise SourceFormatError(
+                        str(path), "a Spotify for Artists export needs its artist", hint="Pass artist_id=…."
+                    )
+                summary = ingest_s4a_csv(run.warehouse, path, run_id=run.run_id, artist_id=artist_id)
+            elif path.suffix.lower() == ".json":
+                summary = ingest_history_json(run.warehouse, path, run_id=run.run_id)
+            else:
+                continue
+        except SourceFormatError as error:  # an unreadable file is rejected whole; the others go on
+            run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]})
             continue
         _record_ingest(run, f"ingest.{path.name}", summary)
         touched |= set(summary.days_touched)

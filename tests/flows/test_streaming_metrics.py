@@ -31,3 +31,35 @@ def test_demo_streaming_ingest_is_idempotent_validated_and_finds_anomalies(
         "validate.stream_anomalies",
     }
     assert (first.run_dir / "datasets" / "stream_metrics_daily.parquet").exists()
+
+
+def test_an_unreadable_export_is_rejected_and_the_others_are_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.streaming_metrics import collect_streaming_metrics
+
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "a-broken.json").write_text('[{"ts": "2026-11-01T10:00:00Z", "ms_played": 1')
+    (exports / "b-good.json").write_text(
+        json.dumps(
+            [
+                {
+                    "ts": "2026-11-01T10:00:00Z",
+                    "ms_played": 200000,
+                    "spotify_track_uri": "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                    "conn_country": "FR",
+                    "platform": "android",
+                    "ip_addr": "203.0.113.9",
+                }
+            ]
+        )
+    )
+    summary = collect_streaming_metrics(str(exports), end_date="2026-11-02")
+    assert summary.outcome == "partial"
+    warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
+    assert len(warehouse.rows("stream_play_events")) == 1
+    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
+    rejected = [r for r in records if r["task"] == "ingest.a-broken.json"]
+    assert rejected and "a-broken.json" in rejected[0]["details"]["rejected_file"]
