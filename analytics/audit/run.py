@@ -201,7 +201,9 @@ def run(
             FLOW_RUNS.labels(flow, active.outcome).inc()
             _point_latest(settings.data_dir / "runs", run_dir)
         finally:
-            push_metrics(settings, grouping={"flow": flow, "run_id": run_id})
+            # Grouped by run only: "flow" is a label of the metrics themselves, and the Pushgateway
+            # refuses a push whose samples disagree with a grouping label.
+            push_metrics(settings, grouping={"run_id": run_id})
             flush()
             if own_warehouse:
                 wh.dispose()

@@ -155,6 +155,12 @@ def _is_console(handler: logging.Handler) -> bool:
 CHATTY_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "alembic.runtime.migration")
 
 
+def _quiet_transport(record: logging.LogRecord) -> bool:
+    """Transport chatter (a line per HTTP request to Prefect's own API) drowns the run's story:
+    below WARNING it stays out of our output (other handlers, such as pytest's, still get it)."""
+    return record.levelno >= logging.WARNING or not record.name.startswith(CHATTY_LOGGERS)
+
+
 def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     """Route structlog and stdlib logging to stderr through the redacting chain.
 
@@ -177,6 +183,8 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     handler = EncoreHandler()
+    if names[level.upper()] > logging.DEBUG:
+        handler.addFilter(_quiet_transport)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=_shared_processors(),
@@ -199,9 +207,6 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     if _saved_root_level is None:
         _saved_root_level = root.level
     root.setLevel(names[level.upper()])
-    # Transport chatter (one line per HTTP request to Prefect's own API) drowns the run's story.
-    for chatty in CHATTY_LOGGERS:
-        logging.getLogger(chatty).setLevel(max(names[level.upper()], logging.WARNING))
     _install_record_factory()
 
 

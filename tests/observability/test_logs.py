@@ -19,7 +19,7 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 def _log_everything(run_id: str) -> None:
     log = get_logger("analytics.sync")
-    third_party = logging.getLogger("spotipy.client")
+    third_party = logging.getLogger("vendor.httpclient")
     with bind_run(run_id=run_id, flow="sync_artist_data"):
         log.info("sync.start", artist_id="a1", client_secret=CANARY)
         log.info(
@@ -65,7 +65,7 @@ def test_every_line_carries_run_id_and_one_trace_id(configured, capsys) -> None:
     assert {line["run_id"] for line in lines} == {"run-3"}
     trace_ids = {line["trace_id"] for line in lines}
     assert len(trace_ids) == 1 and HEX32.match(trace_ids.pop())
-    assert {line["logger"] for line in lines} == {"analytics.sync", "spotipy.client"}
+    assert {line["logger"] for line in lines} == {"analytics.sync", "vendor.httpclient"}
 
 
 def test_trace_id_is_stable_within_a_run_and_new_for_the_next(configured) -> None:
@@ -105,8 +105,8 @@ def test_configure_twice_keeps_one_handler_and_caplog_works(configured, caplog, 
     root = logging.getLogger()
     assert sum(isinstance(h, EncoreHandler) for h in root.handlers) == 1
     assert root.level == logging.DEBUG
-    with caplog.at_level(logging.INFO, logger="spotipy.client"):
-        logging.getLogger("spotipy.client").info("retrying with %s", CANARY)
+    with caplog.at_level(logging.INFO, logger="vendor.httpclient"):
+        logging.getLogger("vendor.httpclient").info("retrying with %s", CANARY)
     assert caplog.messages == ["retrying with [REDACTED]"]
     assert len(json_lines(capsys.readouterr().err)) == 1
 
