@@ -40,3 +40,9 @@ def validate_dataset(
     evidence["data_docs"] = str(validation.build_data_docs(run.run_dir, run_id=run.run_id))
     run.record(f"validate.{dataset}", inputs={"rows": len(frame)}, validation={dataset: evidence})
     return evidence
+
+
+@task(cache_policy=NO_CACHE)
+def table_frame(run: AuditRun, table: str) -> pd.DataFrame:
+    """A stored table as a frame, for the gate and the run's datasets."""
+    return pd.DataFrame(run.warehouse.rows(table))

@@ -6,7 +6,6 @@ from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
@@ -17,7 +16,7 @@ from analytics.config import Settings
 from analytics.sandbox.social import SocialSandbox
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
 from analytics.warehouse import UpsertResult
-from flows._tasks import validate_dataset
+from flows._tasks import table_frame, validate_dataset
 
 
 @task(
@@ -61,11 +60,6 @@ def sync_artist_accounts(
         changes=changes,
     )
     return report
-
-
-@task(cache_policy=NO_CACHE)
-def stored_rows(run: AuditRun, table: str) -> pd.DataFrame:
-    return pd.DataFrame(run.warehouse.rows(table))
 
 
 def _artists(run: AuditRun, settings: Settings, artist_id: str | None) -> list[dict[str, str]]:
@@ -118,6 +112,6 @@ def sync_social_media(artist_id: str | None = None, *, day: str | None = None) -
             ("social_accounts", "social_accounts"),
             ("social_snapshots", "social_snapshots"),
         ):
-            validate_dataset(stored_rows(run, table), dataset=table, run=run, suite=suite)
+            validate_dataset(table_frame(run, table), dataset=table, run=run, suite=suite)
         run.outputs["platforms_not_configured"] = len(connectors.missing)
     return run.summary()

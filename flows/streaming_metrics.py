@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
@@ -19,7 +18,7 @@ from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
 from analytics.streaming.realtime import consume_events
 from analytics.streaming.summary import IngestSummary, SourceFormatError
 from analytics.warehouse import UpsertResult
-from flows._tasks import validate_dataset
+from flows._tasks import table_frame, validate_dataset
 
 SUITES = {
     "stream_play_events": "streams_raw",
@@ -94,11 +93,6 @@ def realtime_events(run: AuditRun, settings: Settings, seconds: float) -> set[da
 
 
 @task(cache_policy=NO_CACHE)
-def table_frame(run: AuditRun, table: str) -> pd.DataFrame:
-    return pd.DataFrame(run.warehouse.rows(table))
-
-
-@task(cache_policy=NO_CACHE)
 def aggregate_days(run: AuditRun, days: set[date]) -> None:
     summary = aggregate(run.warehouse, days=sorted(days) if days else None)
     run.record(
@@ -152,8 +146,9 @@ def collect_streaming_metrics(
             suite=SUITES["stream_play_events"],
         )
         aggregate_days(run, touched)
+        daily = table_frame(run, "stream_metrics_daily")
         validate_dataset(
-            table_frame(run, "stream_metrics_daily"),
+            daily,
             dataset="stream_metrics_daily",
             run=run,
             suite=SUITES["stream_metrics_daily"],
@@ -163,8 +158,6 @@ def collect_streaming_metrics(
         validate_dataset(anomalies, dataset="stream_anomalies", run=run, suite=SUITES["stream_anomalies"])
         datasets = run.run_dir / "datasets"
         datasets.mkdir(parents=True, exist_ok=True)
-        table_frame(run, "stream_metrics_daily").to_parquet(
-            datasets / "stream_metrics_daily.parquet", index=False
-        )
+        daily.to_parquet(datasets / "stream_metrics_daily.parquet", index=False)
         anomalies.to_parquet(datasets / "stream_anomalies.parquet", index=False)
     return run.summary()

@@ -84,14 +84,10 @@ def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> None:
     """Sounds-like neighbours and clusters in words, saved with the run's datasets."""
     datasets = run.run_dir / "datasets"
     datasets.mkdir(parents=True, exist_ok=True)
-    flat = pd.concat(
-        [frame.drop(columns=["features"]), pd.json_normalize(frame["features"].tolist()).add_prefix("f_")],
-        axis=1,
-    )
-    flat.drop(columns=["features"], errors="ignore").to_parquet(
-        datasets / "track_audio_features.parquet", index=False
-    )
-    features = pd.json_normalize(frame["features"].tolist()).assign(track_id=frame["track_id"].to_numpy())
+    features = pd.json_normalize(frame["features"].tolist())
+    flat = pd.concat([frame.drop(columns=["features"]), features.add_prefix("f_")], axis=1)
+    flat.to_parquet(datasets / "track_audio_features.parquet", index=False)
+    features = features.assign(track_id=frame["track_id"].to_numpy())
     if len(features) >= 3:
         similarity.similarity(features, k=min(3, len(features) - 1), id_column="track_id").to_parquet(
             datasets / "sounds_like.parquet", index=False
