@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,29 @@ class AnalysisBatch:
     @property
     def quarantined(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "quarantined"]
+
+    def at_paths(self, paths: Sequence[str], hashes: Sequence[str]) -> AnalysisBatch:
+        """This batch's results for files at ``paths`` with content ``hashes``, in that order.
+
+        A result follows the audio, not the file name: a batch cached for the same audio in
+        another folder (moved, copied, renamed) is valid for the files where they are now.
+
+        Raises
+        ------
+        KeyError : a hash this batch has no result for (it was made for other audio).
+        """
+        by_hash = {r.content_hash: r for r in self.results}
+        missing = [p for p, h in zip(paths, hashes, strict=True) if h not in by_hash]
+        if missing:
+            raise KeyError(f"no result for the audio of {missing[:3]} in this batch")
+        results = [replace(by_hash[h], path=p) for p, h in zip(paths, hashes, strict=True)]
+        old_paths = {r.content_hash: r.path for r in self.results}
+        warnings = {
+            p: self.warnings[old_paths[h]]
+            for p, h in zip(paths, hashes, strict=True)
+            if old_paths[h] in self.warnings
+        }
+        return AnalysisBatch(results, self.cache_hits, self.computed, self.wall_s, warnings)
 
     def audit_record(self) -> dict[str, Any]:
         """Counts, versions and the quarantine list, for the run's audit record (no audio data)."""
@@ -126,8 +149,14 @@ def _isolated(fn: Callable[[Job], FileResult], job: Job, context: Any, cache: st
         with ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker, initargs=(cache,)) as pool:
             return pool.submit(fn, job).result()
     except BrokenProcessPool:
-        detail = f"{job[0]}: the audio decoder crashed on this file; re-export it as WAV or FLAC"
-        return quarantined(Path(job[0]), job[1], "corrupt", detail)
+        # Not a verdict on the file (a broken JIT cache or memory pressure kill a worker too):
+        # quarantined for this run, not cached, so the next run tries it again.
+        detail = (
+            f"{job[0]}: the analysis process died on this file (decoder crash, or the "
+            "environment: JIT cache, memory); tried again next run — if it recurs, re-export it "
+            "as WAV or FLAC"
+        )
+        return quarantined(Path(job[0]), job[1], "crashed", detail)
 
 
 def analyze_files(

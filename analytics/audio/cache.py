@@ -53,7 +53,7 @@ class FeatureCache:
 
     def put(self, result: FileResult) -> None:
         """Store ``result`` atomically (write to a temporary file, then rename)."""
-        if not result.content_hash or result.reason in {"missing", "error"}:
+        if not result.content_hash or result.reason in {"missing", "error", "crashed"}:
             return  # nothing to key on, or a failure that may not recur
         target = self._file(result.content_hash)
         target.parent.mkdir(parents=True, exist_ok=True)

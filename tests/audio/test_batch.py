@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
+import os
 import shutil
+import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,7 +16,8 @@ import pytest
 
 from analytics.audio import decode
 from analytics.audio.analyze import FileResult
-from analytics.audio.batch import analyze_files
+from analytics.audio.batch import analyze_files, process_pool_map
+from analytics.audio.cache import FeatureCache
 from analytics.audio.features import ANALYSIS_SR, FEATURE_SET_VERSION, FEATURES, HOP, N_FFT
 from analytics.audio.frames import FrameAnalyzer
 from analytics.demo import audio_files
@@ -126,3 +130,23 @@ def test_demo_excerpts_are_stable_across_runs(tmp_path: Path) -> None:
     assert a["tempo_bpm"].between(30, 300).all() and a["loudness_lufs"].between(-40, 0).all()
     metal = a.iloc[next(i for i, f in enumerate(files) if "metal-madness" in f.name)]
     assert metal["tempo_bpm"] == pytest.approx(150, rel=0.03)  # the song's chart tempo
+
+
+def _dies_on_b(job: tuple[str, str]) -> FileResult:
+    """A worker that dies on one file, as a decoder crash or a broken JIT cache does."""
+    if job[0].endswith("b.wav"):
+        faulthandler.disable()  # the crash is the point: no traceback dump in the test output
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return FileResult(job[0], job[1], "ok", features={"duration_s": 1.0})
+
+
+def test_a_dead_worker_quarantines_its_file_for_this_run_only(tmp_path: Path) -> None:
+    """The crash is no verdict on the file: the others finish, and nothing is cached for it."""
+    results = process_pool_map(2)(_dies_on_b, [("a.wav", "h" * 64), ("b.wav", "b" * 64), ("c.wav", "c" * 64)])
+    assert [r.status for r in results] == ["ok", "quarantined", "ok"]
+    assert results[1].reason == "crashed" and "tried again next run" in (results[1].detail or "")
+    cache = FeatureCache(tmp_path / "features")
+    for result in results:
+        cache.put(result)
+    assert cache.get("b" * 64, path=Path("b.wav")) is None
+    assert cache.get("c" * 64, path=Path("c.wav")) is not None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 import analytics.audio as audio
+from analytics.audio.warmup import CacheError, prepare_cache
 
 
 def test_numba_cache_folder_is_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,3 +37,37 @@ def test_public_api_is_importable_lazily(tmp_path: Path) -> None:
     assert found == ["a/x.WAV", "b.flac"]
     with pytest.raises(AttributeError):
         _ = audio.nothing_here  # type: ignore[attr-defined]
+
+
+def _child(script: str) -> tuple[str, ...]:
+    return (sys.executable, "-c", script)
+
+
+def test_a_cache_that_crashes_its_loader_is_cleared_and_built_again(tmp_path: Path) -> None:
+    """The child dies by SIGSEGV while the stale file is there, as numba's loader does on a bad cache."""
+    cache = tmp_path / "numba"
+    cache.mkdir()
+    (cache / "stale.nbi").write_text("half-written index")
+    crash_on_stale = _child(
+        "import os, pathlib, signal\n"
+        "folder = pathlib.Path(os.environ['NUMBA_CACHE_DIR'])\n"
+        "if (folder / 'stale.nbi').exists():\n"
+        "    os.kill(os.getpid(), signal.SIGSEGV)\n"
+        "(folder / 'warm.nbi').write_text('ok')\n"
+    )
+    _, cleared = prepare_cache(cache_dir=cache, command=crash_on_stale)
+    assert cleared == 1
+    assert sorted(p.name for p in cache.iterdir()) == ["warm.nbi"]
+    _, cleared = prepare_cache(cache_dir=cache, command=crash_on_stale)
+    assert cleared == 0  # a healthy cache is kept
+
+
+def test_a_warm_up_that_fails_on_an_empty_cache_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CacheError, match="on an empty JIT cache"):
+        prepare_cache(cache_dir=tmp_path / "numba", command=_child("raise SystemExit(3)"))
+
+
+def test_preparing_a_cache_leaves_this_process_settings_alone(tmp_path: Path) -> None:
+    before = os.environ.get("NUMBA_CACHE_DIR")
+    prepare_cache(cache_dir=tmp_path / "numba", command=_child("pass"))
+    assert os.environ.get("NUMBA_CACHE_DIR") == before
