@@ -14,6 +14,7 @@ from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.spotify import SpotifyClient
 from flows._tasks import validate_dataset
+from flows.data_sync import SPOTIFY_TAG
 
 DEFINITIONS_DIR = Path(__file__).resolve().parents[1] / "config" / "playlists"
 
@@ -37,13 +38,16 @@ def definition_path(definition: str) -> Path:
     retry_delay_seconds=exponential_backoff(backoff_factor=2),
     retry_jitter_factor=0.5,
     cache_policy=NO_CACHE,
+    tags={SPOTIFY_TAG},
 )
-def plan_update(client: SpotifyClient, curated: curation.Curated) -> curation.Plan:
+def plan_update(
+    client: SpotifyClient, curated: curation.Curated, description: str | None = None
+) -> curation.Plan:
     """Read the playlist and plan the edits (reads only: safe to retry)."""
-    return curation.make_plan(client, curated)
+    return curation.make_plan(client, curated, description=description)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, tags={SPOTIFY_TAG})
 def apply_update(
     run: AuditRun, client: SpotifyClient, plan: curation.Plan, candidates: dict[str, curation.Candidate]
 ) -> curation.ApplyResult:
@@ -79,8 +83,14 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
     ):
         candidates = curation.load_candidates(run.warehouse, catalog=demo.load_catalog(settings.catalog_file))
         by_id = {c.track_id: c for c in candidates}
-        curated = curation.curate(spec, candidates, today=datetime.now(UTC).date())
-        plan = plan_update(client, curated)
+        today = datetime.now(UTC).date()
+        curated = curation.curate(spec, candidates, today=today)
+        generated = (
+            curation.content_description(curated, warehouse=run.warehouse, today=today, candidates=candidates)
+            if spec.description_from == "content"
+            else None
+        )
+        plan = plan_update(client, curated, generated)
         validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
         names = {c.track_id: c.name for c in candidates}
         print(plan.render(names))
@@ -96,6 +106,7 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
                 "tracks": curated.rows(),
                 "sequencing_cost": curated.cost,
                 "description": plan.description,
+                "description_source": "content generator" if generated else "definition template",
                 "creates": plan.creates,
                 "apply": apply,
             },

@@ -39,14 +39,24 @@ from analytics.curation.definition import (
     load_definition,
     parse_definition,
 )
+from analytics.curation.description import MAX_DESCRIPTION, content_description, safe_description
 from analytics.curation.diff import Diff, plan_diff, simulate
 from analytics.curation.frames import plan_frame
 from analytics.curation.scoring import CurationError, Score, near_identical, score_candidates, select
-from analytics.curation.sequencing import build_problem, greedy_order, optimise, random_order, total_cost
+from analytics.curation.sequencing import (
+    best_nearest_neighbour,
+    build_problem,
+    exact_order,
+    greedy_order,
+    optimise,
+    random_order,
+    total_cost,
+)
 from analytics.curation.sources import load_candidates
 from analytics.curation.transitions import camelot, camelot_distance, transition_cost
 
 __all__ = [
+    "MAX_DESCRIPTION",
     "ApplyConflict",
     "ApplyResult",
     "Candidate",
@@ -62,13 +72,16 @@ __all__ = [
     "PlaylistState",
     "Score",
     "apply_plan",
+    "best_nearest_neighbour",
     "build_problem",
     "camelot",
     "camelot_distance",
     "candidates_from_catalog",
     "candidates_from_rows",
+    "content_description",
     "curate",
     "describe",
+    "exact_order",
     "find_playlist",
     "greedy_order",
     "in_pool",
@@ -84,6 +97,7 @@ __all__ = [
     "random_order",
     "read_state",
     "reconcile",
+    "safe_description",
     "score_candidates",
     "select",
     "simulate",

@@ -7,6 +7,7 @@ applied (a hand edit), the plan is made again from what is there now: tracks add
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,11 +16,11 @@ from typing import Protocol
 from analytics.curation.candidates import Candidate
 from analytics.curation.curate import Curated
 from analytics.curation.definition import PlaylistDefinition
+from analytics.curation.description import safe_description
 from analytics.curation.diff import Diff, plan_diff
 from analytics.spotify.models import Playlist, PlaylistItem, User
 from analytics.spotify.paging import Fetched, Stream
 
-MAX_DESCRIPTION = 300
 WRITE_METHODS = ("POST /playlists", "PUT /playlists", "DELETE /playlists", "POST /me/playlists")
 
 
@@ -139,7 +140,7 @@ def describe(definition: PlaylistDefinition, curated: Curated) -> str:
             f"description template of '{definition.name}' uses an unknown placeholder ({exc}); "
             "use {name}, {count}, {minutes} or {first}"
         ) from None
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+    return safe_description(text)
 
 
 def find_playlist(client: PlaylistApi, definition: PlaylistDefinition) -> str | None:
@@ -170,7 +171,9 @@ def read_state(client: PlaylistApi, playlist_id: str | None) -> PlaylistState:
         for item in client.playlist_items(playlist_id)
         if item.item is not None and item.item.id
     )
-    return PlaylistState(playlist_id, playlist.snapshot_id, playlist.description or "", ids)
+    # Spotify returns descriptions HTML-escaped; compare with what was sent
+    description = html.unescape(playlist.description or "")
+    return PlaylistState(playlist_id, playlist.snapshot_id, description, ids)
 
 
 def reconcile(
@@ -238,7 +241,7 @@ def plan_for_target(
 ) -> Plan:
     """Plan the edits from the playlist as it is now to ``target`` (track ids in order)."""
     state = read_state(client, playlist_id or find_playlist(client, definition))
-    text = description[:MAX_DESCRIPTION]
+    text = safe_description(description)
     return Plan(definition, tuple(target), state, plan_diff(state.track_ids, target), text)
 
 

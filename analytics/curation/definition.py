@@ -71,6 +71,7 @@ class PlaylistDefinition(_Strict):
     name: str = Field(min_length=1, max_length=100)
     playlist_id: str | None = None
     description: str = Field(default="", max_length=1000)
+    description_from: Literal["content", "template"] = "content"
     length: int | None = Field(default=None, ge=1, le=10000)
     duration_min: float | None = Field(default=None, gt=0)
     pool: CandidatePool = Field(default_factory=CandidatePool)

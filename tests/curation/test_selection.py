@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.curation import CurationError, curate, near_identical, parse_definition
+from analytics.curation import Candidate, CurationError, curate, parse_definition
 from analytics.curation.scoring import score_candidates, why_in
 from tests.curation.conftest import random_candidates
 
@@ -20,13 +21,25 @@ def catalog_and_definition(draw: st.DrawFn) -> tuple[list, dict]:  # type: ignor
     rng = random.Random(draw(st.integers(0, 10_000)))
     n = draw(st.integers(5, 60))
     cands = random_candidates(
-        rng, n, albums=draw(st.integers(1, 10)), features=draw(st.sampled_from([0.0, 0.5, 1.0]))
+        rng,
+        n,
+        albums=draw(st.integers(1, 10)),
+        features=draw(st.sampled_from([0.0, 0.5, 1.0])),
+        dup_isrc=draw(st.sampled_from([0.0, 0.1, 0.3])),
     )
+    # a few re-releases: another id on another album with the same audio, no shared ISRC
+    for c in rng.sample(cands, k=min(3, len(cands))):
+        cands.append(replace(c, track_id=f"{c.track_id}r", album_id="a-rerelease", isrc=f"RR{c.track_id}"))
     ids = [c.track_id for c in cands]
-    length = draw(st.integers(1, 40))
-    pinned_ids = draw(st.lists(st.sampled_from(ids), unique=True, max_size=min(3, length)))
+    size = draw(st.sampled_from(["length", "duration", "both"]))
+    length = draw(st.integers(1, 40)) if size != "duration" else None
+    duration_min = draw(st.integers(3, 120)) if size != "length" else None
+    pin_room = length if length is not None else 10
+    pinned_ids = draw(st.lists(st.sampled_from(ids), unique=True, max_size=min(3, pin_room)))
     positions = draw(
-        st.lists(st.integers(0, length - 1), unique=True, min_size=len(pinned_ids), max_size=len(pinned_ids))
+        st.lists(
+            st.integers(0, pin_room - 1), unique=True, min_size=len(pinned_ids), max_size=len(pinned_ids)
+        )
     )
     excluded = draw(
         st.lists(
@@ -36,6 +49,7 @@ def catalog_and_definition(draw: st.DrawFn) -> tuple[list, dict]:  # type: ignor
     definition = {
         "name": "Random",
         "length": length,
+        "duration_min": duration_min,
         "audio_target": draw(st.sampled_from(["calm", "energetic", "any"])),
         "energy_arc": draw(st.sampled_from(["rise", "fall", "rise_fall", "flat"])),
         "constraints": {
@@ -49,51 +63,150 @@ def catalog_and_definition(draw: st.DrawFn) -> tuple[list, dict]:  # type: ignor
     return cands, definition
 
 
+def _same_recording(a: Candidate, b: Candidate) -> bool:
+    """Whether ``b`` is a version of ``a``'s recording, as docs/curation.md defines it.
+
+    The same ISRC, or both measured with a tempo within 1 % of ``a``'s, the same key and mode,
+    energy within 0.02 and a length within 2 s. Written out here so that the test does not
+    rely on the code it checks.
+    """
+    if a.isrc and a.isrc == b.isrc:
+        return True
+    if a.tempo_bpm is None or b.tempo_bpm is None or a.energy is None or b.energy is None:
+        return False
+    return (
+        abs(a.tempo_bpm - b.tempo_bpm) <= 0.01 * a.tempo_bpm
+        and (a.key, a.mode) == (b.key, b.mode)
+        and abs(a.energy - b.energy) <= 0.02
+        and abs(a.duration_ms - b.duration_ms) <= 2000
+    )
+
+
+def _recordings(tracks: list[Candidate]) -> dict[str, int]:
+    """Track id to a recording number: tracks sharing an ISRC or identical audio are one recording."""
+    parent = list(range(len(tracks)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    first: dict[object, int] = {}
+    for i, t in enumerate(tracks):
+        keys: list[object] = [("isrc", t.isrc)] if t.isrc else []
+        if t.tempo_bpm is not None and t.energy is not None:
+            keys.append(("audio", t.tempo_bpm, t.key, t.mode, t.energy, t.duration_ms))
+        for key in keys:
+            if key in first:
+                parent[root(i)] = root(first[key])
+            else:
+                first[key] = i
+    return {t.track_id: root(i) for i, t in enumerate(tracks)}
+
+
+def _blocked(c: Candidate, chosen: list[Candidate], max_per_album: int | None) -> bool:
+    """Whether adding ``c`` to ``chosen`` would break the album cap or repeat a recording."""
+    if max_per_album is not None and sum(t.album_id == c.album_id for t in chosen) >= max_per_album:
+        return True
+    return any(_same_recording(c, t) for t in chosen)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalog_and_definition())
 def test_constraints_always_hold(case: tuple[list, dict]) -> None:  # type: ignore[type-arg]
+    """Every rule of the definition holds in the result, and the result is as full as the rules allow.
+
+    Selection is greedy by score, so a candidate left out was either blocked by a constraint
+    (album cap, a version of a chosen recording) against the final selection, or ranks below
+    every chosen unpinned track and the target size was reached first.
+    """
     cands, data = case
     definition = parse_definition(data)
+    rules = definition.constraints
+    by_id = {c.track_id: c for c in cands}
+    pins = [by_id[p.track_id] for p in rules.pinned]
+    pinned = {c.track_id for c in pins}
+    eligible = [
+        c
+        for c in cands
+        if c.track_id not in rules.excluded
+        and c.track_id not in pinned
+        and (rules.allow_explicit or not c.explicit)
+    ]
     try:
         result = curate(definition, cands, today=TODAY)
     except CurationError as exc:
-        # only allowed when the pool cannot reach a pinned position or the pins clash
         message = str(exc)
-        clash = "breaks max_per_album" in message
-        assert "pins a track at position" in message or clash
-        if clash:
-            pins = [c for c in cands if c.track_id in {p.track_id for p in definition.constraints.pinned}]
-            limit = definition.constraints.max_per_album or len(pins)
+        if "breaks max_per_album" in message:
+            # the pins clash among themselves
+            limit = rules.max_per_album or len(pins)
             assert (
                 max(Counter(c.album_id for c in pins).values()) > limit
                 or len({c.isrc for c in pins}) < len(pins)
-                or any(near_identical(a, b) for a in pins for b in pins if a is not b)
+                or any(_same_recording(a, b) for a in pins for b in pins if a is not b)
             )
+            return
+        assert "pins a track at position" in message
+        # the pool cannot fill every position up to the last pin. Upper bound on what qualifies:
+        # the pins, plus at most one track per recording and per album up to the cap, leaving
+        # out versions of the pinned recordings
+        need = max(p.position for p in rules.pinned) + 1
+        free = [c for c in eligible if not any(_same_recording(c, p) for p in pins)]
+        groups = _recordings(free)
+        cap = rules.max_per_album
+        per_album: dict[str, set[int]] = {}
+        for c in free:
+            per_album.setdefault(c.album_id, set()).add(groups[c.track_id])
+        by_album = sum(
+            len(recs) if cap is None else min(len(recs), max(0, cap - sum(p.album_id == a for p in pins)))
+            for a, recs in per_album.items()
+        )
+        reachable = len(pins) + min(by_album, len(set(groups.values())))
+        limit_ms = definition.duration_min * 60_000 if definition.duration_min else None
+        assert need > reachable or limit_ms is not None, (need, reachable)
         return
-    rules = definition.constraints
     tracks = [p.track for p in result.tracks]
+    ids_out = [t.track_id for t in tracks]
     assert [p.position for p in result.tracks] == list(range(len(tracks)))
-    assert len(tracks) <= definition.length
-    assert len({t.track_id for t in tracks}) == len(tracks)
-    assert not {t.track_id for t in tracks} & set(rules.excluded)
+    assert len(set(ids_out)) == len(tracks)
+    assert set(ids_out) <= set(by_id)
+    assert pinned <= set(ids_out)
     for pin in rules.pinned:
-        assert tracks[pin.position].track_id == pin.track_id
-    pinned = {p.track_id for p in rules.pinned}
-    if rules.max_per_album is not None:
-        assert max(Counter(t.album_id for t in tracks).values(), default=0) <= rules.max_per_album
-    isrcs = [t.isrc for t in tracks if t.isrc]
-    assert len(set(isrcs)) == len(isrcs)
+        assert ids_out[pin.position] == pin.track_id
+    assert not set(ids_out) & set(rules.excluded)
     if not rules.allow_explicit:
         assert not [t for t in tracks if t.explicit and t.track_id not in pinned]
+    if rules.max_per_album is not None:
+        assert max(Counter(t.album_id for t in tracks).values()) <= rules.max_per_album
+    isrcs = [t.isrc for t in tracks if t.isrc]
+    assert len(set(isrcs)) == len(isrcs)
     for i, a in enumerate(tracks):
         for b in tracks[i + 1 :]:
-            assert not near_identical(a, b)
-    # the playlist is as long as the eligible pool allows
-    eligible = [
-        c for c in cands if c.track_id not in rules.excluded and (rules.allow_explicit or not c.explicit)
-    ]
-    if len(tracks) < definition.length and rules.max_per_album is None:
-        assert len({c.isrc for c in eligible} | {p.track_id for p in rules.pinned}) >= len(tracks)
+            # whichever came second was checked against the first: at least one way they differ
+            assert not (_same_recording(a, b) and _same_recording(b, a)), (a.track_id, b.track_id)
+    # the target size: never past it, and reached unless the rules leave nothing to add
+    if definition.length is not None:
+        assert len(tracks) <= definition.length
+    total_ms = sum(t.duration_ms for t in tracks)
+    limit_ms = definition.duration_min * 60_000 if definition.duration_min else None
+    scores = score_candidates(cands, definition, today=TODAY)
+
+    def rank(c: Candidate) -> tuple[float, str]:
+        return (-scores[c.track_id].total, c.track_id)
+
+    free = [t for t in tracks if t.track_id not in pinned]
+    if limit_ms is not None and free:
+        # nothing was added after the duration was reached: without the last pick it was short
+        assert total_ms - max(free, key=rank).duration_ms < limit_ms
+    size_reached = (definition.length is not None and len(tracks) >= definition.length) or (
+        limit_ms is not None and total_ms >= limit_ms
+    )
+    lowest = max((rank(t) for t in free), default=None)
+    for c in eligible:
+        if c.track_id in ids_out:
+            continue
+        later = size_reached and (lowest is None or rank(c) > lowest)
+        assert _blocked(c, tracks, rules.max_per_album) or later, c.track_id
 
 
 def test_scores_break_down_and_explain() -> None:
