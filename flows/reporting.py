@@ -28,7 +28,9 @@ from analytics.reports import (
     write_index,
     write_report_meta,
 )
+from analytics.reports.kernel import ReportKernelManager
 from analytics.reports.pdf import print_pdf
+from analytics.reports.texts import check_language, long_date, text
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 ARTIST_NOTEBOOK = "artist_report.ipynb"
@@ -36,13 +38,17 @@ ARTIST_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
 
 
 def run_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> Path:
-    """Run one notebook with papermill; the executed copy stays in data/ as evidence."""
+    """Run one notebook with papermill; the executed copy stays in data/ as evidence.
+
+    The kernel keeps its compiled bytecode between runs (see :mod:`analytics.reports.kernel`).
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
         str(NOTEBOOKS / notebook),
         str(output),
         parameters=parameters,
         kernel_name="python3",
+        kernel_manager_class=ReportKernelManager,
         progress_bar=False,
         cwd=str(PROJECT_ROOT),
     )
@@ -77,9 +83,11 @@ def render_artist_report(
 
     Raises
     ------
-    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder).
+    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder), or the report does
+        not speak ``language`` (the message lists the languages it speaks).
     KeyError : the artist is not in the run's catalog.
     """
+    check_language(language)
     if not ARTIST_ID.match(artist_id):
         raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
     run = load_run(run_path, artist_id=artist_id)
@@ -101,14 +109,21 @@ def render_artist_report(
             "language": language,
             "data_docs_href": href,
             "run_id": run_id,
+            "code_version": code_version(),
         },
     )
     page = notebook_to_html(
         executed,
         output_path=folder / "artist_report.html",
         title=name,
-        subtitle=f"Artist report · {period.start:%d %b %Y} – {period.end:%d %b %Y}",
+        subtitle=text(
+            "subtitle",
+            language=language,
+            start=long_date(period.start, language=language),
+            end=long_date(period.end, language=language),
+        ),
         footer=f"run {run_id} · encore {code_version()}",
+        language=language,
     )
     write_report_meta(page.path, artist=name, kind="Artist report", period=period.label)
     if pdf:
@@ -155,11 +170,13 @@ def render_reports(
     run_dir : the run folder (default data/runs/latest).
     artist_ids : artists to render a report for; None or empty: the catalog overview only.
     period : ``YYYY-MM``, ``YYYY-MM-DD..YYYY-MM-DD`` or ``last-<N>d`` (default: last 28 days).
-    language : en, fr or de (number format; drafts in that language first).
+    language : en, fr or de: the artist reports' headings and notes, number and date format, and
+        drafts in that language first.
     pdf : also print each artist report to PDF with headless Chromium.
 
     Returns the report pages written (catalog overview first) and refreshes reports/index.html.
     """
+    check_language(language)
     settings = Settings()
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,14 @@ from analytics.audio.tags import read_all_tags
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.ml import clustering, similarity
+from analytics.reports import ReportPage, notebook_to_html, write_index, write_report_meta
 from flows._runners import dask_map_fn
 from flows._tasks import validate_dataset
+from flows.reporting import ARTIST_ID, run_notebook
+
+REPORT_NOTEBOOK = "track_analysis.ipynb"
+REPORT_KIND = "Track analysis"
+REPORT_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _audio_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
@@ -102,22 +109,107 @@ def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> None:
         )
 
 
+@task(cache_policy=NO_CACHE)
+def artists_with_audio(run: AuditRun, frame: pd.DataFrame) -> dict[str, str]:
+    """Artist id -> name of every artist with at least one analysed track."""
+    analysed = set(frame["track_id"])
+    owners = {t["artist_id"] for t in run.warehouse.rows("tracks") if t["track_id"] in analysed}
+    return {a["artist_id"]: a["name"] for a in run.warehouse.rows("artists") if a["artist_id"] in owners}
+
+
+def render_track_analysis(
+    run: AuditRun, *, artist_id: str, name: str, label: str, settings: Settings
+) -> ReportPage:
+    """Execute notebooks/track_analysis.ipynb for one artist and render it beside the artist's
+    other reports: ``reports/<artist_id>/<label>/track_analysis.html`` (+ its index entry).
+
+    Raises
+    ------
+    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder).
+    """
+    if not ARTIST_ID.match(artist_id):
+        raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
+    stem = Path(REPORT_NOTEBOOK).stem
+    executed = run_notebook(
+        REPORT_NOTEBOOK,
+        output=settings.data_dir / "notebooks" / artist_id / label / REPORT_NOTEBOOK,
+        parameters={"artist_id": artist_id, "run_dir": str(run.run_dir.resolve())},
+    )
+    page = notebook_to_html(
+        executed,
+        output_path=settings.reports_dir / artist_id / label / f"{stem}.html",
+        title=name,
+        subtitle=f"{REPORT_KIND} · audio analysed {label}",
+        footer=f"run {run.run_id} · encore {audit.code_version()}",
+    )
+    write_report_meta(page.path, artist=name, kind=REPORT_KIND, period=label)
+    return page
+
+
+@task(cache_policy=NO_CACHE)
+def render_reports(run: AuditRun, artists: dict[str, str], *, label: str, settings: Settings) -> list[Path]:
+    """One track analysis page per artist, then the refreshed reports/index.html.
+
+    A page that fails to render is audited with its error and the others still render: the
+    features are stored and validated by then, and stay so.
+    """
+    pages, failed = [], {}
+    for artist_id, name in sorted(artists.items()):
+        try:
+            pages.append(
+                render_track_analysis(run, artist_id=artist_id, name=name, label=label, settings=settings)
+            )
+        except Exception as error:  # one artist's page must not hide the others'
+            failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
+    if pages:
+        write_index(settings.reports_dir)
+    run.record(
+        "render_track_analysis",
+        inputs={"artists": len(artists), "label": label},
+        outputs={"reports": [str(p.path) for p in pages], "figures": {p.title: p.figures for p in pages}},
+        details={"failed": failed} if failed else None,
+        outcome="partial" if failed else "ok",
+    )
+    return [p.path for p in pages]
+
+
 @flow(name="analyze-tracks", version=audit.code_version())
-def analyze_tracks(audio_dir: str | None = None) -> RunSummary:
+def analyze_tracks(
+    audio_dir: str | None = None, *, reports: bool = True, report_label: str | None = None
+) -> RunSummary:
     """Analyse every audio file under ``audio_dir`` (default: ``ENCORE_AUDIO_DIR``, else the demo
-    excerpts), match files to catalog tracks, validate and store the features.
+    excerpts), match files to catalog tracks, validate and store the features, then render
+    each analysed artist's track analysis page.
 
     Files that cannot be analysed are quarantined with a reason in the audit record; the rest
     of the batch continues. A rerun on unchanged files computes nothing.
+
+    Parameters
+    ----------
+    audio_dir : folder of the artist's audio files (searched recursively).
+    reports : render ``reports/<artist_id>/<label>/track_analysis.html`` for every artist with
+        analysed tracks, and refresh ``reports/index.html``.
+    report_label : the pages' folder under the artist (default: today's UTC date), e.g. the
+        period of the artist reports: letters, digits, '.', '_' and '-'.
+
+    Raises
+    ------
+    ValueError : ``report_label`` is not a plain folder name.
+    FileNotFoundError : ``audio_dir`` is not a folder.
     """
+    if report_label is not None and not REPORT_LABEL.match(report_label):
+        raise ValueError(
+            f"report label {report_label!r} names a folder: letters, digits, '.', '_' and '-' only"
+        )
     settings = Settings()
     folder = Path(audio_dir) if audio_dir else (settings.audio_dir or demo.AUDIO_DIR)
     if not folder.is_dir():
         raise FileNotFoundError(f"no audio folder at {folder}: set ENCORE_AUDIO_DIR to the artist's files")
     paths = [str(p) for p in find_audio_files(folder)]
     with audit.run("analyze_tracks", settings=settings, parameters={"audio_dir": str(folder)}) as run:
-        state = analyze_audio(paths, [content_hash(Path(p)) for p in paths], settings, return_state=True)
-        batch: AnalysisBatch = state.result()
+        hashes = [content_hash(Path(p)) for p in paths]
+        state = analyze_audio(paths, hashes, settings, return_state=True)
+        batch: AnalysisBatch = state.result().at_paths(paths, hashes)  # a cached batch may name old paths
         outputs = batch.audit_record()
         if state.name == "Cached":  # the stored result of an identical batch: nothing was computed now
             outputs |= {"computed": 0, "cache_hits": len(paths), "prefect_cache": True}
@@ -128,4 +220,8 @@ def analyze_tracks(audio_dir: str | None = None) -> RunSummary:
         store_features(run, frame)
         describe_catalog(run, frame)
         run.outputs["quarantined"] = len(batch.quarantined)
+        if reports and not frame.empty:
+            label = report_label or datetime.now(UTC).date().isoformat()
+            pages = render_reports(run, artists_with_audio(run, frame), label=label, settings=settings)
+            run.outputs["reports"] = [str(p) for p in pages]
     return run.summary()

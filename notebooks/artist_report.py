@@ -19,9 +19,10 @@ period_start: str = "2026-10-26"  # first day of the period, ISO date, inclusive
 period_end: str = "2026-11-22"  # last day of the period, ISO date, inclusive
 run_dir: str = "data/runs/latest"  # where the flow left this run's validated datasets
 quota_mode: str = ""  # development | extended; empty: the run's own
-language: str = "en"  # en, fr or de: number format, and drafts in this language first
+language: str = "en"  # en, fr or de: headings and notes, number and date format, drafts in it first
 data_docs_href: str = ""  # relative link to the run's Data Docs beside the report; empty: none
 run_id: str = ""  # run shown under Methods; empty: the run manifest's
+code_version: str = ""  # code version shown under Methods; empty: this checkout's
 
 # %%
 # One artist's report for one period: streams, top tracks, countries, social audience, the sound
@@ -31,13 +32,19 @@ run_id: str = ""  # run shown under Methods; empty: the run manifest's
 # never from a parameter.
 from datetime import date
 
-from analytics.audit import code_version
 from analytics.config import Settings
 from analytics.reports import load_artist_data, load_run, sections
+from analytics.reports.texts import check_language
 from analytics.warehouse import Warehouse
 
+check_language(language)
+if not code_version:
+    from analytics.audit import code_version as checkout_version
+
+    code_version = checkout_version()
 run = load_run(run_dir, artist_id=artist_id)
-warehouse = Warehouse.from_settings(Settings())
+settings = Settings()
+warehouse = Warehouse.from_settings(settings)
 data = load_artist_data(
     run,
     warehouse,
@@ -46,6 +53,7 @@ data = load_artist_data(
     end=date.fromisoformat(period_end),
     quota_mode=quota_mode or None,
     language=language,
+    cache_dir=settings.data_dir / "cache" / "reports",
 )
 warehouse.dispose()
 
@@ -53,33 +61,36 @@ warehouse.dispose()
 sections.overview(data, language=language)
 
 # %%
-sections.streams(data)
+sections.streams(data, language=language)
 
 # %%
-sections.top_tracks(data)
+sections.top_tracks(data, language=language)
 
 # %%
-sections.countries(data)
+sections.countries(data, language=language)
 
 # %%
-sections.social(data)
+sections.social(data, language=language)
 
 # %%
-sections.sound(data)
+sections.sound(data, language=language)
 
 # %%
-sections.playlists(data)
+sections.playlists(data, language=language)
 
 # %%
-sections.alerts(data)
+sections.alerts(data, language=language)
 
 # %%
 sections.posts(data, language=language)
 
 # %%
-sections.data_quality(data, data_docs_href=data_docs_href)
+sections.data_quality(data, data_docs_href=data_docs_href, language=language)
 
 # %%
 sections.methods(
-    data, run_id=run_id or str(run.manifest.get("run_id", run.run_dir.name)), code_version=code_version()
+    data,
+    run_id=run_id or str(run.manifest.get("run_id", run.run_dir.name)),
+    code_version=code_version,
+    language=language,
 )

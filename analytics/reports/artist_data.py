@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ from sqlalchemy import MetaData, inspect, select
 
 from analytics.reports.load import RunData
 from analytics.reports.measures import pick_source, previous_window
+from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
@@ -48,7 +50,21 @@ class ArtistData:
     validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
     spotify_followers: int | None = None
     missing: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     freshness: dict[str, str] = field(default_factory=dict)
+    cache_dir: Path | None = None
+    """Where derived results that outlive the period (the "sounds like" map) are kept."""
+
+    def mark_missing(self, section: str, reason: str, **values: str) -> None:
+        """Say that ``section`` has no data and why: ``reason`` is a ``missing.*`` key of
+        :data:`analytics.reports.texts.TEXTS`, ``values`` fill its placeholders.
+
+        :attr:`missing` keeps the English sentence; :attr:`reasons` lets the report say it in
+        its own language.
+        """
+        english = text(f"missing.{reason}", **values)
+        self.missing[section] = english[:1].lower() + english[1:]
+        self.reasons[section] = (f"missing.{reason}", values)
 
     def has(self, section: str) -> bool:
         """True when ``section`` (one of :data:`SECTIONS`) has data to show."""
@@ -94,6 +110,7 @@ def load_artist_data(
     end: date,
     quota_mode: str | None = None,
     language: str = "en",
+    cache_dir: Path | None = None,
 ) -> ArtistData:
     """Gather the report inputs of ``artist_id`` (see module doc).
 
@@ -103,6 +120,7 @@ def load_artist_data(
     warehouse : where streaming, social, alerts and drafts are; None reads the run only.
     quota_mode : ``development`` or ``extended``; default: the run manifest's.
     language : drafts in this language are shown first.
+    cache_dir : where the report keeps results that depend on the catalog only (None: nowhere).
 
     Raises
     ------
@@ -123,6 +141,7 @@ def load_artist_data(
         quota_mode=quota_mode or str(run.manifest.get("quota_mode", "development")),
         albums=albums,
         tracks=tracks,
+        cache_dir=cache_dir,
     )
     followers = row.iloc[0].get("followers")
     data.spotify_followers = None if followers is None or pd.isna(followers) else int(followers)
@@ -154,20 +173,13 @@ def _window(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
 def _streaming(data: ArtistData, tables: _Tables) -> None:
     metrics = tables.read("stream_metrics_daily", artist_id=data.artist_id)
     if metrics is None:
-        why = "no streaming data: the warehouse has no streaming tables yet"
-        data.missing["streaming"] = (
-            f"{why}. Import Spotify for Artists exports (Audience and Songs CSVs) or the streaming "
-            "history with the collect_streaming_metrics flow."
-        )
-        data.missing["countries"] = why + "."
+        data.mark_missing("streaming", "streaming_no_tables")
+        data.mark_missing("countries", "countries_no_tables")
         return
     first, _ = previous_window(data.start, data.end)
     data.source = pick_source(metrics[metrics["level"] == "artist"]) or pick_source(metrics)
     if data.source is None:
-        data.missing["streaming"] = (
-            "no streaming data for this artist yet: import Spotify for Artists exports (Audience and "
-            "Songs CSVs) or the streaming history with the collect_streaming_metrics flow."
-        )
+        data.mark_missing("streaming", "streaming_none")
     else:
         of_source = metrics[metrics["source"] == data.source]
         artist_rows = of_source[of_source["level"] == "artist"]
@@ -177,50 +189,38 @@ def _streaming(data: ArtistData, tables: _Tables) -> None:
             artist_rows["listeners"] = float("nan")
         data.artist_daily = _window(artist_rows, first, data.end)
     if data.source is not None and data.artist_daily.empty:
-        data.missing["streaming"] = (
-            f"no streaming data for this artist since {first.isoformat()}: import recent Spotify for "
-            "Artists exports with the collect_streaming_metrics flow."
-        )
+        data.mark_missing("streaming", "streaming_since", since=first.isoformat())
     elif data.source is not None:
         last = max(pd.to_datetime(artist_rows["day"]).dt.date)
         data.freshness["streaming data up to"] = f"{last.isoformat()} ({data.source})"
         if last < data.end:
-            data.missing["streaming_late"] = (
-                f"streaming data ends on {last.isoformat()}, before the end of the period: "
-                "Spotify for Artists exports lag by a day or two."
-            )
+            data.mark_missing("streaming_late", "streaming_late", last=last.isoformat())
         anomalies = tables.read("stream_anomalies", artist_id=data.artist_id)
         if anomalies is not None and not anomalies.empty:
             data.anomalies = _window(anomalies, data.start, data.end)
     countries = tables.read("stream_country_daily", artist_id=data.artist_id)
     if countries is None or countries.empty:
-        data.missing["countries"] = (
-            "no listening by country: countries come from play events (streaming history or the "
-            "real-time feed), and none are stored for this artist."
-        )
+        data.mark_missing("countries", "countries_none")
     else:
         data.countries = _window(countries, data.start, data.end)
         if data.countries.empty:
-            data.missing["countries"] = "no plays with a country in this period."
+            data.mark_missing("countries", "countries_period")
 
 
 def _social(data: ArtistData, tables: _Tables) -> None:
     snapshots = tables.read("social_snapshots", artist_id=data.artist_id)
     if snapshots is None:
-        data.missing["social"] = "no social data: the social_media_sync flow has not run on this warehouse."
+        data.mark_missing("social", "social_not_run")
         return
     # Snapshots are taken during the day after the period; they tell where the period ended.
     snapshots = _window(snapshots, *previous_window(data.start, data.end)[:1], data.end + timedelta(days=1))
     if snapshots.empty:
-        data.missing["social"] = (
-            "no social accounts linked to this artist yet: link them (sync_social_media maps them "
-            "from MusicBrainz, or add an override) and run sync_social_media."
-        )
+        data.mark_missing("social", "social_unlinked")
         return
     data.social = snapshots
     data.freshness["social numbers up to"] = max(snapshots["day"]).isoformat()
     if snapshots["followers"].isna().all():
-        data.missing["social"] = "the linked platforms hide follower counts for these accounts."
+        data.mark_missing("social", "social_hidden")
 
 
 def _expanded(stored: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -241,11 +241,7 @@ def _audio(data: ArtistData, run: RunData, tables: _Tables) -> None:
     if features is not None and not features.empty and "track_id" in features:
         features = features[features["track_id"].isin(data.tracks["track_id"])]
     if features is None or features.empty:
-        data.missing["audio"] = (
-            "no audio analysis for this artist: Spotify removed audio features for new apps in 2024, "
-            "so encore measures the artist's own files. Put the masters (WAV, FLAC, Ogg or MP3, tagged "
-            "with their ISRC or title) in the audio folder and run analyze_tracks."
-        )
+        data.mark_missing("audio", "audio")
         return
     names = data.tracks.set_index("track_id")["name"]
     data.audio = features.assign(name=[names.get(t, t) for t in features["track_id"]]).reset_index(drop=True)
@@ -259,10 +255,7 @@ def _playlists(data: ArtistData, tables: _Tables, run: RunData) -> None:
         versions = tables.read("entity_versions", entity_type="playlist_items")
         changes = _item_changes(versions, data, run)
     if changes.empty:
-        data.missing["playlists"] = (
-            "no changes to the artist's playlists in this period (encore sees only playlists the "
-            "account owns or collaborates on)."
-        )
+        data.mark_missing("playlists", "playlists")
         return
     data.playlist_changes = changes
 
@@ -296,12 +289,12 @@ def _item_changes(versions: pd.DataFrame | None, data: ArtistData, run: RunData)
 def _alerts(data: ArtistData, tables: _Tables) -> None:
     alerts = tables.read("monitoring_alerts", artist_id=data.artist_id)
     if alerts is None:
-        data.missing["alerts"] = "no alerts: monitoring (monitor_artist) has not run on this warehouse."
+        data.mark_missing("alerts", "alerts_not_run")
         return
     fired = pd.to_datetime(alerts["fired_at"], utc=True).dt.date
     alerts = alerts[(fired >= data.start) & (fired <= data.end)]
     if alerts.empty:
-        data.missing["alerts"] = "no alerts fired in this period."
+        data.mark_missing("alerts", "alerts_none")
         return
     data.alerts = alerts.sort_values("fired_at", ascending=False).reset_index(drop=True)
 
@@ -309,9 +302,7 @@ def _alerts(data: ArtistData, tables: _Tables) -> None:
 def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
     drafts = tables.read("content_drafts", artist_id=data.artist_id)
     if drafts is None or drafts.empty:
-        data.missing["drafts"] = (
-            "no content drafts yet: the generate_content flow writes them from the facts."
-        )
+        data.mark_missing("drafts", "drafts_none")
         return
     sheets = tables.read("content_fact_sheets", artist_id=data.artist_id)
     if sheets is not None and not sheets.empty:
@@ -321,7 +312,7 @@ def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
             drafts = drafts[drafts["fact_sheet_id"] == latest]
     drafts = drafts[drafts["grounded"].astype(bool)]
     if drafts.empty:
-        data.missing["drafts"] = "no grounded drafts for this period: every draft failed its fact check."
+        data.mark_missing("drafts", "drafts_ungrounded")
         return
     order = drafts["language"].ne(language)
     data.drafts = (
@@ -348,6 +339,6 @@ def _validation(data: ArtistData, run: RunData) -> None:
         except (OSError, ValueError, AttributeError):
             rows.append({"dataset": path.stem, "passed": False, "expectations": None, "failed": None})
     if not rows:
-        data.missing["validation"] = "no validation results in this run folder."
+        data.mark_missing("validation", "validation")
         return
     data.validation = pd.DataFrame(rows)

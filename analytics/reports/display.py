@@ -162,12 +162,14 @@ def format_count(value: float | None, *, language: str = "en", unit: str = "") -
 
 def format_change(ratio: float | None, *, language: str = "en") -> tuple[str, str]:
     """(text, trend) for a relative change: ``("+12 % vs previous period", "up")``."""
+    from analytics.reports.texts import text
+
     if ratio is None or not math.isfinite(ratio):
-        return "no earlier period to compare", "flat"
+        return text("change.none", language=language), "flat"
     if abs(ratio) < 0.005:
-        return "same as the previous period", "flat"
+        return text("change.same", language=language), "flat"
     from babel.numbers import format_percent
 
-    text = format_percent(ratio, locale=language, format="+#,##0%;-#,##0%")
+    change = format_percent(ratio, locale=language, format="+#,##0%;-#,##0%")
     trend = "up" if ratio > 0.005 else "down" if ratio < -0.005 else "flat"
-    return f"{text} vs previous period", trend
+    return text("change.vs_previous", language=language, change=change), trend

@@ -73,9 +73,15 @@ def notebook_to_html(
     title: str,
     subtitle: str = "",
     footer: str = "",
+    language: str = "en",
 ) -> ReportPage:
-    """Render an executed notebook to ``output_path``; returns what was written."""
+    """Render an executed notebook to ``output_path``; returns what was written.
+
+    ``language`` (en, fr, de) is the page's ``lang`` and the language of its footer.
+    """
     from nbconvert import HTMLExporter
+
+    from analytics.reports.texts import text
 
     nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
     scripts: list[str] = []
@@ -121,7 +127,12 @@ def notebook_to_html(
             csp=csp,
             plotly_js=Markup(plotly_js),  # noqa: S704 - the installed plotly bundle, hashed in the CSP
             body=Markup(body),  # noqa: S704 - nbconvert output of escaped cells, scripts hashed above
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            language=language,
+            generated_note=text(
+                "page.generated",
+                language=language,
+                generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            ),
         )
     )
     output_path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,12 @@ Every function takes DataFrames and returns a DataFrame or small records; no I/O
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib.metadata import version
+from pathlib import Path
 
 import pandas as pd
 
@@ -168,3 +172,44 @@ def audio_map(features: pd.DataFrame, *, max_clusters: int = 4) -> pd.DataFrame:
         },
         columns=columns,
     )
+
+
+ML_SOURCES = tuple(
+    Path(__file__).resolve().parents[1] / "ml" / name
+    for name in ("audio_space.py", "clustering.py", "similarity.py")
+)
+"""The code the map comes from: a change to any of them makes a new cache key."""
+
+
+def audio_map_key(features: pd.DataFrame, *, max_clusters: int = 4) -> str:
+    """SHA-256 of everything :func:`audio_map` depends on: the features, ``max_clusters``, the
+    source of this module and of the :mod:`analytics.ml` modules it calls, and scikit-learn's
+    version. Computing it imports neither scikit-learn nor SciPy."""
+    digest = hashlib.sha256()
+    digest.update(features.to_json(orient="split", index=False, double_precision=15).encode())
+    digest.update(f"|k={max_clusters}|sklearn={version('scikit-learn')}|".encode())
+    for source in (Path(__file__).resolve(), *ML_SOURCES):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_audio_map(
+    features: pd.DataFrame, *, cache_dir: Path | None, max_clusters: int = 4
+) -> pd.DataFrame:
+    """:func:`audio_map`, kept in ``cache_dir`` under :func:`audio_map_key` (None: no cache).
+
+    The map depends on the catalog's audio only, not on the report's period, and computing it
+    means importing scikit-learn and SciPy (most of a report kernel's start-up): a report of the
+    same audio, for another period or in another language, reads the stored map instead.
+    """
+    if cache_dir is None or len(features) < 3:
+        return audio_map(features, max_clusters=max_clusters)
+    path = cache_dir / f"audio-map-{audio_map_key(features, max_clusters=max_clusters)}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    points = audio_map(features, max_clusters=max_clusters)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+    points.to_parquet(partial, index=False)
+    partial.replace(path)  # atomic: a concurrent reader sees the whole map or none
+    return points

@@ -26,54 +26,81 @@ from analytics.reports.display import (
     show,
     table,
 )
-from analytics.reports.measures import audio_map, country_totals, headlines, track_momentum
+from analytics.reports.measures import cached_audio_map, country_totals, headlines, track_momentum
+from analytics.reports.texts import check_language, long_date, text, tracks_count
 
-TOC = (
-    ("Highlights", "highlights"),
-    ("Streams", "streams"),
-    ("Top tracks", "top-tracks"),
-    ("Countries", "countries"),
-    ("Social", "social"),
-    ("Sound", "sound"),
-    ("Playlists", "playlists"),
-    ("Alerts", "alerts"),
-    ("Posts", "posts"),
-    ("Data quality", "data-quality"),
-    ("Methods", "methods"),
+SECTION_ANCHORS = (
+    ("highlights", "highlights"),
+    ("streams", "streams"),
+    ("top_tracks", "top-tracks"),
+    ("countries", "countries"),
+    ("social", "social"),
+    ("sound", "sound"),
+    ("playlists", "playlists"),
+    ("alerts", "alerts"),
+    ("posts", "posts"),
+    ("data_quality", "data-quality"),
+    ("methods", "methods"),
 )
-QUOTA_LIMITS = {
-    "development": (
-        "Development quota mode: Spotify gives this app no follower counts, popularity, labels, artist "
-        "top tracks or other people's playlists, so the report shows none of them; streaming numbers "
-        "come from your own Spotify for Artists exports instead."
-    ),
-    "extended": "Extended quota mode: followers and popularity come from the Spotify Web API.",
+"""(text key, anchor) of each section, in page order."""
+TOC = tuple((text(f"toc.{key}"), anchor) for key, anchor in SECTION_ANCHORS)
+QUOTA_LIMITS = {mode: text(f"quota.{mode}") for mode in ("development", "extended")}
+HEADLINE_LABELS = {"Streams": "card.streams", "Listeners a day": "card.listeners", "Saves": "card.saves"}
+FRESHNESS_LABELS = {
+    "streaming data up to": "methods.streaming_up_to",
+    "social numbers up to": "methods.social_up_to",
+    "report built": "methods.report_built",
 }
 
 
-def _missing(data: ArtistData, key: str) -> bool:
-    if key in data.missing:
-        text = data.missing[key]
-        note(text[:1].upper() + text[1:], kind="missing")
-        return True
-    return False
+def _heading(key: str, *, language: str) -> None:
+    heading(text(f"heading.{key}", language=language), anchor=dict(SECTION_ANCHORS)[key])
+
+
+def _missing(data: ArtistData, key: str, *, language: str = "en") -> bool:
+    """Say why ``key`` has no data, in the report's language; True when it has none."""
+    if key not in data.missing:
+        return False
+    reason = data.reasons.get(key)
+    if reason is not None:
+        sentence = text(reason[0], language=language, **reason[1])
+    else:  # set directly by another page's loader: English only
+        sentence = data.missing[key][:1].upper() + data.missing[key][1:]
+    note(sentence, kind="missing")
+    return True
+
+
+def contents_of(*, language: str = "en") -> list[tuple[str, str]]:
+    """The page's contents line: (label, anchor) of each section in ``language``."""
+    return [(text(f"toc.{key}", language=language), anchor) for key, anchor in SECTION_ANCHORS]
 
 
 def overview(data: ArtistData, *, language: str = "en") -> None:
     """Contents, then the headline numbers with their change and a sparkline each."""
-    contents(TOC)
-    heading("Highlights", anchor="highlights")
-    tracks = f"{len(data.tracks)} track{'s' if len(data.tracks) != 1 else ''}"
-    note(f"{data.start:%d %b %Y} – {data.end:%d %b %Y} · {tracks} in the catalog.", kind="info")
+    check_language(language)
+    contents(contents_of(language=language))
+    _heading("highlights", language=language)
+    tracks = tracks_count(len(data.tracks), language=language)
+    note(
+        text(
+            "period_summary",
+            language=language,
+            start=long_date(data.start, language=language),
+            end=long_date(data.end, language=language),
+            tracks=tracks,
+        ),
+        kind="info",
+    )
     cards: list[dict[str, Any]] = []
     if data.has("streaming"):
         for h in headlines(data.artist_daily, start=data.start, end=data.end):
-            text, trend = format_change(h.change, language=language)
+            change, trend = format_change(h.change, language=language)
+            label = HEADLINE_LABELS.get(h.label)
             cards.append(
                 {
-                    "label": h.label,
+                    "label": text(label, language=language) if label else h.label,
                     "value": format_count(h.value, language=language),
-                    "delta": text,
+                    "delta": change,
                     "trend": trend,
                     "spark": h.series,
                 }
@@ -83,32 +110,45 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
         total = data.social[data.social["day"] == last_day]["followers"].sum()
         cards.append(
             {
-                "label": "Social followers",
+                "label": text("card.social_followers", language=language),
                 "value": format_count(float(total), language=language),
-                "hint": f"{data.social['platform'].nunique()} platforms, {last_day:%d %b}",
+                "hint": text(
+                    "card.social_hint",
+                    language=language,
+                    platforms=data.social["platform"].nunique(),
+                    day=long_date(last_day, language=language),
+                ),
                 "spark": list(data.social.groupby("day")["followers"].sum()),
             }
         )
     if data.spotify_followers is not None:
         cards.append(
             {
-                "label": "Spotify followers",
+                "label": text("card.spotify_followers", language=language),
                 "value": format_count(float(data.spotify_followers), language=language),
             }
         )
     else:
-        why = "unavailable in development quota mode" if data.quota_mode == "development" else "not reported"
-        cards.append({"label": "Spotify followers", "value": "—", "hint": why})
-    cards.append({"label": "Releases", "value": len(data.albums), "hint": tracks})
+        why = "development" if data.quota_mode == "development" else "unreported"
+        cards.append(
+            {
+                "label": text("card.spotify_followers", language=language),
+                "value": "—",
+                "hint": text(f"card.followers_{why}", language=language),
+            }
+        )
+    cards.append(
+        {"label": text("card.releases", language=language), "value": len(data.albums), "hint": tracks}
+    )
     metric_cards(cards)
-    _missing(data, "streaming")
-    _missing(data, "streaming_late")
+    _missing(data, "streaming", language=language)
+    _missing(data, "streaming_late", language=language)
 
 
-def streams(data: ArtistData) -> None:
+def streams(data: ArtistData, *, language: str = "en") -> None:
     """Streams and listeners by day, with the period's anomalies and releases marked."""
-    heading("Streams and listeners", anchor="streams")
-    if _missing(data, "streaming"):
+    _heading("streams", language=language)
+    if _missing(data, "streaming", language=language):
         return
     daily = data.artist_daily[pd.to_datetime(data.artist_daily["day"]).dt.date >= data.start]
     artist_level = data.anomalies[data.anomalies["level"] == "artist"] if not data.anomalies.empty else None
@@ -117,7 +157,7 @@ def streams(data: ArtistData) -> None:
             daily,
             anomalies=artist_level,
             releases=data.releases_between(data.start, data.end),
-            title="Streams a day",
+            title=text("figure.streams_a_day", language=language),
         )
     )
     if not data.anomalies.empty:
@@ -133,10 +173,10 @@ def streams(data: ArtistData) -> None:
         table(
             shown[["day", "what", "kind", "metric", "observed", "expected", "detector"]],
             max_rows=15,
-            caption="Unusual days: what was seen against what was expected, and which detector said so.",
+            caption=text("anomalies.caption", language=language),
         )
     else:
-        note("No unusual days in this period.", kind="info")
+        note(text("anomalies.none", language=language), kind="info")
 
 
 def _figure(value: object) -> str:
@@ -146,58 +186,59 @@ def _figure(value: object) -> str:
     return f"{number:,.0f}" if abs(number) >= 10 else f"{number:.2f}"
 
 
-def top_tracks(data: ArtistData) -> None:
+def top_tracks(data: ArtistData, *, language: str = "en") -> None:
     """The period's top tracks by streams, with their change against the previous period."""
-    heading("Top tracks and their momentum", anchor="top-tracks")
-    if _missing(data, "streaming"):
+    _heading("top_tracks", language=language)
+    if _missing(data, "streaming", language=language):
         return
     if data.track_daily.empty:
-        note("The streaming source has no per-track numbers for this artist.", kind="missing")
+        note(text("tracks.no_track_numbers", language=language), kind="missing")
         return
     momentum = track_momentum(data.track_daily, data.tracks, start=data.start, end=data.end)
     if momentum.empty:
-        note("No track was streamed in this period.", kind="missing")
+        note(text("tracks.none_streamed", language=language), kind="missing")
         return
-    show(figures.top_tracks_momentum(momentum, title="Streams and change"))
+    show(figures.top_tracks_momentum(momentum, title=text("figure.streams_and_change", language=language)))
 
 
-def countries(data: ArtistData) -> None:
+def countries(data: ArtistData, *, language: str = "en") -> None:
     """Streams by country in the period."""
-    heading("Audience by country", anchor="countries")
-    if _missing(data, "countries"):
+    _heading("countries", language=language)
+    if _missing(data, "countries", language=language):
         return
     show(
         figures.country_bars(
-            country_totals(data.countries, start=data.start, end=data.end), title="Streams by country"
+            country_totals(data.countries, start=data.start, end=data.end),
+            title=text("figure.streams_by_country", language=language),
         )
     )
 
 
-def social(data: ArtistData) -> None:
+def social(data: ArtistData, *, language: str = "en") -> None:
     """Followers on each linked platform over the period."""
-    heading("Social audience", anchor="social")
-    if _missing(data, "social"):
+    _heading("social", language=language)
+    if _missing(data, "social", language=language):
         return
     window = data.social[data.social["day"] >= data.start]
     show(figures.social_audience(window))
 
 
-def sound(data: ArtistData) -> None:
+def sound(data: ArtistData, *, language: str = "en") -> None:
     """The catalog's audio profile: tempo, keys, loudness against -14 LUFS, similarity map."""
-    heading("Sound of the catalog", anchor="sound")
-    if _missing(data, "audio"):
+    _heading("sound", language=language)
+    if _missing(data, "audio", language=language):
         return
     audio = data.audio
-    note(f"Measured from {len(audio)} of {len(data.tracks)} tracks' audio files.", kind="info")
+    note(text("sound.measured", language=language, measured=len(audio), tracks=len(data.tracks)), kind="info")
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
         show(figures.tempo_histogram(audio))
     if {"key", "mode"} <= set(audio.columns):
         show(figures.key_wheel(audio))
     if "loudness_lufs" in audio:
         show(figures.loudness_against_norm(audio))
-    points = audio_map(audio)
+    points = cached_audio_map(audio, cache_dir=data.cache_dir)
     if points.empty:
-        note("The similarity map needs at least three analysed tracks.", kind="missing")
+        note(text("sound.map_needs_three", language=language), kind="missing")
     else:
         show(figures.sounds_like_map(points))
         table(
@@ -208,18 +249,18 @@ def sound(data: ArtistData) -> None:
         )
 
 
-def playlists(data: ArtistData) -> None:
+def playlists(data: ArtistData, *, language: str = "en") -> None:
     """Tracks added to, moved in or removed from the artist's playlists in the period."""
-    heading("Playlist changes", anchor="playlists")
-    if _missing(data, "playlists"):
+    _heading("playlists", language=language)
+    if _missing(data, "playlists", language=language):
         return
     table(data.playlist_changes, max_rows=30)
 
 
-def alerts(data: ArtistData) -> None:
+def alerts(data: ArtistData, *, language: str = "en") -> None:
     """Alerts monitoring fired in the period, newest first."""
-    heading("Alerts", anchor="alerts")
-    if _missing(data, "alerts"):
+    _heading("alerts", language=language)
+    if _missing(data, "alerts", language=language):
         return
     cols = [c for c in ("fired_at", "severity", "subject", "summary", "status") if c in data.alerts]
     table(data.alerts[cols], max_rows=30)
@@ -227,51 +268,78 @@ def alerts(data: ArtistData) -> None:
 
 def posts(data: ArtistData, *, language: str = "en", limit: int = 8) -> None:
     """Grounded drafts ready to copy, the report's language first."""
-    heading("Posts ready to copy", anchor="posts")
-    if _missing(data, "drafts"):
+    _heading("posts", language=language)
+    if _missing(data, "drafts", language=language):
         return
     rows = data.drafts.head(limit).to_dict("records")
     drafts(rows)
     if len(data.drafts) > limit:
-        note(f"{len(data.drafts) - limit} more drafts in the warehouse (content_drafts).", kind="info")
+        note(text("posts.more", language=language, count=len(data.drafts) - limit), kind="info")
 
 
-def data_quality(data: ArtistData, *, data_docs_href: str = "") -> None:
+def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = "en") -> None:
     """Validation results of the run's datasets, with a link to the full Data Docs."""
-    heading("Data quality", anchor="data-quality")
-    if _missing(data, "validation"):
+    _heading("data_quality", language=language)
+    if _missing(data, "validation", language=language):
         return
     failed = data.validation[~data.validation["passed"]]
     if failed.empty:
-        note(f"All {len(data.validation)} datasets passed their checks before this report read them.")
+        note(text("quality.all_passed", language=language, count=len(data.validation)))
     else:
-        note(f"{len(failed)} datasets failed their checks: " + ", ".join(failed["dataset"]), kind="warning")
+        note(
+            text(
+                "quality.failed", language=language, count=len(failed), datasets=", ".join(failed["dataset"])
+            ),
+            kind="warning",
+        )
     table(
         data.validation.assign(passed=data.validation["passed"].map({True: "yes", False: "no"})), max_rows=30
     )
     if data_docs_href:
-        link("Data Docs", data_docs_href, before="Every expectation and its result: ", after=".")
+        link(
+            text("quality.docs_link", language=language),
+            data_docs_href,
+            before=text("quality.docs_before", language=language),
+            after=text("quality.docs_after", language=language),
+        )
 
 
-def methods(data: ArtistData, *, run_id: str, code_version: str) -> None:
+def methods(data: ArtistData, *, run_id: str, code_version: str, language: str = "en") -> None:
     """Quota mode and what it hides, data freshness, code version and run id."""
-    heading("Methods and limits", anchor="methods")
-    note(QUOTA_LIMITS.get(data.quota_mode, f"Quota mode: {data.quota_mode}."), kind="info")
+    _heading("methods", language=language)
+    quota = data.quota_mode if data.quota_mode in QUOTA_LIMITS else "other"
+    note(text(f"quota.{quota}", language=language, mode=data.quota_mode), kind="info")
     hidden = [v for k, v in data.missing.items() if k not in {"streaming_late"}]
+
+    def label(key: str) -> str:
+        return text(f"methods.{key}", language=language)
+
+    freshness = [
+        (text(FRESHNESS_LABELS[k], language=language) if k in FRESHNESS_LABELS else k, v)
+        for k, v in data.freshness.items()
+    ]
     pairs: list[tuple[str, object]] = [
-        ("period", f"{data.start.isoformat()} to {data.end.isoformat()}"),
-        ("quota mode", data.quota_mode),
-        *data.freshness.items(),
-        ("streaming source", data.source or "none"),
-        ("listeners", "a daily figure from the source; averaged over the period, never summed"),
-        ("anomalies", "robust day-of-week baseline and an isolation forest, with the facts behind each"),
-        ("loudness norm", "Spotify plays tracks at about -14 LUFS; louder masters are turned down"),
-        ("run", run_id),
-        ("code version", code_version),
+        (
+            label("period"),
+            text(
+                "methods.period_value",
+                language=language,
+                start=data.start.isoformat(),
+                end=data.end.isoformat(),
+            ),
+        ),
+        (label("quota_mode"), data.quota_mode),
+        *freshness,
+        (label("streaming_source"), data.source or label("none")),
+        (label("listeners"), label("listeners_value")),
+        (label("anomalies"), label("anomalies_value")),
+        (label("loudness_norm"), label("loudness_norm_value")),
+        (label("run"), run_id),
+        (label("code_version"), code_version),
     ]
     facts(pairs)
     if hidden:
-        note(f"{len(hidden)} sections have no data for this artist; each says why above.", kind="info")
+        note(text("methods.sections_missing", language=language, count=len(hidden)), kind="info")
 
 
 ALL: tuple[Callable[..., None], ...] = (

@@ -23,6 +23,7 @@ from tests.e2e.browser import browser, chromium_path, visit
 from tests.reports.world import BARE_ID, BARE_NAME, HOSTILE_ID, HOSTILE_NAME, HOSTILE_TRACK, build_world
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "reports"
+FRENCH = "hostile-in-french"
 LAPTOP, PHONE = 1280, 390
 
 
@@ -56,6 +57,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Repo
             )
             for artist_id in [*world.demo_ids, HOSTILE_ID, BARE_ID]
         }
+        french = Period(*world.period, label="2026-10-26_2026-11-22-fr")
+        pages[FRENCH] = render_artist_report(
+            world.run_dir, artist_id=HOSTILE_ID, period=french, settings=settings, language="fr"
+        )
         write_index(settings.reports_dir)
         yield pages
     finally:
@@ -63,7 +68,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Repo
 
 
 def _demo(reports: dict[str, ReportPage]) -> list[ReportPage]:
-    return [p for a, p in reports.items() if a not in {HOSTILE_ID, BARE_ID}]
+    return [p for a, p in reports.items() if a not in {HOSTILE_ID, BARE_ID, FRENCH}]
 
 
 def test_demo_reports_render_every_figure_offline_without_errors(reports, chromium) -> None:
@@ -170,3 +175,23 @@ def test_a_report_prints_to_pdf_with_headless_chromium(reports, chromium, tmp_pa
     pdf = print_pdf(page.path, tmp_path / "report.pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 50_000
+
+
+def test_a_french_report_has_french_headings_and_notes_and_stays_escaped(reports, chromium) -> None:
+    page = reports[FRENCH]
+    raw = page.path.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in raw
+    assert "<img src=x" not in raw and "</script><script>alert" not in raw
+    assert "&lt;img src=x onerror=alert(1)&gt;" in raw
+    seen = visit(chromium, page.path, width=PHONE, screenshot=ARTIFACTS / "hostile-artist-french-phone.png")
+    assert seen.dialogs == [] and seen.errors == [] and seen.outside_requests == []
+    assert seen.facts["plots_with_svg"] == seen.facts["plots"] == page.figures >= 2
+    assert seen.facts["scroll_width"] <= PHONE
+    assert seen.facts["h1"] == HOSTILE_NAME
+    text = seen.facts["text"]
+    for heading in ("L'essentiel", "Écoutes et auditeurs", "Public par pays", "Méthodes et limites"):
+        assert heading in text, f"no French heading {heading!r}"
+    assert "Rapport d'artiste · 26 oct. 2026 – 22 nov. 2026" in text
+    assert "Mode de quota développement" in text and "version du code" in text
+    assert "Streams and listeners" not in text and "Methods and limits" not in text
+    assert HOSTILE_TRACK[:24] in seen.facts["svg_text"]

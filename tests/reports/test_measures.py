@@ -10,6 +10,7 @@ import pytest
 
 from analytics.reports.measures import (
     audio_map,
+    cached_audio_map,
     country_totals,
     headlines,
     pick_source,
@@ -109,3 +110,29 @@ def test_audio_map_needs_three_tracks() -> None:
         {"track_id": ["a", "b"], "name": ["a", "b"], "tempo_bpm": [90, 100], "energy": [0.1, 0.2]}
     )
     assert audio_map(two).empty
+
+
+def test_the_sounds_like_map_is_stored_by_content_and_read_back_unchanged(tmp_path) -> None:
+    rng = np.random.default_rng(5)
+    rows = pd.DataFrame(
+        {
+            "track_id": [f"t{i}" for i in range(6)],
+            "name": [f"<b>{i}</b>" for i in range(6)],
+            "tempo_bpm": rng.uniform(70, 180, 6),
+            "energy": rng.uniform(0, 1, 6),
+            "loudness_lufs": rng.uniform(-20, -6, 6),
+        }
+    )
+    fresh = cached_audio_map(rows, cache_dir=tmp_path)
+    stored = list(tmp_path.glob("audio-map-*.parquet"))
+    assert len(stored) == 1
+    pd.testing.assert_frame_equal(fresh, audio_map(rows))
+    pd.testing.assert_frame_equal(cached_audio_map(rows, cache_dir=tmp_path), fresh)
+    # Other audio is another key; a stored map is what is read, not recomputed.
+    changed = rows.assign(tempo_bpm=rows["tempo_bpm"] + 1)
+    cached_audio_map(changed, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("audio-map-*.parquet"))) == 2
+    marked = fresh.assign(why="from the store")
+    marked.to_parquet(stored[0], index=False)
+    assert set(cached_audio_map(rows, cache_dir=tmp_path)["why"]) == {"from the store"}
+    assert not list(tmp_path.glob("*.tmp"))

@@ -1,0 +1,47 @@
+"""The kernel that executes the report notebooks: a fresh process that keeps its bytecode.
+
+Each report runs in a new Python kernel that imports pandas, SQLAlchemy, plotly and, for the
+sound section, scikit-learn and SciPy. When the environment sets ``PYTHONDONTWRITEBYTECODE``
+(as containers and CI often do) and the installed packages carry no ``.pyc`` files, every
+kernel compiles those thousands of modules from source again: most of a report's render time.
+The kernel started here writes and reads its bytecode under ``.cache/pycache`` instead
+(``PYTHONPYCACHEPREFIX``), so only the first report after an install pays for compiling, and
+neither the source tree nor the virtual environment gets ``__pycache__`` folders.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+
+from analytics.config import PROJECT_ROOT
+
+BYTECODE_CACHE = PROJECT_ROOT / ".cache" / "pycache"
+
+
+def kernel_environment(
+    base: Mapping[str, str] | None = None, *, bytecode_cache: Path = BYTECODE_CACHE
+) -> dict[str, str]:
+    """The environment of a report kernel: ``base`` (default: ours) with a bytecode cache.
+
+    Parameters
+    ----------
+    base : environment to start from; ``os.environ`` when None.
+    bytecode_cache : folder where the kernel writes and reads compiled modules.
+    """
+    env = dict(os.environ if base is None else base)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache)
+    return env
+
+
+class ReportKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """Starts report kernels with :func:`kernel_environment` (see the module doc)."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        kw["env"] = kernel_environment(kw.get("env"))
+        return await super()._async_pre_start_kernel(**kw)  # type: ignore[no-any-return]

@@ -1,0 +1,371 @@
+"""The track analysis page: one artist's measured audio features, read from a run and the
+warehouse, and the page's sections (features table, key and tempo, loudness against the
+streaming norm, "sounds like" map, groups and outliers).
+
+The notebook ``notebooks/track_analysis.ipynb`` calls :func:`load_track_analysis` once and
+then one section per cell; the logic stays here, testable without a notebook. Every value
+from data is escaped by ``display`` and every figure label by ``plot_text``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import MetaData, inspect, select
+
+from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
+from analytics.reports.display import facts, heading, metric_cards, note, show, table
+from analytics.reports.figures_audio import (
+    STREAMING_NORM_LUFS,
+    key_wheel,
+    loudness_against_norm,
+    sounds_like_map,
+    tempo_histogram,
+)
+from analytics.reports.load import load_run
+from analytics.reports.measures import audio_map
+from analytics.warehouse import Warehouse
+
+EMPTY = pd.DataFrame()
+NO_AUDIO = (
+    "No audio analysis for this artist yet. Spotify removed audio features for new apps in 2024, so "
+    "encore measures the artist's own files: put the masters (WAV, FLAC, Ogg or MP3, tagged with "
+    "their ISRC or title) in the audio folder (ENCORE_AUDIO_DIR) and run analyze_tracks."
+)
+TABLE_COLUMNS = {
+    "name": "track",
+    "duration_s": "length (s)",
+    "tempo_bpm": "tempo (BPM)",
+    "tempo_confidence": "tempo conf.",
+    "key": "key",
+    "mode": "mode",
+    "key_confidence": "key conf.",
+    "loudness_lufs": "loudness (LUFS)",
+    "true_peak_dbtp": "true peak (dBTP)",
+    "dynamic_range_db": "dynamic range (dB)",
+    "energy": "energy",
+    "beat_regularity": "beat regularity",
+    "spectral_centroid_hz": "brightness (Hz)",
+}
+TOC = (
+    ("Summary", "summary"),
+    ("Features", "features"),
+    ("Key and tempo", "key-tempo"),
+    ("Loudness", "loudness"),
+    ("Sounds like", "sounds-like"),
+    ("Groups", "groups"),
+    ("Methods", "methods"),
+)
+
+
+@dataclass
+class TrackAnalysis:
+    """One artist's analysed recordings and what the page needs around them."""
+
+    artist_id: str
+    name: str
+    run_dir: Path
+    run_id: str
+    tracks: pd.DataFrame
+    features: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_audio(self) -> bool:
+        return not self.features.empty
+
+
+def _table(warehouse: Warehouse | None, name: str, **equal: Any) -> pd.DataFrame | None:
+    """Rows of an optional warehouse table (current rows only); None when it does not exist."""
+    if warehouse is None or name not in inspect(warehouse.engine).get_table_names():
+        return None
+    meta = MetaData()
+    meta.reflect(warehouse.engine, only=[name])
+    t = meta.tables[name]
+    stmt = select(t)
+    for column, value in equal.items():
+        stmt = stmt.where(t.c[column] == value)
+    if "removed_run" in t.c:
+        stmt = stmt.where(t.c.removed_run.is_(None))
+    with warehouse.engine.connect() as conn:
+        return pd.DataFrame([dict(r._mapping) for r in conn.execute(stmt)], columns=list(t.c.keys()))
+
+
+def _flat_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """Feature columns by their own names, whether stored flat (``f_`` prefix) or as a dict."""
+    if "features" in frame.columns:
+        extra = pd.json_normalize([f if isinstance(f, dict) else {} for f in frame["features"]])
+        extra = extra[[c for c in extra.columns if c not in frame.columns]]
+        frame = pd.concat([frame.drop(columns=["features"]).reset_index(drop=True), extra], axis=1)
+    prefixed = {c: c[2:] for c in frame.columns if c.startswith("f_") and c[2:] not in frame.columns}
+    return frame.rename(columns=prefixed)
+
+
+def _one_per_recording(features: pd.DataFrame) -> pd.DataFrame:
+    """One row per analysed recording: the single and the album version with one ISRC share a
+    file and its features, so the figures count them once (``versions`` says how many)."""
+    key = next((c for c in ("audio_hash", "content_hash") if c in features.columns), None)
+    ordered = features.sort_values(["name", "track_id"]).reset_index(drop=True)
+    if key is None:
+        return ordered.assign(versions=1)
+    versions = ordered.groupby(key)["track_id"].transform("count")
+    return ordered.assign(versions=versions).drop_duplicates(key).reset_index(drop=True)
+
+
+def _catalog(
+    run_datasets: dict[str, pd.DataFrame], warehouse: Warehouse | None, artist_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(artist row, the artist's tracks) from the run's datasets, else the warehouse."""
+    artists, tracks = run_datasets.get("artists"), run_datasets.get("tracks")
+    if artists is None or tracks is None or artist_id not in set(artists.get("artist_id", [])):
+        artists = _table(warehouse, "artists", artist_id=artist_id)
+        tracks = _table(warehouse, "tracks", artist_id=artist_id)
+    artists = artists if artists is not None else EMPTY
+    tracks = tracks if tracks is not None else EMPTY
+    row = artists[artists["artist_id"] == artist_id] if not artists.empty else artists
+    if not tracks.empty and "artist_id" in tracks:
+        tracks = tracks[tracks["artist_id"] == artist_id].reset_index(drop=True)
+    return row, tracks
+
+
+def _stored_features(run_datasets: dict[str, pd.DataFrame], warehouse: Warehouse | None) -> pd.DataFrame:
+    """The run's features (analyze_tracks writes ``track_audio_features``), else the stored table."""
+    for name in ("track_audio_features", "audio_features"):
+        frame = run_datasets.get(name)
+        if frame is not None and not frame.empty and "track_id" in frame:
+            return _flat_features(frame)
+    stored = _table(warehouse, "track_audio_features")
+    return _flat_features(stored) if stored is not None and not stored.empty else EMPTY
+
+
+def _validation(run_dir: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted((run_dir / "validation").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            stats = doc.get("statistics", {})
+            rows.append(
+                {
+                    "dataset": path.stem,
+                    "passed": "yes" if doc.get("success") else "no",
+                    "expectations": stats.get("evaluated_expectations"),
+                    "failed": stats.get("unsuccessful_expectations"),
+                }
+            )
+        except (OSError, ValueError, AttributeError):
+            rows.append({"dataset": path.stem, "passed": "no", "expectations": None, "failed": None})
+    return pd.DataFrame(rows)
+
+
+def load_track_analysis(run_dir: str | Path, warehouse: Warehouse | None, *, artist_id: str) -> TrackAnalysis:
+    """Gather one artist's analysed recordings.
+
+    Parameters
+    ----------
+    run_dir : a run folder: analyze_tracks' own (``datasets/track_audio_features.parquet``) or
+        any run with an ``audio_features`` dataset; without either, the warehouse's
+        ``track_audio_features`` table is read.
+    warehouse : where the catalog and the stored features are; None reads the run only.
+    artist_id : the artist whose tracks to show.
+
+    Raises
+    ------
+    FileNotFoundError : ``run_dir`` is not a run folder.
+    KeyError : the artist is neither in the run's catalog nor in the warehouse.
+    """
+    run = load_run(run_dir)
+    artist, tracks = _catalog(run.datasets, warehouse, artist_id)
+    if artist.empty:
+        raise KeyError(f"artist {artist_id!r} is in neither the run at {run.run_dir} nor the warehouse")
+    data = TrackAnalysis(
+        artist_id=artist_id,
+        name=str(artist.iloc[0]["name"]),
+        run_dir=run.run_dir,
+        run_id=str(run.manifest.get("run_id", run.run_dir.name)),
+        tracks=tracks,
+        validation=_validation(run.run_dir),
+    )
+    features = _stored_features(run.datasets, warehouse)
+    if not features.empty and not tracks.empty:
+        features = features[features["track_id"].isin(tracks["track_id"])]
+        names = tracks.set_index("track_id")["name"]
+        features = features.assign(name=[str(names.get(t, t)) for t in features["track_id"]])
+        data.features = _one_per_recording(features)
+    if data.features.empty:
+        data.missing["audio"] = NO_AUDIO
+    return data
+
+
+def _no_audio(data: TrackAnalysis) -> bool:
+    if data.has_audio:
+        return False
+    note(data.missing.get("audio", NO_AUDIO), kind="missing")
+    return True
+
+
+def _median(frame: pd.DataFrame, column: str) -> float | None:
+    values = pd.to_numeric(frame.get(column, pd.Series(dtype=float)), errors="coerce").dropna()
+    return float(values.median()) if not values.empty else None
+
+
+def summary(data: TrackAnalysis) -> None:
+    """How many tracks were measured, and the catalog's typical tempo and loudness."""
+    heading("Summary", anchor="summary")
+    if _no_audio(data):
+        return
+    audio = data.features
+    tempo, loudness = _median(audio, "tempo_bpm"), _median(audio, "loudness_lufs")
+    louder = int((pd.to_numeric(audio.get("loudness_lufs"), errors="coerce") > STREAMING_NORM_LUFS).sum())
+    versions = int(audio["versions"].sum())
+    metric_cards(
+        [
+            {
+                "label": "Recordings analysed",
+                "value": len(audio),
+                "hint": f"{versions} of {len(data.tracks)} catalog tracks",
+            },
+            {"label": "Median tempo", "value": "—" if tempo is None else f"{tempo:.0f} BPM"},
+            {"label": "Median loudness", "value": "—" if loudness is None else f"{loudness:.1f} LUFS"},
+            {
+                "label": f"Louder than {STREAMING_NORM_LUFS:g} LUFS",
+                "value": louder,
+                "hint": "turned down by Spotify's normalisation",
+            },
+        ]
+    )
+    if versions > len(audio):
+        note(
+            f"{versions - len(audio)} tracks share a recording (same ISRC) with another and are shown once.",
+            kind="info",
+        )
+
+
+def features_table(data: TrackAnalysis) -> None:
+    """Headline features of every recording, one row each."""
+    heading("Track features", anchor="features")
+    if _no_audio(data):
+        return
+    columns = [c for c in TABLE_COLUMNS if c in data.features.columns]
+    shown = data.features[columns].copy()
+    for column in columns:
+        if column not in {"name", "key", "mode"}:
+            shown[column] = pd.to_numeric(shown[column], errors="coerce").round(2)
+    table(
+        shown.rename(columns=TABLE_COLUMNS),
+        max_rows=200,
+        caption=f"Measured from the artist's own files (feature set {FEATURE_SET_VERSION}); "
+        "confidences run from 0 (unsure) to 1.",
+    )
+
+
+def key_and_tempo(data: TrackAnalysis) -> None:
+    """Tempo histogram and key wheel."""
+    heading("Key and tempo", anchor="key-tempo")
+    if _no_audio(data):
+        return
+    audio = data.features
+    if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
+        show(tempo_histogram(audio, title="Tempo"))
+    else:
+        note("No tempo was measured for these recordings.", kind="missing")
+    if {"key", "mode"} <= set(audio.columns) and audio["key"].notna().any():
+        show(key_wheel(audio, title="Keys, major and minor"))
+        unsure = int((pd.to_numeric(audio.get("key_confidence"), errors="coerce") < 0.3).sum())
+        if unsure:
+            note(f"{unsure} recordings have no clear tonal centre (key confidence under 0.3).", kind="info")
+    else:
+        note("No key was measured for these recordings.", kind="missing")
+
+
+def loudness(data: TrackAnalysis) -> None:
+    """Integrated loudness of each recording against Spotify's -14 LUFS playback level."""
+    heading("Loudness against streaming norms", anchor="loudness")
+    if _no_audio(data):
+        return
+    audio = data.features
+    if "loudness_lufs" not in audio or audio["loudness_lufs"].isna().all():
+        note("No loudness was measured for these recordings.", kind="missing")
+        return
+    show(loudness_against_norm(audio, title=f"Integrated loudness against {STREAMING_NORM_LUFS:g} LUFS"))
+    note(
+        f"Spotify plays tracks at about {STREAMING_NORM_LUFS:g} LUFS: a louder master is turned down by the "
+        "difference (its loudness buys nothing on Spotify, its lost dynamics stay lost); a quieter one is "
+        "turned up only as far as its peaks allow.",
+        kind="info",
+    )
+
+
+def sounds_like(data: TrackAnalysis, *, max_clusters: int = 4) -> pd.DataFrame:
+    """The similarity map coloured by group, and each recording's closest match and why.
+
+    Returns the map's points (empty with fewer than three recordings), for :func:`groups`.
+    """
+    heading("Sounds like", anchor="sounds-like")
+    if _no_audio(data):
+        return EMPTY
+    points = audio_map(data.features, max_clusters=max_clusters)
+    if points.empty:
+        note("The similarity map needs at least three analysed recordings.", kind="missing")
+        return points
+    show(sounds_like_map(points, title="Sounds like: close points sound alike"))
+    table(
+        points[["name", "nearest", "why", "group"]].rename(
+            columns={"name": "track", "nearest": "sounds most like", "why": "because"}
+        ),
+        max_rows=200,
+    )
+    return points
+
+
+def groups(data: TrackAnalysis, points: pd.DataFrame) -> None:
+    """Groups of recordings described in words, and recordings that stand out."""
+    from analytics.ml.clustering import outliers
+
+    heading("Groups and outliers", anchor="groups")
+    if _no_audio(data):
+        return
+    if not points.empty:
+        members = (
+            points.groupby(["cluster", "group"], sort=True)["name"]
+            .agg(lambda names: ", ".join(sorted(str(n) for n in names)))
+            .reset_index()
+        )
+        members["size"] = points.groupby("cluster").size().to_numpy()
+        table(
+            members[["group", "size", "name"]].rename(columns={"group": "sounds", "name": "tracks"}),
+            caption="Seeded k-means in the standardised audio space; each group named from its centre.",
+        )
+    found = outliers(data.features, id_column="track_id")
+    if found.empty:
+        note("No recording stands far from the rest on loudness, peaks, tempo or brightness.", kind="info")
+        return
+    names = data.features.set_index("track_id")["name"]
+    table(
+        found.assign(track=[names.get(i, i) for i in found["id"]])[["track", "description"]],
+        caption="Recordings far from the catalog median (robust z of 3.5 or more).",
+    )
+
+
+def methods(data: TrackAnalysis) -> None:
+    """Versions, the run, and the data quality of the features."""
+    from analytics.ml.audio_space import MODEL_VERSION
+
+    heading("Methods and limits", anchor="methods")
+    facts(
+        [
+            ("feature set", FEATURE_SET_VERSION),
+            ("similarity and groups", MODEL_VERSION),
+            ("features measured", f"{len(FEATURES)} per recording (docs/audio-features.md)"),
+            ("loudness", "ITU-R BS.1770-4 integrated loudness; true peak 4x oversampled"),
+            ("tempo", "onset autocorrelation with metrical support; may be an octave off on sparse material"),
+            ("key", "chroma against Krumhansl-Kessler profiles; major and minor only"),
+            ("run", data.run_id),
+        ]
+    )
+    if not data.validation.empty:
+        table(data.validation, caption="Data quality of the run's datasets (Great Expectations).")

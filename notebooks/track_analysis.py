@@ -1,0 +1,55 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+artist_id: str = "YQhOGXX8g2pM1yHEFVFAjK"  # Spotify artist id (default: the demo's Maxstack)
+run_dir: str = "data/runs/latest"  # run folder of analyze_tracks (or any run with audio features)
+
+# %%
+# One artist's sound, measured from their own audio files: the features of every recording,
+# key and tempo, loudness against Spotify's -14 LUFS playback level, which tracks sound alike
+# and why, groups and outliers. Every part reads through `analytics.reports.tracks` (features
+# from `analytics.audio`, similarity and groups from `analytics.ml`). The warehouse comes from
+# the environment (ENCORE_DATABASE_URL or ENCORE_DATA_DIR), never from a parameter.
+from analytics.config import Settings
+from analytics.reports import contents
+from analytics.reports import tracks as page
+from analytics.warehouse import Warehouse
+
+warehouse = Warehouse.from_settings(Settings())
+data = page.load_track_analysis(run_dir, warehouse, artist_id=artist_id)
+warehouse.dispose()
+contents(page.TOC)
+
+# %%
+page.summary(data)
+
+# %%
+page.features_table(data)
+
+# %%
+page.key_and_tempo(data)
+
+# %%
+page.loudness(data)
+
+# %%
+points = page.sounds_like(data)
+
+# %%
+page.groups(data, points)
+
+# %%
+page.methods(data)

@@ -1,0 +1,131 @@
+"""The track analysis and streaming explorer notebooks run under papermill on a small real world
+(tests/reports/world.py: demo artists with streaming, anomalies and analysed audio, a bare
+artist with nothing) and render through the report page assembler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from analytics.config import PROJECT_ROOT
+from analytics.reports import notebook_to_html
+from analytics.reports.display import PLOTLY_MIME
+from tests.reports.world import BARE_ID, World, build_world
+
+pytestmark = pytest.mark.timeout(600)
+MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build_world(tmp_path_factory.mktemp("world"), with_validation=False)
+
+
+def execute(
+    notebook: str, *, world: World, out: Path, monkeypatch: pytest.MonkeyPatch, **parameters: Any
+) -> Path:
+    """Run one notebook of notebooks/ against the world's warehouse (from the environment)."""
+    import papermill
+
+    monkeypatch.setenv("ENCORE_DATABASE_URL", world.warehouse_url)
+    papermill.execute_notebook(
+        str(PROJECT_ROOT / "notebooks" / notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(PROJECT_ROOT),
+    )
+    return out
+
+
+def outputs(executed: Path) -> list[dict[str, Any]]:
+    nb = nbformat.read(executed, as_version=4)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def html_of(found: list[dict[str, Any]]) -> str:
+    return "".join(o.get("data", {}).get("text/html", "") for o in found)
+
+
+def figure_titles(found: list[dict[str, Any]]) -> list[str]:
+    return [
+        str(o["data"][PLOTLY_MIME]["layout"]["title"]["text"])
+        for o in found
+        if PLOTLY_MIME in o.get("data", {})
+    ]
+
+
+def test_track_analysis_shows_features_keys_tempo_loudness_and_similarity(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed = execute(
+        "track_analysis.ipynb",
+        world=world,
+        out=tmp_path / "track_analysis.ipynb",
+        monkeypatch=monkeypatch,
+        artist_id=MAXSTACK,
+        run_dir=str(world.run_dir),
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    html = html_of(found)
+    titles = figure_titles(found)
+    assert titles == [
+        "Tempo",
+        "Keys, major and minor",
+        "Integrated loudness against -14 LUFS",
+        "Sounds like: close points sound alike",
+    ]
+    assert "Recordings analysed" in html and "tempo (BPM)" in html and "loudness (LUFS)" in html
+    assert "<td>Awakening</td>" in html and "sounds most like" in html and "Seeded k-means" in html
+    page = notebook_to_html(executed, output_path=tmp_path / "track_analysis.html", title="Maxstack")
+    text = page.path.read_text(encoding="utf-8")
+    assert page.figures == 4 and text.count('class="plot"') == 4
+    assert text.count("Plotly.newPlot") == 4 and text.count("plotly.js v") == 1
+    assert "Content-Security-Policy" in text and "unsafe-eval" not in text
+
+
+def test_track_analysis_says_when_the_artist_has_no_audio(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed = execute(
+        "track_analysis.ipynb",
+        world=world,
+        out=tmp_path / "bare.ipynb",
+        monkeypatch=monkeypatch,
+        artist_id=BARE_ID,
+        run_dir=str(world.run_dir),
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    assert not figure_titles(found)
+    assert "No audio analysis for this artist yet" in html_of(found)
+
+
+def test_streaming_explorer_shows_daily_metrics_rolling_sums_and_explained_anomalies(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start, end = world.period
+    executed = execute(
+        "streaming_explorer.ipynb",
+        world=world,
+        out=tmp_path / "streaming_explorer.ipynb",
+        monkeypatch=monkeypatch,
+        artist_id=MAXSTACK,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    html = html_of(found)
+    titles = figure_titles(found)
+    assert "Streams, 7- and 28-day sums (s4a)" in titles
+    assert "Skip, completion and save rates (realtime)" in titles
+    assert "Anomalies by track and kind" in titles
+    assert "streams_28d" in html and "streams_delta_7d" in html and "never summed" in html
+    assert "Observed against the expected range" in html and "robust z" in html
+    assert "Streams by country" in titles

@@ -1,0 +1,131 @@
+"""The artist report speaks English, French and German; an unknown language is a clear error."""
+
+from __future__ import annotations
+
+import ast
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics import catalog
+from analytics.config import QuotaMode, Settings
+from analytics.reports import Period, load_artist_data, load_run, sections
+from analytics.reports.texts import LANGUAGES, TEXTS, long_date, text
+from tests.reports.world import BARE_ID, HOSTILE_ID, HOSTILE_NAME, world_catalog
+
+START, END = date(2026, 10, 26), date(2026, 11, 22)
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_language_has_every_text_with_the_same_placeholders() -> None:
+    assert set(TEXTS) == set(LANGUAGES) == {"en", "fr", "de"}
+    for language in ("fr", "de"):
+        assert set(TEXTS[language]) == set(TEXTS["en"]), language
+        for key, english in TEXTS["en"].items():
+            assert _placeholders(TEXTS[language][key]) == _placeholders(english), (language, key)
+            if key.startswith(("heading.", "missing.")):
+                assert TEXTS[language][key] != english, f"{language}: {key} is still English"
+
+
+def test_an_unknown_language_names_the_supported_ones(tmp_path: Path) -> None:
+    from flows.reporting import render_artist_report
+
+    with pytest.raises(ValueError, match=r"'es' is not supported; choose one of: en, fr, de"):
+        text("heading.streams", language="es")
+    # Refused before any notebook runs: the run folder does not even exist.
+    with pytest.raises(ValueError, match="choose one of: en, fr, de"):
+        render_artist_report(
+            tmp_path / "no-run",
+            artist_id=BARE_ID,
+            period=Period(START, END, label="p"),
+            settings=Settings(),
+            language="es",
+        )
+
+
+def test_dates_read_naturally_in_each_language() -> None:
+    assert long_date(START) == "26 Oct 2026"
+    assert long_date(START, language="fr") == "26 oct. 2026"
+    assert long_date(START, language="de") == "26. Okt. 2026"
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    frames = catalog.frames_from_catalog(world_catalog(), quota_mode=QuotaMode.development)
+    frames.save(tmp_path / "run" / "datasets")
+    (tmp_path / "run" / "manifest.json").write_text('{"run_id": "r1", "quota_mode": "development"}')
+    return tmp_path / "run"
+
+
+def _shown_html(capsys: pytest.CaptureFixture[str]) -> str:
+    """The HTML the sections displayed (without a kernel, IPython prints each bundle)."""
+    bundles = [
+        ast.literal_eval(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
+    ]
+    return "".join(b.get("text/html", "") for b in bundles)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            [
+                "Écoutes et auditeurs",
+                "Le son du catalogue",
+                "Méthodes et limites",
+                "Pas encore de données d&#x27;écoute pour cet artiste",
+                "Aucune analyse audio pour cet artiste",
+                "Mode de quota développement",
+                "version du code",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Streams und Hörer",
+                "Der Sound des Katalogs",
+                "Methoden und Grenzen",
+                "Noch keine Streaming-Daten für diesen Künstler",
+                "Keine Audioanalyse für diesen Künstler",
+                "Entwicklungs-Kontingentmodus",
+                "Code-Version",
+            ],
+        ),
+    ],
+)
+def test_sections_say_headings_missing_notes_and_limits_in_the_report_language(
+    run_dir: Path, warehouse, capsys: pytest.CaptureFixture[str], language: str, expected: list[str]
+) -> None:
+    data = load_artist_data(
+        load_run(run_dir, artist_id=BARE_ID), warehouse, artist_id=BARE_ID, start=START, end=END
+    )
+    capsys.readouterr()
+    sections.overview(data, language=language)
+    for section in (sections.streams, sections.sound, sections.social, sections.alerts):
+        section(data, language=language)
+    sections.methods(data, run_id="r1", code_version="1.0", language=language)
+    shown = _shown_html(capsys)
+    for words in expected:
+        assert words in shown, f"{language}: {words!r} not shown"
+    for english in ("Streams and listeners", "Methods and limits", "No audio analysis", "code version"):
+        assert english not in shown
+    assert "no streaming data for this artist yet" in data.missing["streaming"], "missing stays English"
+
+
+def test_french_texts_around_a_hostile_name_stay_escaped(run_dir: Path, capsys) -> None:
+    data = load_artist_data(
+        load_run(run_dir, artist_id=HOSTILE_ID), None, artist_id=HOSTILE_ID, start=START, end=END
+    )
+    capsys.readouterr()
+    sections.overview(data, language="fr")
+    sections.methods(data, run_id=HOSTILE_NAME, code_version="</dd><script>x</script>", language="fr")
+    shown = _shown_html(capsys)
+    assert "Méthodes et limites" in shown and "exécution" in shown
+    assert HOSTILE_NAME not in shown and "<script>" not in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
