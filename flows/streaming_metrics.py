@@ -121,8 +121,10 @@ def collect_streaming_metrics(
 ) -> RunSummary:
     """Ingest streaming data idempotently, recompute the days it touched, flag anomalies.
 
-    Without ``source_dir`` the seeded demo data of the demo artists is used. With
-    ``realtime_seconds`` > 0 the Redis play stream (``ENCORE_REDIS_URL``) is drained too.
+    Files come from ``source_dir``, else ``ENCORE_STREAMING_EXPORTS_DIR``; with neither, a
+    sandbox setup uses the seeded demo data of the demo artists and a real one ingests no files
+    (and says so in its audit record). With ``realtime_seconds`` > 0 the Redis play stream
+    (``ENCORE_REDIS_URL``) is drained too.
     """
     settings = Settings()
     end = date.fromisoformat(end_date) if end_date else datetime.now(UTC).date() - timedelta(days=1)
@@ -133,14 +135,21 @@ def collect_streaming_metrics(
         "end": end,
     }
     with audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run:
-        if source_dir:
-            touched = ingest_exports(run, Path(source_dir), artist_id)
-        else:
+        source = source_dir or settings.streaming_exports_dir
+        if source:
+            touched = ingest_exports(run, Path(source), artist_id)
+        elif settings.spotify_sandbox:
             touched = ingest_demo(run, prepare_demo_exports(settings, end=end, days=demo_days, seed=seed))
+        else:
+            touched = set()
+            run.record(
+                "ingest.files",
+                details={"skipped": "no exports folder: pass source_dir or set ENCORE_STREAMING_EXPORTS_DIR"},
+            )
         if realtime_seconds > 0:
             touched |= realtime_events(run, settings, realtime_seconds)
         validate_dataset(
-            table_frame(run, "stream_play_events"),
+            table_frame(run, "stream_play_events", days=touched),
             dataset="stream_play_events",
             run=run,
             suite=SUITES["stream_play_events"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -186,12 +186,19 @@ def ingest_history_json(
 
 
 def store_event_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, source: str) -> IngestSummary:
-    """Store already validated event rows in the caller's transaction (the consumer's path)."""
-    tuples = as_tuples(rows)
-    result = load.store_events(conn, tuples)
-    summary = IngestSummary(source=source, rows_read=len(tuples))
+    """Store already validated event rows in the caller's transaction."""
+    return store_event_tuples(conn, as_tuples(rows), source=source)
+
+
+def store_event_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]], *, source: str) -> IngestSummary:
+    """Store validated event tuples (``EVENT_COLUMNS`` order) in the caller's transaction.
+
+    The consumer's path: one call per batch, the days it touched marked for aggregation.
+    """
+    result = load.store_events(conn, rows)
+    summary = IngestSummary(source=source, rows_read=len(rows))
     summary.rows_stored, summary.rows_duplicate = result.stored, result.duplicate
-    summary.days_touched = {r[2] for r in tuples}
+    summary.days_touched = {r[2] for r in rows}
     load.mark_dirty(conn, summary.days_touched)
     return summary
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 import analytics.streaming.tables  # noqa: F401  (registers the tables)
+from analytics.streaming import load
+from analytics.streaming.events import play_tuple
 from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.streaming.load import StoreResult, store_events
+from analytics.streaming.parsing import file_hash
 from analytics.streaming.summary import SourceFormatError
 from analytics.warehouse import Warehouse
 from tests.streaming.conftest import ARTIST, NOW
@@ -127,3 +133,60 @@ def test_the_audience_timeline_export_is_the_artists_not_a_song(warehouse, tmp_p
     assert summary.rows_stored == 2
     assert len(warehouse.rows("s4a_audience_daily")) == 2
     assert warehouse.rows("s4a_song_daily") == []
+
+
+def _plays(numbers: range) -> list[tuple[object, ...]]:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    return [
+        play_tuple(ts=start + timedelta(seconds=7 * k), track_id=TRACK_A, ms_played=40_000 + k,
+                   source="history", identity=f"test|{k}", country="SE", listener=f"l{k % 5}")
+        for k in numbers
+    ]  # fmt: skip
+
+
+def test_bulk_store_counts_every_event_once_across_overlapping_batches(warehouse: Warehouse) -> None:
+    first = _plays(range(0, 123))  # not a multiple of the rows per statement
+    with warehouse.engine.begin() as conn:
+        assert store_events(conn, first + first[:7]) == StoreResult(stored=123, duplicate=7)
+    overlap = _plays(range(100, 177))[::-1]  # 23 stored already, 54 new, out of order
+    with warehouse.engine.begin() as conn:
+        assert store_events(conn, overlap) == StoreResult(stored=54, duplicate=23)
+    with warehouse.engine.begin() as conn:
+        assert store_events(conn, _plays(range(0, 177))) == StoreResult(stored=0, duplicate=177)
+    rows = warehouse.rows("stream_play_events", order_by=["event_id"])
+    assert [r["event_id"] for r in rows] == sorted(r[0] for r in _plays(range(0, 177)))
+    assert rows[5]["ms_played"] == 40_005 and rows[5]["country"] == "SE"
+    assert rows[5]["day"] == date(2026, 11, 1)
+
+
+def test_a_run_ingesting_a_file_another_run_is_storing_waits_and_finds_it_stored(
+    postgres_warehouse: Warehouse, corpus: Path
+) -> None:
+    """A scheduled ingest beside the main job: the second run waits for the first's commit."""
+    path = corpus / "history_bad_rows.json"
+    digest = file_hash(path.read_bytes())
+    outcomes: list[object] = []
+
+    def second_run() -> None:
+        try:
+            outcomes.append(
+                ingest_history_json(postgres_warehouse, path, run_id="r2", track_artists={}, now=NOW)
+            )
+        except Exception as error:  # reported by the assertions below, not lost in the thread
+            outcomes.append(error)
+
+    with postgres_warehouse.engine.connect() as first:
+        with first.begin():  # the first run, mid-ingest: it has checked the file and recorded it
+            assert not load.file_ingested(first, digest)
+            load.record_file(
+                first, file_hash=digest, source="history", file_name=path.name, run_id="r1",
+                rows_read=0, rows_stored=0, rows_duplicate=0, rows_rejected=0,
+            )  # fmt: skip
+            thread = threading.Thread(target=second_run)
+            thread.start()
+            thread.join(1.0)
+            assert thread.is_alive(), "the second run did not wait for the first"
+        thread.join(60)
+    assert len(outcomes) == 1 and not isinstance(outcomes[0], Exception), outcomes
+    assert outcomes[0].already_ingested  # type: ignore[attr-defined]
+    assert _count(postgres_warehouse, "stream_files") == 1

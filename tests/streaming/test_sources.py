@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from analytics.streaming.events import EVENT_COLUMNS
 from analytics.streaming.history import parse_history
 from analytics.streaming.parsing import decode_text, parse_count
 from analytics.streaming.s4a import S4AKind, parse_s4a
 from analytics.streaming.summary import SourceFormatError
+from analytics.streaming.wire import decode_event, decode_events, encode_event
 from tests.streaming.conftest import ARTIST, NOW, TODAY
 
 
@@ -122,3 +125,32 @@ def test_history_keeps_only_allow_listed_fields_and_rejects_bad_rows(corpus: Pat
 def test_truncated_json_rejects_the_whole_file(corpus: Path) -> None:
     with pytest.raises(SourceFormatError, match="truncated JSON"):
         parse_history(_read(corpus / "history_truncated.json"), where="x", now=NOW)
+
+
+def test_a_batch_of_wire_payloads_decodes_like_one_at_a_time() -> None:
+    good = encode_event(
+        {"event_id": "e1", "ts": "2026-11-20T11:00:00.25+01:00", "track_id": "T" * 22, "artist_id": "A" * 22,
+         "ms_played": 31_000, "country": "se", "platform": "Android OS 14", "reason_end": "TrackDone",
+         "shuffle": "true", "listener": "token-1"}
+    )  # fmt: skip
+    future = encode_event(
+        {"event_id": "e2", "ts": "2026-11-21T00:00:00Z", "track_id": "T" * 22, "ms_played": 1}
+    )
+    payloads = [good, b"{not json", future, b'{"v":2}', good.replace(b'"ms_played":31000', b'"ms_played":-4')]
+    batch = decode_events(payloads, now=NOW)
+    assert batch.rows == [tuple(decode_event(good, now=NOW)[c] for c in EVENT_COLUMNS)]
+    assert [position for position, _ in batch.rejected] == [1, 2, 3, 4]
+    for position, reason in batch.rejected:
+        with pytest.raises(ValueError) as single:
+            decode_event(payloads[position], now=NOW)
+        assert str(single.value) == reason
+    row = dict(zip(EVENT_COLUMNS, batch.rows[0], strict=True))
+    assert row["ts"] == datetime(2026, 11, 20, 10, 0, 0, 250_000, tzinfo=UTC)
+    assert (row["day"], row["country"], row["platform"], row["reason_end"]) == (
+        TODAY,
+        "SE",
+        "android",
+        "trackdone",
+    )
+    assert row["shuffle"] is True and row["listener_key"] not in (None, "token-1")
+    assert row["event_id"].startswith(f"{int(row['ts'].timestamp() * 1000):012x}")
