@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from prefect import flow, task
@@ -9,12 +10,19 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from analytics import audit, sync
+from analytics.audit import AuditRun
 from analytics.config import Settings
 from analytics.spotify import QuotaExhausted
 from analytics.validation import DatasetValidationError
 
 # Failures that another attempt cannot fix: stop at once (the checkpoint keeps the progress).
 FINAL = (QuotaExhausted, sync.SyncPayloadError, sync.UnknownArtist, DatasetValidationError)
+
+# Every task that calls the Spotify Web API carries this tag: the server's tag concurrency
+# limit of the same name (prefect.yaml, definitions.encore_limits.task_tags) caps how many run
+# at once across all workers. Deployment tags are not inherited by task runs, so the tag must
+# be on the task itself.
+SPOTIFY_TAG = "spotify"
 
 
 def worth_retrying(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -34,6 +42,7 @@ NETWORK = {
     "retry_jitter_factor": 0.5,
     "retry_condition_fn": worth_retrying,
     "cache_policy": NO_CACHE,
+    "tags": {SPOTIFY_TAG},
 }
 
 
@@ -49,6 +58,79 @@ def sync_stage(syncer: sync.Syncer, stage: str, artist_ids: list[str]) -> bool:
     return syncer.stage(stage, artist_ids)
 
 
+def sync_in_run(run: AuditRun, *, artist_ids: Sequence[str] | None, full: bool = False) -> sync.SyncReport:
+    """The incremental sync inside an open audit run (this flow's or the pipeline's).
+
+    Rows and checkpoints carry ``run.run_id``; each unit of work passes its Great Expectations
+    suites (evidence under ``run.run_dir/validation``) before it is committed. Records
+    ``sync_catalog`` (requests, changes, checkpoints, validation; outcome ``partial`` with the
+    time to resume after a quota stop, ``failed`` with what was read before an error) and a
+    failed ``validate.<dataset>`` record for each suite that stopped a unit.
+
+    Raises
+    ------
+    SyncPayloadError, DatasetValidationError, UnknownArtist : as :func:`analytics.sync.sync_catalog`
+        (the unit in question is not written; earlier units stay).
+    """
+    ids: list[str] = []
+    with sync.spotify_client(run.settings) as client:
+        syncer = sync.Syncer(
+            client,
+            run.warehouse,
+            run_id=run.run_id,
+            full=full,
+            validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
+        )
+        try:
+            ids = resolve_artists(syncer, list(artist_ids) if artist_ids else None, run.settings)
+            if ids:
+                syncer.open(ids)
+                for stage in sync.STAGES:
+                    if not sync_stage(syncer, stage, ids):
+                        break
+        except Exception as error:
+            _record_failure(run, syncer.finish(), ids=ids, full=full, error=error)
+            raise
+        report = syncer.finish()
+    run.record(
+        "sync_catalog",
+        inputs={"artist_ids": ids, "full": full},
+        requests=report.requests,
+        validation=report.validation,
+        details=report.details(),
+        outcome="partial" if report.partial else "ok",
+        changes=report.changes,
+    )
+    run.outputs.update(quota_mode=report.quota_mode, requests_made=report.requests_made)
+    if report.partial and report.resume_at is not None:
+        run.outputs["resume_at"] = report.resume_at.isoformat()
+    return report
+
+
+def _record_failure(
+    run: AuditRun, report: sync.SyncReport, *, ids: list[str], full: bool, error: Exception
+) -> None:
+    """What the sync read and wrote before ``error``, and each suite that stopped a unit."""
+    if isinstance(error, DatasetValidationError):
+        for outcome in error.outcomes:
+            run.record(
+                f"validate.{outcome.dataset}",
+                inputs={"rows": outcome.rows},
+                validation={outcome.dataset: outcome.evidence()},
+                outcome="failed",
+                details={"error": str(error)[:4000]},
+            )
+    run.record(
+        "sync_catalog",
+        inputs={"artist_ids": ids, "full": full},
+        requests=report.requests,
+        validation=report.validation,
+        details={**report.details(), "error": f"{type(error).__name__}: {str(error)[:2000]}"},
+        outcome="failed",
+        changes=report.changes,
+    )
+
+
 @flow(name="sync-artist-data", version=audit.code_version())
 def sync_artist_data(artist_ids: list[str] | None = None, *, full: bool = False) -> sync.SyncReport:
     """Sync the artists' catalog incrementally (default: settings.artist_ids, else followed artists).
@@ -59,34 +141,8 @@ def sync_artist_data(artist_ids: list[str] | None = None, *, full: bool = False)
     """
     settings = Settings()
     parameters = {"artist_ids": artist_ids, "full": full}
-    with (
-        audit.run("sync_artist_data", settings=settings, parameters=parameters) as run,
-        sync.spotify_client(settings) as client,
-    ):
-        syncer = sync.Syncer(
-            client,
-            run.warehouse,
-            run_id=run.run_id,
-            full=full,
-            validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
-        )
-        ids = resolve_artists(syncer, artist_ids, settings)
-        if ids:
-            syncer.open(ids)
-            for stage in sync.STAGES:
-                if not sync_stage(syncer, stage, ids):
-                    break
-        report = syncer.finish()
-        run.record(
-            "sync_catalog",
-            inputs={"artist_ids": ids, "full": full},
-            requests=report.requests,
-            validation=report.validation,
-            details=report.details(),
-            outcome="partial" if report.partial else "ok",
-            changes=report.changes,
-        )
-        run.outputs.update(quota_mode=report.quota_mode, requests_made=report.requests_made)
+    with audit.run("sync_artist_data", settings=settings, parameters=parameters) as run:
+        report = sync_in_run(run, artist_ids=artist_ids, full=full)
         if report.partial:
             run.message = report.message
     return report

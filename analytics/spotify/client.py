@@ -119,6 +119,9 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
             tally=RequestTally(),
             sleep=sleep,
             seed=seed,
+            before_send=shared_rate_limit(settings.spotify_rate_limit)
+            if settings.spotify_rate_limit
+            else None,
         )
         return cls(transport, capabilities=Capabilities(quota_mode or settings.quota_mode))
 
@@ -219,3 +222,18 @@ def _tokens(
         cache=app_cache,
         timeout_s=timeout_s,
     )
+
+
+def shared_rate_limit(name: str) -> Callable[[], None]:
+    """Wait for a slot of the Prefect global rate limit ``name`` (one per request sent).
+
+    Spotify's limit is per app, shared by every worker on every machine; a server-side rate limit
+    with slot decay (``definitions.encore_limits`` in prefect.yaml) keeps them together under it.
+    A missing limit is an error rather than silently unlimited traffic.
+    """
+    from prefect.concurrency.sync import rate_limit
+
+    def take_slot() -> None:
+        rate_limit(name, occupy=1, strict=True)
+
+    return take_slot

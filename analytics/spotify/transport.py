@@ -109,7 +109,9 @@ class Transport:
         tally: RequestTally,
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
+        before_send: Callable[[], None] | None = None,
     ) -> None:
+        self.before_send = before_send
         self.api_url = api_url.rstrip("/")
         self.accounts_url = accounts_url.rstrip("/")
         self.tokens = tokens
@@ -211,6 +213,8 @@ class Transport:
         self, method: str, url: str, *, params: dict[str, Any] | None, json_body: Any, etag: str | None
     ) -> requests.Response:
         headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
+        if self.before_send is not None:  # e.g. a slot of the rate limit all workers share
+            self.before_send()
         if etag:
             headers["If-None-Match"] = etag
         try:

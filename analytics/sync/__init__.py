@@ -7,10 +7,16 @@
 See docs/sync.md.
 """
 
-from analytics.sync.catalog import fetch_catalog
+from analytics.sync.catalog import fetch_catalog, stored_catalog
 from analytics.sync.engine import STAGES, Syncer
 from analytics.sync.errors import SyncPayloadError, UnknownArtist
-from analytics.sync.plan import CatalogShape, detection_requests, minimum_requests, shape_of
+from analytics.sync.plan import (
+    CatalogShape,
+    change_detection_floor,
+    detection_requests,
+    minimum_requests,
+    shape_of,
+)
 from analytics.sync.report import SyncReport, Validator, gx_validator
 from analytics.sync.run import resolve_artist_ids, sync_catalog
 from analytics.sync.source import sandbox_client, spotify_client
@@ -26,6 +32,7 @@ __all__ = [
     "Syncer",
     "UnknownArtist",
     "Validator",
+    "change_detection_floor",
     "detection_requests",
     "fetch_catalog",
     "gx_validator",
@@ -34,5 +41,6 @@ __all__ = [
     "sandbox_client",
     "shape_of",
     "spotify_client",
+    "stored_catalog",
     "sync_catalog",
 ]

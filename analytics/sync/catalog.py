@@ -1,14 +1,17 @@
-"""The whole catalog of some artists as :class:`CatalogFrames`, read in one go (the pipeline's load)."""
+"""Some artists' whole catalog as :class:`CatalogFrames`: read from Spotify in one go, or as stored."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from analytics.catalog import CatalogFrames
+from analytics.catalog import KEYS, CatalogFrames
 from analytics.catalog.frames import frame
 from analytics.spotify import SpotifyClient
-from analytics.sync import fetch, rows
+from analytics.sync import checkpoints, fetch, rows
 from analytics.sync.errors import UnknownArtist
+from analytics.sync.store import live_rows, stored_rows
+from analytics.warehouse import Warehouse
 
 
 def fetch_catalog(
@@ -52,3 +55,45 @@ def fetch_catalog(
         playlists=frame("playlists", playlist_rows),
         playlist_items=frame("playlist_items", item_rows),
     )
+
+
+def stored_catalog(warehouse: Warehouse, artist_ids: Sequence[str]) -> CatalogFrames:
+    """The synced artists' catalog as the warehouse holds it now (live rows only), as complete frames.
+
+    What :func:`fetch_catalog` would read from an unchanged catalog, without a request: the
+    artists, every album their discography listed in the last sync cycle (the ``albums``
+    checkpoints) or that they made, the tracks of those albums stored for them, and the user's
+    playlists with their entries. Rows are ordered by key, so the same content gives the same
+    frames. A pipeline run saves these as its datasets, whatever part of the catalog changed.
+    """
+    wanted = list(dict.fromkeys(artist_ids))
+    listed: set[str] = set()
+    for (_owner, resource), cp in checkpoints.load(warehouse, wanted).items():
+        if resource == "albums":
+            listed.update(cp["position"].get("listing", []))
+    artists = _live(warehouse, "artists", column="artist_id", values=wanted)
+    album_ids = sorted(
+        listed | {r["album_id"] for r in _live(warehouse, "albums", column="artist_id", values=wanted)}
+    )
+    albums = _live(warehouse, "albums", column="album_id", values=album_ids)
+    tracks = _live(warehouse, "tracks", column="album_id", values=[r["album_id"] for r in albums])
+    playlists = sorted(live_rows(warehouse, "playlists"), key=lambda r: r["playlist_id"])
+    items = _live(
+        warehouse, "playlist_items", column="playlist_id", values=[r["playlist_id"] for r in playlists]
+    )
+    return CatalogFrames(
+        artists=frame("artists", artists),
+        albums=frame("albums", albums),
+        tracks=frame("tracks", tracks),
+        playlists=frame("playlists", playlists),
+        playlist_items=frame("playlist_items", items),
+    )
+
+
+def _live(warehouse: Warehouse, dataset: str, *, column: str, values: Sequence[str]) -> list[dict[str, Any]]:
+    """Stored rows of ``dataset`` not marked removed whose ``column`` is in ``values``, by key."""
+    keys = KEYS[dataset]
+    rows = [
+        r for r in stored_rows(warehouse, dataset, column=column, values=values) if r["removed_run"] is None
+    ]
+    return sorted(rows, key=lambda r: tuple(r[k] for k in keys))

@@ -81,6 +81,25 @@ def detection_requests(shape: CatalogShape, mode: QuotaMode | str) -> int:
     return parts["total"] - parts["tracks"] - parts["playlist_items"]
 
 
+SEARCH_PAGE = {QuotaMode.development: 10, QuotaMode.extended: 50}  # GET /search limit per mode
+
+
+def change_detection_floor(shape: CatalogShape, mode: QuotaMode | str) -> int:
+    """A lower bound for *any* re-sync that finds a new single and a renamed track in one run.
+
+    Independent of how the sync is built (docs/sync.md): a new single shows only in its
+    artist's discography (or a per-artist search), one request per artist at least; a renamed
+    track shows only where track names are returned — an album's track list, a track record or
+    a search page — so every track name must be seen: at least as many requests as the fewer
+    of album reads and search pages it takes to cover them. 304s count: each is a request.
+    """
+    quota = QuotaMode(mode)
+    limit = LIMITS[quota]
+    albums = sum(1 for n in shape.album_tracks if n) / limit["albums"]
+    pages = shape.tracks / max(limit["tracks"], SEARCH_PAGE[quota])
+    return len(shape.discography) + ceil(min(albums, pages))
+
+
 def shape_of(state: Any, artist_ids: Sequence[str], *, user_id: str) -> CatalogShape:
     """The shape of a sandbox catalog (:class:`~analytics.sandbox.spotify.CatalogState`)."""
     wanted = set(artist_ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.sync import CatalogShape, detection_requests, minimum_requests
+from analytics.sync import CatalogShape, change_detection_floor, detection_requests, minimum_requests
 
 # two artists listing 12 and 3 albums; three distinct albums of 1, 10 and 120 tracks; 131
 # tracks; 3 listed playlists, two of them the user's, with 0 and 130 entries
@@ -42,3 +42,20 @@ def test_an_artist_without_albums_still_costs_one_listing_page() -> None:
     empty = CatalogShape(discography=(0,), album_tracks=(), tracks=0)
     parts = minimum_requests(empty, "development")
     assert parts["discography"] == 1 and parts["albums"] == 0 and parts["me"] == 0
+
+
+def test_the_change_detection_floor_by_hand() -> None:
+    # development: 2 discographies + min(3 albums, 131 tracks / 10 per search page -> 14) = 5
+    assert change_detection_floor(SHAPE, "development") == 2 + 3
+    # extended: 2 + min(3 albums / 20, 131 / 50) -> 2 + 1
+    assert change_detection_floor(SHAPE, "extended") == 2 + 1
+    # many one-track albums: search pages of 10 tracks are the cheaper way to see every name
+    singles = CatalogShape(discography=(40,), album_tracks=(1,) * 40, tracks=40)
+    assert change_detection_floor(singles, "development") == 1 + 4
+
+
+def test_the_floor_never_exceeds_what_the_sync_needs_to_detect() -> None:
+    shapes = [SHAPE, CatalogShape(discography=(40,), album_tracks=(1,) * 40, tracks=40)]
+    for shape in shapes:
+        for mode in ("development", "extended"):
+            assert change_detection_floor(shape, mode) <= detection_requests(shape, mode)
