@@ -110,7 +110,7 @@ def musicbrainz_router(data: MusicBrainzData, state: SandboxState) -> APIRouter:
     def guard(request: Request) -> JSONResponse | None:
         if not request.headers.get("user-agent") or "python-httpx" in request.headers.get("user-agent", ""):
             return JSONResponse({"error": "Please provide a meaningful User-Agent."}, status_code=403)
-        if state.take_rate_limit("musicbrainz"):
+        if state.take_rate_limit("musicbrainz") is not None:
             message = "Your requests are exceeding the allowable rate limit. Please see https://wiki.musicbrainz.org/XMLWebService for more information."
             return JSONResponse({"error": message}, status_code=503, headers={"Retry-After": "1"})
         return None

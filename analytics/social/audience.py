@@ -80,9 +80,11 @@ def audience_frame(snapshots: pd.DataFrame) -> pd.DataFrame:
 
 
 def audience(warehouse: Warehouse, artist_id: str) -> pd.DataFrame:
-    """:func:`audience_frame` of one artist's stored snapshots."""
+    """:func:`audience_frame` of one artist's stored snapshots (retracted ones excluded)."""
     table = SocialSnapshotRow.__table__
-    stmt = select(*(table.c[c] for c in SNAPSHOT_COLUMNS)).where(table.c.artist_id == artist_id)
+    stmt = select(*(table.c[c] for c in SNAPSHOT_COLUMNS)).where(
+        table.c.artist_id == artist_id, table.c.removed_run.is_(None)
+    )
     with warehouse.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
     return audience_frame(pd.DataFrame(rows, columns=SNAPSHOT_COLUMNS))

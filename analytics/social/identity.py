@@ -12,6 +12,11 @@ Three sources, each giving candidates with a confidence and an explanation:
 Candidates for the same account (same platform id once resolved) merge, their confidences
 combining as independent evidence. Two or more distinct accounts at or above
 :data:`ACCEPT` make a ``conflict``: flagged with every candidate and never chosen silently.
+
+A link resting on name search alone is *provisional* (:attr:`IdentityLink.provisional`, said in
+its explanation): the fallback while MusicBrainz is down or silent. When MusicBrainz or an
+override later decides otherwise, the sync retracts the provisional account (see
+:func:`analytics.social.store.retract_provisional`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ MB_CONFIDENCE = 0.95
 MB_SHARED_CONFIDENCE = 0.6
 SEARCH_EXACT = 0.6
 SEARCH_CLOSE = 0.45
+AUTHORITATIVE_SOURCES = frozenset({"musicbrainz", "override"})
+PROVISIONAL_NOTE = (
+    "provisional: found by name search only; retracted if MusicBrainz or an override names another account"
+)
+
+
+def sources_of(source: str) -> frozenset[str]:
+    """The sources of a link's ``source`` (``musicbrainz+search`` -> {musicbrainz, search})."""
+    return frozenset(part for part in source.split("+") if part)
+
+
+def is_provisional_source(source: str) -> bool:
+    """Whether a link made from ``source`` rests on name search alone."""
+    return sources_of(source) == {"search"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +120,16 @@ class IdentityLink:
     @property
     def conflict(self) -> bool:
         return self.status == "conflict"
+
+    @property
+    def provisional(self) -> bool:
+        """An accepted link resting on name search alone, to be retracted if an authority disagrees."""
+        return self.status == "linked" and is_provisional_source(self.source)
+
+    @property
+    def authoritative(self) -> bool:
+        """Whether MusicBrainz or an override took part in this decision (whatever its status)."""
+        return bool(sources_of(self.source) & AUTHORITATIVE_SOURCES)
 
     @property
     def usable(self) -> bool:
@@ -313,6 +342,8 @@ def _decide(artist: ArtistRef, platform: str, groups: list[_Group]) -> IdentityL
         if strong
         else f"evidence too weak ({best.confidence:.2f} < {ACCEPT}): {best.explanation}"
     )
+    if strong and is_provisional_source(best.source):
+        why += f"; {PROVISIONAL_NOTE}"
     return IdentityLink(
         artist.id, platform, status, best.handle, best.source, best.confidence, why, best.account, everything
     )

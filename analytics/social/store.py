@@ -2,6 +2,12 @@
 
 Idempotent: the snapshot key is (platform, platform_id, day); a rerun on the same day updates
 the row when a number changed and writes nothing when none did.
+
+Retraction: an account linked by name search alone is provisional. When MusicBrainz or an
+override later decides that platform for the artist differently, :func:`retract_provisional`
+marks the account row and its snapshots removed by the run that noticed it (``removed_run``,
+``removed_at``; ``entity_versions`` records the removal). Nothing is deleted, and readers of
+audience figures skip removed snapshots.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from analytics.social.base import SocialConnector
-from analytics.social.identity import IdentityLink
+from analytics.social.identity import IdentityLink, is_provisional_source
 from analytics.social.models import SocialAccount, SocialSnapshot
 from analytics.social.tables import SocialAccountRow, SocialIdentityLinkRow, SocialSnapshotRow
 from analytics.warehouse import Base, Warehouse, row_hash, upsert_rows
+from analytics.warehouse.upsert import mark_removed
 
 SNAPSHOT_KEY = ("platform", "platform_id", "day")
 
@@ -68,14 +75,17 @@ def snapshot_row(snapshot: SocialSnapshot, *, artist_id: str | None) -> dict[str
 
 
 def upsert_snapshots(session: Session, rows: Iterable[Mapping[str, Any]], *, run_id: str) -> dict[str, int]:
-    """Insert or update daily snapshot rows by (platform, platform_id, day); counts by outcome."""
+    """Insert or update daily snapshot rows by (platform, platform_id, day); counts by outcome.
+
+    A snapshot that was retracted and is written again is revived (counted as updated).
+    """
     table = Base.metadata.tables[SocialSnapshotRow.__tablename__]
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
         data = dict(row)
         digest = row_hash(data)
         where = and_(*(table.c[k] == data[k] for k in SNAPSHOT_KEY))
-        old = session.execute(select(table.c.content_hash).where(where)).scalar_one_or_none()
+        old = session.execute(select(table.c.content_hash, table.c.removed_run).where(where)).first()
         if old is None:
             session.execute(
                 table.insert().values(
@@ -83,9 +93,13 @@ def upsert_snapshots(session: Session, rows: Iterable[Mapping[str, Any]], *, run
                 )
             )
             counts["inserted"] += 1
-        elif old != digest:
+        elif old.content_hash != digest or old.removed_run is not None:
             session.execute(
-                update(table).where(where).values(**data, content_hash=digest, last_changed_run=run_id)
+                update(table)
+                .where(where)
+                .values(
+                    **data, content_hash=digest, last_changed_run=run_id, removed_run=None, removed_at=None
+                )
             )
             counts["updated"] += 1
         else:
@@ -133,6 +147,66 @@ def sync_account(
         )
     written = next(k for k, v in counts.items() if v)
     return SnapshotResult(account.platform, account.platform_id, account.handle, day, written, snapshot)
+
+
+def retract_provisional(
+    warehouse: Warehouse, links: Sequence[IdentityLink], *, run_id: str, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Retract provisional accounts that an authoritative decision now contradicts.
+
+    For each link that MusicBrainz or an override took part in (linked, override, conflict,
+    excluded, unconfirmed alike), every current account row of that artist and platform that was
+    linked by name search alone and is not the account the link chose is marked removed by
+    ``run_id``, with its snapshots for that artist, so that audience figures stop counting it.
+
+    Returns
+    -------
+    The (platform, platform_id) of the accounts retracted by this call.
+    """
+    accounts = Base.metadata.tables[SocialAccountRow.__tablename__]
+    snapshots = Base.metadata.tables[SocialSnapshotRow.__tablename__]
+    now = now or datetime.now(UTC)
+    retracted: list[tuple[str, str]] = []
+    with warehouse.session() as session:
+        for link in links:
+            if not link.authoritative:
+                continue
+            chosen = link.account.platform_id if link.usable and link.account else None
+            current = session.execute(
+                select(accounts.c.platform_id, accounts.c.link_source).where(
+                    accounts.c.artist_id == link.spotify_artist_id,
+                    accounts.c.platform == link.platform,
+                    accounts.c.removed_run.is_(None),
+                )
+            ).all()
+            wrong = [r.platform_id for r in current if is_provisional_source(r.link_source)]
+            for platform_id in (p for p in wrong if p != chosen):
+                days = session.execute(
+                    select(snapshots.c.day).where(
+                        snapshots.c.platform == link.platform,
+                        snapshots.c.platform_id == platform_id,
+                        snapshots.c.artist_id == link.spotify_artist_id,
+                        snapshots.c.removed_run.is_(None),
+                    )
+                ).scalars()
+                mark_removed(
+                    session,
+                    SocialSnapshotRow.__tablename__,
+                    [(link.platform, platform_id, day) for day in days],
+                    key=SNAPSHOT_KEY,
+                    run_id=run_id,
+                    now=now,
+                )
+                mark_removed(
+                    session,
+                    SocialAccountRow.__tablename__,
+                    [(link.platform, platform_id)],
+                    key=("platform", "platform_id"),
+                    run_id=run_id,
+                    now=now,
+                )
+                retracted.append((link.platform, platform_id))
+    return retracted
 
 
 def store_links(

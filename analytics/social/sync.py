@@ -16,7 +16,7 @@ from analytics.social.base import SocialConnector, TokenStore, platforms
 from analytics.social.errors import NotConfigured, SocialError
 from analytics.social.identity import IdentityLink, map_identities
 from analytics.social.musicbrainz import MusicBrainz, MusicBrainzClient
-from analytics.social.store import SnapshotResult, store_links, sync_account
+from analytics.social.store import SnapshotResult, retract_provisional, store_links, sync_account
 from analytics.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -54,9 +54,13 @@ class ConnectorSet:
 
 @dataclass(frozen=True)
 class ArtistSyncReport:
+    """One artist's sync: the identity decisions, one outcome per platform, and the
+    (platform, platform_id) of provisional accounts this run retracted."""
+
     artist_id: str
     links: list[IdentityLink]
     outcomes: list[PlatformOutcome]
+    retracted: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[PlatformOutcome]:
@@ -99,7 +103,11 @@ def sync_artist(
     run_id: str,
     search: bool = True,
 ) -> ArtistSyncReport:
-    """Map one artist's identities, record them, and store today's snapshot per linked account."""
+    """Map one artist's identities, record them, and store today's snapshot per linked account.
+
+    Accounts linked earlier by name search alone that MusicBrainz or an override now contradicts
+    are retracted (marked removed by ``run_id``, with their snapshots) before the sync.
+    """
     links = map_identities(
         spotify_artist,
         musicbrainz=musicbrainz,
@@ -109,6 +117,12 @@ def sync_artist(
     )
     artist_id = links[0].spotify_artist_id if links else _artist_id(spotify_artist)
     store_links(warehouse, links, run_id=run_id)
+    retracted = retract_provisional(warehouse, links, run_id=run_id)
+    for platform, platform_id in retracted:
+        log.info(
+            "social account retracted",
+            extra={"artist_id": artist_id, "platform": platform, "platform_id": platform_id},
+        )
     by_platform = {link.platform: link for link in links}
     outcomes = []
     for platform in sorted(set(platforms()) | set(by_platform)):
@@ -119,7 +133,7 @@ def sync_artist(
         log.info(
             "social sync outcome", extra={"artist_id": artist_id, "platform": o.platform, "status": o.status}
         )
-    return ArtistSyncReport(artist_id, links, outcomes)
+    return ArtistSyncReport(artist_id, links, outcomes, retracted)
 
 
 def _artist_id(artist: Any) -> str:

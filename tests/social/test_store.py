@@ -12,6 +12,7 @@ from analytics.sandbox.social import SocialSandbox
 from analytics.social import (
     ConnectorSet,
     MalformedPayload,
+    MusicBrainzClient,
     audience,
     connectors_from_settings,
     musicbrainz_from_settings,
@@ -32,9 +33,18 @@ def connectors(sb_settings: Settings, sandbox: SocialSandbox) -> Iterator[Connec
 
 
 def sync(warehouse: Warehouse, sandbox: SocialSandbox, settings: Settings, connectors: ConnectorSet, artist, *,
-         day=DAY, run_id="run-1"):  # fmt: skip
+         day=DAY, run_id="run-1", overrides=None):  # fmt: skip
+    return sync_artist(
+        warehouse, artist, connectors=connectors, musicbrainz=quick_musicbrainz(sandbox, settings), day=day,
+        run_id=run_id, overrides=overrides,
+    )  # fmt: skip
+
+
+def quick_musicbrainz(sandbox: SocialSandbox, settings: Settings) -> MusicBrainzClient:
+    """The MusicBrainz client on the sandbox, recording instead of waiting between retries."""
     mb = musicbrainz_from_settings(settings, base_urls=sandbox.base_urls)
-    return sync_artist(warehouse, artist, connectors=connectors, musicbrainz=mb, day=day, run_id=run_id)
+    mb.http.sleep = lambda _s: None  # type: ignore[method-assign]
+    return mb
 
 
 def test_two_syncs_on_the_same_day_keep_one_snapshot_per_account(
@@ -131,3 +141,50 @@ def test_malformed_payload_stores_nothing_for_that_platform(
     result = sync_account(warehouse, youtube, account, day=DAY, run_id="run-2", artist_id=MAXSTACK["id"])
     assert result.written == "inserted"
     assert warehouse.rows("social_accounts")[0]["link_source"] == "manual"
+
+
+def test_a_search_link_made_while_musicbrainz_was_down_is_retracted_when_it_is_back(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sandbox.set_down("musicbrainz")
+    down = sync(warehouse, sandbox, sb_settings, connectors, SECTOID)
+    yt = next(link for link in down.links if link.platform == "youtube")
+    assert yt.provisional and yt.source == "search" and "provisional" in yt.explanation
+    assert yt.account is not None
+    searched = ("youtube", yt.account.platform_id)
+    (row,) = [a for a in warehouse.rows("social_accounts") if a["platform"] == "youtube"]
+    assert (row["link_source"], row["artist_id"]) == ("search", SECTOID["id"])
+    assert "youtube" in set(audience(warehouse, SECTOID["id"]).columns.str.removeprefix("followers_"))
+
+    sandbox.set_down("musicbrainz", False)
+    back = sync(warehouse, sandbox, sb_settings, connectors, SECTOID, run_id="run-2")
+    assert {o.platform: o.status for o in back.outcomes}["youtube"] == "conflict"
+    assert back.retracted == [searched]
+    kept = {(r["platform"], r["platform_id"]): r for r in warehouse.rows("social_accounts")}
+    assert kept[searched]["removed_run"] == "run-2" and kept[searched]["removed_at"] is not None
+    assert all(r["removed_run"] is None for k, r in kept.items() if k != searched)
+    snapshots = warehouse.rows("social_snapshots")
+    assert [(s["platform"], s["removed_run"]) for s in snapshots if s["platform"] == "youtube"] == [
+        ("youtube", "run-2")
+    ]
+    removals = [v for v in warehouse.rows("entity_versions") if v["change"] == "removed"]
+    assert {(v["entity_type"], v["run_id"]) for v in removals} == {
+        ("social_accounts", "run-2"),
+        ("social_snapshots", "run-2"),
+    }
+    frame = audience(warehouse, SECTOID["id"])
+    assert "followers_youtube" not in frame.columns and list(frame["platforms"]) == [2]
+
+    versions = len(warehouse.rows("entity_versions"))
+    again = sync(warehouse, sandbox, sb_settings, connectors, SECTOID, run_id="run-3")
+    assert again.retracted == [] and len(warehouse.rows("entity_versions")) == versions
+
+    overrides = {SECTOID["id"]: {"youtube": yt.account.handle}}
+    chosen = sync(warehouse, sandbox, sb_settings, connectors, SECTOID, run_id="run-4", overrides=overrides)
+    assert {o.platform: o.status for o in chosen.outcomes}["youtube"] == "ok" and chosen.retracted == []
+    revived = {(r["platform"], r["platform_id"]): r for r in warehouse.rows("social_accounts")}[searched]
+    assert (revived["removed_run"], revived["link_source"]) == (None, "override")
+    assert [s["removed_run"] for s in warehouse.rows("social_snapshots") if s["platform"] == "youtube"] == [
+        None
+    ]
+    assert "followers_youtube" in audience(warehouse, SECTOID["id"]).columns

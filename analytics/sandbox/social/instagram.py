@@ -53,9 +53,9 @@ def instagram_router(state: SandboxState) -> APIRouter:
             return _error(
                 f"Error validating access token: Session has expired on {when}.", 190, subcode=463
             ), ""
-        if state.take_rate_limit("instagram"):
+        if (reset_s := state.take_rate_limit("instagram")) is not None:
             usage = {issued.owner: [{"type": "instagram", "call_count": 100, "total_cputime": 12,
-                                     "total_time": 30, "estimated_time_to_regain_access": 0}]}  # fmt: skip
+                                     "total_time": 30, "estimated_time_to_regain_access": reset_s // 60}]}  # fmt: skip
             response = _error("(#4) Application request limit reached", 4, status=403)
             response.headers["X-Business-Use-Case-Usage"] = json.dumps(usage)
             return response, ""

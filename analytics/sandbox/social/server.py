@@ -24,11 +24,14 @@ from fastapi.responses import PlainTextResponse
 from pydantic import SecretStr
 
 from analytics.sandbox.musicbrainz import MusicBrainzData, musicbrainz_router
+from analytics.sandbox.social.faults import SocialFaults
 from analytics.sandbox.social.instagram import instagram_router
 from analytics.sandbox.social.state import SandboxState
 from analytics.sandbox.social.tiktok import tiktok_router
 from analytics.sandbox.social.x import x_router
 from analytics.sandbox.social.youtube import youtube_router
+from analytics.sandbox.spotify.controls import Controls, RequestRecord
+from analytics.sandbox.spotify.options import FaultRule
 
 PREFIXES = {
     "youtube": "/youtube/v3",
@@ -84,6 +87,8 @@ class SocialSandbox:
         self.state.token_ttl_s.update(token_ttl_s or {})
         self.musicbrainz = MusicBrainzData.demo()
         self.app = build_app(self.state, self.musicbrainz)
+        self.controls = Controls(faults=[], seed=seed, rate_limit_per_30s=None, retry_after_s=0)
+        self.faults = SocialFaults(self.app, controls=self.controls)
         self.port: int | None = None
         owner = {a.platform: a.platform_id for a in self.state.accounts if a.handle.lstrip("@") == "maxstack"}
         self.credentials: dict[str, str] = dict(self.state.credentials)
@@ -100,7 +105,7 @@ class SocialSandbox:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(self.faults, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -139,6 +144,16 @@ class SocialSandbox:
         update["musicbrainz_min_interval_s"] = 0.0
         return settings.model_copy(update=update)
 
+    def env(self) -> dict[str, str]:
+        """What :meth:`configure` sets, as ``ENCORE_*`` environment variables (for subprocesses)."""
+        values: dict[str, str] = dict(self.credentials)
+        issued = self.state.tokens[self.credentials["instagram_access_token"]].expires_at
+        values["instagram_token_expires_at"] = issued.isoformat()
+        values.update({f"{n}_api_url": u for n, u in self.base_urls.items() if n != "musicbrainz"})
+        values["musicbrainz_url"] = self.base_urls["musicbrainz"]
+        values["musicbrainz_min_interval_s"] = "0"
+        return {f"ENCORE_{k.upper()}": v for k, v in values.items()}
+
     # -- knobs -----------------------------------------------------------------------------
     def now(self) -> datetime:
         """The sandbox clock (real time plus whatever :meth:`advance` added)."""
@@ -170,6 +185,24 @@ class SocialSandbox:
                 self.state.malformed.pop(platform, None)
             else:
                 self.state.malformed[platform] = (field, mode)
+
+    def set_faults(self, rules: list[FaultRule], *, seed: int | None = None, retry_after_s: int = 1) -> None:
+        """Inject ``rules`` (matched against the request path, e.g. ``/x/*``), drawn from ``seed``.
+
+        A ``status`` 429 rule is answered as the platform's own rate limit with a wait of
+        ``retry_after_s``; the other kinds as in the Spotify sandbox (5xx, timeout, reset,
+        truncated JSON).
+        """
+        self.controls.set_faults(rules, seed=seed)
+        self.faults.retry_after_s = retry_after_s
+
+    @property
+    def served(self) -> list[RequestRecord]:
+        """Every request served since the last :meth:`reset_stats`, with the fault injected, if any."""
+        return list(self.controls.requests)
+
+    def reset_stats(self) -> None:
+        self.controls.reset_stats()
 
     def requests_to(self, platform: str) -> list[tuple[str, str]]:
         """``(method, path)`` of every request ``platform`` received (paths only, never queries)."""

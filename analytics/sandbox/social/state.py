@@ -11,6 +11,7 @@ import hashlib
 import random
 import secrets
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,6 +19,9 @@ from typing import Any
 from analytics.demo import load_catalog
 
 EPOCH = date(2026, 1, 1)
+# A rate limit injected for the request being served (its Retry-After), set by the fault layer;
+# a list so that the fault layer sees whether the route took it.
+INJECTED_RATE_LIMIT: ContextVar[list[int] | None] = ContextVar("injected_rate_limit", default=None)
 
 
 @dataclass(frozen=True)
@@ -186,13 +190,17 @@ class SandboxState:
         return "ok", issued
 
     # -- knobs -----------------------------------------------------------------------------
-    def take_rate_limit(self, platform: str) -> bool:
+    def take_rate_limit(self, platform: str) -> int | None:
+        """The Retry-After (seconds) to answer this request's rate limit with, or None: not limited."""
+        injected = INJECTED_RATE_LIMIT.get()
+        if injected:
+            return injected.pop()
         with self.lock:
             left = self.rate_limits.get(platform, 0)
             if left > 0:
                 self.rate_limits[platform] = left - 1
-                return True
-        return False
+                return self.rate_limit_reset_s
+        return None
 
     def corrupt(self, platform: str, payload: Any) -> Any:
         """Apply an injected malformation (``corrupt`` a value's type or ``drop`` the key)."""

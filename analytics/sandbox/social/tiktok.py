@@ -33,11 +33,11 @@ def tiktok_router(state: SandboxState) -> APIRouter:
             return _error(
                 401, "access_token_invalid", "The access token is invalid or not found in the request."
             ), ""
-        if state.take_rate_limit("tiktok"):
+        if (reset_s := state.take_rate_limit("tiktok")) is not None:
             limited = _error(
                 429, "rate_limit_exceeded", "The API rate limit was exceeded. Please try again later."
             )
-            limited.headers["Retry-After"] = str(state.rate_limit_reset_s)
+            limited.headers["Retry-After"] = str(reset_s)
             return limited, ""
         return None, issued.owner
 

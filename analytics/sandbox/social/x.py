@@ -27,14 +27,14 @@ def x_router(state: SandboxState) -> APIRouter:
         if request.headers.get("authorization") != f"Bearer {state.credentials['x_bearer_token']}":
             body = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
             return JSONResponse(body, status_code=401)
-        if state.take_rate_limit("x"):
+        if (reset_s := state.take_rate_limit("x")) is not None:
             body = {
                 "title": "Too Many Requests",
                 "detail": "Too Many Requests",
                 "type": "about:blank",
                 "status": 429,
             }
-            return JSONResponse(body, status_code=429, headers=headers(0, reset_in=state.rate_limit_reset_s))
+            return JSONResponse(body, status_code=429, headers=headers(0, reset_in=reset_s))
         return None
 
     def reply(payload: dict[str, Any]) -> JSONResponse:

@@ -57,9 +57,9 @@ def youtube_router(state: SandboxState) -> APIRouter:
                 "youtube.quota",
                 "The request cannot be completed because you have exceeded your quota.",
             )
-        if state.take_rate_limit("youtube"):
+        if (reset_s := state.take_rate_limit("youtube")) is not None:
             limited = _error(429, "rateLimitExceeded", "youtube.quota", "The request was rate limited.")
-            limited.headers["Retry-After"] = str(state.rate_limit_reset_s)
+            limited.headers["Retry-After"] = str(reset_s)
             return limited
         return None
 

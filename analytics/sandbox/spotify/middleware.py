@@ -7,28 +7,17 @@ bytes of a response at all.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
-import json
-import socket
-import struct
 import time
 from typing import Any
 
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from analytics.sandbox.faults import apply_fault, call_captured, send_json, truncated
 from analytics.sandbox.spotify.controls import Controls, RequestRecord
-from analytics.sandbox.spotify.options import FaultRule
 
 ADMIN_PREFIX = "/_sandbox"
-STATUS_MESSAGES = {
-    500: "Server error.",
-    502: "Bad gateway.",
-    503: "Service unavailable",
-    504: "Gateway timeout",
-}
 
 
 def etag_of(body: bytes) -> str:
@@ -41,39 +30,6 @@ def _if_none_match_hits(header: str | None, etag: str) -> bool:
         return False
     candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
     return "*" in candidates or etag in candidates
-
-
-def _abort(receive: Receive) -> bool:
-    """Drop the connection under uvicorn: RST, no response bytes. False if the server is not uvicorn."""
-    cycle = getattr(receive, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is None:
-        return False
-    sock = transport.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()
-    cycle.disconnected = True  # type: ignore[union-attr]
-    return True
-
-
-async def _send_json(
-    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]
-) -> None:
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json; charset=utf-8"),
-                (b"content-length", str(len(payload)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
 
 
 class SandboxMiddleware:
@@ -152,12 +108,12 @@ class SandboxMiddleware:
             if retry_after is not None:
                 outcome.update(status=429, fault="rate_limit")
                 body = {"error": {"status": 429, "message": "Too many requests", "reason": "QUOTA_EXCEEDED"}}
-                await _send_json(send, 429, body, [(b"retry-after", str(retry_after).encode())])
+                await send_json(send, 429, body, [(b"retry-after", str(retry_after).encode())])
                 return
         fault = self.controls.pick_fault(method=method, path=path, template=template)
         if fault is not None:
             outcome["fault"] = fault.kind
-            if await self._apply_fault(fault, receive, send, outcome):
+            if await apply_fault(fault, receive, send, outcome):
                 return
         await self._forward(
             scope,
@@ -167,29 +123,6 @@ class SandboxMiddleware:
             truncate=fault is not None and fault.kind == "truncate",
             outcome=outcome,
         )
-
-    async def _apply_fault(
-        self, fault: FaultRule, receive: Receive, send: Send, outcome: dict[str, Any]
-    ) -> bool:
-        """Carry out ``fault``; True when the request is finished (no normal response follows)."""
-        if fault.kind in ("delay", "timeout"):
-            await asyncio.sleep(fault.delay_s)
-            if fault.kind == "delay":
-                return False
-        if fault.kind in ("reset", "timeout"):
-            if not _abort(receive):  # not under uvicorn: promise more bytes than are sent
-                outcome["fault"] = f"{fault.kind} (incomplete body)"
-                await send(
-                    {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]}
-                )
-                await send({"type": "http.response.body", "body": b"{", "more_body": True})
-            return True
-        if fault.kind == "status":
-            outcome["status"] = fault.status
-            message = STATUS_MESSAGES.get(fault.status, "Injected failure")
-            await _send_json(send, fault.status, {"error": {"status": fault.status, "message": message}}, [])
-            return True
-        return False  # truncate: handled while forwarding
 
     async def _forward(
         self,
@@ -201,26 +134,11 @@ class SandboxMiddleware:
         truncate: bool,
         outcome: dict[str, Any],
     ) -> None:
-        start: Message | None = None
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        try:
-            await self.app(scope, receive, capture)
-        except Exception:
-            if start is None:  # nothing answered: let the server send its own 500
-                raise
+        start, body = await call_captured(self.app, scope, receive)
         if start is None:
             return
         status: int = start["status"]
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        body = b"".join(chunks)
         if method == "GET" and body:
             etag = etag_of(body)
             headers.append((b"etag", etag.encode()))
@@ -230,7 +148,7 @@ class SandboxMiddleware:
                 status, body = 304, b""
                 headers = [(k, v) for k, v in headers if k.lower() in (b"etag", b"cache-control")]
         if truncate and body:
-            body = body[: len(body) // 2]
+            body = truncated(body)
         if status != 304:
             headers.append((b"content-length", str(len(body)).encode()))
         outcome["status"] = status
