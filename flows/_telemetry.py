@@ -5,21 +5,19 @@ Needs ``opentelemetry-instrumentation-requests`` and ``-httpx`` (project depende
 :func:`instrument` installs the OpenTelemetry instrumentations once per process. Their spans go
 to whatever tracer ``analytics.observability`` has configured *at the time of the request* (so
 they join the run's trace and are redacted the same way), and cost nothing while tracing is off
-(``ENCORE_OTEL_EXPORTER=off``). Flow and task spans come from ``audit.run`` and
-``observability.timed``; these fill in the I/O underneath them.
+(``ENCORE_OTEL_EXPORTER=off``). Flow spans come from ``audit.run`` and stage spans from
+``observability.timed``; Prefect adds a span for every task run (named after the task run,
+e.g. ``validate_tracks-3f1``) through the global provider, which :func:`instrument` points at
+the same tracer. These fill in the I/O underneath them.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
-from opentelemetry.context import Context
-from opentelemetry.trace import Link, Span, SpanKind, Tracer, TracerProvider
-from opentelemetry.util.types import Attributes
+from opentelemetry.trace import SpanKind, Tracer
 
 _lock = threading.Lock()
 _installed = False
@@ -29,75 +27,6 @@ def _current() -> Tracer:
     from analytics.observability import tracing
 
     return tracing._tracer
-
-
-def _clean(attributes: Attributes) -> Attributes:
-    if not attributes:
-        return attributes
-    from analytics.observability import redact
-
-    return {k: redact(v) if isinstance(v, str) else v for k, v in attributes.items()}
-
-
-class _RunTracer(Tracer):
-    """Delegates to the run's tracer of the moment; redacts string attributes (URLs, SQL)."""
-
-    def start_span(
-        self,
-        name: str,
-        context: Context | None = None,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        start_time: int | None = None,
-        record_exception: bool = True,
-        set_status_on_exception: bool = True,
-    ) -> Span:
-        return _current().start_span(
-            name,
-            context,
-            kind,
-            _clean(attributes),
-            links,
-            start_time,
-            record_exception,
-            set_status_on_exception,
-        )
-
-    @contextmanager
-    def start_as_current_span(  # type: ignore[override]
-        self,
-        name: str,
-        context: Context | None = None,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        start_time: int | None = None,
-        record_exception: bool = True,
-        set_status_on_exception: bool = True,
-        end_on_exit: bool = True,
-    ) -> Iterator[Span]:
-        span = self.start_span(
-            name, context, kind, attributes, links, start_time, record_exception, set_status_on_exception
-        )
-        with trace.use_span(
-            span,
-            end_on_exit=end_on_exit,
-            record_exception=record_exception,
-            set_status_on_exception=set_status_on_exception,
-        ) as current:
-            yield current
-
-
-class _RunTracerProvider(TracerProvider):
-    def get_tracer(
-        self,
-        instrumenting_module_name: str,
-        instrumenting_library_version: str | None = None,
-        schema_url: str | None = None,
-        attributes: Mapping[str, Any] | None = None,
-    ) -> Tracer:
-        return _RunTracer()
 
 
 def instrument() -> bool:
@@ -115,7 +44,11 @@ def instrument() -> bool:
         from sqlalchemy import event
         from sqlalchemy.engine import Engine
 
-        provider = _RunTracerProvider()
+        from analytics.observability.tracing import RunTracerProvider, install_global_provider
+
+        # Prefect's own flow-run and task-run spans use the global provider.
+        install_global_provider()
+        provider = RunTracerProvider()
         RequestsInstrumentor().instrument(tracer_provider=provider)
         HTTPXClientInstrumentor().instrument(tracer_provider=provider)
         # On the Engine class: every engine, also those created before this call.

@@ -148,6 +148,10 @@ def _is_console(handler: logging.Handler) -> bool:
     """A root handler printing to the terminal (Prefect's console handler, ``basicConfig``'s)."""
     if not isinstance(handler, logging.StreamHandler) or isinstance(handler, logging.FileHandler):
         return False
+    if type(handler).__name__ == "PrefectConsoleHandler":
+        # Always a terminal handler, even when its stream is a stderr since replaced (a closed
+        # capture in tests): left on, it would print unredacted tracebacks as logging errors.
+        return True
     stream = getattr(handler, "stream", None)
     return any(stream is s for s in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
 

@@ -1,24 +1,29 @@
 """OpenTelemetry tracing: off (no-op tracer), console (stderr) or OTLP over HTTP.
 
-encore keeps its own :class:`TracerProvider` instead of the process-global one, so that
-:func:`configure_tracing` can be called again (another exporter, a test) without the
-"overriding the TracerProvider is not allowed" trap; span context still flows through the
-ordinary OpenTelemetry context, so library spans and ours share trace ids.
+encore keeps its own SDK :class:`TracerProvider`, so that :func:`configure_tracing` can be
+called again (another exporter, a test) without the "overriding the TracerProvider is not
+allowed" trap. The process-global provider, which libraries use (Prefect creates a span for
+every flow run and task run through it), is set once to a :class:`RunTracerProvider` that
+hands each span to encore's tracer of the moment: library spans join the run's trace, are
+redacted like ours and cost nothing while tracing is off.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sys
+import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from opentelemetry import trace
-from opentelemetry.trace import Status, StatusCode
-from opentelemetry.util.types import AttributeValue
+from opentelemetry.context import Context
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
+from opentelemetry.util.types import Attributes, AttributeValue
 
 from analytics.observability import redaction
 
@@ -32,6 +37,8 @@ INVALID_TRACE_ID = "0" * 32
 _provider: TracerProvider | None = None
 _config: tuple[str, str | None, str, str] = ("off", None, "", "")
 _tracer: trace.Tracer = trace.NoOpTracer()
+_global_lock = threading.Lock()
+_global_installed = False
 
 
 class _Stderr:
@@ -109,6 +116,7 @@ def configure_tracing(
         )
     _provider = provider
     _tracer = provider.get_tracer("analytics")
+    install_global_provider()
 
 
 def tracing_enabled() -> bool:
@@ -214,3 +222,102 @@ def set_attributes(attributes: Mapping[str, Any]) -> None:
     for key, value in attributes.items():
         if isinstance(value, str | bool | int | float):
             current.set_attribute(key, _safe(value))
+
+
+def _clean(attributes: Attributes) -> Attributes:
+    """String attributes (URLs, SQL, run labels) redacted; others as they are."""
+    if not attributes:
+        return attributes
+    return {key: _safe(value) for key, value in attributes.items()}
+
+
+class RunTracer(trace.Tracer):
+    """Starts each span with encore's tracer of the moment, attributes redacted.
+
+    Looked up at every span, not when the tracer is created: a library that took its tracer
+    before :func:`configure_tracing` (or before a reconfiguration) still exports to the
+    current exporter, and gets no-op spans while tracing is off.
+    """
+
+    def start_span(
+        self,
+        name: str,
+        context: Context | None = None,
+        kind: SpanKind = SpanKind.INTERNAL,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        start_time: int | None = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+    ) -> trace.Span:
+        return _tracer.start_span(
+            name,
+            context,
+            kind,
+            _clean(attributes),
+            links,
+            start_time,
+            record_exception,
+            set_status_on_exception,
+        )
+
+    @contextmanager
+    def start_as_current_span(  # type: ignore[override]
+        self,
+        name: str,
+        context: Context | None = None,
+        kind: SpanKind = SpanKind.INTERNAL,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        start_time: int | None = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+        end_on_exit: bool = True,
+    ) -> Iterator[trace.Span]:
+        started = self.start_span(
+            name, context, kind, attributes, links, start_time, record_exception, set_status_on_exception
+        )
+        with trace.use_span(
+            started,
+            end_on_exit=end_on_exit,
+            record_exception=record_exception,
+            set_status_on_exception=set_status_on_exception,
+        ) as current:
+            yield current
+
+
+class RunTracerProvider(trace.TracerProvider):
+    """A provider whose tracers are all :class:`RunTracer`: for libraries and instrumentations."""
+
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> trace.Tracer:
+        return RunTracer()
+
+
+def install_global_provider() -> bool:
+    """Make :class:`RunTracerProvider` OpenTelemetry's global provider; ``True`` if it is.
+
+    Done once per process. OpenTelemetry allows the global provider to be set only once, so
+    when something else set it first (``OTEL_PYTHON_TRACER_PROVIDER``, another framework)
+    it is left alone and a warning says that library spans (Prefect's task runs) go there.
+    """
+    global _global_installed
+    with _global_lock:
+        if _global_installed:
+            return True
+        current = trace.get_tracer_provider()
+        if not isinstance(current, trace.ProxyTracerProvider):
+            logging.getLogger(__name__).warning(
+                "the global OpenTelemetry tracer provider is already %s; Prefect's flow and task "
+                "run spans go to it, not to encore's exporter",
+                type(current).__name__,
+            )
+            return False
+        trace.set_tracer_provider(RunTracerProvider())
+        _global_installed = isinstance(trace.get_tracer_provider(), RunTracerProvider)
+        return _global_installed

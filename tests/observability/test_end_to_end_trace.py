@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
@@ -78,6 +79,17 @@ def _spans(requests) -> list[tuple[str, str]]:
     return out
 
 
+def _task_run_names(flow_run_id: UUID | None) -> set[str]:
+    """The names of the task runs Prefect recorded for the flow run (the span names it uses)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    assert flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {run.name for run in runs}
+
+
 def _sentry_events(requests) -> list[dict]:
     events = []
     for request in requests:
@@ -113,8 +125,10 @@ def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(
         }.items():
             monkeypatch.setenv(key, value)
         try:
+            state = pipeline(reports=False, return_state=True)
+            assert state.is_failed()
             with pytest.raises(DatasetValidationError):
-                pipeline(reports=False)
+                state.result()
             observability.flush()
             span_requests = collector.wait()
             sentry_requests = sentry.wait()
@@ -137,6 +151,10 @@ def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(
     in_trace = [name for name, t in spans if t == trace_id]
     assert "db.transaction" in in_trace, f"no database transaction span in the run's trace: {in_trace}"
     assert any(name.split()[0] in {"GET", "POST"} for name in in_trace), f"no HTTP span: {in_trace}"
+    tasks = _task_run_names(state.state_details.flow_run_id)
+    assert len(tasks) >= 3, f"the failing run should have run its sync and validation tasks: {tasks}"
+    missing = tasks - set(in_trace)
+    assert not missing, f"task runs without a span in the run's trace: {sorted(missing)}; got {in_trace}"
 
     [event] = _sentry_events(sentry_requests)
     assert event["tags"]["trace_id"] == trace_id and event["tags"]["run_id"] == run_id

@@ -116,3 +116,51 @@ def test_configure_again_keeps_an_open_parent_span_exporting(configured) -> None
     assert set(spans) == {"pipeline", "sync_artist_data"}
     assert inner.trace_id == outer.trace_id == spans["pipeline"][0]
     assert spans["sync_artist_data"][1].parent_span_id == spans["pipeline"][1].span_id
+
+
+@pytest.mark.slow
+def test_every_prefect_task_run_is_a_span_in_its_flow_runs_trace(configured) -> None:
+    """Prefect's own task-run spans (called and submitted tasks) join the trace of the run."""
+    from prefect import flow, task
+
+    @task(tags=[f"note {CANARY}"])
+    def double(n: int) -> int:
+        return n * 2
+
+    @task
+    def total(values: list[int]) -> int:
+        return sum(values)
+
+    @flow
+    def tiny(run_id: str) -> str:
+        with bind_run(run_id=run_id, flow="tiny") as run:
+            futures = [double.submit(n) for n in (1, 2)]  # in Prefect's worker threads
+            assert total([f.result() for f in futures]) == 6
+            return run.trace_id
+
+    ok = ExportTraceServiceResponse().SerializeToString()
+    with receiver(content_type="application/x-protobuf", response=ok) as collector:
+        configured(otel_exporter="otlp", otel_endpoint=collector.url)
+        first, second = tiny("r-prefect-1"), tiny("r-prefect-2")
+        observability.flush()
+        requests = collector.wait()
+    tasks: dict[str, list[tuple[str, list[str]]]] = {}
+    for request in requests:
+        message = ExportTraceServiceRequest()
+        message.ParseFromString(request.body)
+        for resource_spans in message.resource_spans:
+            for scope_spans in resource_spans.scope_spans:
+                for item in scope_spans.spans:
+                    attributes = {a.key: a.value for a in item.attributes}
+                    if (
+                        attributes.get("prefect.run.type")
+                        and attributes["prefect.run.type"].string_value == "task"
+                    ):
+                        tags = [v.string_value for v in attributes["prefect.tags"].array_value.values]
+                        name = item.name.rsplit("-", 1)[0]
+                        tasks.setdefault(name, []).append((item.trace_id.hex(), tags))
+    assert first != second
+    assert sorted(t for t, _ in tasks["double"]) == sorted([first, first, second, second])
+    assert sorted(t for t, _ in tasks["total"]) == sorted([first, second])
+    assert {tuple(tags) for _, tags in tasks["double"]} == {("note [REDACTED]",)}
+    assert all(CANARY.encode() not in r.body for r in requests)
