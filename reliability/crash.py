@@ -1,16 +1,13 @@
-"""Crash safety: SIGKILL at seeded random points, rerun, compare with the uninterrupted run.
+"""Crash safety of the catalog sync: SIGKILL at seeded random points, rerun, compare.
 
 The sync uses the sync package's own kill harness (``tests/sync/test_kill.py``: the sync in a
-forked child, killed once the sandbox has answered a number of its requests); alert delivery
-runs the monitoring package's kill test (``tests/monitoring/test_crash.py``), which kills the
-delivery between deciding and sending and between sending and marking.
+forked child, killed once the sandbox has answered a number of its requests). The playlist
+apply and alert delivery have their own modules (``playlist_kill``, ``alert_kill``).
 """
 
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -76,23 +73,4 @@ def run_sync_kills(*, trials: int = 3, seed: int = 20261123, workdir: Path) -> S
     result.notes = (
         f"kills at seeded request counts of {reference.requests_made}; {partial} left a part-stored catalog"
     )
-    return result
-
-
-def run_alert_delivery_kills(*, trials: int = 1, seed: int = 0, workdir: Path) -> ScenarioResult:
-    """The monitoring package's delivery kill test, ``trials`` times, in its own pytest process."""
-    result = ScenarioResult("SIGKILL of alert delivery (before send, after send), then rerun")
-    target = "tests/monitoring/test_crash.py"
-    for trial in range(trials):
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        result.check(done.returncode == 0, f"trial {trial}: {done.stdout[-400:]}")
-        result.trials += 1
-        result.faults += 2
-    result.notes = f"{target}: each message delivered exactly once after the kills"
     return result

@@ -39,6 +39,12 @@ def _faults(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     return [run_sync_faults(trials=trials, seed=seed, workdir=workdir)]
 
 
+def _social_faults(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
+    from reliability.faults import run_social_faults
+
+    return [run_social_faults(trials=trials, seed=seed, workdir=workdir)]
+
+
 def _sync_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     from reliability.crash import run_sync_kills
 
@@ -52,9 +58,15 @@ def _ingest_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]
 
 
 def _alert_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
-    from reliability.crash import run_alert_delivery_kills
+    from reliability.alert_kill import run_alert_kills
 
-    return [run_alert_delivery_kills(trials=trials, seed=seed, workdir=workdir)]
+    return [run_alert_kills(trials=trials, seed=seed + 17, workdir=workdir)]
+
+
+def _playlist_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
+    from reliability.playlist_kill import run_playlist_kills
+
+    return [run_playlist_kills(trials=trials, seed=seed + 23, workdir=workdir)]
 
 
 def _pipeline(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
@@ -93,9 +105,11 @@ SCENARIOS: dict[str, tuple[Callable[[int, int, Path], list[ScenarioResult]], int
     "exports": (_exports, 3, 1),
     "pipeline": (_pipeline, 1, 1),
     "faults": (_faults, 10, 2),
+    "social-faults": (_social_faults, 5, 1),
     "sync-kill": (_sync_kills, 20, 2),
     "ingest-kill": (_ingest_kills, 20, 3),
-    "alert-kill": (_alert_kills, 1, 1),
+    "playlist-kill": (_playlist_kills, 20, 2),
+    "alert-kill": (_alert_kills, 20, 3),
     "load": (_load, 3, 1),
 }
 
@@ -150,8 +164,22 @@ What each row checks:
   resets, truncated JSON), plus a short 429 storm (waited for) and a 1-hour `Retry-After`
   (checkpoint, resumed by the next run); the warehouse's content hash equals the fault-free
   run's and the extra requests stay within faults x attempts.
-- **SIGKILL of the sync / streaming ingest / alert delivery**: killed at seeded points, rerun; same content as an
-  uninterrupted run, no row lost or inserted twice, audit chain verifies, no alert sent twice.
+- **social sync under HTTP faults**: every demo artist through `analytics.social.sync_artist`
+  against the social sandbox (YouTube, Instagram, X, TikTok, MusicBrainz) failing ~20% of
+  requests (5xx, 429 answered the platform's way with a short wait, timeouts, resets, truncated
+  JSON), X rate-limited for an hour; X does not complete and the other platforms are not held up
+  (a partial run, as `analytics.social` documents); the rerun completes every platform and the
+  social tables, run bookkeeping aside, hash like a fault-free sync's.
+- **SIGKILL of the sync / streaming ingest**: killed at seeded points, rerun; same content as an
+  uninterrupted run, no row lost or inserted twice, audit chain verifies.
+- **SIGKILL of the playlist apply**: the plan and apply of `update_playlist`
+  (`analytics.curation`, audited) in a forked child against a Spotify sandbox that outlives it, killed at a seeded count of its requests, then run again;
+  the playlist equals the target, no track twice, every track inserted or removed at most once
+  and every kept track keeps its entry, the audit chain verifies.
+- **SIGKILL of alert delivery**: four alerts (twelve outbox messages) decided and sent by a
+  forked child that the receivers kill at a seeded request, before taking it (decided, not sent)
+  or after storing it (sent, not marked); after the rerun every receiver holds each alert once,
+  every outbox row is sent, at most one resend a kill (dropped by its idempotency key).
 - **real-time consumer soak**: plays published to Redis at a fixed 2,000 events/s for 20 s (and
   the first tick published again, as a retrying producer would); every event stored exactly
   once; the notes give the events/s stored and the p99 lag from publish to store.

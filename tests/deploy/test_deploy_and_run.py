@@ -60,6 +60,30 @@ def _wait_for_scheduled_runs(
         time.sleep(2)
 
 
+async def _hold_other_schedules(api_url: str, *, keep: str) -> int:
+    """Pause every deployment but ``keep`` and delete their scheduled runs; returns how many.
+
+    A schedule falling due while the test's worker runs (the 15-minute streaming ingest, say)
+    would give the worker a second flow run to finish when the test stops it.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        async with get_client() as client:
+            held = [d.id for d in await client.read_deployments() if d.name != keep]
+            for deployment_id in held:
+                await client.pause_deployment(deployment_id)
+            runs = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(state={"type": {"any_": ["SCHEDULED"]}}),
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=held)),
+            )
+            for run in runs:
+                await client.delete_flow_run(run.id)
+            return len(held)
+
+
 @pytest.fixture
 def warehouse_schema() -> Any:
     """A PostgreSQL schema for the deployed run's warehouse, dropped afterwards."""
@@ -123,6 +147,8 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
         assert objects["pool_type"] == "process"
         assert objects["tag_limit"] == 4 and objects["rate_limit"] == (10, 5.0)
         assert {d["id"] for d in registered.values()} <= objects["scheduled"], "the scheduler made no runs"
+
+        assert asyncio.run(_hold_other_schedules(api_url, keep="pipeline-daily")) == len(written) - 1
 
         metrics_port = stack.free_port()
         worker = stack.start_worker(

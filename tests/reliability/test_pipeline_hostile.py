@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from analytics.warehouse import Warehouse
+from reliability import leaks
 from reliability.pipeline_run import PipelineRun, check_injection, check_leaks, run_pipeline_child
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -32,3 +34,18 @@ def test_no_canary_in_logs_files_tables_or_alert_payloads(run: PipelineRun) -> N
     result.assert_ok()
     assert len(run.canaries) >= 15
     assert run.receivers["sentry"] and (run.receivers["pagerduty"] or run.receivers["webhook"])
+
+
+def test_dropped_personal_fields_of_the_history_export_reach_no_table_file_log_or_report(
+    run: PipelineRun,
+) -> None:
+    """history_hostile.json carries an ip_addr and a username: dropped at ingest, so found nowhere."""
+    personal = ["198.51.100.99", "private-user-name"]
+    found = leaks.find_in_text(run.stdout + run.stderr, personal, where="logs")
+    for folder in ("data", "reports", "prefect"):
+        found += leaks.scan_tree(run.home / folder, personal)
+    warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
+    in_tables, cells = leaks.scan_warehouse(warehouse, personal)
+    warehouse.dispose()
+    assert cells > 0 and any((run.home / "reports").rglob("*.html"))
+    assert not found + in_tables, found + in_tables
