@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     spotify_refresh_token: SecretStr | None = None
     spotify_redirect_uri: str = "http://127.0.0.1:8888/callback"
     spotify_max_retry_wait_s: float = Field(default=30.0, description="longest Retry-After honoured")
+    spotify_rate_limit: str | None = Field(
+        default=None,
+        description="a Prefect global rate limit every request to Spotify takes a slot of (deployments: spotify-api)",
+    )
     spotify_token_cache: Path = Field(
         default=Path.home() / ".cache" / "encore" / "spotify-token.json",
         description="token cache, outside the repository, written with 0600 permissions",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy import MetaData, Table, select
 
 from analytics import validation
 from analytics.audit import AuditRun
@@ -43,6 +46,16 @@ def validate_dataset(
 
 
 @task(cache_policy=NO_CACHE)
-def table_frame(run: AuditRun, table: str) -> pd.DataFrame:
-    """A stored table as a frame, for the gate and the run's datasets."""
-    return pd.DataFrame(run.warehouse.rows(table))
+def table_frame(run: AuditRun, table: str, *, days: Collection[date] | None = None) -> pd.DataFrame:
+    """A stored table as a frame, for the gate and the run's datasets.
+
+    With ``days``, only the rows of those days (the table's ``day`` column): a run checks what it
+    touched, not the whole history again. The frame keeps the table's columns even when empty.
+    """
+    tbl = Table(table, MetaData(), autoload_with=run.warehouse.engine)
+    query = select(tbl)
+    if days is not None:
+        query = query.where(tbl.c.day.in_(sorted(days)))
+    with run.warehouse.engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

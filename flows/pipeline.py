@@ -16,7 +16,7 @@ from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
-from flows.data_sync import NETWORK
+from flows.data_sync import sync_in_run
 from flows.playlist_update import update_playlist
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
@@ -33,27 +33,26 @@ class PipelineResult:
     reports: list[Path] = field(default_factory=list)
 
 
-@task(**NETWORK)
-def sync_catalog(artist_ids: list[str], run: AuditRun) -> catalog.CatalogFrames:
-    """The artists' catalog from Spotify (default: the sandbox serving the demo or catalog_file)."""
-    with sync.spotify_client(run.settings) as client:
-        frames = sync.fetch_catalog(client, artist_ids)
-        requests = {f"{ep} {status}": n for (ep, status), n in client.request_counts().items()}
-    run.record("sync_catalog", outputs=frames.counts(), requests=requests)
+@task(cache_policy=NO_CACHE)
+def stored_catalog(run: AuditRun, artist_ids: list[str]) -> catalog.CatalogFrames:
+    """The artists' catalog as stored after the sync: the run's datasets, changed or not."""
+    frames = sync.stored_catalog(run.warehouse, artist_ids)
+    run.record("stored_catalog", inputs={"artist_ids": artist_ids}, outputs=frames.counts())
     return frames
 
 
 @task(cache_policy=NO_CACHE)
-def store_catalog(frames: catalog.CatalogFrames, run: AuditRun, artist_ids: list[str]) -> UpsertResult:
-    changes = catalog.store_catalog(run.warehouse, frames, run_id=run.run_id, removal_scope=artist_ids)
-    run.record("store_catalog", inputs=frames.counts(), changes=changes)
-    return changes
-
-
-@task(cache_policy=NO_CACHE)
-def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun) -> None:
+def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun, synced: sync.SyncReport) -> None:
     frames.save(run.run_dir / "datasets")
-    manifest = {"run_id": run.run_id, "trace_id": run.trace_id, "quota_mode": run.settings.quota_mode.value}
+    manifest = {
+        "run_id": run.run_id,
+        "trace_id": run.trace_id,
+        "quota_mode": run.settings.quota_mode.value,
+        "catalog_sync": {
+            "outcome": synced.outcome,
+            "resume_at": synced.resume_at.isoformat() if synced.resume_at else None,
+        },
+    }
     (run.run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
 
 
@@ -69,15 +68,25 @@ def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
 
 @flow(name="pipeline", version=audit.code_version())
 def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> PipelineResult:
-    """Run encore end to end on the configured artists (default: the demo catalog)."""
+    """Run encore end to end on the configured artists (default: the demo catalog).
+
+    The catalog comes from the incremental sync (:func:`flows.data_sync.sync_in_run`, against
+    the loopback sandbox by default): only changes are written, a second run writes nothing.
+    When Spotify's quota stops the sync, the run goes on with what is stored and ends
+    ``partial``, its audit record saying when the sync can resume.
+    """
     settings = Settings()
     artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
     with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
-        frames = sync_catalog(artist_ids, run)
-        for name, frame in frames.items():
+        # The incremental sync: each unit passes its suites before it is committed; a quota
+        # stop ends it partial (checkpoint saved) and the job goes on with what is stored.
+        synced = sync_in_run(run, artist_ids=artist_ids)
+        if synced.partial:
+            run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
+        frames = stored_catalog(run, artist_ids)
+        for name, frame in frames.items():  # what the reports read, checked as a whole
             validate_dataset(frame, dataset=name, run=run)
-        store_catalog(frames, run, artist_ids)
-        save_run_datasets(frames, run)
+        save_run_datasets(frames, run, synced)
         if settings.streaming_exports_dir or settings.spotify_sandbox:
             # Without exports of their own, sandbox runs use the seeded demo streams.
             exports = str(settings.streaming_exports_dir) if settings.streaming_exports_dir else None
@@ -87,7 +96,7 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
                 "collect_streaming_metrics",
                 collect_streaming_metrics(exports, artist_id=only, demo_days=settings.demo_streaming_days),
             )
-        record_job(run, "analyze_tracks", analyze_tracks())
+        record_job(run, "analyze_tracks", analyze_tracks(reports=reports))
         record_job(run, "sync_social_media", sync_social_media())
         for artist_id in artist_ids:
             record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
@@ -95,7 +104,8 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
         if settings.spotify_sandbox:  # dry run: plans are audited, Spotify is not changed
             for definition in sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml")):
                 record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
-        pages = render_reports(str(run.run_dir), artist_ids=artist_ids) if reports else []
+        stored = [a for a in artist_ids if a in set(frames.artists["artist_id"])]
+        pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
     summary = run.summary()
     return PipelineResult(

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from analytics import demo
 from analytics.audit import verify
 from analytics.config import Settings
+from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.validation import DatasetValidationError
 from analytics.warehouse import Warehouse
 
 CANARY = "canary-secret-7f1e2d3c4b5a"
+# What every run writes by design: its audit records and the sync's checkpoints (the cycle and
+# run that last confirmed each artist's catalog); everything else must stay as it was.
+BOOKKEEPING = ("audit_records", "alembic_version", "sync_checkpoints")
 
 
 pytestmark = pytest.mark.timeout(1200)
@@ -37,9 +44,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     try:
         first = pipeline()
         warehouse = Warehouse.from_settings(Settings())
-        after_first = warehouse.content_hash()
+        after_first = warehouse.content_hash(exclude_tables=BOOKKEEPING)
         second = pipeline()
-        after_second = warehouse.content_hash()
+        after_second = warehouse.content_hash(exclude_tables=BOOKKEEPING)
         warehouse.dispose()
         yield {
             "home": home,
@@ -82,6 +89,11 @@ def test_second_run_changes_no_row_and_says_so(runs: dict) -> None:
     assert closing and closing[0]["outcome"] == "unchanged" and closing[0]["outputs"]["rows_written"] == 0
     before, after = runs["hashes"]
     assert before == after, "the second run changed stored rows"
+    checkpoints = warehouse.rows("sync_checkpoints")
+    assert checkpoints and {c["run_id"] for c in checkpoints} == {second.run_id}
+    assert all(c["status"] == "complete" for c in checkpoints)
+    synced = next(e for e in entries if e["run_id"] == second.run_id and e["task"] == "sync_catalog")
+    assert synced["requests"] and all(k.endswith((" 304", "/api/token 200")) for k in synced["requests"])
 
 
 def test_audit_chain_verifies_and_names_an_edited_record(runs: dict, tmp_path: Path) -> None:
@@ -121,8 +133,79 @@ def test_a_dataset_that_breaks_its_suite_stops_the_flow_before_storage(tmp_path:
         pipeline(reports=False)
     assert "duration_ms" in str(error.value) and "expect_column_values_to_be_between" in str(error.value)
     warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
-    for table in ("artists", "albums", "tracks", "playlists"):
-        assert warehouse.rows(table) == [], f"{table} was stored although a dataset failed"
+    # the gate is per unit of work: the unit holding the bad track is not written, nor anything
+    # after it; the artists' unit before it passed its own suites and stays
+    for table in ("albums", "tracks", "playlists"):
+        assert warehouse.rows(table) == [], f"{table} was stored although their unit failed a suite"
+    assert {r["artist_id"] for r in warehouse.rows("artists")} == set(demo.demo_artist_ids())
     failed = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
     assert any(e["task"] == "validate.tracks" and e["outcome"] == "failed" for e in failed)
+    synced = next(e for e in failed if e["task"] == "sync_catalog")
+    assert synced["outcome"] == "failed" and "DatasetValidationError" in synced["details"]["error"]
+    assert synced["requests"]["GET /albums/{id} 200"] > 0
     assert verify(warehouse).ok
+
+
+def test_a_quota_stop_in_the_sync_ends_the_run_partial_and_the_job_goes_on_with_what_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real-API path against a sandbox the test serves, which answers 429 'come back in 2 h'."""
+    from flows import sync_artist_data
+    from flows.pipeline import pipeline
+
+    audio = tmp_path / "audio"
+    audio.mkdir()
+    first_file = sorted(demo.AUDIO_DIR.glob("*.ogg"))[0]  # one file keeps the audio job short
+    (audio / first_file.name).write_bytes(first_file.read_bytes())
+    for key in ("ENCORE_ARTIST_IDS", "ENCORE_CATALOG_FILE", "ENCORE_DATABASE_URL", "ENCORE_QUOTA_MODE"):
+        monkeypatch.delenv(key, raising=False)
+    with SpotifySandbox(SandboxOptions(quota_mode="development")).running() as sb:
+        for name, value in {
+            "DATA_DIR": str(tmp_path / "data"),
+            "REPORTS_DIR": str(tmp_path / "reports"),
+            "AUDIO_DIR": str(audio),
+            "SENTRY_DSN": "",
+            "SPOTIFY_SANDBOX": "false",
+            "SPOTIFY_API_URL": sb.api_url,
+            "SPOTIFY_ACCOUNTS_URL": sb.accounts_url,
+            "SPOTIFY_CLIENT_ID": sb.client_id,
+            "SPOTIFY_CLIENT_SECRET": sb.client_secret,
+            "SPOTIFY_REFRESH_TOKEN": sb.user_refresh_token,
+            "SPOTIFY_TOKEN_CACHE": str(tmp_path / "cache" / "token.json"),
+        }.items():
+            monkeypatch.setenv(f"ENCORE_{name}", value)
+        # 2 artists, 2 discographies, 5 albums, then the 23 tracks: the 429 comes among the tracks
+        sb.set_rate_limit(19, retry_after_s=7200)
+        started = time.monotonic()
+        result = pipeline(reports=False)
+        assert result.outcome == "partial" and "resume after" in result.message
+
+        settings = Settings()
+        warehouse = Warehouse.from_settings(settings)
+        entries = [json.loads(r["body"]) for r in warehouse.rows("audit_records", order_by=["seq"])]
+        mine = {e["task"]: e for e in entries if e["run_id"] == result.run_id}
+        synced, closing = mine["sync_catalog"], mine["run"]
+        assert synced["outcome"] == "partial" and synced["requests"]["GET /tracks/{id} 429"] == 1
+        resume_at = datetime.fromisoformat(synced["details"]["resume_at"])
+        remaining = (resume_at - datetime.now(UTC)).total_seconds()
+        assert 7200 - (time.monotonic() - started) - 5 < remaining <= 7200
+        assert closing["outcome"] == "partial" and closing["outputs"]["resume_at"] == resume_at.isoformat()
+        assert "resume after" in closing["details"]["message"]
+        # the job went on: the stored catalog (the artists' unit) saved and checked, the others ran
+        assert {r["artist_id"] for r in warehouse.rows("artists")} == set(demo.demo_artist_ids())
+        assert warehouse.rows("tracks") == []
+        assert mine["validate.artists"]["outcome"] == "ok" and "analyze_tracks" in mine
+        assert all(f"monitor_artist.{a}" in mine for a in demo.demo_artist_ids())
+        datasets = result.run_dir / "datasets"
+        assert len(pd.read_parquet(datasets / "artists.parquet")) == len(demo.demo_artist_ids())
+        manifest = json.loads((result.run_dir / "manifest.json").read_text())
+        assert manifest["catalog_sync"] == {"outcome": "partial", "resume_at": resume_at.isoformat()}
+
+        sb.set_rate_limit(None)
+        resumed = sync_artist_data(demo.demo_artist_ids())
+        assert resumed.outcome == "ok" and resumed.changes.inserted["tracks"] == 23
+        # the cycle the pipeline began goes on: artists and discography listings are not read again
+        assert not any(
+            k.startswith(("GET /artists/{id} ", "GET /artists/{id}/albums")) for k in resumed.requests
+        )
+        warehouse.dispose()
