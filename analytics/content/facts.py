@@ -157,6 +157,19 @@ class FactSheet(BaseModel):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
+    def phrasing_key(self) -> str:
+        """A hash of the facts without the runs they came from: the same facts, the same words.
+
+        The generator seeds its choice of phrasings with it, so that re-reading unchanged data
+        in another run (another ``run_id`` in every source) does not reword the drafts.
+        """
+        payload = self.model_dump(mode="json", exclude={"fact_sheet_id"})
+        for fact in payload["facts"]:
+            fact.get("source", {}).pop("run_id", None)
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
     def artist(self) -> ArtistFact:
         found = self.of(ArtistFact)
         if not found:

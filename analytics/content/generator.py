@@ -146,7 +146,7 @@ class GroundedGenerator:
         tags: tuple[str, ...] = ()
         for budget in NAME_BUDGETS:
             rng = random.Random(
-                f"{request.seed}:{request.facts.fact_sheet_id}:{request.kind}:{request.language}:{request.platform}"
+                f"{request.seed}:{request.facts.phrasing_key}:{request.kind}:{request.language}:{request.platform}"
             )
             text, tags = self._render(request, rng, budget)
             best = text

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analytics.content import tables  # noqa: F401  (registers the tables on Base)
 from analytics.content.drafts import Draft
 from analytics.content.facts import FactSheet
-from analytics.warehouse import UpsertResult, Warehouse, upsert_rows
+from analytics.warehouse import Base, UpsertResult, Warehouse, upsert_rows
+from analytics.warehouse.upsert import mark_removed
 
 DRAFT_KEY = ("fact_sheet_id", "kind", "language", "platform", "seed")
 
@@ -55,7 +59,10 @@ def store_drafts(
 
     Idempotent on the natural key fact sheet + kind + language + platform + seed: storing the
     same drafts again writes nothing; a changed text updates the row and keeps the old version in
-    ``entity_versions``.
+    ``entity_versions``. A fact sheet supersedes the other current sheets of its artist and
+    period (facts gathered again, e.g. once a platform that had failed answers): those and their
+    drafts are marked removed by ``run_id``, kept with their history, and revived if the same
+    facts come back.
     """
     rows = [draft_row(d) for d in drafts]
     sheets = [fact_sheet_row(s) for s in facts]
@@ -65,4 +72,43 @@ def store_drafts(
             result.add(
                 upsert_rows(session, "content_fact_sheets", sheets, key=["fact_sheet_id"], run_id=run_id)
             )
+            removed = _supersede(session, sheets, run_id=run_id)
+            for table, count in removed.items():
+                result.removed[table] = result.removed.get(table, 0) + count
     return result
+
+
+def _supersede(session: Session, sheets: Sequence[dict[str, Any]], *, run_id: str) -> dict[str, int]:
+    """Mark removed the current sheets (and drafts) of the same artist and period as ``sheets``."""
+    table = Base.metadata.tables["content_fact_sheets"]
+    drafts = Base.metadata.tables["content_drafts"]
+    kept = {s["fact_sheet_id"] for s in sheets}
+    stale: list[str] = []
+    for sheet in sheets:
+        stale += [
+            sid
+            for sid in session.execute(
+                select(table.c.fact_sheet_id).where(
+                    table.c.artist_id == sheet["artist_id"],
+                    table.c.period_start == sheet["period_start"],
+                    table.c.period_end == sheet["period_end"],
+                    table.c.removed_run.is_(None),
+                )
+            ).scalars()
+            if sid not in kept
+        ]
+    if not stale:
+        return {}
+    draft_keys = session.execute(
+        select(*(drafts.c[k] for k in DRAFT_KEY)).where(
+            drafts.c.fact_sheet_id.in_(stale), drafts.c.removed_run.is_(None)
+        )
+    ).all()
+    return {
+        "content_fact_sheets": mark_removed(
+            session, "content_fact_sheets", [(sid,) for sid in stale], key=["fact_sheet_id"], run_id=run_id
+        ),
+        "content_drafts": mark_removed(
+            session, "content_drafts", [tuple(k) for k in draft_keys], key=DRAFT_KEY, run_id=run_id
+        ),
+    }

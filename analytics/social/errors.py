@@ -55,3 +55,7 @@ class MalformedPayload(SocialError):
             "was stored (if this persists, the platform changed its API: check the connector)",
         )
         self.field = field
+
+
+class UnreadableBody(MalformedPayload):
+    """The body is not JSON at all: most often cut short in transit, so the request is retried."""

@@ -18,7 +18,13 @@ from typing import Any
 import httpx
 
 from analytics.observability.metrics import counter
-from analytics.social.errors import MalformedPayload, PlatformUnavailable, RateLimited, SocialError
+from analytics.social.errors import (
+    MalformedPayload,
+    PlatformUnavailable,
+    RateLimited,
+    SocialError,
+    UnreadableBody,
+)
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +160,17 @@ class PlatformHttp:
                     )
                 self.sleep(min(0.2 * 2**failures, 2.0))
                 continue
-            verdict = classify(response)
+            try:
+                verdict = classify(response)
+            except UnreadableBody:
+                # A body cut short in transit reads as invalid JSON: retried like a dropped
+                # connection; a field missing from valid JSON is the platform's change, not retried.
+                failures += 1
+                REQUESTS.labels(self.platform, "unreadable").inc()
+                if failures > self.server_retries:
+                    raise
+                self.sleep(min(0.2 * 2**failures, 2.0))
+                continue
             if verdict.error is not None:
                 REQUESTS.labels(self.platform, "error").inc()
                 raise verdict.error
@@ -186,7 +202,7 @@ def json_body(platform: str, response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise MalformedPayload(
+        raise UnreadableBody(
             platform, "<body>", f"is not JSON (HTTP {response.status_code}, {len(response.content)} bytes)"
         ) from None
 

@@ -175,6 +175,7 @@ def map_identities(
     connectors: Mapping[str, SocialConnector],
     overrides: Mapping[str, Mapping[str, str | None]] | None = None,
     search: bool = True,
+    unavailable: dict[str, SocialError] | None = None,
 ) -> list[IdentityLink]:
     """Link a Spotify artist to its social accounts; one :class:`IdentityLink` per platform found.
 
@@ -185,6 +186,9 @@ def map_identities(
     connectors : configured connectors by platform; used to search and to resolve handles.
     overrides : ``{artist_id: {platform: handle}}`` (see :func:`load_overrides`).
     search : whether to search platforms by name where MusicBrainz gave nothing.
+    unavailable : filled with ``{source: error}`` for every source that failed (``musicbrainz``,
+        or a platform whose search failed), so that the caller can tell "no account" from
+        "could not look".
     """
     artist = ArtistRef.of(spotify_artist)
     found: list[Candidate] = []
@@ -193,15 +197,22 @@ def map_identities(
             found = _from_musicbrainz(artist, musicbrainz)
         except SocialError as exc:  # MusicBrainz down: the other sources still count
             log.warning("musicbrainz unavailable for identity mapping", extra={"error": str(exc)})
+            if unavailable is not None:
+                unavailable["musicbrainz"] = exc
     if search:
         covered = {c.platform for c in found}
         for platform, connector in connectors.items():
             if platform not in covered and isinstance(connector, SearchableConnector):
-                found.extend(_from_search(artist, platform, connector))
+                try:
+                    found.extend(_from_search(artist, platform, connector))
+                except SocialError as exc:
+                    if unavailable is not None:
+                        unavailable[platform] = exc
     mine = dict((overrides or {}).get(artist.id, {}))
     links = []
     for platform in sorted({c.platform for c in found} | set(mine)):
-        groups = _group(_resolve([c for c in found if c.platform == platform], connectors.get(platform)))
+        candidates = [c for c in found if c.platform == platform]
+        groups = _group(_resolve(candidates, connectors.get(platform), unavailable))
         if platform in mine:
             links.append(_override(artist, platform, mine[platform], groups, connectors.get(platform)))
         else:
@@ -239,10 +250,7 @@ def _from_musicbrainz(artist: ArtistRef, mb: MusicBrainz) -> list[Candidate]:
 
 
 def _from_search(artist: ArtistRef, platform: str, connector: SearchableConnector) -> list[Candidate]:
-    try:
-        results = connector.search(artist.name)
-    except SocialError:
-        return []  # the platform's own failure is reported when it is synced
+    results = connector.search(artist.name)
     wanted = normalize_name(artist.name)
     out = []
     for acc in results:
@@ -268,14 +276,24 @@ def _from_search(artist: ArtistRef, platform: str, connector: SearchableConnecto
 
 
 def _resolve(
-    cands: list[Candidate], connector: SocialConnector | None
+    cands: list[Candidate],
+    connector: SocialConnector | None,
+    unavailable: dict[str, SocialError] | None = None,
 ) -> list[tuple[Candidate, SocialAccount | None]]:
-    """Look each distinct handle up once, so that an @handle and a channel id of one account merge."""
+    """Look each distinct handle up once, so that an @handle and a channel id of one account merge.
+
+    A platform that fails to answer (rate limited, down) is noted in ``unavailable`` and not
+    asked again for this artist.
+    """
     cache: dict[str, SocialAccount | None] = {}
-    out = []
+    out: list[tuple[Candidate, SocialAccount | None]] = []
     for c in cands:
         key = c.platform_id or c.handle.lower()
         if connector is not None and key not in cache:
+            if unavailable is not None and c.platform in unavailable:
+                cache[key] = None
+                out.append((c, None))
+                continue
             try:
                 cache[key] = connector.account(c.platform_id or c.handle)
             except AccountNotFound:
@@ -283,8 +301,10 @@ def _resolve(
                 c = replace(
                     c, confidence=0.0, explanation=c.explanation + "; the platform has no such account"
                 )
-            except SocialError:
+            except SocialError as exc:
                 cache[key] = None
+                if unavailable is not None:
+                    unavailable[c.platform] = exc
         out.append((c, cache.get(key)))
     return out
 

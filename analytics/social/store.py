@@ -245,3 +245,22 @@ def store_links(
                 session.execute(update(table).where(where).values(**data, run_id=run_id, updated_at=now))
                 changed += 1
     return changed
+
+
+def stored_links(warehouse: Warehouse, artist_id: str) -> dict[str, IdentityLink]:
+    """The identity decisions recorded for ``artist_id`` by earlier runs, by platform."""
+    table = Base.metadata.tables[SocialIdentityLinkRow.__tablename__]
+    with warehouse.session() as session:
+        rows = session.execute(select(table).where(table.c.artist_id == artist_id)).all()
+    return {
+        r.platform: IdentityLink(
+            spotify_artist_id=r.artist_id,
+            platform=r.platform,
+            status=r.status,
+            handle=r.handle,
+            source=r.source,
+            confidence=float(r.confidence),
+            explanation=r.explanation,
+        )
+        for r in rows
+    }

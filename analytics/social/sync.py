@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,13 @@ from analytics.social.base import SocialConnector, TokenStore, platforms
 from analytics.social.errors import NotConfigured, SocialError
 from analytics.social.identity import IdentityLink, map_identities
 from analytics.social.musicbrainz import MusicBrainz, MusicBrainzClient
-from analytics.social.store import SnapshotResult, retract_provisional, store_links, sync_account
+from analytics.social.store import (
+    SnapshotResult,
+    retract_provisional,
+    store_links,
+    stored_links,
+    sync_account,
+)
 from analytics.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -107,15 +113,24 @@ def sync_artist(
 
     Accounts linked earlier by name search alone that MusicBrainz or an override now contradicts
     are retracted (marked removed by ``run_id``, with their snapshots) before the sync.
+
+    When a source cannot be reached the decisions degrade, they do not flip: with MusicBrainz
+    down, a platform decided earlier with MusicBrainz or an override keeps that decision (a name
+    search alone does not replace it); a platform whose search failed, with nothing else to go
+    on, is reported ``failed`` (not ``no_account``) and its stored decision is left as it was.
     """
+    unavailable: dict[str, SocialError] = {}
     links = map_identities(
         spotify_artist,
         musicbrainz=musicbrainz,
         connectors=connectors.connectors,
         overrides=overrides,
         search=search,
+        unavailable=unavailable,
     )
     artist_id = links[0].spotify_artist_id if links else _artist_id(spotify_artist)
+    if unavailable:
+        links = _keep_earlier_decisions(warehouse, artist_id, links, unavailable)
     store_links(warehouse, links, run_id=run_id)
     retracted = retract_provisional(warehouse, links, run_id=run_id)
     for platform, platform_id in retracted:
@@ -126,6 +141,15 @@ def sync_artist(
     by_platform = {link.platform: link for link in links}
     outcomes = []
     for platform in sorted(set(platforms()) | set(by_platform)):
+        link = by_platform.get(platform)
+        if platform in unavailable and (link is None or link.account is None):
+            # the platform failed while we looked the artist up: not asked again in this run
+            error = unavailable[platform]
+            reason = f"{platform}: could not look the artist's account up: {error}"
+            outcomes.append(
+                PlatformOutcome(artist_id, platform, "failed", reason, error_type=type(error).__name__)
+            )
+            continue
         outcomes.append(
             _sync_platform(warehouse, artist_id, platform, by_platform.get(platform), connectors, day, run_id)
         )
@@ -134,6 +158,25 @@ def sync_artist(
             "social sync outcome", extra={"artist_id": artist_id, "platform": o.platform, "status": o.status}
         )
     return ArtistSyncReport(artist_id, links, outcomes, retracted)
+
+
+def _keep_earlier_decisions(
+    warehouse: Warehouse, artist_id: str, links: list[IdentityLink], unavailable: Mapping[str, SocialError]
+) -> list[IdentityLink]:
+    """``links`` with the stored decision kept where a failed source leaves a weaker one."""
+    earlier = stored_links(warehouse, artist_id)
+    decided = {link.platform: link for link in links}
+    for platform, before in earlier.items():
+        now = decided.get(platform)
+        musicbrainz_down = "musicbrainz" in unavailable and before.authoritative
+        if (now is None and platform in unavailable) or (
+            musicbrainz_down and (now is None or not now.authoritative)
+        ):
+            why = str(unavailable.get("musicbrainz" if musicbrainz_down else platform, ""))
+            decided[platform] = replace(
+                before, explanation=f"{before.explanation} (kept from an earlier run: {why[:200]})"
+            )
+    return [decided[p] for p in sorted(decided)]
 
 
 def _artist_id(artist: Any) -> str:

@@ -56,6 +56,23 @@ def test_same_facts_and_seed_give_the_same_text(weekly_sheet: FactSheet) -> None
     assert [d.model_dump() for d in first] == [d.model_dump() for d in again]
 
 
+def test_the_same_facts_read_by_another_run_keep_their_words(weekly_sheet: FactSheet) -> None:
+    reread = weekly_sheet.model_copy(
+        update={
+            "facts": tuple(
+                f.model_copy(update={"source": f.source.model_copy(update={"run_id": "another-run"})})
+                for f in weekly_sheet.facts
+            )
+        }
+    )
+    assert reread.fact_sheet_id != weekly_sheet.fact_sheet_id  # provenance is part of the sheet
+    assert [d.text for d in generate_drafts(reread, seed=3)] == [
+        d.text for d in generate_drafts(weekly_sheet, seed=3)
+    ]
+    changed = weekly_sheet.model_copy(update={"facts": weekly_sheet.facts[:-1]})
+    assert changed.phrasing_key != weekly_sheet.phrasing_key
+
+
 def _skeleton(text: str) -> str:
     """The phrasing without hashtags and emoji, so that only wording differences count."""
     text = re.sub(r"#\w+", "", text)

@@ -265,3 +265,28 @@ def test_the_drafts_suite_passes_grounded_drafts_and_stops_bad_ones(weekly_sheet
         validate(bad, suite="content_drafts", run_dir=tmp_path, run_id="bad")
     message = str(error.value)
     assert "grounded" in message and "text_length" in message
+
+
+def test_facts_gathered_again_supersede_the_sheet_of_the_same_period_and_its_drafts(
+    warehouse: Warehouse, weekly_sheet
+) -> None:
+    partial = weekly_sheet.model_copy(update={"facts": weekly_sheet.facts[:-1]})  # e.g. a platform failed
+    assert partial.fact_sheet_id != weekly_sheet.fact_sheet_id
+    kinds = {"kinds": ["short_bio"], "languages": ["en"], "seed": 8}
+    store_drafts(warehouse, generate_drafts(partial, **kinds), run_id="content-1", facts=[partial])
+    full_drafts = generate_drafts(weekly_sheet, **kinds)
+    second = store_drafts(warehouse, full_drafts, run_id="content-2", facts=[weekly_sheet])
+    assert second.removed == {"content_fact_sheets": 1, "content_drafts": len(full_drafts)}
+
+    def current(table: str) -> set[str]:
+        return {r["fact_sheet_id"] for r in warehouse.rows(table) if r["removed_run"] is None}
+
+    assert current("content_fact_sheets") == current("content_drafts") == {weekly_sheet.fact_sheet_id}
+    stale = {r["fact_sheet_id"]: r["removed_run"] for r in warehouse.rows("content_fact_sheets")}
+    assert stale[partial.fact_sheet_id] == "content-2"
+    assert store_drafts(warehouse, full_drafts, run_id="content-3", facts=[weekly_sheet]).rows_written == 0
+    next_week = weekly_sheet.model_copy(
+        update={"period_start": END + timedelta(1), "period_end": END + timedelta(7)}
+    )
+    store_drafts(warehouse, generate_drafts(next_week, **kinds), run_id="content-4", facts=[next_week])
+    assert current("content_fact_sheets") == {weekly_sheet.fact_sheet_id, next_week.fact_sheet_id}

@@ -188,3 +188,73 @@ def test_a_search_link_made_while_musicbrainz_was_down_is_retracted_when_it_is_b
         None
     ]
     assert "followers_youtube" in audience(warehouse, SECTOID["id"]).columns
+
+
+def test_musicbrainz_down_keeps_the_decisions_it_made_and_a_failed_search_is_a_failure(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    first = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    before = {r["platform"]: r for r in warehouse.rows("social_identity_links")}
+    assert all(r["source"] == "musicbrainz" for r in before.values()) and len(before) == 4
+    snapshot_days = len(warehouse.rows("social_snapshots"))
+
+    sandbox.set_down("musicbrainz")
+    sandbox.set_down("tiktok")  # its search fails too: nothing else says where the artist is there
+    down = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, run_id="run-2", day=DAY + timedelta(1))
+    outcomes = {o.platform: o for o in down.outcomes}
+    assert {p: o.status for p, o in outcomes.items()} == {
+        "instagram": "ok", "tiktok": "failed", "x": "ok", "youtube": "ok"
+    }  # fmt: skip
+    assert all(
+        link.source == "musicbrainz" and "kept from an earlier run" in link.explanation for link in down.links
+    )
+    assert down.retracted == [] and {o.platform for o in down.failed} == {"tiktok"}
+    after = {r["platform"]: r for r in warehouse.rows("social_identity_links")}
+    assert {p: (r["status"], r["handle"], r["source"]) for p, r in after.items()} == {
+        p: (r["status"], r["handle"], r["source"]) for p, r in before.items()
+    }
+    assert all(
+        a["removed_run"] is None and a["link_source"] == "musicbrainz"
+        for a in warehouse.rows("social_accounts")
+    )
+    assert len(warehouse.rows("social_snapshots")) == snapshot_days + 3  # tiktok's day is missing, not zero
+    assert [o.status for o in first.outcomes] == ["ok"] * 4
+
+
+def test_a_platform_whose_search_fails_is_reported_failed_not_no_account(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sandbox.set_down("musicbrainz")
+    sandbox.set_down("youtube")  # the one platform searched by name
+    report = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    youtube = {o.platform: o for o in report.outcomes}["youtube"]
+    assert youtube.status == "failed" and "could not look the artist's account up" in youtube.detail
+    assert "youtube" not in {r["platform"] for r in warehouse.rows("social_identity_links")}
+
+
+def test_a_body_cut_in_transit_is_retried_and_a_persistently_unreadable_one_is_malformed(
+    sandbox: SocialSandbox, connectors: ConnectorSet
+) -> None:
+    from analytics.sandbox.spotify import FaultRule
+
+    x = connectors.connectors["x"]
+    sandbox.set_faults([FaultRule(route="/x/*", kind="truncate", times=2)])
+    assert x.account("maxstack").handle == "maxstack"
+    sandbox.set_faults([FaultRule(route="/x/*", kind="truncate", times=3)])
+    with pytest.raises(MalformedPayload, match="is not JSON"):
+        x.account("maxstack")
+    sandbox.set_faults([])
+    assert [r.fault for r in sandbox.served].count("truncate") == 5
+
+
+def test_a_long_rate_limit_met_while_mapping_fails_the_platform_without_asking_again(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sandbox.force_rate_limit("x", times=1, reset_s=3600)  # one answer here; the real window stays shut
+    report = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK)
+    x = {o.platform: o for o in report.outcomes}["x"]
+    assert x.status == "failed" and "rate limited" in x.detail and "resumes after" in x.detail
+    assert len(sandbox.requests_to("x")) == 1
+    assert {o.platform for o in report.outcomes if o.status == "ok"} == {"instagram", "tiktok", "youtube"}
+    again = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, run_id="run-2")
+    assert [o.status for o in again.outcomes] == ["ok"] * 4
