@@ -125,11 +125,19 @@ LONG_WAIT_PLATFORM = "x"
 SOCIAL_ATTEMPTS = 3  # PlatformHttp(server_retries=2): the first try and two retries
 
 
-def social_sync(sb: Any, warehouse: Warehouse, data_dir: Path, *, run_id: str) -> list[Any]:
-    """Every demo artist through ``analytics.social.sync_artist``, as the social flow does it."""
+def social_sync(
+    sb: Any, warehouse: Warehouse, data_dir: Path, *, run_id: str, max_retry_wait_s: float | None = None
+) -> list[Any]:
+    """Every demo artist through ``analytics.social.sync_artist``, as the social flow does it.
+
+    ``max_retry_wait_s`` caps the rate-limit waits of a run (the settings' default otherwise).
+    """
     from analytics import demo, social
 
-    settings = sb.configure(Settings(data_dir=data_dir))
+    options: dict[str, Any] = (
+        {} if max_retry_wait_s is None else {"social_max_retry_wait_s": max_retry_wait_s}
+    )
+    settings = sb.configure(Settings(data_dir=data_dir, **options))
     connectors = social.connectors_from_settings(settings, sb.base_urls)
     musicbrainz = social.musicbrainz_from_settings(settings, sb.base_urls)
     ids = set(demo.demo_artist_ids())

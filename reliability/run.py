@@ -45,6 +45,12 @@ def _social_faults(trials: int, seed: int, workdir: Path) -> list[ScenarioResult
     return [run_social_faults(trials=trials, seed=seed, workdir=workdir)]
 
 
+def _pipeline_faults(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
+    from reliability.pipeline_faults import run_pipeline_faults
+
+    return [run_pipeline_faults(trials=trials, seed=seed, workdir=workdir)]
+
+
 def _sync_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     from reliability.crash import run_sync_kills
 
@@ -106,6 +112,7 @@ SCENARIOS: dict[str, tuple[Callable[[int, int, Path], list[ScenarioResult]], int
     "pipeline": (_pipeline, 1, 1),
     "faults": (_faults, 10, 2),
     "social-faults": (_social_faults, 5, 1),
+    "pipeline-faults": (_pipeline_faults, 3, 1),
     "sync-kill": (_sync_kills, 20, 2),
     "ingest-kill": (_ingest_kills, 20, 3),
     "playlist-kill": (_playlist_kills, 20, 2),
@@ -170,6 +177,13 @@ What each row checks:
   JSON), X rate-limited for an hour; X does not complete and the other platforms are not held up
   (a partial run, as `analytics.social` documents); the rerun completes every platform and the
   social tables, run bookkeeping aside, hash like a fault-free sync's.
+- **the full pipeline under HTTP faults**: the main job (sync, monitoring, streaming, social,
+  content) in one child process, its settings pointing at the Spotify and the social sandboxes
+  as at the real services, with ~20% of the requests to either failing (as above), a short 429
+  storm on Spotify and a 1-hour rate limit on X; the faulty run ends `partial` with X audited
+  `failed`, the rerun completes it, and every table's current rows (run bookkeeping and the
+  rows a later run superseded aside) hash like two fault-free runs'; the extra requests stay
+  within faults x attempts.
 - **SIGKILL of the sync / streaming ingest**: killed at seeded points, rerun; same content as an
   uninterrupted run, no row lost or inserted twice, audit chain verifies.
 - **SIGKILL of the playlist apply**: the plan and apply of `update_playlist`
