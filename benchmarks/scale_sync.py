@@ -37,8 +37,11 @@ RESULTS = Path(__file__).resolve().parent / "results" / "scale_sync.json"
 PATIENT = RetryPolicy(max_retry_wait_s=31, max_rate_limited=10_000)
 
 
-def _worker(sb: SpotifySandbox, workdir: Path, ids: list[str], out: dict[str, Any]) -> None:
-    settings = Settings(data_dir=workdir, spotify_token_cache=workdir / "token.json")
+def _worker(
+    sb: SpotifySandbox, workdir: Path, ids: list[str], out: dict[str, Any], quota_mode: str = "development"
+) -> None:
+    # the client plans its requests by its own quota mode setting: the sandbox's must match
+    settings = Settings(data_dir=workdir, spotify_token_cache=workdir / "token.json", quota_mode=quota_mode)
     warehouse = Warehouse(settings.warehouse_url)
     try:
         with sync.sandbox_client(settings, sb, policy=PATIENT) as client:
@@ -61,7 +64,7 @@ def measure(
             Warehouse(Settings(data_dir=Path(tmp) / f"w{i}").warehouse_url).migrate()
         results: list[dict[str, Any]] = [{} for _ in shares]
         threads = [
-            threading.Thread(target=_worker, args=(sb, Path(tmp) / f"w{i}", share, results[i]))
+            threading.Thread(target=_worker, args=(sb, Path(tmp) / f"w{i}", share, results[i], quota_mode))
             for i, share in enumerate(shares)
         ]
         started = time.perf_counter()
