@@ -38,7 +38,7 @@ setup: .venv/.encore-setup
 		echo "installing uv with pip"; python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv; }
 	$(UV) sync --frozen
 	@echo "warming librosa's numba cache (once)"
-	$(RUN) python -m analytics.audio.warmup
+	$(RUN) python -c 'from analytics.audio.warmup import main; main()'
 	@touch $@
 
 run: setup

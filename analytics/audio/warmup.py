@@ -125,7 +125,12 @@ def prepare_cache(
             cleared += 1
 
 
-if __name__ == "__main__":  # `python -m analytics.audio.warmup`, from `make setup`
+def main() -> None:
+    """Prepare the cache and say how long it took (``make setup``)."""
     seconds, cleared = prepare_cache()
     rebuilt = " (rebuilt)" if cleared else ""
     print(f"audio analysis JIT warm-up: {seconds:.1f} s (cache: {numba_cache_folder()}){rebuilt}")
+
+
+if __name__ == "__main__":  # `python -m analytics.audio.warmup`
+    main()
