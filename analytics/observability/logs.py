@@ -156,7 +156,17 @@ def _is_console(handler: logging.Handler) -> bool:
     return any(stream is s for s in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__))
 
 
-CHATTY_LOGGERS = ("httpx", "httpcore", "urllib3", "asyncio", "alembic.runtime.migration")
+# Libraries whose INFO lines narrate their own internals (a line per HTTP request, per GX
+# function registered, per notebook cell), not the run.
+CHATTY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "asyncio",
+    "alembic.runtime",
+    "great_expectations",
+    "papermill",
+)
 
 
 def _quiet_transport(record: logging.LogRecord) -> bool:

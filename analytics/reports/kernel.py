@@ -44,4 +44,7 @@ class ReportKernelManager(AsyncKernelManager):  # type: ignore[misc]
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         kw["env"] = kernel_environment(kw.get("env"))
-        return await super()._async_pre_start_kernel(**kw)  # type: ignore[no-any-return]
+        command, options = await super()._async_pre_start_kernel(**kw)
+        # The kernel warns on every start that it talks TCP unencrypted: it listens on loopback
+        # for this process alone, so the line is noise on the operator's terminal; errors stay.
+        return [*command, "--IPKernelApp.log_level=ERROR"], options

@@ -188,3 +188,14 @@ def test_before_configure_lines_are_json_strings_redacted_by_pattern(caplog) -> 
     assert line["event"] == "early.line" and line["run_id"] == "r-early"
     assert line["url"] == "https://u:[REDACTED]@host/x" and line["who"] == "[EMAIL]"
     structlog.reset_defaults()
+
+
+def test_library_narration_below_warning_stays_out_and_its_warnings_stay_in(configured, capsys) -> None:
+    configured()
+    for name in ("great_expectations._docs_decorators", "papermill", "httpx", "alembic.runtime.plugins"):
+        logging.getLogger(name).info("internal detail of %s", name)
+        logging.getLogger(name).warning("something %s wants seen", name)
+    get_logger("analytics.sync").info("sync.start")
+    events = [line["event"] for line in json_lines(capsys.readouterr().err)]
+    assert not any(e.startswith("internal detail") for e in events)
+    assert sum(e.startswith("something") for e in events) == 4 and "sync.start" in events
