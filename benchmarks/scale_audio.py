@@ -1,14 +1,15 @@
 """Audio analysis on a Dask cluster: 2 workers against 1 (goal >= 1.8x on two free cores).
 
-Analyses the demo excerpts (repeated to ``--files``), or the fetched albums in
-``data/cache/audio`` with ``--albums``, through ``analytics.audio.analyze_files`` with the
+Analyses the fetched albums in ``data/cache/audio`` (``make fetch-audio``; full tracks, the
+work the goal is about), or with ``--excerpts`` (or when none are fetched) the 30-second demo
+excerpts repeated to ``--files``, where per-file overheads weigh more, through ``analytics.audio.analyze_files`` with the
 ``map_fn`` of ``flows._runners.dask_map_fn`` on a LocalCluster of single-threaded worker
 processes. The cache is off, so both runs compute everything; each cluster is warmed with one
 file first (worker start-up and JIT loading are not part of the figure).
 
 Prints one line per figure and writes ``benchmarks/results/scale_audio.json``.
 
-    uv run python benchmarks/scale_audio.py [--files 16] [--albums]
+    uv run python benchmarks/scale_audio.py [--files 16] [--excerpts]
 """
 
 from __future__ import annotations
@@ -76,10 +77,12 @@ def _run(workers: int, files: list[Path], workdir: Path, *, repeat: int) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=16)
-    parser.add_argument("--albums", action="store_true", help="use the fetched albums in data/cache/audio")
+    parser.add_argument(
+        "--excerpts", action="store_true", help="use the demo excerpts, not the fetched albums"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    files = _files(args.files, args.albums)
+    files = _files(args.files, not args.excerpts)
     audio_s = sum(os.path.getsize(f) for f in files)
     with tempfile.TemporaryDirectory() as tmp:
         one = _run(1, files, Path(tmp) / "one", repeat=args.repeat)
