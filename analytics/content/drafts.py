@@ -123,10 +123,13 @@ def generate_drafts(
     grounded = GroundedGenerator()
     chosen = backend or grounded
     drafts: list[Draft] = []
+    told: set[ContentKind] = set()  # a kind's reason is the same for every language and platform
     for kind, language, platform in _combinations(kinds, languages, platforms):
         reason = missing_facts(facts, kind)
         if reason:
-            log.info("content.skipped", kind=kind.value, artist_id=facts.artist_id, reason=reason)
+            if kind not in told:
+                told.add(kind)
+                log.info("content.skipped", kind=kind.value, artist_id=facts.artist_id, reason=reason)
             DRAFTS.labels(backend=chosen.name, kind=kind.value, outcome="skipped").inc()
             continue
         request = DraftRequest(

@@ -144,3 +144,21 @@ def test_kinds_without_their_facts_are_skipped_with_a_reason() -> None:
         ContentKind.short_bio,
         ContentKind.press_kit,
     }
+
+
+def test_a_skipped_kind_is_logged_once_not_per_language_and_platform() -> None:
+    from datetime import date
+
+    from structlog.testing import capture_logs
+
+    from analytics.content import demo_fact_sheet
+    from analytics.demo import demo_artist_ids
+
+    bare = demo_fact_sheet(
+        demo_artist_ids()[0], period_start=date(2026, 11, 16), period_end=date(2026, 11, 22)
+    )
+    with capture_logs() as logs:
+        generate_drafts(bare, kinds=["milestone_post", "short_bio"], languages=["en", "fr", "de"], seed=1)
+    skipped = [e for e in logs if e["event"] == "content.skipped"]
+    assert [e["kind"] for e in skipped] == ["milestone_post"]
+    assert skipped[0]["reason"] == "no milestone was reached in the period"
