@@ -56,6 +56,40 @@ def _at(s: np.ndarray, p: int, dummy: int) -> int:
 
 
 @njit(cache=True)
+def _placement_change(
+    d: np.ndarray,
+    a: np.ndarray,
+    s: np.ndarray,
+    i: int,
+    k: int,
+    g: int,
+    pred: int,
+    succ: int,
+    removal: float,
+    old_seg: float,
+    shift: float,
+    inner_f: float,
+    inner_b: float,
+) -> tuple[float, float]:
+    """Cost change of placing s[i..i+k-1] at position ``g`` between ``pred`` and ``succ``: as is, reversed.
+
+    ``removal`` and ``old_seg`` are what taking the segment out saves (its outer transitions,
+    its arc costs), ``shift`` the arc cost change of the tracks it passes, ``inner_f`` and
+    ``inner_b`` its inner transitions forwards and backwards.
+    """
+    fwd = 0.0
+    bwd = 0.0
+    for m in range(k):
+        fwd += a[s[i + m], g + m]
+        bwd += a[s[i + k - 1 - m], g + m]
+    gap = d[pred, succ] + removal + old_seg - shift
+    first, last = s[i], s[i + k - 1]
+    forwards = d[pred, first] + d[last, succ] + fwd - gap
+    backwards = d[pred, last] + d[first, succ] + bwd + inner_b - inner_f - gap
+    return forwards, backwards
+
+
+@njit(cache=True)
 def _or_opt(
     d: np.ndarray, a: np.ndarray, s: np.ndarray, i: int, k: int, left: int, right: int, buf: np.ndarray
 ) -> tuple[bool, int, int]:
@@ -83,14 +117,7 @@ def _or_opt(
     for g in range(i - 1, left, -1):
         shift += a[s[g], g + k] - a[s[g], g]
         pred, succ = _at(s, g - 1, dummy), s[g]
-        fwd = 0.0
-        bwd = 0.0
-        for m in range(k):
-            fwd += a[s[i + m], g + m]
-            bwd += a[s[i + k - 1 - m], g + m]
-        gap = d[pred, succ] + removal + old_seg - shift
-        df = d[pred, first] + d[last, succ] + fwd - gap
-        db = d[pred, last] + d[first, succ] + bwd + inner_b - inner_f - gap
+        df, db = _placement_change(d, a, s, i, k, g, pred, succ, removal, old_seg, shift, inner_f, inner_b)
         if df < best:
             best, best_g, best_rev = df, g, False
         if db < best:
@@ -101,14 +128,7 @@ def _or_opt(
         moved = s[g - 1 + k]
         shift += a[moved, g - 1] - a[moved, g - 1 + k]
         pred, succ = moved, _at(s, g + k, dummy)
-        fwd = 0.0
-        bwd = 0.0
-        for m in range(k):
-            fwd += a[s[i + m], g + m]
-            bwd += a[s[i + k - 1 - m], g + m]
-        gap = d[pred, succ] + removal + old_seg - shift
-        df = d[pred, first] + d[last, succ] + fwd - gap
-        db = d[pred, last] + d[first, succ] + bwd + inner_b - inner_f - gap
+        df, db = _placement_change(d, a, s, i, k, g, pred, succ, removal, old_seg, shift, inner_f, inner_b)
         if df < best:
             best, best_g, best_rev = df, g, False
         if db < best:
