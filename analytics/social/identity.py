@@ -191,14 +191,14 @@ def map_identities(
         "could not look".
     """
     artist = ArtistRef.of(spotify_artist)
+    unavailable = {} if unavailable is None else unavailable
     found: list[Candidate] = []
     if musicbrainz is not None:
         try:
             found = _from_musicbrainz(artist, musicbrainz)
         except SocialError as exc:  # MusicBrainz down: the other sources still count
             log.warning("musicbrainz unavailable for identity mapping", extra={"error": str(exc)})
-            if unavailable is not None:
-                unavailable["musicbrainz"] = exc
+            unavailable["musicbrainz"] = exc
     if search:
         covered = {c.platform for c in found}
         for platform, connector in connectors.items():
@@ -206,15 +206,16 @@ def map_identities(
                 try:
                     found.extend(_from_search(artist, platform, connector))
                 except SocialError as exc:
-                    if unavailable is not None:
-                        unavailable[platform] = exc
+                    unavailable[platform] = exc
     mine = dict((overrides or {}).get(artist.id, {}))
     links = []
     for platform in sorted({c.platform for c in found} | set(mine)):
         candidates = [c for c in found if c.platform == platform]
         groups = _group(_resolve(candidates, connectors.get(platform), unavailable))
         if platform in mine:
-            links.append(_override(artist, platform, mine[platform], groups, connectors.get(platform)))
+            links.append(
+                _override(artist, platform, mine[platform], groups, connectors.get(platform), unavailable)
+            )
         else:
             links.append(_decide(artist, platform, groups))
     return links
@@ -278,7 +279,7 @@ def _from_search(artist: ArtistRef, platform: str, connector: SearchableConnecto
 def _resolve(
     cands: list[Candidate],
     connector: SocialConnector | None,
-    unavailable: dict[str, SocialError] | None = None,
+    unavailable: dict[str, SocialError],
 ) -> list[tuple[Candidate, SocialAccount | None]]:
     """Look each distinct handle up once, so that an @handle and a channel id of one account merge.
 
@@ -289,11 +290,7 @@ def _resolve(
     out: list[tuple[Candidate, SocialAccount | None]] = []
     for c in cands:
         key = c.platform_id or c.handle.lower()
-        if connector is not None and key not in cache:
-            if unavailable is not None and c.platform in unavailable:
-                cache[key] = None
-                out.append((c, None))
-                continue
+        if connector is not None and key not in cache and c.platform not in unavailable:
             try:
                 cache[key] = connector.account(c.platform_id or c.handle)
             except AccountNotFound:
@@ -303,8 +300,7 @@ def _resolve(
                 )
             except SocialError as exc:
                 cache[key] = None
-                if unavailable is not None:
-                    unavailable[c.platform] = exc
+                unavailable[c.platform] = exc
         out.append((c, cache.get(key)))
     return out
 
@@ -375,6 +371,7 @@ def _override(
     value: str | None,
     groups: list[_Group],
     connector: SocialConnector | None,
+    unavailable: dict[str, SocialError],
 ) -> IdentityLink:
     everything = tuple(m for g in groups for m in g.members)
     if value is None:
@@ -385,11 +382,13 @@ def _override(
     hit = platform_for_url(value) if "://" in value else None
     handle = hit[1] if hit else value
     account: SocialAccount | None = None
-    if connector is not None:
+    if connector is not None and platform not in unavailable:
         try:
             account = connector.account(handle)
-        except SocialError:
+        except AccountNotFound:
             account = None
+        except SocialError as exc:  # as in _resolve: noted, and not asked again in this run
+            unavailable[platform] = exc
     key = account.platform_id if account else handle.lower().lstrip("@")
     displaced = tuple(m for g in groups if g.key != key for m in g.members)
     agreeing = [g for g in groups if g.key == key]

@@ -258,3 +258,14 @@ def test_a_long_rate_limit_met_while_mapping_fails_the_platform_without_asking_a
     assert {o.platform for o in report.outcomes if o.status == "ok"} == {"instagram", "tiktok", "youtube"}
     again = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, run_id="run-2")
     assert [o.status for o in again.outcomes] == ["ok"] * 4
+
+
+def test_an_override_on_a_rate_limited_platform_is_failed_without_asking_again(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    sandbox.force_rate_limit("x", times=1, reset_s=3600)
+    overrides = {MAXSTACK["id"]: {"x": "maxstack"}}
+    report = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, overrides=overrides)
+    x = {o.platform: o for o in report.outcomes}["x"]
+    assert x.status == "failed" and x.error_type == "RateLimited" and "resumes after" in x.detail
+    assert len(sandbox.requests_to("x")) == 1
