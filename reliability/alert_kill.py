@@ -200,8 +200,7 @@ def run_alert_kills(*, trials: int = 3, seed: int = 0, workdir: Path) -> Scenari
             )
             result.check(killed, f"trial {trial}: the delivery was not killed at request {at}")
             for channel in CHANNELS:
-                result.lost += max(ALERTS - got[channel], 0)
-                result.duplicated += max(got[channel] - ALERTS, 0)
+                result.tally(expected=ALERTS, found=got[channel])
             outbox = warehouse.rows("monitoring_outbox")
             alerts = warehouse.rows("monitoring_alerts")
             result.check(
@@ -210,8 +209,7 @@ def run_alert_kills(*, trials: int = 3, seed: int = 0, workdir: Path) -> Scenari
             result.check(
                 all(r["status"] == "sent" for r in outbox), f"trial {trial}: an outbox row is not marked sent"
             )
-            result.duplicated += max(len(alerts) - ALERTS, 0)
-            result.lost += max(ALERTS - len(alerts), 0)
+            result.tally(expected=ALERTS, found=len(alerts))
             extra = got["requests"] - messages
             result.check(extra <= int(when), f"trial {trial}: {extra} resends after one kill")
             resent += extra

@@ -57,8 +57,7 @@ def run_sync_kills(*, trials: int = 3, seed: int = 20261123, workdir: Path) -> S
             )
             for table, want in expected_rows.items():
                 got = len(warehouse.rows(table))
-                result.lost += max(want - got, 0)
-                result.duplicated += max(got - want, 0)
+                result.tally(expected=want, found=got)
             inserted = Counter(
                 (v["entity_type"], v["entity_key"])
                 for v in warehouse.rows("entity_versions")

@@ -101,8 +101,7 @@ def run_sync_faults(*, trials: int = 1, seed: int = 0, workdir: Path, rate: floa
             result.check(again.outcome == "unchanged", f"trial {trial}: a rerun wrote {again.message}")
             result.check(catalog_hash(warehouse) == expected, f"trial {trial}: the warehouse differs")
             stored = len(warehouse.rows("tracks"))
-            result.lost += max(tracks - stored, 0)
-            result.duplicated += max(stored - tracks, 0)
+            result.tally(expected=tracks, found=stored)
             extra = made - reference.requests_made
             extra_total += extra
             bound = faults * POLICY.max_attempts + 3
@@ -232,8 +231,7 @@ def run_social_faults(
             result.check(social_hash(warehouse) == expected, f"trial {trial}: the social tables differ")
             for table, n in want.items():
                 got = len(warehouse.rows(table))
-                result.lost += max(n - got, 0)
-                result.duplicated += max(got - n, 0)
+                result.tally(expected=n, found=got)
             extra = made - reference_requests
             extra_total += extra
             bound = faults * SOCIAL_ATTEMPTS + 1

@@ -87,8 +87,7 @@ def run_ingest_kills(*, trials: int = 3, seed: int = 11, workdir: Path) -> Scena
         _ingest_all(db, paths)
         got = _counts(warehouse)
         for table in TABLES:
-            result.lost += max(want[table] - got[table], 0)
-            result.duplicated += max(got[table] - want[table], 0)
+            result.tally(expected=want[table], found=got[table])
         result.check(
             warehouse.content_hash(tables=["stream_play_events"]) == expected, f"trial {trial}: rows differ"
         )

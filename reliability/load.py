@@ -79,8 +79,7 @@ def run_realtime_soak(
         wall = time.monotonic() - began
         with warehouse.engine.connect() as conn:
             stored = int(conn.exec_driver_sql("SELECT count(*) FROM stream_play_events").scalar_one())
-        result.lost += max(sent[0] - stored, 0)
-        result.duplicated += max(stored - sent[0], 0)
+        result.tally(expected=sent[0], found=stored)
         p99 = stats.lag_quantile(0.99) or 0.0
         result.check(p99 <= max_p99_lag_s, f"trial {trial}: p99 lag {p99:.2f} s > {max_p99_lag_s} s")
         result.check(sent[0] > 0.5 * rate * seconds, f"trial {trial}: only {sent[0]} events produced")

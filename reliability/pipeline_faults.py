@@ -159,14 +159,18 @@ def current_rows(warehouse: Warehouse, table: str) -> list[dict[str, Any]]:
     ]
 
 
-def content_hashes(warehouse: Warehouse) -> dict[str, str]:
-    """Per table, the content hash of its current rows without the run bookkeeping.
+def table_states(warehouse: Warehouse) -> dict[str, tuple[str, int]]:
+    """Per table, the content hash and count of its current rows without the run bookkeeping.
 
     Rows that a later run superseded (marked removed, kept as history) are left out: the
     warehouse's state is compared, and its history differs by design after a faulty run.
     """
     names = [t for t in warehouse.table_names() if t not in BOOKKEEPING]
-    return {t: content_hash_of_rows(current_rows(warehouse, t)) for t in sorted(names)}
+    states = {}
+    for table in sorted(names):
+        rows = current_rows(warehouse, table)
+        states[table] = (content_hash_of_rows(rows), len(rows))
+    return states
 
 
 def _platform_outcomes(warehouse: Warehouse) -> dict[str, set[str]]:
@@ -219,8 +223,7 @@ def run_pipeline_faults(
         again = child.run(reference_home)
         result.check(again.get("outcome") in {"ok", "unchanged"}, f"the fault-free rerun: {again}")
         reference_wh = warehouse_of(reference_home)
-        expected = content_hashes(reference_wh)
-        reference_counts = {t: len(current_rows(reference_wh, t)) for t in expected}
+        expected = table_states(reference_wh)
         reference_wh.dispose()
         for trial in range(trials):
             home = workdir / f"faults{trial}"
@@ -243,13 +246,11 @@ def run_pipeline_faults(
             )
             rerun = child.run(home)
             result.check(rerun.get("outcome") in {"ok", "unchanged"}, f"trial {trial}: rerun {rerun}")
-            got = content_hashes(warehouse)
+            got = table_states(warehouse)
             differ = sorted(t for t in set(expected) | set(got) if expected.get(t) != got.get(t))
             result.check(not differ, f"trial {trial}: tables differ from the fault-free run: {differ}")
-            for table, want in reference_counts.items():
-                have = len(current_rows(warehouse, table))
-                result.lost += max(want - have, 0)
-                result.duplicated += max(have - want, 0)
+            for table, (_, want) in expected.items():
+                result.tally(expected=want, found=got.get(table, ("", 0))[1])
             result.check(verify(warehouse).ok, f"trial {trial}: the audit chain does not verify")
             warehouse.dispose()
             extra = made - reference_requests

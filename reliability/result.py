@@ -42,6 +42,11 @@ class ScenarioResult:
         if not condition:
             self.problems.append(problem)
 
+    def tally(self, *, expected: int, found: int) -> None:
+        """Count rows missing (lost) or in excess (duplicated) against the expected number."""
+        self.lost += max(expected - found, 0)
+        self.duplicated += max(found - expected, 0)
+
     def assert_ok(self) -> None:
         """Raise AssertionError naming every problem (for tests)."""
         assert self.ok, f"{self.scenario}: {self.summary()}"
