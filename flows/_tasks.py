@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import MetaData, Table, select
+from sqlalchemy import select
 
 from analytics import validation
 from analytics.audit import AuditRun
@@ -52,7 +52,7 @@ def table_frame(run: AuditRun, table: str, *, days: Collection[date] | None = No
     With ``days``, only the rows of those days (the table's ``day`` column): a run checks what it
     touched, not the whole history again. The frame keeps the table's columns even when empty.
     """
-    tbl = Table(table, MetaData(), autoload_with=run.warehouse.engine)
+    tbl = run.warehouse.table(table)
     query = select(tbl)
     if days is not None:
         query = query.where(tbl.c.day.in_(sorted(days)))

@@ -43,16 +43,16 @@ def _postgres_schema_url(schema: str) -> str:
 
 
 @pytest.fixture
-def sqlite_warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+def empty_sqlite_warehouse(tmp_path: Path) -> Iterator[Warehouse]:
+    """A SQLite warehouse without any table (migrations not run)."""
     wh = Warehouse(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
-    wh.migrate()
     yield wh
     wh.dispose()
 
 
 @pytest.fixture
-def postgres_warehouse() -> Iterator[Warehouse]:
-    """A fresh schema in the machine's PostgreSQL database ``test``, dropped afterwards."""
+def empty_postgres_warehouse() -> Iterator[Warehouse]:
+    """A fresh, empty schema in the machine's PostgreSQL database ``test``, dropped afterwards."""
     import sqlalchemy as sa
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -63,7 +63,6 @@ def postgres_warehouse() -> Iterator[Warehouse]:
     except Exception as exc:
         service_missing("PostgreSQL at 127.0.0.1:5432", exc)
     wh = Warehouse(_postgres_schema_url(schema))
-    wh.migrate()
     try:
         yield wh
     finally:
@@ -71,6 +70,27 @@ def postgres_warehouse() -> Iterator[Warehouse]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def sqlite_warehouse(empty_sqlite_warehouse: Warehouse) -> Warehouse:
+    empty_sqlite_warehouse.migrate()
+    return empty_sqlite_warehouse
+
+
+@pytest.fixture
+def postgres_warehouse(empty_postgres_warehouse: Warehouse) -> Warehouse:
+    """A fresh schema in the machine's PostgreSQL database ``test``, migrated, dropped afterwards."""
+    empty_postgres_warehouse.migrate()
+    return empty_postgres_warehouse
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_warehouse(request: pytest.FixtureRequest) -> Warehouse:
+    """An unmigrated warehouse on SQLite and on PostgreSQL (for migration tests)."""
+    if request.param == "postgres":
+        request.applymarker(pytest.mark.postgres)
+    return request.getfixturevalue(f"empty_{request.param}_warehouse")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

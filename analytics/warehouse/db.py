@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Every package's models, so that a table read by name gets its declared types (the migrations
+# in MIGRATIONS_DIR create them); a table that is not declared anywhere is reflected instead.
+MODEL_MODULES = (
+    "analytics.warehouse.models",
+    "analytics.audio.tables",
+    "analytics.content.tables",
+    "analytics.monitoring.tables",
+    "analytics.social.tables",
+    "analytics.streaming.tables",
+    "analytics.sync.tables",
+)
+
+
+@cache
+def _declared() -> MetaData:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+    from analytics.warehouse.models import Base
+
+    return Base.metadata
 
 
 def _canonical(value: Any) -> Any:
@@ -89,11 +111,16 @@ class Warehouse:
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
 
+    def table(self, name: str) -> Table:
+        """The table or view ``name``: as the models declare it (typed), else as the database has it."""
+        declared = _declared().tables.get(name)
+        if declared is not None:
+            return declared
+        return Table(name, MetaData(), autoload_with=self.engine)
+
     def rows(self, table: str, *, order_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """All rows of one table as dicts (small tables and tests)."""
-        meta = MetaData()
-        meta.reflect(self.engine, only=[table])
-        tbl = meta.tables[table]
+        """All rows of one table or view as dicts (small tables and tests)."""
+        tbl = self.table(table)
         stmt = select(tbl)
         if order_by:
             stmt = stmt.order_by(*(tbl.c[c] for c in order_by))
