@@ -143,6 +143,8 @@ def demo_part() -> None:
                 f"optimal; the optimum is {1 - row['best'] / row['greedy']:.1%} below greedy, so 15 % is not reachable"
                 if optimal
                 else f"at most {row['best'] / bound - 1:.1%} above the optimum"
+                if bound > 0
+                else "not compared (a zero-cost transition makes the bound 0: repeated recordings)"
             )
         )
     tracks = analysed
