@@ -113,7 +113,11 @@ class Warehouse:
 
     def table(self, name: str) -> Table:
         """The table or view ``name``: as the models declare it (typed), else as the database has it."""
-        declared = _declared().tables.get(name)
+        from analytics.warehouse.models import Base
+
+        declared = Base.metadata.tables.get(name)  # its package is imported already, or:
+        if declared is None:
+            declared = _declared().tables.get(name)
         if declared is not None:
             return declared
         return Table(name, MetaData(), autoload_with=self.engine)
