@@ -15,22 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from analytics.streaming.load import CONTEXT_FIELDS, FACT_COLUMNS, context_id  # the loader's layout and ids
+
 revision = "0008_play_facts"
 down_revision = "0002_streaming"
 branch_labels = None
 depends_on = None
 
-CONTEXT_FIELDS = (
-    "source",
-    "country",
-    "platform",
-    "reason_start",
-    "reason_end",
-    "shuffle",
-    "skipped",
-    "offline",
-)
-FACT_COLUMNS = ("event_id", "ts", "day", "track_id", "artist_id", "ms_played", "listener_key", "context_id")
 VIEW = """CREATE VIEW stream_play_events AS
 SELECT f.event_id, f.ts, f.day, f.track_id, f.artist_id, c.source, c.country, c.platform, f.ms_played,
        c.reason_start, c.reason_end, c.shuffle, c.skipped, c.offline, f.listener_key
@@ -42,8 +33,6 @@ def _same(a: str, b: str, sqlite: bool) -> str:
 
 
 def upgrade() -> None:
-    from analytics.streaming.load import context_id  # the ids the loader gives
-
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     op.create_table(
