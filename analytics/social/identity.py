@@ -385,9 +385,8 @@ def _override(
     if connector is not None and platform not in unavailable:
         try:
             account = connector.account(handle)
-        except AccountNotFound:
-            account = None
         except SocialError as exc:  # as in _resolve: noted, and not asked again in this run
+            # a handle the platform says does not exist is noted too: asking again cannot help
             unavailable[platform] = exc
     key = account.platform_id if account else handle.lower().lstrip("@")
     displaced = tuple(m for g in groups if g.key != key for m in g.members)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from analytics.social.base import SocialConnector, TokenStore, platforms
-from analytics.social.errors import NotConfigured, SocialError
+from analytics.social.errors import AccountNotFound, NotConfigured, SocialError
 from analytics.social.identity import IdentityLink, map_identities
 from analytics.social.musicbrainz import MusicBrainz, MusicBrainzClient
 from analytics.social.store import (
@@ -145,7 +145,11 @@ def sync_artist(
         if platform in unavailable and (link is None or link.account is None):
             # the platform failed while we looked the artist up: not asked again in this run
             error = unavailable[platform]
-            reason = f"{platform}: could not look the artist's account up: {error}"
+            reason = (
+                f"{platform}: the account the overrides name does not exist: {error}"
+                if isinstance(error, AccountNotFound) and link is not None and link.source == "override"
+                else f"{platform}: could not look the artist's account up: {error}"
+            )
             outcomes.append(
                 PlatformOutcome(artist_id, platform, "failed", reason, error_type=type(error).__name__)
             )

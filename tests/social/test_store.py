@@ -269,3 +269,15 @@ def test_an_override_on_a_rate_limited_platform_is_failed_without_asking_again(
     x = {o.platform: o for o in report.outcomes}["x"]
     assert x.status == "failed" and x.error_type == "RateLimited" and "resumes after" in x.detail
     assert len(sandbox.requests_to("x")) == 1
+
+
+def test_an_override_naming_an_account_that_does_not_exist_is_failed_after_one_request(
+    warehouse: Warehouse, sandbox: SocialSandbox, sb_settings: Settings, connectors: ConnectorSet
+) -> None:
+    overrides = {MAXSTACK["id"]: {"x": "ghost"}}
+    report = sync(warehouse, sandbox, sb_settings, connectors, MAXSTACK, overrides=overrides)
+    x = {o.platform: o for o in report.outcomes}["x"]
+    assert x.status == "failed" and x.error_type == "AccountNotFound"
+    assert "the account the overrides name does not exist" in x.detail
+    assert [path for _, path in sandbox.requests_to("x")].count("/x/2/users/by/username/ghost") == 1
+    assert {o.platform for o in report.outcomes if o.status == "ok"} == {"instagram", "tiktok", "youtube"}
