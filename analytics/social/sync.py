@@ -147,7 +147,7 @@ def sync_artist(
             error = unavailable[platform]
             reason = (
                 f"{platform}: the account the overrides name does not exist: {error}"
-                if isinstance(error, AccountNotFound) and link is not None and link.source == "override"
+                if isinstance(error, AccountNotFound)  # only an override's lookup notes this one
                 else f"{platform}: could not look the artist's account up: {error}"
             )
             outcomes.append(

@@ -113,14 +113,14 @@ def _store_contexts(conn: Connection, distinct: set[Context]) -> dict[Context, i
     table = tables.table(CONTEXTS)
     stmt = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table).on_conflict_do_nothing()
     wanted = {cid: ctx for ctx, cid in ids.items()}
+    stored_as = select(table.c.context_id, *(table.c[name] for name in CONTEXT_FIELDS))
     batch = sorted(wanted)
     for start in range(0, len(batch), 500):
         part = batch[start : start + 500]
         conn.execute(
             stmt, [{"context_id": cid, **dict(zip(CONTEXT_FIELDS, wanted[cid], strict=True))} for cid in part]
         )
-        query = select(table.c.context_id, *(table.c[name] for name in CONTEXT_FIELDS))
-        for stored in conn.execute(query.where(table.c.context_id.in_(part))):
+        for stored in conn.execute(stored_as.where(table.c.context_id.in_(part))):
             if _canonical(stored[1:]) != _canonical(wanted[stored[0]]):
                 raise RuntimeError(f"play context id {stored[0]} is stored for another context")
     return ids

@@ -20,6 +20,7 @@ is a virtual column computed from it; on PostgreSQL both are ordinary columns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -47,28 +48,26 @@ class StreamFile(Base):
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 _MICROSECOND = timedelta(microseconds=1)
 _FLOAT_EXACT_UNTIL = 2**31  # seconds (2038): below it, seconds * 1e6 rounds to the exact microsecond
 
 
-def utc_microseconds(ts: datetime) -> int:
-    """``ts`` as integer microseconds since the epoch (exact; naive times are taken as UTC)."""
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=UTC)
-    seconds = ts.timestamp()  # correctly rounded; 2.6x faster than timedelta arithmetic
-    if 0 <= seconds < _FLOAT_EXACT_UNTIL:
-        return round(seconds * 1_000_000)
-    return (ts - _EPOCH) // _MICROSECOND
+def utc_microseconds_of(times: Sequence[datetime]) -> list[int]:
+    """Integer microseconds since the epoch of each of ``times`` (exact; naive times are UTC).
 
-
-def utc_microseconds_of(times: list[datetime]) -> list[int]:
-    """:func:`utc_microseconds` of many aware times (a batch's; one pass per step, in C)."""
-    seconds = [t.timestamp() for t in times]
+    ``timestamp()`` is correctly rounded and 2.6x faster than timedelta arithmetic; a batch
+    outside the range where the float is exact takes the timedelta path.
+    """
+    utc = [t if t.tzinfo is not None else t.replace(tzinfo=UTC) for t in times]
+    seconds = [t.timestamp() for t in utc]
     if seconds and not (min(seconds) >= 0 and max(seconds) < _FLOAT_EXACT_UNTIL):
-        return [utc_microseconds(t) for t in times]
+        return [(t - _EPOCH) // _MICROSECOND for t in utc]
     return [round(x * 1_000_000) for x in seconds]
+
+
+def utc_microseconds(ts: datetime) -> int:
+    """:func:`utc_microseconds_of` one time."""
+    return utc_microseconds_of([ts])[0]
 
 
 class PlayTime(TypeDecorator[datetime]):

@@ -31,12 +31,9 @@ MODEL_MODULES = (
 
 
 @cache
-def _declared() -> MetaData:
+def _import_models() -> None:
     for module in MODEL_MODULES:
         importlib.import_module(module)
-    from analytics.warehouse.models import Base
-
-    return Base.metadata
 
 
 def _canonical(value: Any) -> Any:
@@ -115,12 +112,10 @@ class Warehouse:
         """The table or view ``name``: as the models declare it (typed), else as the database has it."""
         from analytics.warehouse.models import Base
 
-        declared = Base.metadata.tables.get(name)  # its package is imported already, or:
-        if declared is None:
-            declared = _declared().tables.get(name)
-        if declared is not None:
-            return declared
-        return Table(name, MetaData(), autoload_with=self.engine)
+        if name not in Base.metadata.tables:
+            _import_models()  # once; a table whose package is imported already needs none
+        declared = Base.metadata.tables.get(name)
+        return declared if declared is not None else Table(name, MetaData(), autoload_with=self.engine)
 
     def rows(self, table: str, *, order_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """All rows of one table or view as dicts (small tables and tests)."""

@@ -109,7 +109,7 @@ def test_sqlite_keeps_the_time_as_an_integer_and_computes_the_day(sqlite_warehou
 def test_microseconds_are_exact(ts: datetime) -> None:
     exact = (ts - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
     assert utc_microseconds(ts) == exact
-    assert utc_microseconds_of([ts, ts]) == [exact, exact]
+    assert utc_microseconds_of([ts, ts.replace(tzinfo=None)]) == [exact, exact]  # naive is UTC, in bulk too
 
 
 # -- the migration from the wide table ------------------------------------------------------
