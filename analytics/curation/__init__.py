@@ -44,13 +44,16 @@ from analytics.curation.diff import Diff, plan_diff, simulate
 from analytics.curation.frames import plan_frame
 from analytics.curation.scoring import CurationError, Score, near_identical, score_candidates, select
 from analytics.curation.sequencing import (
+    arc_lower_bound,
     best_nearest_neighbour,
     build_problem,
     exact_order,
     greedy_order,
+    lower_bound,
     optimise,
     random_order,
     total_cost,
+    transitions_lower_bound,
 )
 from analytics.curation.sources import load_candidates
 from analytics.curation.transitions import camelot, camelot_distance, transition_cost
@@ -72,6 +75,7 @@ __all__ = [
     "PlaylistState",
     "Score",
     "apply_plan",
+    "arc_lower_bound",
     "best_nearest_neighbour",
     "build_problem",
     "camelot",
@@ -87,6 +91,7 @@ __all__ = [
     "in_pool",
     "load_candidates",
     "load_definition",
+    "lower_bound",
     "make_plan",
     "near_identical",
     "optimise",
@@ -103,6 +108,7 @@ __all__ = [
     "simulate",
     "total_cost",
     "transition_cost",
+    "transitions_lower_bound",
     "with_features",
     "with_metrics",
 ]

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import minimum_spanning_tree
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.transitions import arc_targets, transition_matrix
@@ -190,6 +192,79 @@ def exact_order(problem: Problem) -> list[int]:
         t = prev
         order.append(t)
     return order[::-1]
+
+
+def transitions_lower_bound(problem: Problem, *, upper: float | None = None, iterations: int = 300) -> float:
+    """No order's transitions cost less: the Held-Karp bound (1-trees with Lagrangian penalties).
+
+    A path through every track, closed through a dummy track of zero cost, is a 1-tree whose
+    every node has degree 2. Penalties on the nodes move the cheapest 1-tree towards one; each
+    tree's penalised cost minus twice the penalties is a lower bound, and subgradient steps
+    raise it. ``upper``: the cost of a known order, for the step size (default: nearest
+    neighbour from track 0). On random catalogs the bound is within a fraction of a per cent of
+    the best order a state-of-the-art solver finds. Pins are ignored (they only raise the optimum).
+    """
+    n = problem.n
+    if n < 2:
+        return 0.0
+    d = np.asarray(problem.d, dtype=float).reshape(n, n)
+    if upper is None:
+        order = greedy_order(problem, with_arc=False)
+        upper = float(sum(d[order[k], order[k + 1]] for k in range(n - 1)))
+    penalty = np.zeros(n + 1)  # penalty[0]: the dummy track
+    best, step, stalled = -np.inf, 2.0, 0
+    for _ in range(iterations):
+        w = d + penalty[1:, None] + penalty[None, 1:]
+        shift = 1.0 - float(w.min())  # the tree routine reads 0 as "no edge": make every cost positive
+        positive = w + shift
+        np.fill_diagonal(positive, 0.0)
+        tree = minimum_spanning_tree(positive).tocoo()
+        degree = np.zeros(n + 1)
+        np.add.at(degree, tree.row + 1, 1)
+        np.add.at(degree, tree.col + 1, 1)
+        to_dummy = penalty[1:] + penalty[0]
+        ends = np.argpartition(to_dummy, 1)[:2]
+        degree[ends + 1] += 1
+        degree[0] = 2
+        value = float((tree.data - shift).sum() + to_dummy[ends].sum() - 2 * penalty.sum())
+        if value > best + EPS:
+            best, stalled = value, 0
+        else:
+            stalled += 1
+            if stalled >= 20:
+                step, stalled = step / 2, 0
+        gradient = degree - 2
+        norm = float((gradient * gradient).sum())
+        if norm == 0:  # the cheapest 1-tree is a path: the bound is its cost, the optimum
+            break
+        if step < 1e-4:
+            break
+        penalty += step * max(upper - value, EPS) / norm * gradient
+    return best
+
+
+def arc_lower_bound(problem: Problem) -> float:
+    """No order's arc costs less: the cheapest assignment of tracks to positions (pins kept)."""
+    n = problem.n
+    if n == 0:
+        return 0.0
+    a = np.asarray(problem.arc, dtype=float).reshape(n, n).copy()
+    big = float(a.max(initial=0.0)) * n + 1.0
+    for p, t in problem.pins.items():
+        a[:, p] = big
+        a[t, :] = big
+        a[t, p] = problem.arc[t][p]
+    rows, cols = linear_sum_assignment(a)
+    return float(a[rows, cols].sum())
+
+
+def lower_bound(problem: Problem) -> float:
+    """No order costs less than this: the transitions' and the arc's lower bounds added.
+
+    Each part is tight on its own; added they can be loose where the arc and the transitions
+    pull apart, so a gap to it is an upper limit on what a better order could save.
+    """
+    return transitions_lower_bound(problem) + arc_lower_bound(problem)
 
 
 def default_kicks(n: int) -> int:
