@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
+from analytics.audio.features import CHROMA_COLUMNS, MFCC_COLUMNS
 from analytics.curation.definition import CandidatePool
 
 KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 FEATURE_COLUMNS = ("tempo_bpm", "key", "mode", "energy", "loudness_lufs")
+# The audio fingerprint of near-identical versions: the MFCC means and spreads without MFCC 0
+# (the overall level, which a gain change moves), and the chroma (each frame max-normalised).
+TIMBRE_FEATURES = tuple(c for c in MFCC_COLUMNS if not c.startswith("mfcc_00_"))
+CHROMA_FEATURES = CHROMA_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,9 @@ class Candidate:
     mode: str | None = None
     energy: float | None = None
     loudness_lufs: float | None = None
+    audio_hash: str | None = None  # of the analysed file: equal hashes are the same audio
+    timbre: tuple[float, ...] | None = None  # TIMBRE_FEATURES
+    chroma: tuple[float, ...] | None = None  # CHROMA_FEATURES
 
     @property
     def has_audio(self) -> bool:
@@ -133,10 +142,24 @@ def with_metrics(candidates: Sequence[Candidate], metrics: pd.DataFrame | None) 
     return out
 
 
-def with_features(candidates: Sequence[Candidate], features: pd.DataFrame | None) -> list[Candidate]:
-    """Add audio features (``tempo_bpm``, ``key``, ``mode``, ``energy``, ``loudness_lufs``) by ``track_id``.
+def _vector(values: Mapping[str, Any], names: Sequence[str]) -> tuple[float, ...] | None:
+    """The named features as a vector; None unless every one is a finite number."""
+    out = []
+    for name in names:
+        value = _num(values.get(name))
+        if value is None or math.isinf(value):
+            return None
+        out.append(value)
+    return tuple(out)
 
-    Tracks without a row keep None: the sequencer treats their transitions as neutral.
+
+def with_features(candidates: Sequence[Candidate], features: pd.DataFrame | None) -> list[Candidate]:
+    """Add audio features by ``track_id``: ``tempo_bpm``, ``key``, ``mode``, ``energy``,
+    ``loudness_lufs``, and for near-identical versions ``audio_hash``, ``timbre`` and ``chroma``.
+
+    ``features``: ``track_audio_features``-shaped rows; the fingerprint features are read from
+    the ``features`` dict of a row, or from columns of the same names. Tracks without a row keep
+    None: the sequencer treats their transitions as neutral.
     """
     if features is None or features.empty or "track_id" not in features:
         return list(candidates)
@@ -149,6 +172,9 @@ def with_features(candidates: Sequence[Candidate], features: pd.DataFrame | None
         r = rows.loc[c.track_id]
         key = r.get("key")
         mode = r.get("mode")
+        nested = r.get("features")
+        detail: Any = nested if isinstance(nested, Mapping) else r
+        audio_hash = r.get("audio_hash")
         out.append(
             replace(
                 c,
@@ -157,6 +183,9 @@ def with_features(candidates: Sequence[Candidate], features: pd.DataFrame | None
                 mode=str(mode) if mode in ("major", "minor") else None,
                 energy=_num(r.get("energy")),
                 loudness_lufs=_num(r.get("loudness_lufs")),
+                audio_hash=audio_hash if isinstance(audio_hash, str) and audio_hash else None,
+                timbre=_vector(detail, TIMBRE_FEATURES),
+                chroma=_vector(detail, CHROMA_FEATURES),
             )
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,14 @@ PART_LABELS = {
     "recency": "most recent release",
     "audio": "fit to the audio target",
 }
+
+
+# Cosine distances under which two fingerprints are one recording. Measured on the 20 demo
+# recordings, each also re-encoded at -1.5 dB through a 14 kHz low-pass and cut 0.5 s later in
+# mono: versions of one recording at most 0.0017 (timbre) and 0.0013 (chroma) apart, different
+# recordings at least 0.0056 and 0.0083 (docs/curation.md).
+NEAR_TIMBRE = 0.003
+NEAR_CHROMA = 0.004
 
 
 class CurationError(ValueError):
@@ -120,19 +129,28 @@ def why_in(score: Score) -> str:
     return f"in for: {_ordinal(score.ranks[part])} highest {PART_LABELS[part]}"
 
 
+def _cosine_distance(x: Sequence[float], y: Sequence[float]) -> float:
+    norm = math.sqrt(sum(v * v for v in x) * sum(v * v for v in y))
+    return 1.0 if norm == 0 else 1.0 - sum(p * q for p, q in zip(x, y, strict=True)) / norm
+
+
 def near_identical(a: Candidate, b: Candidate) -> bool:
-    """Two versions of one recording: the same ISRC, or the same measured audio and length."""
+    """Two versions of one recording: the same ISRC, the same audio file, or near-identical audio.
+
+    Near-identical audio: timbre (MFCC means and spreads) and chroma both within
+    :data:`NEAR_TIMBRE` and :data:`NEAR_CHROMA` in cosine distance. Tempo, key, energy and
+    loudness are not used: a re-encode, a gain change or a new cut of one recording moves them
+    (tempo by an octave, key by a fifth) while its fingerprint stays put. Symmetric.
+    """
     if a.isrc and b.isrc and a.isrc == b.isrc:
         return True
-    if not (a.has_audio and b.has_audio):
+    if a.audio_hash and b.audio_hash and a.audio_hash == b.audio_hash:
+        return True
+    if a.timbre is None or b.timbre is None or a.chroma is None or b.chroma is None:
         return False
-    assert a.tempo_bpm is not None and b.tempo_bpm is not None
-    assert a.energy is not None and b.energy is not None
     return (
-        abs(a.tempo_bpm - b.tempo_bpm) <= 0.01 * a.tempo_bpm
-        and (a.key, a.mode) == (b.key, b.mode)
-        and abs(a.energy - b.energy) <= 0.02
-        and abs(a.duration_ms - b.duration_ms) <= 2000
+        _cosine_distance(a.timbre, b.timbre) <= NEAR_TIMBRE
+        and _cosine_distance(a.chroma, b.chroma) <= NEAR_CHROMA
     )
 
 

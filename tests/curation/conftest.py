@@ -48,6 +48,9 @@ def random_candidates(
                 mode=rng.choice(["major", "minor"]) if has else None,
                 energy=rng.random() if has else None,
                 loudness_lufs=rng.uniform(-18, -6) if has else None,
+                audio_hash=f"sha256:{i:064x}" if has else None,
+                timbre=tuple(rng.uniform(-30, 30) for _ in range(24)) if has else None,
+                chroma=tuple(rng.random() for _ in range(12)) if has else None,
             )
         )
     return out

@@ -1,0 +1,95 @@
+"""Versions of one recording are recognised by their audio, on real music."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.signal
+import soundfile as sf
+
+from analytics import demo
+from analytics.audio.batch import analyze_files
+from analytics.curation import Candidate, near_identical, with_features
+
+
+def _version(src: Path, dest: Path, *, kind: str) -> Path:
+    """Another version of the recording in ``src``: what a remaster or another cut does to it."""
+    data, sr = sf.read(src, always_2d=True, dtype="float32")
+    if kind == "remaster":  # 1.5 dB quieter, through a 14 kHz low-pass, re-encoded lower
+        b, a = scipy.signal.butter(4, 14_000 / (sr / 2))
+        data = (scipy.signal.lfilter(b, a, data, axis=0) * 10 ** (-1.5 / 20)).astype("float32")
+        sf.write(dest, data, sr, format="OGG", subtype="VORBIS", compression_level=0.9)
+    else:  # cut half a second later, mono
+        sf.write(dest, data[int(0.5 * sr) :].mean(axis=1), sr, format="OGG", subtype="VORBIS")
+    return dest
+
+
+def test_versions_of_a_recording_are_one_and_different_recordings_are_not(tmp_path: Path) -> None:
+    originals = demo.audio_files()[:4]
+    versions = {}
+    for src in originals:
+        versions[src.stem] = [
+            src,
+            _version(src, tmp_path / f"{src.stem}-remaster.ogg", kind="remaster"),
+            _version(src, tmp_path / f"{src.stem}-cut.ogg", kind="cut"),
+        ]
+    paths = [p for group in versions.values() for p in group]
+    batch = analyze_files(paths, cache_dir=tmp_path / "cache", workers=1)
+    assert len(batch.features) == len(paths)
+    rows = batch.features.assign(track_id=[Path(p).name for p in batch.features["path"]])
+    rows = rows.rename(columns={"content_hash": "audio_hash"})
+    plain = [
+        Candidate(
+            track_id=p.name,
+            name=p.stem,
+            album_id="a",
+            album_name="",
+            artist_ids=("x",),
+            release_date="2020",
+            duration_ms=10_000,
+            isrc=None,
+        )
+        for p in paths
+    ]
+    tracks = {c.track_id: c for c in with_features(plain, pd.DataFrame(rows))}
+    assert all(c.timbre is not None and c.chroma is not None for c in tracks.values())
+    recording = {p.name: stem for stem, group in versions.items() for p in group}
+    for a, b in combinations(tracks.values(), 2):
+        same = recording[a.track_id] == recording[b.track_id]
+        assert near_identical(a, b) is same, (a.track_id, b.track_id)
+        assert near_identical(b, a) is same
+    # what the summary features say of the same versions: not enough to tell
+    spread = rows.assign(rec=[recording[t] for t in rows["track_id"]]).groupby("rec")
+    moved = spread["tempo_bpm"].agg(np.ptp).max() > 1.0 or spread["energy"].agg(np.ptp).max() > 0.02
+    assert moved
+
+
+def test_the_same_audio_file_is_one_recording_without_a_fingerprint() -> None:
+    base = Candidate(
+        track_id="t1",
+        name="A",
+        album_id="a",
+        album_name="",
+        artist_ids=("x",),
+        release_date="2020",
+        duration_ms=200_000,
+        isrc="ZZ1",
+        audio_hash="sha256:" + "0" * 64,
+    )
+    other = Candidate(
+        track_id="t2",
+        name="A (single)",
+        album_id="b",
+        album_name="",
+        artist_ids=("x",),
+        release_date="2021",
+        duration_ms=200_000,
+        isrc="ZZ2",
+        audio_hash="sha256:" + "0" * 64,
+    )
+    assert near_identical(base, other)
+    assert not near_identical(base, replace(other, audio_hash="sha256:" + "1" * 64))
