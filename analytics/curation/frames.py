@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.definition import PlaylistDefinition
+from analytics.curation.scoring import near_identical
 
 PLAN_COLUMNS = (
     "position",
@@ -19,6 +20,7 @@ PLAN_COLUMNS = (
     "pin_offset",
     "contiguity_offset",
     "album_over_limit",
+    "earlier_versions",
 )
 
 
@@ -29,7 +31,9 @@ def plan_frame(
 
     ``pin_offset``: position minus the pinned position (null if not pinned); ``contiguity_offset``:
     position minus the row's rank (0 when positions are 0..n-1); ``album_over_limit``: tracks of
-    the album minus ``max_per_album`` (<= 0 when the constraint holds).
+    the album minus ``max_per_album`` (<= 0 when the constraint holds); ``earlier_versions``:
+    tracks before it that are versions of its recording (:func:`near_identical`), 0 when the
+    definition allows repeats.
     """
     rules = definition.constraints
     pins = {p.track_id: p.position for p in rules.pinned}
@@ -37,9 +41,13 @@ def plan_frame(
     albums = Counter(candidates[t].album_id if t in candidates else f"unknown:{t}" for t in target)
     limit = rules.max_per_album
     rows = []
+    before: list[Candidate] = []
     for rank, tid in enumerate(target):
         c = candidates.get(tid)
         album = c.album_id if c else f"unknown:{tid}"
+        earlier = sum(near_identical(o, c) for o in before) if c and rules.unique_recordings else 0
+        if c is not None:
+            before.append(c)
         rows.append(
             {
                 "position": rank,
@@ -50,6 +58,7 @@ def plan_frame(
                 "pin_offset": rank - pins[tid] if tid in pins else None,
                 "contiguity_offset": 0,
                 "album_over_limit": albums[album] - limit if limit is not None else 0,
+                "earlier_versions": earlier,
             }
         )
     frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
@@ -67,6 +76,7 @@ def plan_frame(
                     "pin_offset": len(target),
                     "contiguity_offset": 0,
                     "album_over_limit": 0,
+                    "earlier_versions": 0,
                 }
                 for t in missing
             ]

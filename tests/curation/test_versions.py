@@ -8,12 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.signal
 import soundfile as sf
 
 from analytics import demo
 from analytics.audio.batch import analyze_files
-from analytics.curation import Candidate, near_identical, with_features
+from analytics.curation import Candidate, near_identical, parse_definition, plan_frame, with_features
+from analytics.validation import DatasetValidationError, validate
 
 
 def _version(src: Path, dest: Path, *, kind: str) -> Path:
@@ -93,3 +95,32 @@ def test_the_same_audio_file_is_one_recording_without_a_fingerprint() -> None:
     )
     assert near_identical(base, other)
     assert not near_identical(base, replace(other, audio_hash="sha256:" + "1" * 64))
+
+
+def test_the_plan_suite_refuses_two_versions_of_one_recording(tmp_path: Path) -> None:
+    def track(tid: str, isrc: str, audio: str) -> Candidate:
+        return Candidate(
+            track_id=tid,
+            name=tid,
+            album_id=f"al-{tid}",
+            album_name="",
+            artist_ids=("x",),
+            release_date="2020",
+            duration_ms=200_000,
+            isrc=isrc,
+            audio_hash=f"sha256:{audio * 64}",
+        )
+
+    tracks = {t.track_id: t for t in (track("a", "ZZ1", "0"), track("b", "ZZ2", "1"), track("c", "ZZ3", "0"))}
+    unique = parse_definition({"name": "U", "length": 3})
+    frame = plan_frame(unique, ["a", "b", "c"], tracks)
+    assert frame["earlier_versions"].tolist() == [0, 0, 1]
+    with pytest.raises(DatasetValidationError, match="earlier_versions"):
+        validate(frame, suite="playlist_plans", run_dir=tmp_path, run_id="r1")
+    assert validate(
+        plan_frame(unique, ["a", "b"], tracks), suite="playlist_plans", run_dir=tmp_path, run_id="r2"
+    ).success
+    repeats = parse_definition({"name": "R", "length": 3, "constraints": {"unique_recordings": False}})
+    assert validate(
+        plan_frame(repeats, ["a", "b", "c"], tracks), suite="playlist_plans", run_dir=tmp_path, run_id="r3"
+    ).success
