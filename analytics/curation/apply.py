@@ -18,6 +18,7 @@ from analytics.curation.curate import Curated
 from analytics.curation.definition import PlaylistDefinition
 from analytics.curation.description import safe_description
 from analytics.curation.diff import Diff, plan_diff
+from analytics.curation.scoring import near_identical
 from analytics.spotify.models import Playlist, PlaylistItem, User
 from analytics.spotify.paging import Fetched, Stream
 
@@ -187,7 +188,8 @@ def reconcile(
     """The target adjusted to hand edits made between ``planned_from`` and ``now``.
 
     Added by hand and not excluded: kept, after the track it follows now (skipped if it would repeat
-    a recording of the target or go over ``max_per_album``). Removed by hand: left out, unless pinned. Pins keep their positions.
+    a recording of the target, :func:`near_identical`, where the definition asks for unique
+    recordings, or go over ``max_per_album``). Removed by hand: left out, unless pinned. Pins keep their positions.
     """
     rules = definition.constraints
     pins = {p.track_id: p.position for p in rules.pinned}
@@ -195,23 +197,23 @@ def reconcile(
     candidates = candidates or {}
     removed = set(planned_from) - set(now) - set(pins)
     out = [t for t in target if t not in removed]
-    isrcs = {candidates[t].isrc for t in out if t in candidates and candidates[t].isrc}
-    albums = Counter(candidates[t].album_id for t in out if t in candidates)
+    kept = [candidates[t] for t in out if t in candidates]
+    albums = Counter(c.album_id for c in kept)
     for k, tid in enumerate(now):
         if tid in planned_from or tid in excluded or tid in out:
             continue
-        isrc = candidates[tid].isrc if tid in candidates else None
-        album = candidates[tid].album_id if tid in candidates else None
-        if isrc and isrc in isrcs:
+        track = candidates.get(tid)
+        if track is not None and rules.unique_recordings and any(near_identical(track, o) for o in kept):
             continue
+        album = track.album_id if track is not None else None
         if album and rules.max_per_album is not None and albums[album] >= rules.max_per_album:
             continue
         if album:
             albums[album] += 1
         prev = next((now[m] for m in range(k - 1, -1, -1) if now[m] in out), None)
         out.insert(out.index(prev) + 1 if prev else 0, tid)
-        if isrc:
-            isrcs.add(isrc)
+        if track is not None:
+            kept.append(track)
     free = [t for t in out if t not in pins]
     for tid, pos in sorted(pins.items(), key=lambda x: x[1]):
         free.insert(min(pos, len(free)), tid)

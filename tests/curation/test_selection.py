@@ -262,6 +262,12 @@ def test_reconciled_hand_edits_keep_pins_exclusions_and_constraints(seed: int) -
 
     rng = random.Random(seed)
     cands = random_candidates(rng, 40, albums=6)
+    # versions with their own ISRC: the same audio file on another album
+    cands += [
+        replace(c, track_id=f"{c.track_id}v", isrc=f"V{c.track_id}", album_id="a-other")
+        for c in rng.sample(cands, 6)
+        if c.audio_hash
+    ]
     by_id = {c.track_id: c for c in cands}
     ids = list(by_id)
     definition = parse_definition(
@@ -279,7 +285,8 @@ def test_reconciled_hand_edits_keep_pins_exclusions_and_constraints(seed: int) -
         target = curate(definition, cands, today=TODAY).track_ids
     except CurationError:
         return
-    now = [t for t in target if rng.random() > 0.3] + rng.sample(ids, 6)
+    versions = [f"{t}v" for t in target if f"{t}v" in by_id]
+    now = [t for t in target if rng.random() > 0.3] + rng.sample(ids, 6) + versions
     rng.shuffle(now)
     out = reconcile(target, planned_from=target, now=now, definition=definition, candidates=by_id)
     assert len(out) == len(set(out))
@@ -288,5 +295,8 @@ def test_reconciled_hand_edits_keep_pins_exclusions_and_constraints(seed: int) -
     assert max(Counter(by_id[t].album_id for t in out).values()) <= 3
     isrcs = [by_id[t].isrc for t in out]
     assert len(set(isrcs)) == len(isrcs)
+    for i, a in enumerate(out):
+        for b in out[i + 1 :]:
+            assert not _same_recording(by_id[a], by_id[b]), (a, b)
     removed_by_hand = set(target) - set(now) - {ids[0], ids[1]}
     assert not set(out) & removed_by_hand
