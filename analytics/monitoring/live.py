@@ -6,7 +6,9 @@ consumer group (``monitoring``), counts plays per track and minute, and evaluate
 ``baseline_minutes``. A spike opens an incident and its outbox rows in one transaction, the
 batch is acknowledged, and the outbox is delivered at once. SIGTERM (or ``stop_event``)
 stops it after the current batch; a restart resumes from the group's position, first
-finishing any entries it had read but not acknowledged.
+finishing any entries it had read but not acknowledged. The per-minute counts live in memory;
+at start they are rebuilt from the stream's entries of the last minutes the rules look at
+(:func:`restore_counts`), so a restart neither forgets a baseline nor pages on one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class LiveStats:
     resolved: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     metrics_port: int | None = None
+    restored: int = 0  # plays counted again at start from the stream, to rebuild the baselines
 
 
 class MinuteCounts:
@@ -197,6 +200,10 @@ def monitor_live(
         if on_ready:
             on_ready(stats)
         _claim_stale(client, stream, group, name, idle_ms=claim_idle_ms)
+        stats.restored = restore_counts(
+            client, stream, group, counts, minutes=counts.keep, now=datetime.now(UTC)
+        )
+        log.info("monitor.live.restored", plays=stats.restored, minutes=counts.keep)
         opened = open_incidents(warehouse, spikes)
         pending_first, last_eval = True, 0.0
         while not stop.is_set():
@@ -386,6 +393,52 @@ def _audit_stop(
         details={"fired": stats.fired[:50], "resolved": stats.resolved[:50]},
     )
     append(warehouse, entry, head_dir=settings.data_dir, redact=redact)
+
+
+def restore_counts(
+    client: Any, stream: str, group: str, counts: MinuteCounts, *, minutes: int, now: datetime
+) -> int:
+    """Count again the plays the group has already handled that arrived in the last ``minutes``.
+
+    Reads the stream from ``minutes`` before ``now`` up to the group's last-delivered entry,
+    leaving out the entries some consumer still holds unacknowledged (the read loop counts
+    those, once). Entries that do not decode are skipped, as the read loop skips them. Returns
+    how many plays were counted.
+    """
+    from analytics.streaming.wire import decode_event
+
+    group_info = {_text(g["name"]): g for g in client.xinfo_groups(stream)}.get(group)
+    if group_info is None:
+        return 0
+    last = _text(group_info["last-delivered-id"])
+    held: set[str] = set()
+    cursor = "-"
+    while group_info["pending"]:
+        rows = client.xpending_range(stream, group, min=cursor, max="+", count=1000)
+        held.update(_text(r["message_id"]) for r in rows)
+        if len(rows) < 1000:
+            break
+        cursor = "(" + _text(rows[-1]["message_id"])
+    counted = 0
+    cursor = f"{int(now.timestamp() * 1000) - minutes * 60_000}-0"
+    while True:
+        entries = client.xrange(stream, min=cursor, max=last, count=1000)
+        for entry_id, fields in entries:
+            if _text(entry_id) in held:
+                continue
+            try:
+                event = decode_event(fields.get(b"e", b""), now=now)
+            except ValueError:
+                continue
+            counts.add(event.get("artist_id") or "unknown", event["track_id"], event["ts"])
+            counted += 1
+        if len(entries) < 1000:
+            return counted
+        cursor = "(" + _text(entries[-1][0])
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _claim_stale(client: Any, stream: str, group: str, name: str, *, idle_ms: int) -> None:

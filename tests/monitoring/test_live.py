@@ -161,9 +161,52 @@ def test_a_restart_resumes_from_the_group_position_and_claims_a_dead_consumers_e
                 timeout=10,
             )
         assert second.stats.events == 7  # the 5 already seen are not read again; the dead one's 3 are
+        # the baseline counts the 5 handled before, not the 3 still held nor the 4 never delivered
+        assert second.stats.restored == 5
         records = [json.loads(r["body"]) for r in sqlite_warehouse.rows("audit_records", order_by=["seq"])]
         sessions = [r["outputs"]["events"] for r in records if r["flow"] == "monitor_live"]
         assert sessions == [5, 7]
+    finally:
+        reset()
+
+
+def _clear_of_the_minute_boundary() -> None:
+    """Start early in a minute: the test's plays and the monitor's evaluation share one minute."""
+    second = datetime.now(UTC).second
+    if second > 40:
+        time.sleep(61 - second)
+
+
+def test_a_restart_keeps_the_baseline_the_stream_holds(sqlite_warehouse, receivers, settings, redis_client):
+    producer = EventProducer(redis_client)
+    cfg = _settings(settings, receivers, sqlite_warehouse)
+    _clear_of_the_minute_boundary()
+    now = datetime.now(UTC)
+    try:
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-1") as first:
+            producer.publish(baseline(HOT, now=now, per_minute=10))  # 10 plays a minute for 5 minutes
+            wait_for(
+                lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
+                timeout=10,
+            )
+        assert first.stats.events == 50 and receivers.state.pages == []
+        # After the restart, 25 plays this minute are the usual rate x2.5: no spike (threshold
+        # 5 x 10 = 50). A monitor that forgot the baseline would see 25 >= min_plays and page.
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-2", idle_eval_s=0.2) as second:
+            assert second.result.get("stats") is None
+            producer.publish(plays(HOT, 25, at=datetime.now(UTC)))
+            wait_for(
+                lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
+                timeout=10,
+            )
+            time.sleep(0.5)  # an idle evaluation after the batch
+            assert receivers.state.pages == []
+            producer.publish(plays(HOT, 30, at=datetime.now(UTC)))  # 55 this minute: 5.5x
+            wait_for(lambda: bool(receivers.state.pages), timeout=5)
+        assert receivers.state.pages == [f"spike:{ARTIST}:{HOT}"]
+        (hook,) = receivers.state.webhooks.values()
+        assert hook["encore"]["facts"]["baseline_per_minute"] == 10.0
+        assert second.stats.restored == 50 and second.stats.events == 55
     finally:
         reset()
 
