@@ -17,7 +17,7 @@ from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
 from analytics.audio.cache import content_hash
 from analytics.audio.features import FEATURE_SET_VERSION
 from analytics.audio.matching import match_files
-from analytics.audio.store import store_track_features, track_features
+from analytics.audio.store import one_per_recording, store_track_features, track_features
 from analytics.audio.tags import read_all_tags
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
@@ -88,13 +88,17 @@ def store_features(run: AuditRun, frame: pd.DataFrame) -> None:
 
 @task(cache_policy=NO_CACHE)
 def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> None:
-    """Sounds-like neighbours and clusters in words, saved with the run's datasets."""
+    """Sounds-like neighbours and clusters in words (one row per recording), saved with the run's datasets."""
     datasets = run.run_dir / "datasets"
     datasets.mkdir(parents=True, exist_ok=True)
     features = pd.json_normalize(frame["features"].tolist())
     flat = pd.concat([frame.drop(columns=["features"]), features.add_prefix("f_")], axis=1)
     flat.to_parquet(datasets / "track_audio_features.parquet", index=False)
-    features = features.assign(track_id=frame["track_id"].to_numpy())
+    # one row per recording: a single and its album version must not be each other's neighbour
+    recordings = one_per_recording(frame)
+    features = pd.json_normalize(recordings["features"].tolist()).assign(
+        track_id=recordings["track_id"].to_numpy()
+    )
     if len(features) >= 3:
         similarity.similarity(features, k=min(3, len(features) - 1), id_column="track_id").to_parquet(
             datasets / "sounds_like.parquet", index=False

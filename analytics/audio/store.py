@@ -75,6 +75,18 @@ def track_features(features: pd.DataFrame, matches: pd.DataFrame, tracks: pd.Dat
     return pd.DataFrame(list(rows.values()), columns=list(TRACK_FEATURE_COLUMNS))
 
 
+def one_per_recording(features: pd.DataFrame) -> pd.DataFrame:
+    """One row per analysed file: a single and its album version (one ISRC, one file) are one
+    recording, counted once in the tempo and key charts and never each other's closest track.
+    The row matched to the file directly is kept over those that share it through their ISRC."""
+    if "audio_hash" not in features:
+        return features.reset_index(drop=True)
+    direct = features.get("match_method", pd.Series("", index=features.index)) != "same_isrc"
+    ordered = features.assign(_direct=direct).sort_values("_direct", ascending=False, kind="stable")
+    kept = ordered[ordered["audio_hash"].isna() | ~ordered.duplicated("audio_hash")]
+    return kept.sort_index().drop(columns="_direct").reset_index(drop=True)
+
+
 def store_track_features(warehouse: Warehouse, frame: pd.DataFrame, *, run_id: str) -> UpsertResult:
     """Upsert in one unit of work; unchanged features write nothing."""
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]

@@ -8,7 +8,8 @@ Baseline (per series, day-of-week aware): in log space, the level is the median 
 previous 14 days, the weekday effect the median residual of the same weekday over the
 previous 8 weeks; the scale is the MAD of the previous 28 residuals (floored by Poisson
 noise). A day whose robust z-score passes ``threshold`` is flagged: ``spike`` or
-``sudden_drop``.
+``sudden_drop``, once the series has ``min_history`` days of its own (from its first day with
+streams: the days before a release are not history).
 
 Listening pattern (per track-day, multivariate): streams per listener, skip rate, completion
 rate, country concentration (Herfindahl index) and time-of-day spread (normalised entropy of
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 
-MODEL_VERSION = "stream-anomaly/1.0"
+MODEL_VERSION = "stream-anomaly/1.1"  # 1.1: a series starts on its first day with streams
 MAD_TO_SIGMA = 1.4826
 PATTERN_FEATURES = ("streams_per_listener", "skip_rate", "completion_rate", "country_hhi", "hour_entropy")
 BOT_DIRECTIONS = {"streams_per_listener": 1.0, "country_hhi": 1.0, "hour_entropy": -1.0}
@@ -57,7 +58,10 @@ def seasonal_baseline(
     DataFrame with :data:`RESULT_COLUMNS`; ``score`` is the robust z-score (signed).
     """
     x = series.astype(float).clip(lower=0)
-    y = np.log1p(x)
+    # the series starts on its first day with streams: the zeros before a track's release are
+    # not a baseline (against them its first weeks, and their weekends, would all be "spikes")
+    own_days = x.gt(0).cumsum().gt(0).cumsum()
+    y = np.log1p(x.where(own_days > 0))
     level = y.shift(1).rolling(14, min_periods=7).median()
     weekday = _same_weekday_median(y - level, weeks)
     expected = level + weekday
@@ -68,7 +72,7 @@ def seasonal_baseline(
     poisson = 1.25 / np.sqrt(np.expm1(expected).clip(lower=1.0) + 1.0)
     scale = np.maximum(np.maximum(spread.fillna(np.inf), poisson), 0.05)
     z = resid / scale
-    history = pd.Series(np.arange(len(x)), index=x.index) >= min_history
+    history = own_days > min_history
     flagged = history & z.abs().ge(threshold) & scale.lt(np.inf)
     rows = []
     for day in x.index[flagged.to_numpy()]:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
+from analytics.audio.store import one_per_recording
 from analytics.reports.load import RunData
 from analytics.reports.measures import pick_source, previous_window
 from analytics.reports.texts import text
@@ -244,7 +245,17 @@ def _audio(data: ArtistData, run: RunData, tables: _Tables) -> None:
         data.mark_missing("audio", "audio")
         return
     names = data.tracks.set_index("track_id")["name"]
-    data.audio = features.assign(name=[names.get(t, t) for t in features["track_id"]]).reset_index(drop=True)
+    data.audio = one_per_recording(features).assign(name=lambda f: [names.get(t, t) for t in f["track_id"]])
+
+
+def recordings(tracks: pd.DataFrame) -> int:
+    """How many recordings the tracks hold: tracks sharing an ISRC are one; without one, each counts."""
+    if tracks.empty:
+        return 0
+    if "isrc" not in tracks:
+        return len(tracks)
+    isrc = tracks["isrc"]
+    return int(isrc.dropna().nunique() + isrc.isna().sum())
 
 
 def _playlists(data: ArtistData, tables: _Tables, run: RunData) -> None:

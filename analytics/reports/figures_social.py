@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,12 +12,22 @@ from analytics.reports.style import PALETTE, finish, plot_text
 PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok", "x": "X"}
 
 
-def social_audience(snapshots: pd.DataFrame, *, title: str = "Followers across platforms") -> go.Figure:
+def social_audience(
+    snapshots: pd.DataFrame,
+    *,
+    title: str = "Followers across platforms",
+    start: date | None = None,
+    end: date | None = None,
+) -> go.Figure:
     """One line per platform: followers by day (days without a number are gaps, not zeros).
+
+    Every day is also a marker, so a single snapshot (a first run) or a day between gaps shows.
 
     Parameters
     ----------
     snapshots : ``platform``, ``day``, ``followers`` (NaN when the platform hides the number).
+    start, end : the report's period: the x axis spans it (days, never hours), whatever the
+        snapshots cover.
     """
     fig = go.Figure()
     for i, (platform, part) in enumerate(snapshots.sort_values("day").groupby("platform", sort=True)):
@@ -25,10 +37,21 @@ def social_audience(snapshots: pd.DataFrame, *, title: str = "Followers across p
                 x=part["day"],
                 y=part["followers"],
                 name=name,
-                mode="lines",
+                mode="lines+markers",
+                marker={"size": 7},
                 connectgaps=False,
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                 hovertemplate=f"{name} %{{x|%d %b}}: %{{y:,}} followers<extra></extra>",
             )
         )
-    return finish(fig, title=title, height=320, yaxis_title="followers", hovermode="x unified")
+    fig = finish(fig, title=title, height=320, yaxis_title="followers", hovermode="x unified")
+    days = pd.to_datetime(snapshots["day"]) if not snapshots.empty else pd.Series(dtype="datetime64[ns]")
+    first = pd.Timestamp(start) if start is not None else (days.min() if len(days) else None)
+    last = pd.Timestamp(end) if end is not None else (days.max() if len(days) else None)
+    if first is not None and last is not None:
+        # half a day of margin, and at least a week shown, so one day is not stretched into hours
+        last = max(last, first + timedelta(days=6))
+        fig.update_xaxes(
+            range=[first - timedelta(hours=12), last + timedelta(hours=12)], tickformat="%d %b", type="date"
+        )
+    return fig

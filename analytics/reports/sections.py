@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.reports import figures
-from analytics.reports.artist_data import ArtistData
+from analytics.reports.artist_data import ArtistData, recordings
 from analytics.reports.display import (
     contents,
     drafts,
@@ -220,7 +220,7 @@ def social(data: ArtistData, *, language: str = "en") -> None:
     if _missing(data, "social", language=language):
         return
     window = data.social[data.social["day"] >= data.start]
-    show(figures.social_audience(window))
+    show(figures.social_audience(window, start=data.start, end=data.end))
 
 
 def sound(data: ArtistData, *, language: str = "en") -> None:
@@ -229,7 +229,10 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
     if _missing(data, "audio", language=language):
         return
     audio = data.audio
-    note(text("sound.measured", language=language, measured=len(audio), tracks=len(data.tracks)), kind="info")
+    note(
+        text("sound.measured", language=language, measured=len(audio), tracks=recordings(data.tracks)),
+        kind="info",
+    )
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
         show(figures.tempo_histogram(audio))
     if {"key", "mode"} <= set(audio.columns):

@@ -67,7 +67,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "anomalies.none": "No unusual days in this period.",
         "tracks.no_track_numbers": "The streaming source has no per-track numbers for this artist.",
         "tracks.none_streamed": "No track was streamed in this period.",
-        "sound.measured": "Measured from {measured} of {tracks} tracks' audio files.",
+        "sound.measured": "Measured from {measured} of {tracks} recordings' audio files.",
         "sound.map_needs_three": "The similarity map needs at least three analysed tracks.",
         "posts.more": "{count} more drafts in the warehouse (content_drafts).",
         "quality.all_passed": "All {count} datasets passed their checks before this report read them.",
@@ -200,7 +200,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "anomalies.none": "Aucun jour inhabituel sur cette période.",
         "tracks.no_track_numbers": "La source d'écoutes ne donne pas de chiffres par titre pour cet artiste.",
         "tracks.none_streamed": "Aucun titre n'a été écouté sur cette période.",
-        "sound.measured": "Mesuré à partir des fichiers audio de {measured} titres sur {tracks}.",
+        "sound.measured": "Mesuré à partir des fichiers audio de {measured} enregistrements sur {tracks}.",
         "sound.map_needs_three": "La carte des ressemblances nécessite au moins trois titres analysés.",
         "posts.more": "{count} autres brouillons dans l'entrepôt (content_drafts).",
         "quality.all_passed": (
@@ -355,7 +355,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "anomalies.none": "Keine ungewöhnlichen Tage in diesem Zeitraum.",
         "tracks.no_track_numbers": "Die Streaming-Quelle liefert für diesen Künstler keine Zahlen pro Titel.",
         "tracks.none_streamed": "In diesem Zeitraum wurde kein Titel gestreamt.",
-        "sound.measured": "Gemessen anhand der Audiodateien von {measured} der {tracks} Titel.",
+        "sound.measured": "Gemessen anhand der Audiodateien von {measured} der {tracks} Aufnahmen.",
         "sound.map_needs_three": "Die Ähnlichkeitskarte braucht mindestens drei analysierte Titel.",
         "posts.more": "{count} weitere Entwürfe im Warehouse (content_drafts).",
         "quality.all_passed": (

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analytics import catalog, demo
@@ -38,6 +39,14 @@ def test_demo_audio_is_analysed_matched_stored_and_a_rerun_computes_nothing(
     analysed = [r for r in records if r["task"] == "analyze_audio" and r["run_id"] == second.run_id]
     assert analysed and analysed[0]["outputs"]["computed"] == 0
     assert not (tmp_path / "reports").exists()
+    # sounds-like neighbours are other recordings: a single is not its album version's neighbour
+    isrc = {t["id"]: t["isrc"] for t in demo.load_catalog()["tracks"]}
+    neighbours = pd.read_parquet(
+        tmp_path / "data" / "runs" / first.run_id / "datasets" / "sounds_like.parquet"
+    )
+    assert not neighbours.empty
+    assert all(isrc[a] != isrc[b] for a, b in zip(neighbours["id"], neighbours["neighbour_id"], strict=True))
+    assert len({isrc[t] for t in neighbours["id"]}) == neighbours["id"].nunique()
 
     # The same audio in another folder: the cached batch is reused for the files where they are now.
     moved = tmp_path / "moved-audio"

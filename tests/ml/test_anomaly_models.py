@@ -27,6 +27,15 @@ def test_baseline_flags_spike_and_drop_but_not_weekends() -> None:
     assert set(spike["features"]) == {"level_14d", "weekday_factor", "log_scale"}
 
 
+def test_a_new_tracks_first_weeks_are_not_spikes_against_the_zeros_before_it() -> None:
+    played = weekly_series(seed=4, days=100)
+    series = pd.concat([pd.Series(0.0, index=played.index - pd.Timedelta(days=100)), played])
+    assert seasonal_baseline(series, threshold=4.0).empty
+    series.iloc[100 + 60] *= 4  # a real spike once it has a history of its own
+    flagged = seasonal_baseline(series, threshold=4.0)
+    assert list(flagged["day"]) == [series.index[160]] and flagged.iloc[0]["kind"] == "spike"
+
+
 def test_strong_weekly_seasonality_alone_is_not_anomalous() -> None:
     series = weekly_series(seed=2)
     log = np.log1p(series)

@@ -75,6 +75,20 @@ def test_social_audience_one_line_per_platform_with_gaps_kept() -> None:
     assert pd.isna(fig.data[0].y[1]) and fig.data[0].connectgaps is False
 
 
+def test_social_audience_shows_a_single_snapshot_on_the_reports_days() -> None:
+    one_day = pd.DataFrame(
+        {"platform": ["instagram", "x"], "day": [date(2026, 12, 5)] * 2, "followers": [1479, 989]}
+    )
+    fig = figures.social_audience(one_day, start=date(2026, 11, 8), end=date(2026, 12, 5))
+    assert all("markers" in t.mode for t in fig.data)  # a lone day is a visible point
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low <= pd.Timestamp("2026-11-08") and high >= pd.Timestamp("2026-12-05")
+    assert high - low < pd.Timedelta(days=29)
+    alone = figures.social_audience(one_day)  # without a period: a week around the day, not hours
+    low, high = (pd.Timestamp(v) for v in alone.layout.xaxis.range)
+    assert high - low >= pd.Timedelta(days=6)
+
+
 def test_key_wheel_counts_major_and_minor_per_pitch_class() -> None:
     features = pd.DataFrame({"key": ["A", "A", "C#", 0], "mode": ["minor", "minor", "major", 1]})
     major, minor = figures.key_wheel(features).data
