@@ -27,9 +27,12 @@ def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figur
             hovertemplate="%{x} BPM: %{y} tracks<extra></extra>",
         )
     )
-    return finish(
+    fig = finish(
         fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks", bargap=0.08
     )
+    # whole tracks on the count axis, never 0.2 of one
+    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if len(features) <= 10 else None)
+    return fig
 
 
 def key_wheel(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:

@@ -26,8 +26,8 @@ def social_audience(
     Parameters
     ----------
     snapshots : ``platform``, ``day``, ``followers`` (NaN when the platform hides the number).
-    start, end : the report's period: the x axis spans it (days, never hours), whatever the
-        snapshots cover.
+    start, end : the report's period: the x axis spans it and every snapshot (days, never
+        hours); a snapshot taken today, after a period that ends yesterday, still shows.
     """
     fig = go.Figure()
     for i, (platform, part) in enumerate(snapshots.sort_values("day").groupby("platform", sort=True)):
@@ -45,10 +45,10 @@ def social_audience(
             )
         )
     fig = finish(fig, title=title, height=320, yaxis_title="followers", hovermode="x unified")
-    days = pd.to_datetime(snapshots["day"]) if not snapshots.empty else pd.Series(dtype="datetime64[ns]")
-    first = pd.Timestamp(start) if start is not None else (days.min() if len(days) else None)
-    last = pd.Timestamp(end) if end is not None else (days.max() if len(days) else None)
-    if first is not None and last is not None:
+    days = [pd.Timestamp(d) for d in snapshots["day"]] if not snapshots.empty else []
+    bounds = days + [pd.Timestamp(d) for d in (start, end) if d is not None]
+    if bounds:
+        first, last = min(bounds), max(bounds)
         # half a day of margin, and at least a week shown, so one day is not stretched into hours
         last = max(last, first + timedelta(days=6))
         fig.update_xaxes(

@@ -84,6 +84,11 @@ def test_social_audience_shows_a_single_snapshot_on_the_reports_days() -> None:
     low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
     assert low <= pd.Timestamp("2026-11-08") and high >= pd.Timestamp("2026-12-05")
     assert high - low < pd.Timedelta(days=29)
+    today = one_day.assign(day=date(2026, 12, 6))  # taken the day after the period ends
+    high = pd.Timestamp(
+        figures.social_audience(today, start=date(2026, 11, 8), end=date(2026, 12, 5)).layout.xaxis.range[1]
+    )
+    assert high > pd.Timestamp("2026-12-06")
     alone = figures.social_audience(one_day)  # without a period: a week around the day, not hours
     low, high = (pd.Timestamp(v) for v in alone.layout.xaxis.range)
     assert high - low >= pd.Timedelta(days=6)
@@ -106,7 +111,9 @@ def test_loudness_bars_start_at_the_norm_and_say_how_much_is_turned_down() -> No
 
 def test_tempo_histogram_and_sounds_like_map_carry_every_track() -> None:
     features = pd.DataFrame({"tempo_bpm": [90.0, 120.0, 121.0]})
-    assert list(figures.tempo_histogram(features).data[0].x) == [90.0, 120.0, 121.0]
+    tempo = figures.tempo_histogram(features)
+    assert list(tempo.data[0].x) == [90.0, 120.0, 121.0]
+    assert tempo.layout.yaxis.tickformat == "d" and tempo.layout.yaxis.dtick == 1  # whole tracks
     points = pd.DataFrame(
         {
             "name": ["a", "b", HOSTILE],
