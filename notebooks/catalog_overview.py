@@ -50,8 +50,10 @@ for artist in artists.itertuples():
         continue
     show(figures.tracks_per_release(run.albums[run.albums["album_id"].isin(tracks["album_id"])], tracks))
     listing = tracks.merge(
-        run.albums[["album_id", "name"]], on="album_id", how="left", suffixes=("", "_release")
+        run.albums[["album_id", "name", "release_date"]], on="album_id", how="left", suffixes=("", "_release")
     )
+    # newest release first, then in track order, as the releases read
+    listing = listing.sort_values(["release_date", "album_id", "track_number"], ascending=[False, True, True])
     listing = listing.assign(minutes=(listing["duration_ms"] / 60000).round(2))
     table(
         listing[["name", "name_release", "track_number", "minutes", "isrc"]].rename(
@@ -69,7 +71,15 @@ heading("Playlists")
 if run.playlists.empty:
     note("No playlists owned by or shared with this account.", kind="missing")
 else:
-    table(run.playlists[["name", "total_items", "public", "collaborative"]])
+    yes_no = {True: "yes", False: "no"}
+    table(
+        run.playlists.assign(
+            public=run.playlists["public"].map(yes_no),
+            collaborative=run.playlists["collaborative"].map(yes_no),
+        )[["name", "total_items", "public", "collaborative"]].rename(
+            columns={"name": "playlist", "total_items": "tracks"}
+        )
+    )
 
 # %%
 quota_mode = run.manifest.get("quota_mode", "development")

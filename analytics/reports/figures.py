@@ -63,6 +63,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE, title="Tracks per release", height=120 + 36 * len(df), xaxis_title="tracks"
     )
+    fig.update_xaxes(tickformat="d", dtick=1 if df["tracks"].max() <= 10 else None)  # whole tracks
     fig.update_yaxes(automargin=True)
     return fig
 
