@@ -39,10 +39,23 @@ def shared_traits(a: pd.Series, b: pd.Series, *, limit: int = 3) -> list[tuple[s
     return [(str(k), float(v)) for k, v in strength.head(limit).items()]
 
 
+# Words for the space's other features, for explanations only (clusters are named from DESCRIBED).
+TRAIT_WORDS: dict[str, tuple[str, str]] = {
+    "beat_strength": ("soft beats", "strong beats"),
+    "spectral_bandwidth_hz": ("narrow sound", "wide sound"),
+    "spectral_rolloff_hz": ("soft highs", "crisp highs"),
+    "zero_crossing_rate": ("smooth", "gritty"),
+}
+
+
 def _words(feature: str, z: float) -> str:
-    if feature in DESCRIBED:
-        return f"both {DESCRIBED[feature][1] if z > 0 else DESCRIBED[feature][0]}"
-    return f"similar {feature} ({'high' if z > 0 else 'low'})"
+    """A shared trait in words an artist reads: "both fast", "similar timbre"."""
+    if feature in DESCRIBED or feature in TRAIT_WORDS:
+        low, high = DESCRIBED.get(feature) or TRAIT_WORDS[feature]
+        return f"both {high if z > 0 else low}"
+    if feature.startswith("mfcc_"):
+        return "similar timbre"  # an MFCC alone has no everyday name
+    return f"similar {feature.replace('_', ' ')} ({'high' if z > 0 else 'low'})"
 
 
 def similarity(
@@ -84,7 +97,7 @@ def similarity(
             a, b = space.z.iloc[i], space.z.iloc[j]
             traits = shared_traits(a, b)
             explanation = (
-                ", ".join(_words(f, float(a[f])) for f, _ in traits)
+                ", ".join(dict.fromkeys(_words(f, float(a[f])) for f, _ in traits))
                 or "close on every feature, none distinctive"
             )
             score = float(1 / (1 + distance / dims))

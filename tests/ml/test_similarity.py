@@ -105,3 +105,20 @@ def test_projection_keeps_groups_apart() -> None:
     ]
     assert min(gaps) > 3 * spread
     assert sum(projection(table).attrs["explained_variance"]) > 0.5
+
+
+def test_explanations_name_traits_in_words_not_column_names() -> None:
+    from analytics.ml.similarity import _words
+
+    assert _words("mfcc_03_mean", -1.2) == "similar timbre"
+    assert _words("spectral_rolloff_hz", 1.0) == "both crisp highs"
+    assert _words("tempo_bpm", -0.8) == "both slow"
+    table = synthetic_catalog()
+    rng = np.random.default_rng(1)
+    centre = table["group"].map({g: k for k, g in enumerate(GROUPS)}).to_numpy(float) * 20 - 20
+    for i in range(1, 13):  # timbre that follows the groups strongly
+        table[f"mfcc_{i:02d}_mean"] = centre * (1 + i / 6) + rng.standard_normal(len(table))
+    explanations = similarity(table, k=3)["explanation"]
+    assert explanations.str.contains("similar timbre").any()
+    assert not explanations.str.contains(r"mfcc|_hz|_mean").any()
+    assert not explanations.str.contains(r"similar timbre.*similar timbre").any()  # said once
