@@ -70,48 +70,35 @@ def test_versions_of_a_recording_are_one_and_different_recordings_are_not(tmp_pa
     assert moved
 
 
-def test_the_same_audio_file_is_one_recording_without_a_fingerprint() -> None:
-    base = Candidate(
-        track_id="t1",
-        name="A",
-        album_id="a",
+def _track(track_id: str, *, isrc: str, audio: str) -> Candidate:
+    return Candidate(
+        track_id=track_id,
+        name=track_id,
+        album_id=f"al-{track_id}",
         album_name="",
         artist_ids=("x",),
         release_date="2020",
         duration_ms=200_000,
-        isrc="ZZ1",
-        audio_hash="sha256:" + "0" * 64,
+        isrc=isrc,
+        audio_hash=f"sha256:{audio * 64}",
     )
-    other = Candidate(
-        track_id="t2",
-        name="A (single)",
-        album_id="b",
-        album_name="",
-        artist_ids=("x",),
-        release_date="2021",
-        duration_ms=200_000,
-        isrc="ZZ2",
-        audio_hash="sha256:" + "0" * 64,
-    )
-    assert near_identical(base, other)
-    assert not near_identical(base, replace(other, audio_hash="sha256:" + "1" * 64))
+
+
+def test_the_same_audio_file_is_one_recording_without_a_fingerprint() -> None:
+    base, single = _track("t1", isrc="ZZ1", audio="0"), _track("t2", isrc="ZZ2", audio="0")
+    assert near_identical(base, single)
+    assert not near_identical(base, replace(single, audio_hash="sha256:" + "1" * 64))
 
 
 def test_the_plan_suite_refuses_two_versions_of_one_recording(tmp_path: Path) -> None:
-    def track(tid: str, isrc: str, audio: str) -> Candidate:
-        return Candidate(
-            track_id=tid,
-            name=tid,
-            album_id=f"al-{tid}",
-            album_name="",
-            artist_ids=("x",),
-            release_date="2020",
-            duration_ms=200_000,
-            isrc=isrc,
-            audio_hash=f"sha256:{audio * 64}",
+    tracks = {
+        t.track_id: t
+        for t in (
+            _track("a", isrc="ZZ1", audio="0"),
+            _track("b", isrc="ZZ2", audio="1"),
+            _track("c", isrc="ZZ3", audio="0"),
         )
-
-    tracks = {t.track_id: t for t in (track("a", "ZZ1", "0"), track("b", "ZZ2", "1"), track("c", "ZZ3", "0"))}
+    }
     unique = parse_definition({"name": "U", "length": 3})
     frame = plan_frame(unique, ["a", "b", "c"], tracks)
     assert frame["earlier_versions"].tolist() == [0, 0, 1]
