@@ -64,6 +64,9 @@ def apply_update(
     return curation.apply_plan(client, plan, candidates=candidates, on_replan=replanned)
 
 
+LEFT_OUT_SHOWN = 20  # in the printed plan; the audit record keeps every one
+
+
 @flow(name="update-playlist", version=audit.code_version())
 def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
     """Curate the playlist ``definition`` describes; a dry run unless ``apply``.
@@ -94,6 +97,8 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
         validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
         names = {c.track_id: c.name for c in candidates}
         print(plan.render(names))
+        for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
+            print(f"  left out: {names.get(track_id, track_id)} ({track_id}): {why}")
         run.record(
             "playlist.plan",
             inputs={
@@ -104,6 +109,9 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
             outputs={"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
             details={
                 "tracks": curated.rows(),
+                "left_out": [
+                    {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
+                ],
                 "sequencing_cost": curated.cost,
                 "description": plan.description,
                 "description_source": "content generator" if generated else "definition template",

@@ -41,11 +41,16 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Curated:
-    """The target playlist: tracks in order and the sequencing cost."""
+    """The target playlist: tracks in order and the sequencing cost.
+
+    ``left_out``: (track id, why) for each candidate that scored high enough to be in but a
+    rule of the definition kept out, best score first.
+    """
 
     definition: PlaylistDefinition
     tracks: tuple[Placed, ...]
     cost: float
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def track_ids(self) -> list[str]:
@@ -58,7 +63,8 @@ class Curated:
 def curate(definition: PlaylistDefinition, candidates: Sequence[Candidate], *, today: date) -> Curated:
     """Score, select under the constraints, sequence with the optimiser, explain every track."""
     scores = score_candidates(candidates, definition, today=today)
-    chosen = select(candidates, scores, definition)
+    left_out: dict[str, str] = {}
+    chosen = select(candidates, scores, definition, left_out=left_out)
     pins = {p.track_id: p.position for p in definition.constraints.pinned}
     problem = build_problem(chosen, arc=definition.energy_arc, pins=pins)
     order = optimise(problem, seed=definition.seed)
@@ -75,4 +81,4 @@ def curate(definition: PlaylistDefinition, candidates: Sequence[Candidate], *, t
         s = scores[t.track_id]
         reason = "pinned" if t.track_id in pins else why_in(s)
         placed.append(Placed(pos, t, s, reason, here))
-    return Curated(definition, tuple(placed), round(total_cost(problem, order), 6))
+    return Curated(definition, tuple(placed), round(total_cost(problem, order), 6), tuple(left_out.items()))

@@ -134,6 +134,23 @@ def _cosine_distance(x: Sequence[float], y: Sequence[float]) -> float:
     return 1.0 if norm == 0 else 1.0 - sum(p * q for p, q in zip(x, y, strict=True)) / norm
 
 
+def version_of(a: Candidate, b: Candidate) -> str | None:
+    """Why ``a`` and ``b`` are versions of one recording ("same ISRC", "same audio file",
+    "near-identical audio"), or None when they are not. See :func:`near_identical`."""
+    if a.isrc and b.isrc and a.isrc == b.isrc:
+        return "same ISRC"
+    if a.audio_hash and b.audio_hash and a.audio_hash == b.audio_hash:
+        return "same audio file"
+    if a.timbre is None or b.timbre is None or a.chroma is None or b.chroma is None:
+        return None
+    if (
+        _cosine_distance(a.timbre, b.timbre) <= NEAR_TIMBRE
+        and _cosine_distance(a.chroma, b.chroma) <= NEAR_CHROMA
+    ):
+        return "near-identical audio"
+    return None
+
+
 def near_identical(a: Candidate, b: Candidate) -> bool:
     """Two versions of one recording: the same ISRC, the same audio file, or near-identical audio.
 
@@ -142,36 +159,44 @@ def near_identical(a: Candidate, b: Candidate) -> bool:
     loudness are not used: a re-encode, a gain change or a new cut of one recording moves them
     (tempo by an octave, key by a fifth) while its fingerprint stays put. Symmetric.
     """
-    if a.isrc and b.isrc and a.isrc == b.isrc:
-        return True
-    if a.audio_hash and b.audio_hash and a.audio_hash == b.audio_hash:
-        return True
-    if a.timbre is None or b.timbre is None or a.chroma is None or b.chroma is None:
-        return False
-    return (
-        _cosine_distance(a.timbre, b.timbre) <= NEAR_TIMBRE
-        and _cosine_distance(a.chroma, b.chroma) <= NEAR_CHROMA
-    )
+    return version_of(a, b) is not None
 
 
 def select(
-    candidates: Sequence[Candidate], scores: dict[str, Score], definition: PlaylistDefinition
+    candidates: Sequence[Candidate],
+    scores: dict[str, Score],
+    definition: PlaylistDefinition,
+    *,
+    left_out: dict[str, str] | None = None,
 ) -> list[Candidate]:
     """Pinned tracks, then the best-scoring eligible candidates, under every constraint.
 
     Stops at ``length`` tracks, or once ``duration_min`` is reached. Raises
     :class:`CurationError` when a pinned track is unknown or the pool cannot reach a pinned position.
+    ``left_out``, when given, receives why each candidate of the pool that a rule kept out was
+    left out (excluded, explicit, an album's cap, a version of a chosen track), for those that
+    scored high enough to be in otherwise; lower-scoring ones are simply below the cut.
     """
     rules = definition.constraints
     by_id = {c.track_id: c for c in candidates}
     excluded = set(rules.excluded)
     chosen: list[Candidate] = []
     per_album: dict[str, int] = {}
+    reasons: dict[str, str] = {} if left_out is None else left_out
+
+    def blocked(c: Candidate) -> str | None:
+        if rules.max_per_album is not None and per_album.get(c.album_id, 0) >= rules.max_per_album:
+            cap = rules.max_per_album
+            return f"{c.album_name or c.album_id} already has {cap} track{'s' if cap != 1 else ''} (max_per_album)"
+        if rules.unique_recordings:
+            for other in chosen:
+                why = version_of(c, other)
+                if why is not None:
+                    return f"a version of {other.name}, already in ({why})"
+        return None
 
     def fits(c: Candidate) -> bool:
-        if rules.max_per_album is not None and per_album.get(c.album_id, 0) >= rules.max_per_album:
-            return False
-        return not (rules.unique_recordings and any(near_identical(c, o) for o in chosen))
+        return blocked(c) is None
 
     def take(c: Candidate) -> None:
         chosen.append(c)
@@ -190,14 +215,7 @@ def select(
             )
         take(by_id[pin.track_id])
     pinned = {c.track_id for c in chosen}
-    pool = [
-        c
-        for c in candidates
-        if c.track_id not in excluded
-        and c.track_id not in pinned
-        and in_pool(c, definition.pool)
-        and (rules.allow_explicit or not c.explicit)
-    ]
+    pool = [c for c in candidates if c.track_id not in pinned and in_pool(c, definition.pool)]
     pool.sort(key=lambda c: (-scores[c.track_id].total, c.track_id))
     limit_ms = definition.duration_min * 60_000 if definition.duration_min else None
     for c in pool:
@@ -205,7 +223,13 @@ def select(
             break
         if limit_ms is not None and sum(x.duration_ms for x in chosen) >= limit_ms:
             break
-        if fits(c):
+        if c.track_id in excluded:
+            reasons[c.track_id] = "excluded by the definition"
+        elif c.explicit and not rules.allow_explicit:
+            reasons[c.track_id] = "explicit (allow_explicit is off)"
+        elif (why := blocked(c)) is not None:
+            reasons[c.track_id] = why
+        else:
             take(c)
     need = max((p.position for p in rules.pinned), default=-1) + 1
     if len(chosen) < need:

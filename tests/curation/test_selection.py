@@ -300,3 +300,42 @@ def test_reconciled_hand_edits_keep_pins_exclusions_and_constraints(seed: int) -
             assert not _same_recording(by_id[a], by_id[b]), (a, b)
     removed_by_hand = set(target) - set(now) - {ids[0], ids[1]}
     assert not set(out) & removed_by_hand
+
+
+def test_left_out_says_which_rule_kept_a_strong_track_out() -> None:
+    def track(tid: str, streams: float, **kw: object) -> Candidate:
+        base = Candidate(
+            track_id=tid, name=tid.upper(), album_id="al", album_name="The Album", artist_ids=("x",),
+            release_date="2020-01-01", duration_ms=200_000, isrc=f"I{tid}", streams_28d=streams,
+        )  # fmt: skip
+        return replace(base, **kw)  # type: ignore[arg-type]
+
+    cands = [
+        track("a", 900),
+        track("a-single", 1000, album_id="single", album_name="A (single)", isrc="Ia"),
+        track("b", 800),
+        track("c", 700, explicit=True),
+        track("d", 600),
+        track("e", 500, album_id="other", album_name="Other"),
+        track("f", 400),
+        track("g", 10, album_id="third", album_name="Third"),
+    ]
+    definition = parse_definition(
+        {
+            "name": "Why",
+            "length": 3,
+            "weights": {"streams": 1.0, "streams_momentum": 0, "saves": 0, "recency": 0, "audio": 0},
+            "constraints": {"max_per_album": 2, "allow_explicit": False, "excluded": ["b"]},
+        }
+    )
+    result = curate(definition, cands, today=TODAY)
+    assert sorted(result.track_ids) == ["a-single", "d", "e"]
+    assert dict(result.left_out) == {
+        "a": "a version of A-SINGLE, already in (same ISRC)",
+        "b": "excluded by the definition",
+        "c": "explicit (allow_explicit is off)",
+    }
+    assert [t for t, _ in result.left_out] == ["a", "b", "c"]  # best score first; "g" is below the cut
+    capped = parse_definition({**definition.model_dump(), "length": 4, "constraints": {"max_per_album": 1}})
+    reasons = dict(curate(capped, cands, today=TODAY).left_out)
+    assert reasons["c"] == "The Album already has 1 track (max_per_album)"  # b took the album's place
