@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.definition import PlaylistDefinition
-from analytics.curation.scoring import near_identical
+from analytics.curation.scoring import Recordings
 
 PLAN_COLUMNS = (
     "position",
@@ -32,7 +32,7 @@ def plan_frame(
     ``pin_offset``: position minus the pinned position (null if not pinned); ``contiguity_offset``:
     position minus the row's rank (0 when positions are 0..n-1); ``album_over_limit``: tracks of
     the album minus ``max_per_album`` (<= 0 when the constraint holds); ``earlier_versions``:
-    tracks before it that are versions of its recording (:func:`near_identical`), 0 when the
+    tracks before it that are versions of its recording (:func:`~analytics.curation.scoring.near_identical`), 0 when the
     definition allows repeats.
     """
     rules = definition.constraints
@@ -41,13 +41,13 @@ def plan_frame(
     albums = Counter(candidates[t].album_id if t in candidates else f"unknown:{t}" for t in target)
     limit = rules.max_per_album
     rows = []
-    before: list[Candidate] = []
+    before = Recordings()
     for rank, tid in enumerate(target):
         c = candidates.get(tid)
         album = c.album_id if c else f"unknown:{tid}"
-        earlier = sum(near_identical(o, c) for o in before) if c and rules.unique_recordings else 0
+        earlier = len(before.versions(c)) if c and rules.unique_recordings else 0
         if c is not None:
-            before.append(c)
+            before.add(c)
         rows.append(
             {
                 "position": rank,

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from analytics.curation.candidates import Candidate, in_pool
+import numpy as np
+
+from analytics.curation.candidates import CHROMA_FEATURES, TIMBRE_FEATURES, Candidate, in_pool
 from analytics.curation.definition import PlaylistDefinition
 
 PARTS = ("streams", "streams_momentum", "saves", "recency", "audio")
@@ -151,6 +153,52 @@ def version_of(a: Candidate, b: Candidate) -> str | None:
     return None
 
 
+class Recordings:
+    """Tracks already chosen, looked up as :func:`version_of` pairs them but without a pass over
+    every one of them per candidate: ISRCs and files in dicts, fingerprints as unit rows."""
+
+    def __init__(self) -> None:
+        self.tracks: list[Candidate] = []
+        self.by_isrc: dict[str, list[int]] = {}
+        self.by_file: dict[str, list[int]] = {}
+        self.printed: list[int] = []  # tracks with a fingerprint, rows of the matrices below
+        self.timbre = np.empty((0, len(TIMBRE_FEATURES)))
+        self.chroma = np.empty((0, len(CHROMA_FEATURES)))
+
+    def add(self, c: Candidate) -> None:
+        i = len(self.tracks)
+        self.tracks.append(c)
+        if c.isrc:
+            self.by_isrc.setdefault(c.isrc, []).append(i)
+        if c.audio_hash:
+            self.by_file.setdefault(c.audio_hash, []).append(i)
+        if c.timbre is not None and c.chroma is not None:
+            self.printed.append(i)
+            self.timbre = np.vstack([self.timbre, _unit(c.timbre)])
+            self.chroma = np.vstack([self.chroma, _unit(c.chroma)])
+
+    def versions(self, c: Candidate) -> list[tuple[Candidate, str]]:
+        """Every track held that ``c`` is a version of, with why, in the order they were added."""
+        found: dict[int, str] = {}
+        for i in self.by_isrc.get(c.isrc, []) if c.isrc else []:
+            found.setdefault(i, "same ISRC")
+        for i in self.by_file.get(c.audio_hash, []) if c.audio_hash else []:
+            found.setdefault(i, "same audio file")
+        if c.timbre is not None and c.chroma is not None and self.printed:
+            close = (1.0 - self.timbre @ _unit(c.timbre) <= NEAR_TIMBRE) & (
+                1.0 - self.chroma @ _unit(c.chroma) <= NEAR_CHROMA
+            )
+            for row in np.flatnonzero(close):
+                found.setdefault(self.printed[int(row)], "near-identical audio")
+        return [(self.tracks[i], why) for i, why in sorted(found.items())]
+
+
+def _unit(values: Sequence[float]) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm else v
+
+
 def near_identical(a: Candidate, b: Candidate) -> bool:
     """Two versions of one recording: the same ISRC, the same audio file, or near-identical audio.
 
@@ -188,18 +236,19 @@ def select(
         if rules.max_per_album is not None and per_album.get(c.album_id, 0) >= rules.max_per_album:
             cap = rules.max_per_album
             return f"{c.album_name or c.album_id} already has {cap} track{'s' if cap != 1 else ''} (max_per_album)"
-        if rules.unique_recordings:
-            for other in chosen:
-                why = version_of(c, other)
-                if why is not None:
-                    return f"a version of {other.name}, already in ({why})"
+        if rules.unique_recordings and (found := recordings.versions(c)):
+            other, why = found[0]
+            return f"a version of {other.name}, already in ({why})"
         return None
 
     def fits(c: Candidate) -> bool:
         return blocked(c) is None
 
+    recordings = Recordings()
+
     def take(c: Candidate) -> None:
         chosen.append(c)
+        recordings.add(c)
         per_album[c.album_id] = per_album.get(c.album_id, 0) + 1
 
     for pin in sorted(rules.pinned, key=lambda p: p.position):

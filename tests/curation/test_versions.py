@@ -111,3 +111,35 @@ def test_the_plan_suite_refuses_two_versions_of_one_recording(tmp_path: Path) ->
     assert validate(
         plan_frame(repeats, ["a", "b", "c"], tracks), suite="playlist_plans", run_dir=tmp_path, run_id="r3"
     ).success
+
+
+def test_the_recordings_index_finds_exactly_the_pairs_version_of_finds() -> None:
+    import random
+
+    from analytics.curation.scoring import Recordings, version_of
+    from tests.curation.conftest import random_candidates
+
+    rng = random.Random(5)
+    cands = random_candidates(rng, 60, features=0.8, dup_isrc=0.2)
+    for c in rng.sample(cands, 15):  # same file, other ISRC; and a remaster: fingerprint moved a little
+        cands.append(replace(c, track_id=f"{c.track_id}f", isrc=f"F{c.track_id}"))
+        if c.timbre is not None and c.chroma is not None:
+            cands.append(
+                replace(
+                    c,
+                    track_id=f"{c.track_id}m",
+                    isrc=f"M{c.track_id}",
+                    audio_hash=f"sha256:m{c.track_id}",
+                    timbre=tuple(v * (1 + rng.gauss(0, 0.005)) for v in c.timbre),
+                    chroma=tuple(v * (1 + rng.gauss(0, 0.005)) for v in c.chroma),
+                )
+            )
+    held, index = cands[::2], Recordings()
+    for c in held:
+        index.add(c)
+    pairs = 0
+    for c in cands:
+        expected = [(o.track_id, version_of(c, o)) for o in held if version_of(c, o)]
+        assert [(o.track_id, why) for o, why in index.versions(c)] == expected, c.track_id
+        pairs += len(expected)
+    assert pairs > len(held)  # every held track finds itself, and some find other versions
