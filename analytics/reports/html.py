@@ -15,9 +15,10 @@ import base64
 import hashlib
 import html
 import json
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,12 +168,34 @@ def _entry(report: Path, reports_dir: Path) -> dict[str, Any]:
             meta = {}
     pdf = report.with_suffix(".pdf")
     return {
-        "group": str(meta.get("artist") or group),
+        "group": str(meta.get("artist") or group.replace("_", " ").capitalize()),
         "period": str(meta.get("period") or period),
+        "period_label": period_label(str(meta.get("period") or period)),
         "name": str(meta.get("kind") or report.stem.replace("_", " ")),
         "href": report.relative_to(reports_dir).as_posix(),
         "pdf": pdf.relative_to(reports_dir).as_posix() if pdf.exists() else None,
     }
+
+
+_PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:_(\d{4}-\d{2}-\d{2}))?(?:-([a-z]{2}))?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_label(period: str) -> str:
+    """A report folder's period as people read it: ``2026-11-08_2026-12-05`` is
+    "8 Nov 2026 – 5 Dec 2026", ``2026-12-06`` "6 Dec 2026", ``2026-10`` "Oct 2026"; a language
+    suffix (``-fr``) is kept in brackets; anything else is shown as it is."""
+    try:
+        if match := _PERIOD.match(period):
+            first, last, language = match.groups()
+            days = [date.fromisoformat(d) for d in (first, last) if d]
+            text = " – ".join(f"{d.day} {d:%b %Y}" for d in days)
+            return f"{text} ({language})" if language else text
+        if match := _MONTH.match(period):
+            return f"{date(int(match[1]), int(match[2]), 1):%b %Y}"
+    except ValueError:
+        pass
+    return period
 
 
 def write_index(reports_dir: Path, *, title: str = "encore reports") -> Path:

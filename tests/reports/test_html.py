@@ -84,3 +84,13 @@ def test_index_groups_reports_by_artist_name_escaped(tmp_path: Path) -> None:
         ("&lt;b&gt;A1&lt;/b&gt;", "A1/2026-10/artist_report.html"),
         ("&lt;b&gt;B2&lt;/b&gt;", "B2/2026-11/artist_report.html"),
     ]
+
+
+def test_periods_read_as_dates_in_the_index() -> None:
+    from analytics.reports.html import period_label
+
+    assert period_label("2026-11-08_2026-12-05") == "8 Nov 2026 – 5 Dec 2026"
+    assert period_label("2026-10-26_2026-11-22-fr") == "26 Oct 2026 – 22 Nov 2026 (fr)"
+    assert period_label("2026-12-06") == "6 Dec 2026"
+    assert period_label("2026-10") == "Oct 2026"
+    assert period_label("2026-13-40") == "2026-13-40" and period_label("latest") == "latest"
