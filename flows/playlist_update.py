@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -15,22 +14,6 @@ from analytics.config import Settings
 from analytics.spotify import SpotifyClient
 from flows._tasks import validate_dataset
 from flows.data_sync import SPOTIFY_TAG
-
-DEFINITIONS_DIR = Path(__file__).resolve().parents[1] / "config" / "playlists"
-
-
-def definition_path(definition: str) -> Path:
-    """A definition file: a path, or a name in config/playlists/ (with or without ``.yaml``)."""
-    path = Path(definition)
-    if path.suffix in (".yaml", ".yml") and path.exists():
-        return path
-    named = DEFINITIONS_DIR / f"{path.stem}.yaml"
-    if named.exists():
-        return named
-    known = ", ".join(sorted(p.stem for p in DEFINITIONS_DIR.glob("*.yaml")))
-    raise curation.DefinitionError(
-        f"no playlist definition '{definition}': give a YAML path or one of: {known}"
-    )
 
 
 @task(
@@ -76,7 +59,7 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
     against the playlist's snapshot and verified.
     """
     settings = Settings()
-    path = definition_path(definition)
+    path = curation.definition_path(definition)
     spec = curation.load_definition(path)
     with (
         audit.run(

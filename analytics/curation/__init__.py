@@ -34,8 +34,10 @@ from analytics.curation.candidates import (
 )
 from analytics.curation.curate import Curated, Placed, curate
 from analytics.curation.definition import (
+    DEFINITIONS_DIR,
     DefinitionError,
     PlaylistDefinition,
+    definition_path,
     load_definition,
     parse_definition,
 )
@@ -59,6 +61,7 @@ from analytics.curation.sources import load_candidates
 from analytics.curation.transitions import camelot, camelot_distance, transition_cost
 
 __all__ = [
+    "DEFINITIONS_DIR",
     "MAX_DESCRIPTION",
     "ApplyConflict",
     "ApplyResult",
@@ -84,6 +87,7 @@ __all__ = [
     "candidates_from_rows",
     "content_description",
     "curate",
+    "definition_path",
     "describe",
     "exact_order",
     "find_playlist",

@@ -124,3 +124,18 @@ def load_definition(path: Path | str) -> PlaylistDefinition:
     except yaml.YAMLError as exc:
         raise DefinitionError(f"playlist definition {path} is not valid YAML: {exc}") from None
     return parse_definition(data, source=str(path))
+
+
+DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "config" / "playlists"
+
+
+def definition_path(definition: str, *, directory: Path = DEFINITIONS_DIR) -> Path:
+    """A definition file: a YAML path, or a name in ``config/playlists/`` (with or without ``.yaml``)."""
+    path = Path(definition)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return path
+    named = directory / f"{path.stem}.yaml"
+    if named.exists():
+        return named
+    known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
+    raise DefinitionError(f"no playlist definition '{definition}': give a YAML path or one of: {known}")
