@@ -129,3 +129,26 @@ def test_streaming_explorer_shows_daily_metrics_rolling_sums_and_explained_anoma
     assert "streams_28d" in html and "streams_delta_7d" in html and "never summed" in html
     assert "Observed against the expected range" in html and "robust z" in html
     assert "Streams by country" in titles
+
+
+def test_playlist_curation_explains_scores_left_out_order_and_cost(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed = execute(
+        "playlist_curation.ipynb",
+        world=world,
+        out=tmp_path / "playlist_curation.ipynb",
+        monkeypatch=monkeypatch,
+        definition="maxstack-essentials",
+        today="2026-11-23",
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    html = html_of(found)
+    titles = figure_titles(found)
+    assert "Energy along the playlist" in titles and "Cost of each transition" in titles
+    assert "why here" in html and "pinned at position 1" in html and "placed after" in html
+    assert "not in the definition&#x27;s pool" in html or "not in the definition's pool" in html
+    assert "max_per_album" in html or "below the cut" in html  # each candidate out says why
+    assert "Lower bound" in html and "the exact optimum" in html  # 10 tracks: Held-Karp
+    assert "Nearest neighbour" in html and "% below" in html
