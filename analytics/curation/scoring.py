@@ -25,7 +25,7 @@ PART_LABELS = {
 # Cosine distances under which two fingerprints are one recording. Measured on the 20 demo
 # recordings, each also re-encoded at -1.5 dB through a 14 kHz low-pass and cut 0.5 s later in
 # mono: versions of one recording at most 0.0017 (timbre) and 0.0013 (chroma) apart, different
-# recordings at least 0.0056 and 0.0083 (docs/curation.md).
+# recordings at least 0.0056 and 0.0084 (benchmarks/near_identical.py).
 NEAR_TIMBRE = 0.003
 NEAR_CHROMA = 0.004
 
