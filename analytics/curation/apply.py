@@ -18,7 +18,7 @@ from analytics.curation.curate import Curated
 from analytics.curation.definition import PlaylistDefinition
 from analytics.curation.description import safe_description
 from analytics.curation.diff import Diff, plan_diff
-from analytics.curation.scoring import near_identical
+from analytics.curation.scoring import Recordings
 from analytics.spotify.models import Playlist, PlaylistItem, User
 from analytics.spotify.paging import Fetched, Stream
 
@@ -197,13 +197,16 @@ def reconcile(
     candidates = candidates or {}
     removed = set(planned_from) - set(now) - set(pins)
     out = [t for t in target if t not in removed]
-    kept = [candidates[t] for t in out if t in candidates]
-    albums = Counter(c.album_id for c in kept)
+    kept = Recordings()
+    for t in out:
+        if t in candidates:
+            kept.add(candidates[t])
+    albums = Counter(c.album_id for c in kept.tracks)
     for k, tid in enumerate(now):
         if tid in planned_from or tid in excluded or tid in out:
             continue
         track = candidates.get(tid)
-        if track is not None and rules.unique_recordings and any(near_identical(track, o) for o in kept):
+        if track is not None and rules.unique_recordings and kept.versions(track):
             continue
         album = track.album_id if track is not None else None
         if album and rules.max_per_album is not None and albums[album] >= rules.max_per_album:
@@ -213,7 +216,7 @@ def reconcile(
         prev = next((now[m] for m in range(k - 1, -1, -1) if now[m] in out), None)
         out.insert(out.index(prev) + 1 if prev else 0, tid)
         if track is not None:
-            kept.append(track)
+            kept.add(track)
     free = [t for t in out if t not in pins]
     for tid, pos in sorted(pins.items(), key=lambda x: x[1]):
         free.insert(min(pos, len(free)), tid)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,31 +130,10 @@ def why_in(score: Score) -> str:
     return f"in for: {_ordinal(score.ranks[part])} highest {PART_LABELS[part]}"
 
 
-def _cosine_distance(x: Sequence[float], y: Sequence[float]) -> float:
-    norm = math.sqrt(sum(v * v for v in x) * sum(v * v for v in y))
-    return 1.0 if norm == 0 else 1.0 - sum(p * q for p, q in zip(x, y, strict=True)) / norm
-
-
-def version_of(a: Candidate, b: Candidate) -> str | None:
-    """Why ``a`` and ``b`` are versions of one recording ("same ISRC", "same audio file",
-    "near-identical audio"), or None when they are not. See :func:`near_identical`."""
-    if a.isrc and b.isrc and a.isrc == b.isrc:
-        return "same ISRC"
-    if a.audio_hash and b.audio_hash and a.audio_hash == b.audio_hash:
-        return "same audio file"
-    if a.timbre is None or b.timbre is None or a.chroma is None or b.chroma is None:
-        return None
-    if (
-        _cosine_distance(a.timbre, b.timbre) <= NEAR_TIMBRE
-        and _cosine_distance(a.chroma, b.chroma) <= NEAR_CHROMA
-    ):
-        return "near-identical audio"
-    return None
-
-
 class Recordings:
-    """Tracks already chosen, looked up as :func:`version_of` pairs them but without a pass over
-    every one of them per candidate: ISRCs and files in dicts, fingerprints as unit rows."""
+    """Tracks held (e.g. already chosen), to find the ones a candidate is a version of without a
+    pass over every one of them: ISRCs and files in dicts, fingerprints as unit rows. The one
+    place the rule of :func:`near_identical` is written."""
 
     def __init__(self) -> None:
         self.tracks: list[Candidate] = []
@@ -197,6 +175,15 @@ def _unit(values: Sequence[float]) -> np.ndarray:
     v = np.asarray(values, dtype=float)
     norm = float(np.linalg.norm(v))
     return v / norm if norm else v
+
+
+def version_of(a: Candidate, b: Candidate) -> str | None:
+    """Why ``a`` and ``b`` are versions of one recording ("same ISRC", "same audio file",
+    "near-identical audio"), or None when they are not. See :func:`near_identical`."""
+    held = Recordings()
+    held.add(b)
+    found = held.versions(a)
+    return found[0][1] if found else None
 
 
 def near_identical(a: Candidate, b: Candidate) -> bool:
