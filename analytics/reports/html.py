@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from analytics.reports.display import PLOTLY_MIME
+from analytics.reports.texts import long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -189,7 +190,7 @@ def period_label(period: str) -> str:
         if match := _PERIOD.match(period):
             first, last, language = match.groups()
             days = [date.fromisoformat(d) for d in (first, last) if d]
-            text = " – ".join(f"{d.day} {d:%b %Y}" for d in days)
+            text = " – ".join(long_date(d) for d in days)
             return f"{text} ({language})" if language else text
         if match := _MONTH.match(period):
             return f"{date(int(match[1]), int(match[2]), 1):%b %Y}"
