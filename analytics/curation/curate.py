@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from analytics.curation.candidates import Candidate
@@ -44,13 +44,14 @@ class Curated:
     """The target playlist: tracks in order and the sequencing cost.
 
     ``left_out``: (track id, why) for each candidate that scored high enough to be in but a
-    rule of the definition kept out, best score first.
+    rule of the definition kept out, best score first. ``scores``: every candidate's score.
     """
 
     definition: PlaylistDefinition
     tracks: tuple[Placed, ...]
     cost: float
     left_out: tuple[tuple[str, str], ...] = ()
+    scores: Mapping[str, Score] = field(default_factory=dict)
 
     @property
     def track_ids(self) -> list[str]:
@@ -81,4 +82,6 @@ def curate(definition: PlaylistDefinition, candidates: Sequence[Candidate], *, t
         s = scores[t.track_id]
         reason = "pinned" if t.track_id in pins else why_in(s)
         placed.append(Placed(pos, t, s, reason, here))
-    return Curated(definition, tuple(placed), round(total_cost(problem, order), 6), tuple(left_out.items()))
+    return Curated(
+        definition, tuple(placed), round(total_cost(problem, order), 6), tuple(left_out.items()), scores
+    )

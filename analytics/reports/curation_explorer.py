@@ -11,6 +11,7 @@ does, without talking to Spotify; ``notebooks/playlist_curation.ipynb`` calls th
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -32,17 +33,16 @@ from analytics.warehouse import Warehouse
 
 @dataclass(frozen=True)
 class CurationView:
-    """A definition curated: the candidates, their scores, the result and its sequencing problem."""
+    """A definition curated: the candidates, the result (with every score) and its sequencing problem."""
 
     definition: curation.PlaylistDefinition
     candidates: list[curation.Candidate]
-    scores: dict[str, curation.Score]
     curated: curation.Curated
     problem: Problem  # the curated tracks in their chosen order, indices 0..n-1
 
     @property
-    def names(self) -> dict[str, str]:
-        return {c.track_id: c.name for c in self.candidates}
+    def scores(self) -> Mapping[str, curation.Score]:
+        return self.curated.scores
 
 
 def load_curation(
@@ -55,8 +55,7 @@ def load_curation(
     tracks = [p.track for p in curated.tracks]
     pins = {p.track_id: p.position for p in spec.constraints.pinned}
     problem = curation.build_problem(tracks, arc=spec.energy_arc, pins=pins)
-    scores = curation.score_candidates(candidates, spec, today=today)
-    return CurationView(spec, candidates, scores, curated, problem)
+    return CurationView(spec, candidates, curated, problem)
 
 
 def score_table(view: CurationView, *, top: int = 30) -> pd.DataFrame:
@@ -165,7 +164,7 @@ def sequencing_figures(view: CurationView, *, seeds: int = 5) -> dict[str, Any]:
     shuffled = statistics.mean(
         curation.total_cost(problem, curation.random_order(problem, seed=s)) for s in range(seeds)
     )
-    bound = curation.lower_bound(problem) if problem.n else 0.0
+    bound = curation.lower_bound(problem)
     return {
         "cost": cost,
         "nearest_neighbour": greedy,
