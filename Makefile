@@ -24,7 +24,7 @@ export UV_COMPILE_BYTECODE ?= 1
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
 	@echo "make test    set up, lint (ruff, mypy) and run the whole test suite"
-	@echo "make lint    ruff (lint + format check) and mypy on analytics/"
+	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports)"
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
 	@echo "make browser install Debian's chromium for the browser tests (needs root)"
@@ -51,6 +51,7 @@ lint: setup
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports
 
 format: setup
 	$(RUN) ruff check --fix .

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import analytics.tables  # noqa: F401  (every table declared, so reads by name are typed)
 from analytics.config import Settings
 from analytics.warehouse import Warehouse
 
