@@ -84,4 +84,4 @@ reliability: setup browser pushgateway
 	$(RUN) python -m reliability
 
 clean:
-	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
