@@ -23,7 +23,7 @@ export UV_COMPILE_BYTECODE ?= 1
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
-	@echo "make test    set up, lint (ruff, mypy) and run the whole test suite"
+	@echo "make test    set up, lint (ruff, mypy, import contracts) and run the whole test suite"
 	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports)"
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
