@@ -16,12 +16,14 @@ from analytics.audit.chain import (
     read_entries,
     verify,
 )
+from analytics.audit.lock import RunLocked, warehouse_lock
 from analytics.audit.run import AuditRun, RunSummary, run
 
 __all__ = [
     "AuditEntry",
     "AuditRun",
     "ChainProblem",
+    "RunLocked",
     "RunSummary",
     "VerifyReport",
     "append",
@@ -30,4 +32,5 @@ __all__ = [
     "read_entries",
     "run",
     "verify",
+    "warehouse_lock",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
+from analytics.audit.lock import warehouse_lock
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult, Warehouse
 
@@ -152,13 +153,19 @@ def run(
     configure(settings)
     run_id = run_id or uuid.uuid4().hex
     run_dir = settings.data_dir / "runs" / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     own_warehouse = warehouse is None
     wh = warehouse or Warehouse.from_settings(settings)
-    wh.migrate()
     params = dict(parameters or {})
     log = get_logger("encore.audit")
-    with bind_run(run_id=run_id, flow=flow), span(f"flow.{flow}", attributes={"encore.run_id": run_id}):
+    with ExitStack() as stack:
+        if own_warehouse:
+            stack.callback(wh.dispose)
+        # one run at a time per warehouse; a second finds the lock taken before it writes anything
+        stack.enter_context(warehouse_lock(wh, flow=flow, run_id=run_id))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        wh.migrate()
+        stack.enter_context(bind_run(run_id=run_id, flow=flow))
+        stack.enter_context(span(f"flow.{flow}", attributes={"encore.run_id": run_id}))
         active = AuditRun(
             flow=flow,
             run_id=run_id,
@@ -205,8 +212,6 @@ def run(
             # refuses a push whose samples disagree with a grouping label.
             push_metrics(settings, grouping={"run_id": run_id})
             flush()
-            if own_warehouse:
-                wh.dispose()
 
 
 def _is_json_scalar(value: Any) -> bool:
