@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     pagerduty_routing_key: SecretStr | None = None
     pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
     alert_webhook_url: SecretStr | None = None
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="key sealing the audit records (HMAC); default: data_dir/audit.key, created once",
+    )
     alert_rules_file: Path | None = Field(
         default=None, description="alert rules YAML; default: config/alert_rules.yaml"
     )

@@ -16,6 +16,7 @@ from analytics.audit.chain import (
     read_entries,
     verify,
 )
+from analytics.audit.key import audit_key
 from analytics.audit.lock import RunLocked, warehouse_lock
 from analytics.audit.run import AuditRun, RunSummary, run
 
@@ -27,6 +28,7 @@ __all__ = [
     "RunSummary",
     "VerifyReport",
     "append",
+    "audit_key",
     "code_version",
     "parameters_hash",
     "read_entries",

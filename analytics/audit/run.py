@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
+from analytics.audit.key import audit_key
 from analytics.audit.lock import warehouse_lock
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult, Warehouse
@@ -90,7 +91,14 @@ class AuditRun:
             validation=dict(validation or {}),
             details=dict(details or {}),
         )
-        stored = append(self.warehouse, entry, head_dir=self.settings.data_dir, redact=redact)
+        stored = append(
+            self.warehouse,
+            entry,
+            head_dir=self.settings.data_dir,
+            anchor_dirs=[self.run_dir],
+            redact=redact,
+            key=audit_key(self.settings, create=True),
+        )
         self.records.append(stored)
         return stored
 
@@ -134,7 +142,9 @@ def run(
 ) -> Iterator[AuditRun]:
     """Open a run: a run id, a trace id bound to every log line, a run folder, audit records.
 
-    On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
+    The run holds the warehouse's run lock (one run at a time per warehouse) and writes a
+    ``run.start`` record before anything else, so rows stamped with its id always have a
+    record of the run. On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
     written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
     """
     from analytics.observability import (
@@ -176,6 +186,8 @@ def run(
             parameters=params,
         )
         log.info("run.start", parameters_hash=parameters_hash(params))
+        # before the run's first row: a run killed midway still has a record naming it
+        active.record("run.start", details={"pid": os.getpid()})
         try:
             yield active
         except BaseException as exc:

@@ -54,7 +54,7 @@ def test_a_second_run_is_refused_naming_the_first_and_a_kill_frees_the_lock(
             pytest.fail("the second run must not start")
         assert "pipeline run holder0run" in str(caught.value)
         assert not (settings.data_dir / "runs" / "second000run").exists()  # nothing written
-        assert {r["run_id"] for r in audit.read_entries(warehouse)} == set()
+        assert {r["run_id"] for r in audit.read_entries(warehouse)} == {"holder0run"}  # its start record
     finally:
         holder.kill()  # kill -9: no clean-up code runs in the holder
         holder.wait(timeout=30)
@@ -69,6 +69,6 @@ def test_runs_nested_in_one_process_share_the_lock(sqlite_warehouse: Warehouse, 
             inner.record("step")
         outer.record("step")
     flows = [r["flow"] for r in audit.read_entries(sqlite_warehouse)]
-    assert flows.count("pipeline") == 2 and flows.count("sync_artist_data") == 2
+    assert flows.count("pipeline") == 3 and flows.count("sync_artist_data") == 3  # start, step, end
     with audit.run("pipeline", settings=settings, warehouse=sqlite_warehouse):  # released afterwards
         pass
