@@ -72,3 +72,16 @@ def test_failed_unit_of_work_stores_nothing(warehouse: Warehouse) -> None:
 def test_migrate_is_idempotent(warehouse: Warehouse) -> None:
     warehouse.migrate()
     assert {"tracks", "albums", "artists", "audit_records", "entity_versions"} <= set(warehouse.table_names())
+
+
+def test_a_data_folder_with_url_characters_in_its_name_holds_the_sqlite_file(tmp_path) -> None:
+    from analytics.config import Settings
+
+    folder = tmp_path / "music?for 50%#now"
+    warehouse = Warehouse.from_settings(Settings(data_dir=folder))
+    try:
+        warehouse.migrate()
+    finally:
+        warehouse.dispose()
+    assert (folder / "encore.sqlite").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["music?for 50%#now"]
