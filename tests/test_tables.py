@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 import analytics.tables
@@ -101,3 +102,19 @@ def test_the_registry_names_every_module_that_declares_a_table() -> None:
 
     declaring = {mapper.class_.__module__ for mapper in Base.registry.mappers}
     assert declaring == {module.__name__ for module in analytics.tables.MODULES}
+
+
+@pytest.mark.slow
+def test_the_flows_declare_every_table_they_may_read() -> None:
+    """The flows and the command line import every capability, and so every table, without the registry."""
+    probe = (
+        "import json, flows, flows.cli\n"
+        "from analytics.warehouse import Base\n"
+        "print(json.dumps({'tables': sorted(Base.metadata.tables)}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=240, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded["tables"] == sorted(analytics.tables.metadata().tables)
