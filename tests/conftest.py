@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import analytics.tables  # noqa: F401  (every table declared, so reads by name are typed)
 from analytics.config import Settings
 from analytics.warehouse import Warehouse
 
@@ -130,3 +129,10 @@ def redis_client() -> Iterator[object]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_table_declared() -> None:
+    """Every package's tables on the warehouse metadata (``analytics.tables``), so that a test
+    reading a table by name gets its declared types, whichever packages it imports itself."""
+    import analytics.tables  # noqa: F401
