@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -114,7 +115,9 @@ class Builder:
     def next_title(self, key: str) -> str:
         return self.titles[key].pop(0)
 
-    def new_recording(self, key: str, title: str, year: int, *, featuring: Sequence[str] = ()) -> str:
+    def new_recording(
+        self, key: str, title: str, year: int, *, featuring: Sequence[str] = (), popularity: int | None = None
+    ) -> str:
         spec = next(a for a in ARTISTS if a.key == key)
         self.counters[key] = self.counters.get(key, 0) + 1
         isrc = f"ZZ{spec.registrant}{year % 100:02d}{self.counters[key]:05d}"
@@ -126,7 +129,7 @@ class Builder:
             "artist_ids": ids,
             "duration_ms": self.rng.randint(148_000, 331_000),
             "explicit": self.rng.random() < 0.08,
-            "popularity": self.rng.randint(5, 60),
+            "popularity": self.rng.randint(5, 60) if popularity is None else popularity,
             "first_day": None,
         }
         return isrc
@@ -268,7 +271,11 @@ def _kestrel(b: Builder) -> None:
     b.live("kestrel", "Live at Harbour Hall", "2024-11-29", first[:6] + b.own("kestrel")[17:23])
     for day in ("2026-06-19", "2026-08-28"):
         b.single("kestrel", day)
-    b.single("kestrel", "2026-11-20", b.new_recording("kestrel", "Last Light Over Harbour Street", 2026))
+    b.single(
+        "kestrel",
+        "2026-11-20",
+        b.new_recording("kestrel", "Last Light Over Harbour Street", 2026, popularity=52),
+    )
 
 
 def _mira(b: Builder) -> None:
@@ -280,7 +287,7 @@ def _mira(b: Builder) -> None:
     b.album("mira", "Письма", "2024-09-27", 12)
     for day in ("2025-02-14", "2025-06-06", "2026-04-03"):
         b.single("mira", day)
-    b.single("mira", "2026-10-02", b.new_recording("mira", "Ноябрь", 2026, featuring=["yako"]))
+    b.single("mira", "2026-10-02", b.new_recording("mira", "Ноябрь", 2026, featuring=["yako"], popularity=45))
 
 
 def _yako(b: Builder) -> None:
@@ -358,13 +365,13 @@ def simulate_song(
         age = (day - rec["release"]).days
         if age < 0:
             continue
-        bump = 1.0 + 7.0 * np.exp(-age / 6.0) if age < 60 else 1.0
+        bump = 1.0 + 40.0 * np.exp(-age / 7.0) if age < 60 else 1.0
         mean = level * WEEKLY[day.weekday()] * trend[k] * bump
         streams[k] = rng.poisson(mean)
     listeners = np.minimum(streams, np.round(streams / rng.uniform(1.25, 1.6, len(span)))).astype(np.int64)
     if spike is not None:
         k = span.index(spike)
-        streams[k] += 40 * max(int(streams[k]), 20)  # a few listeners, many streams
+        streams[k] += 4_000  # a handful of listeners, thousands of streams
         listeners[k] += 6
     saves = rng.binomial(np.maximum(listeners, 0), 0.04).astype(np.int64)
     return Series(streams, listeners, saves)
@@ -394,9 +401,13 @@ def write_s4a(out: Path, catalog: dict[str, Any], *, seed: int = SEED) -> list[P
         rng = np.random.default_rng([seed, n])
         folder = out / "exports" / "s4a" / artist["id"]
         songs = own_recordings(catalog, artist["id"])
+        # A song's numbers are the song's: the same in every credited artist's exports.
         series = {
             isrc: simulate_song(
-                rec, span, rng, spike=SPIKE[2] if (artist["name"], rec["name"]) == SPIKE[:2] else None
+                rec,
+                span,
+                np.random.default_rng([seed, int.from_bytes(isrc.encode(), "big")]),
+                spike=SPIKE[2] if rec["name"] == SPIKE[1] else None,
             )
             for isrc, rec in sorted(songs.items())
         }
@@ -628,6 +639,7 @@ def write_audio(out: Path, catalog: dict[str, Any], music: Path) -> list[Path]:
 def build_data(out: Path) -> list[Path]:
     """Everything but the audio: catalog, exports, history, social accounts."""
     out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / "exports", ignore_errors=True)  # no stale export from an earlier build
     catalog = build_catalog()
     path = out / "catalog.json"
     path.write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
