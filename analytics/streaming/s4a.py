@@ -156,7 +156,8 @@ def parse_s4a(
     """
     header, rows = read_table(text, where=where)
     kind = kind or detect_kind(header, track_id=track_id)
-    if kind is S4AKind.audience and song_title is not None and "listeners" not in header:
+    timeline_like = kind is S4AKind.song_timeline or (kind is S4AKind.audience and "listeners" not in header)
+    if song_title is not None and not track_id and timeline_like:
         raise SourceFormatError(
             where,
             f"per-song timeline of {song_title!r}, but artist {artist_id} has no song of that title",

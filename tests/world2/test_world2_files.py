@@ -27,6 +27,7 @@ from analytics.sandbox.social.accounts import AccountsFormatError, parse_account
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.social import connectors_from_settings, map_identities, musicbrainz_from_settings
 from analytics.social.errors import AccountNotFound
+from analytics.streaming.exports import find_exports
 from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
 from analytics.warehouse import Warehouse
 
@@ -163,19 +164,27 @@ def test_the_spotify_for_artists_exports_ingest_without_a_rejected_row(
 ) -> None:
     totals: Counter[str] = Counter()
     shared: list[str] = []
-    for folder in sorted((WORLD / "exports" / "s4a").iterdir()):
-        artist = folder.name
-        names = song_names(catalog, artist)
-        for path in sorted(folder.rglob("*.csv")):
-            summary = ingest_s4a_csv(
-                sqlite_warehouse, path, run_id="w2", artist_id=artist, track_ids=names, as_of=END, now=NOW
-            )
-            assert summary.rows_rejected == 0, (path.name, summary.as_dict())
-            if summary.already_ingested:  # the featured song's timeline, downloaded by both artists
-                shared.append(path.name)
-                continue
-            assert summary.rows_stored == summary.rows_read
-            totals[summary.source] += summary.rows_stored
+    for export in find_exports(WORLD / "exports"):
+        if export.kind == "history":
+            continue
+        artist, path = export.artist_id, export.path
+        assert artist is not None, f"{path} does not say whose it is"
+        summary = ingest_s4a_csv(
+            sqlite_warehouse,
+            path,
+            run_id="w2",
+            artist_id=artist,
+            kind=export.kind,
+            track_ids=song_names(catalog, artist),
+            as_of=END,
+            now=NOW,
+        )
+        assert summary.rows_rejected == 0, (path.name, summary.as_dict())
+        if summary.already_ingested:  # the featured song's timeline, downloaded by both artists
+            shared.append(path.name)
+            continue
+        assert summary.rows_stored == summary.rows_read
+        totals[summary.source] += summary.rows_stored
     song = next(t for t in catalog["tracks"] if t["name"].startswith("Ноябрь (feat."))
     assert shared == [f"{song['name']}-timeline.csv"]
     timelines = len(list((WORLD / "exports" / "s4a").glob("*/songs/*-timeline.csv")))
