@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from analytics.audio.analyze import analyze_file
 from analytics.audio.matching import catalog_tracks, match_files
 from analytics.audio.tags import read_all_tags
 from analytics.config import Settings
@@ -269,6 +270,15 @@ def test_the_audio_matches_the_catalog_as_designed(catalog: dict[str, Any]) -> N
         "field-recording-b.ogg",
         "unreleased--demo-take.ogg",
     ]
+
+
+def test_every_excerpt_gives_audio_features_and_the_two_styles_differ() -> None:
+    results = {Path(p).name: analyze_file(p) for p in sorted((WORLD / "audio").glob("*.ogg"))}
+    assert all(r.status == "ok" for r in results.values()), {n: r.detail for n, r in results.items()}
+    drums = results["kestrel-avenue--last-light.ogg"].features  # machine_wars: drums
+    ambient = results["mira--severny-veter.ogg"].features  # frontiers: little percussion
+    assert drums["zero_crossing_rate"] > 1.5 * ambient["zero_crossing_rate"]
+    assert drums["loudness_lufs"] > ambient["loudness_lufs"] + 3
 
 
 # -- social ----------------------------------------------------------------------------------------
