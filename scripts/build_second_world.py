@@ -148,7 +148,7 @@ class Builder:
     ) -> dict[str, Any]:
         owner = VARIOUS if key == "various" else self.artists[key]
         album = {
-            "id": spotify_id("album", f"{owner['name']}:{name}"),
+            "id": spotify_id("album", f"{owner['name']}:{name}:{album_type}:{day}"),
             "name": name,
             "album_type": album_type,
             "artist_ids": [owner["id"]],

@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import numpy as np
 import pytest
 import soundfile as sf
+from pydantic import SecretStr
 
 from analytics.audio.analyze import analyze_file
 from analytics.audio.matching import catalog_tracks, match_files
@@ -26,16 +28,21 @@ from analytics.demo import load_catalog
 from analytics.sandbox.social import SocialSandbox
 from analytics.sandbox.social.accounts import AccountsFormatError, parse_accounts
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
+from analytics.sandbox.spotify.options import ALL_SCOPES
 from analytics.social import connectors_from_settings, map_identities, musicbrainz_from_settings
 from analytics.social.errors import AccountNotFound
+from analytics.spotify import SpotifyClient
 from analytics.streaming.exports import find_exports
 from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.sync import sync_catalog
+from analytics.sync.report import gx_validator
 from analytics.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = ROOT / "tests" / "data" / "world2"
 END = date(2026, 12, 1)
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+REDIRECT = "http://127.0.0.1:8888/callback"
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
@@ -86,6 +93,8 @@ def test_the_catalog_is_its_own_world_with_the_oddities_real_catalogs_have(catal
     assert not {a["name"] for a in demo["artists"] if a["name"] != "Various Artists"} & {
         a["name"] for a in catalog["artists"]
     }
+    for section in ("artists", "albums", "tracks", "playlists"):
+        assert len({x["id"] for x in catalog[section]}) == len(catalog[section]), f"duplicate {section} ids"
     own = [a for a in catalog["artists"] if a["name"] != "Various Artists"]
     assert len(own) >= 3 and len(catalog["albums"]) >= 30 and len(catalog["tracks"]) >= 300
     names = [a["name"] for a in catalog["artists"]] + [t["name"] for t in catalog["tracks"]]
@@ -146,6 +155,40 @@ def test_the_spotify_sandbox_serves_the_world_and_none_of_the_demo(catalog: dict
         assert body["album"]["release_date"] == "2026-11-20"
         for demo_track in load_catalog()["tracks"]:
             assert http.get(f"{sb.api_url}/tracks/{demo_track['id']}", headers=headers).status_code == 404
+
+
+def test_the_world_syncs_through_the_real_client_and_passes_the_catalog_suites(
+    catalog: dict[str, Any], settings: Settings, sqlite_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # The world's own user signs in once (authorization code), as a real user's app would.
+    with SpotifySandbox(SandboxOptions(catalog_path=WORLD / "catalog.json")).running() as sb:
+        with httpx.Client(timeout=10) as http:
+            consent = http.get(
+                f"{sb.accounts_url}/authorize",
+                params={"client_id": sb.client_id, "redirect_uri": REDIRECT, "response_type": "code",
+                        "scope": ALL_SCOPES, "sandbox_user": "kestrel-avenue"},
+            )  # fmt: skip
+            code = parse_qs(urlparse(consent.headers["location"]).query)["code"][0]
+            grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+            token = http.post(sb.token_url, data=grant, auth=(sb.client_id, sb.client_secret)).json()
+        local = settings.model_copy(
+            update={
+                "spotify_client_id": sb.client_id,
+                "spotify_client_secret": SecretStr(sb.client_secret),
+                "spotify_refresh_token": SecretStr(token["refresh_token"]),
+            }
+        )
+        artists = [a["id"] for a in catalog["artists"] if a["name"] != "Various Artists"]
+        with SpotifyClient.from_settings(local, api_url=sb.api_url, accounts_url=sb.accounts_url) as client:
+            report = sync_catalog(
+                client,
+                sqlite_warehouse,
+                artist_ids=artists,
+                validate=gx_validator(run_dir=tmp_path / "run", run_id="w2"),
+            )
+    assert report.outcome == "ok"
+    stored = {t: len(sqlite_warehouse.rows(t)) for t in ("artists", "albums", "tracks", "playlists")}
+    assert stored == {"artists": 4, "albums": 46, "tracks": 310, "playlists": 2}  # the user's own playlists
 
 
 # -- the exports -----------------------------------------------------------------------------------
