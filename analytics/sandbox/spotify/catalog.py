@@ -125,6 +125,7 @@ def parse_catalog(data: dict[str, Any], *, source: str = "catalog") -> dict[str,
         if not isinstance(items, list):
             raise CatalogFormatError(f"{source}: {section!r} must be a list")
         out[section] = items
+        _check_unique(items, section=section, source=source)
     artist_ids = {_check_id(_need(a, "id", f"{source} artist"), f"{source} artist") for a in out["artists"]}
     track_ids = {_check_id(_need(t, "id", f"{source} track"), f"{source} track") for t in out["tracks"]}
     album_ids = set()
@@ -163,6 +164,23 @@ def parse_catalog(data: dict[str, Any], *, source: str = "catalog") -> dict[str,
         _check_refs([_need(playlist, "owner_id", where)], user_ids, f"{where} owner_id")
         _check_refs(playlist.get("track_ids", []), track_ids, f"{where} track_ids")
     return out
+
+
+def _check_unique(items: list[Any], *, section: str, source: str) -> None:
+    """Refuse two entries of one section with the same id, naming both (position and name)."""
+    seen: dict[str, tuple[int, Any]] = {}
+    for position, item in enumerate(items):
+        key = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(key, str):
+            continue  # a missing or malformed id is reported by the field checks
+        name = item.get("name", item.get("display_name"))
+        if key in seen:
+            first, first_name = seen[key]
+            raise CatalogFormatError(
+                f"{source}: {section}[{first}] {first_name!r} and {section}[{position}] {name!r} "
+                f"have the same id {key!r}; give each {section[:-1]} its own id"
+            )
+        seen[key] = (position, name)
 
 
 def _check_refs(values: list[str], known: set[str], where: str) -> None:
