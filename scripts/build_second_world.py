@@ -91,6 +91,9 @@ ARTISTS = [
     ArtistSpec("yako", "夜行列車", "YKR", ("j-rock", "japanese indie"), 12_300, 38, YAKO),
     ArtistSpec("tomas", "Tomás O'Neill", "TON", ("irish folk", "acoustic"), 2_100, 22, TOMAS),
 ]
+# The user the sandbox's refresh token signs in as (docs/sandbox.md: a catalog that wants user
+# endpoints defines it); here it is Kestrel Avenue's own account, owner of the playlists.
+SIGNED_IN = "encore-demo-user"
 RESERVED = {
     "Paper Satellites",
     "Harbour Lights",
@@ -220,7 +223,7 @@ def build_catalog(seed: int = SEED) -> dict[str, Any]:
     _tomas(b)
     _compilations(b)
     users = [
-        {"id": "kestrel-avenue", "display_name": "Kestrel Avenue", "country": "GB", "product": "premium",
+        {"id": SIGNED_IN, "display_name": "Kestrel Avenue", "country": "GB", "product": "premium",
          "email": "kestrel@example.invalid", "followed_artist_ids": [a["id"] for a in b.artists.values()]},
         {"id": "radio-listener", "display_name": "Radio Listener", "country": "JP", "product": "free",
          "email": "listener@example.invalid", "followed_artist_ids": [b.artists["yako"]["id"]]},
@@ -230,10 +233,10 @@ def build_catalog(seed: int = SEED) -> dict[str, Any]:
     }
     playlists = [
         {"id": spotify_id("playlist", "Kestrel Avenue Essentials"), "name": "Kestrel Avenue Essentials",
-         "description": "The songs to start with.", "owner_id": "kestrel-avenue", "public": True,
+         "description": "The songs to start with.", "owner_id": SIGNED_IN, "public": True,
          "collaborative": False, "track_ids": by_artist["kestrel"][:20:2]},
         {"id": spotify_id("playlist", "Late Trains"), "name": "Late Trains",
-         "description": "Night music from friends.", "owner_id": "kestrel-avenue", "public": False,
+         "description": "Night music from friends.", "owner_id": SIGNED_IN, "public": False,
          "collaborative": True, "track_ids": by_artist["yako"][:4] + by_artist["mira"][:4]},
         {"id": spotify_id("playlist", "深夜ラジオ"), "name": "深夜ラジオ", "description": "",
          "owner_id": "radio-listener", "public": True, "collaborative": False, "track_ids": by_artist["yako"][5:9]},

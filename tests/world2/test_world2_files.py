@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import numpy as np
@@ -28,7 +27,6 @@ from analytics.demo import load_catalog
 from analytics.sandbox.social import SocialSandbox
 from analytics.sandbox.social.accounts import AccountsFormatError, parse_accounts
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
-from analytics.sandbox.spotify.options import ALL_SCOPES
 from analytics.social import connectors_from_settings, map_identities, musicbrainz_from_settings
 from analytics.social.errors import AccountNotFound
 from analytics.spotify import SpotifyClient
@@ -42,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WORLD = ROOT / "tests" / "data" / "world2"
 END = date(2026, 12, 1)
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
-REDIRECT = "http://127.0.0.1:8888/callback"
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
@@ -160,26 +157,21 @@ def test_the_spotify_sandbox_serves_the_world_and_none_of_the_demo(catalog: dict
 def test_the_world_syncs_through_the_real_client_and_passes_the_catalog_suites(
     catalog: dict[str, Any], settings: Settings, sqlite_warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    # The world's own user signs in once (authorization code), as a real user's app would.
+    # Real mode's setup: the app's credentials and the user's refresh token, nothing else.
     with SpotifySandbox(SandboxOptions(catalog_path=WORLD / "catalog.json")).running() as sb:
-        with httpx.Client(timeout=10) as http:
-            consent = http.get(
-                f"{sb.accounts_url}/authorize",
-                params={"client_id": sb.client_id, "redirect_uri": REDIRECT, "response_type": "code",
-                        "scope": ALL_SCOPES, "sandbox_user": "kestrel-avenue"},
-            )  # fmt: skip
-            code = parse_qs(urlparse(consent.headers["location"]).query)["code"][0]
-            grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
-            token = http.post(sb.token_url, data=grant, auth=(sb.client_id, sb.client_secret)).json()
         local = settings.model_copy(
             update={
+                "spotify_sandbox": False,
+                "spotify_api_url": sb.api_url,
+                "spotify_accounts_url": sb.accounts_url,
                 "spotify_client_id": sb.client_id,
                 "spotify_client_secret": SecretStr(sb.client_secret),
-                "spotify_refresh_token": SecretStr(token["refresh_token"]),
+                "spotify_refresh_token": SecretStr(sb.user_refresh_token),
             }
         )
         artists = [a["id"] for a in catalog["artists"] if a["name"] != "Various Artists"]
-        with SpotifyClient.from_settings(local, api_url=sb.api_url, accounts_url=sb.accounts_url) as client:
+        with SpotifyClient.from_settings(local) as client:
+            assert client.me().value.display_name == "Kestrel Avenue"
             report = sync_catalog(
                 client,
                 sqlite_warehouse,
