@@ -127,3 +127,20 @@ def test_a_catalog_without_duplicates_still_serves(tmp_path: Path, api_for: Call
     with SpotifySandbox(SandboxOptions(catalog_path=path)).running() as sb:
         assert api_for(sb, user=False).json(f"/albums/{ALBUM}/tracks/")["items"][0]["name"] == "Song"
         assert httpx.get(f"{sb.api_url}/artists/{ARTIST_B}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("artist", "expected"),
+    [
+        ({"genres": "rock"}, "artists[0] 'A': genres must be a list of strings, not 'rock'"),
+        ({"followers": "many"}, "artists[0] 'A': followers must be a whole number >= 0, not 'many'"),
+        ({"popularity": -3}, "artists[0] 'A': popularity must be a whole number >= 0, not '-3'"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_refused_naming_entry_and_field(
+    tmp_path: Path, artist: dict[str, object], expected: str
+) -> None:
+    path = _catalog(tmp_path, artists=[{"id": ARTIST_A, "name": "A", **artist}])
+    with pytest.raises(CatalogFormatError) as refused:
+        SpotifySandbox(SandboxOptions(catalog_path=path))
+    assert expected in str(refused.value)
