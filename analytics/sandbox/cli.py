@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from analytics.sandbox.social.accounts import AccountsFormatError
 from analytics.sandbox.social.server import SocialSandbox
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox, SyntheticCatalogSpec
 from analytics.sandbox.spotify.catalog import CatalogFormatError
@@ -179,6 +180,10 @@ def serve(
     social: Annotated[
         bool, typer.Option("--social", help="also serve the social platforms and MusicBrainz")
     ] = False,
+    social_accounts: Annotated[
+        Path | None,
+        typer.Option(help="with --social: serve the accounts of this encore-social/1 file, not the demo's"),
+    ] = None,
 ) -> None:
     """Serve the Spotify Web API sandbox (and its accounts service) until interrupted or SIGTERM."""
     options = _options(
@@ -192,17 +197,24 @@ def serve(
         rate_limit_per_30s=rate_limit_per_30s,
         credentials=(client_id, client_secret, refresh_token),
     )
+    if social_accounts is not None and not social:
+        raise typer.BadParameter("--social-accounts needs --social", param_hint="--social-accounts")
     try:
         sandbox = SpotifySandbox(options)
     except CatalogFormatError as exc:
         typer.echo(f"cannot serve the catalog: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        social_sandbox = SocialSandbox(seed=seed, accounts_file=social_accounts) if social else None
+    except AccountsFormatError as exc:
+        typer.echo(f"cannot serve the social accounts: {exc}", err=True)
         raise typer.Exit(2) from exc
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     with contextlib.ExitStack() as running:
         sb = running.enter_context(sandbox.running())
-        social_sb = running.enter_context(SocialSandbox(seed=seed).running()) if social else None
+        social_sb = running.enter_context(social_sandbox.running()) if social_sandbox else None
         _print_addresses(sb, social_sb)
         if ready_file is not None:
             write_ready_file(ready_file, ready_info(sb, social_sb))

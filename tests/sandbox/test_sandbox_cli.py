@@ -178,3 +178,49 @@ def test_serve_refuses_a_catalog_with_duplicate_ids(tmp_path: Path) -> None:
 def test_serve_rejects_empty_credentials() -> None:
     result = CliRunner().invoke(app, ["serve", "--port", "0", "--client-secret", " "])
     assert result.exit_code != 0 and "client_secret is empty" in result.output
+
+
+def test_serve_the_second_world_with_its_social_accounts(tmp_path: Path) -> None:
+    world = Path(__file__).resolve().parents[1] / "data" / "world2"
+    ready = tmp_path / "sandbox.json"
+    args = [
+        str(ENCORE), "sandbox", "serve", "--port", "0", "--catalog", str(world / "catalog.json"),
+        "--ready-file", str(ready), "--social", "--social-accounts", str(world / "social.json"),
+    ]  # fmt: skip
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = _wait_for(ready, process)
+        kestrel = "N5KaGCbAmIaPQDrr4NX4M6"
+        mb = httpx.get(
+            info["musicbrainz_url"] + "/url",
+            params={
+                "resource": f"https://open.spotify.com/artist/{kestrel}",
+                "inc": "artist-rels",
+                "fmt": "json",
+            },
+            headers={"User-Agent": "encore-tests/1.0 (tests@example.invalid)"},
+        )
+        assert mb.status_code == 200 and mb.json()["relations"][0]["artist"]["name"] == "Kestrel Avenue"
+        env = info["social_env"]
+        channel = httpx.get(
+            env["ENCORE_YOUTUBE_API_URL"] + "/channels",
+            params={"part": "snippet,statistics", "forHandle": "@kestrelavenue"},
+            headers={"X-Goog-Api-Key": env["ENCORE_YOUTUBE_API_KEY"]},
+        )
+        assert (
+            channel.status_code == 200 and channel.json()["items"][0]["snippet"]["title"] == "Kestrel Avenue"
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
+
+
+def test_serve_refuses_social_accounts_without_social_or_malformed(tmp_path: Path) -> None:
+    accounts = tmp_path / "social.json"
+    accounts.write_text(json.dumps({"format": "encore-social/1", "accounts": [{"platform": "myspace"}]}))
+    alone = CliRunner().invoke(app, ["serve", "--port", "0", "--social-accounts", str(accounts)])
+    assert alone.exit_code != 0 and "--social-accounts needs --social" in alone.output
+    bad = CliRunner().invoke(app, ["serve", "--port", "0", "--social", "--social-accounts", str(accounts)])
+    assert bad.exit_code == 2
+    assert "platform 'myspace' is not one of youtube, instagram, x, tiktok" in bad.output
