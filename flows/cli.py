@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+
+from analytics.config import MissingInput
 
 for _name, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
@@ -39,6 +45,44 @@ from analytics.monitoring.cli import app as monitor_app  # noqa: E402
 
 app.add_typer(monitor_app, name="monitor", help="Monitor the artists: live alerts, one-off checks, delivery.")
 
+INPUT_MISSING = 2  # exit code: an input or a setting is missing or invalid; nothing was written
+
+
+class _QuietMissingInput(logging.Filter):
+    """Drop Prefect's traceback of a flow that stopped on a missing input: the CLI says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, MissingInput)
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line per invalid setting: which ``ENCORE_*`` variable and what is wrong with it."""
+    lines = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(message if "ENCORE_" in message else f"ENCORE_{name.upper()}: {message}")
+    return "\n".join(lines)
+
+
+@contextmanager
+def inputs_checked() -> Iterator[None]:
+    """Turn a missing input or an invalid setting into one short message and exit code 2."""
+    quiet = _QuietMissingInput()
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addFilter(quiet)
+    try:
+        yield
+    except MissingInput as error:
+        typer.echo(f"encore: {error}", err=True)
+        raise typer.Exit(code=INPUT_MISSING) from None
+    except ValidationError as error:
+        typer.echo(f"encore: invalid settings: {settings_problem(error)}", err=True)
+        raise typer.Exit(code=INPUT_MISSING) from None
+    finally:
+        logger.removeFilter(quiet)
+
 
 @app.command()
 def run(
@@ -48,11 +92,18 @@ def run(
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Skip the HTML reports.")] = False,
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
+    from analytics.config import Settings
+    from flows.data_sync import artists_to_sync
     from flows.pipeline import pipeline
+    from flows.world import world
 
-    result = pipeline(artist_ids=artist or None, reports=not no_reports)
+    with inputs_checked(), world(Settings()) as w:
+        ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
+        result = pipeline(artist_ids=ids, reports=not no_reports)
     typer.echo(f"run {result.run_id}: {result.outcome} — {result.message}")
     typer.echo(f"evidence: {result.run_dir}")
+    for job, why in result.skipped.items():
+        typer.echo(f"skipped {job}: {why}")
     for page in result.reports:
         typer.echo(f"report: {page}")
     if result.reports:
@@ -69,9 +120,13 @@ def sync(
     ] = False,
 ) -> None:
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
-    from flows.data_sync import sync_artist_data
+    from analytics.config import Settings
+    from flows.data_sync import artists_to_sync, sync_artist_data
+    from flows.world import world
 
-    report = sync_artist_data(artist or None, full=full)
+    with inputs_checked(), world(Settings()) as w:
+        ids = artists_to_sync(w, artist)
+        report = sync_artist_data(ids, full=full)
     typer.echo(report.message)
     if report.outcome == "partial":
         raise typer.Exit(code=3)
@@ -85,9 +140,13 @@ def playlist(
     ] = False,
 ) -> None:
     """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
-    from flows.playlist_update import update_playlist
+    from analytics.config import Settings
+    from flows.playlist_update import check_playlist_inputs, update_playlist
+    from flows.world import world
 
-    summary = update_playlist(definition, apply=apply)
+    with inputs_checked(), world(Settings()) as w:
+        check_playlist_inputs(w)
+        summary = update_playlist(definition, apply=apply)
     typer.echo(str(summary))
 
 
