@@ -47,6 +47,10 @@ NO_ARTISTS = "no artists configured: set ENCORE_ARTIST_IDS, or follow artists wi
 NO_CATALOG = "the warehouse holds no catalog yet: run `encore sync` first"
 NO_AUDIO_DIR = "no audio folder: set ENCORE_AUDIO_DIR"
 NO_EXPORTS_DIR = "no exports folder: set ENCORE_STREAMING_EXPORTS_DIR"
+NO_SOCIAL_PLATFORM = (
+    "no social platform configured: set ENCORE_YOUTUBE_API_KEY, ENCORE_INSTAGRAM_ACCESS_TOKEN, "
+    "ENCORE_X_BEARER_TOKEN or ENCORE_TIKTOK_ACCESS_TOKEN"
+)
 NO_SPOTIFY_CREDENTIALS = (
     "no Spotify credentials: set ENCORE_SPOTIFY_CLIENT_ID with ENCORE_SPOTIFY_CLIENT_SECRET "
     "and ENCORE_SPOTIFY_REFRESH_TOKEN (see docs/spotify-client.md)"

@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, catalog, sync
 from analytics.audit import AuditRun, RunSummary
-from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, PROJECT_ROOT, Settings
+from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, PROJECT_ROOT, Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
@@ -39,7 +39,8 @@ def skipped_jobs(w: World) -> dict[str, str]:
     """The pipeline's optional jobs that have no input in this world, with what would provide it.
 
     Streaming needs an exports folder (the sandbox: its seeded demo streams), the audio analysis
-    an audio folder (the sandbox: the demo excerpts); the playlists of ``config/playlists/`` are
+    an audio folder (the sandbox: the demo excerpts), the social sync one configured platform
+    (the sandbox: all, emulated); the playlists of ``config/playlists/`` are
     planned (dry run) only in the sandbox, whose catalog they are written for.
     """
     skipped: dict[str, str] = {}
@@ -47,6 +48,8 @@ def skipped_jobs(w: World) -> dict[str, str]:
         skipped["collect_streaming_metrics"] = NO_EXPORTS_DIR
     if w.audio_dir is None:
         skipped["analyze_tracks"] = NO_AUDIO_DIR
+    if not w.social().connectors.connectors:
+        skipped["sync_social_media"] = NO_SOCIAL_PLATFORM
     if w.name != "sandbox":
         skipped["update_playlist"] = "the example playlists are planned in the sandbox world only"
     return skipped
@@ -132,7 +135,8 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
             )
         if "analyze_tracks" not in skipped:
             record_job(run, "analyze_tracks", analyze_tracks(reports=reports))
-        record_job(run, "sync_social_media", sync_social_media())
+        if "sync_social_media" not in skipped:
+            record_job(run, "sync_social_media", sync_social_media())
         for artist_id in stored:
             record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))

@@ -11,11 +11,11 @@ from prefect.tasks import exponential_backoff
 
 from analytics import audit, social
 from analytics.audit import AuditRun, RunSummary
-from analytics.config import NO_CATALOG, MissingInput, Settings
+from analytics.config import NO_CATALOG, NO_SOCIAL_PLATFORM, MissingInput, Settings
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
 from analytics.warehouse import UpsertResult
 from flows._tasks import table_frame, validate_dataset
-from flows.world import World, stored_rows, world
+from flows.world import SocialApis, World, stored_rows, world
 
 
 @task(
@@ -84,6 +84,19 @@ def artists_to_map(w: World, artist_id: str | None = None) -> list[dict[str, str
     return artists
 
 
+def social_apis(w: World, *, day: date) -> SocialApis:
+    """The world's social connectors, with at least one platform configured.
+
+    Raises
+    ------
+    MissingInput : no platform has credentials (a real world without any social setting).
+    """
+    apis = w.social(day=day)
+    if not apis.connectors.connectors:
+        raise MissingInput(NO_SOCIAL_PLATFORM, setting="ENCORE_YOUTUBE_API_KEY")
+    return apis
+
+
 @flow(name="sync-social-media", version=audit.code_version())
 def sync_social_media(artist_id: str | None = None, *, day: str | None = None) -> RunSummary:
     """Sync every configured platform for one artist (default: every artist in the catalog).
@@ -93,17 +106,18 @@ def sync_social_media(artist_id: str | None = None, *, day: str | None = None) -
 
     Raises
     ------
-    MissingInput : the warehouse holds no catalog yet (a real world); nothing is written.
+    MissingInput : (real world) the warehouse holds no catalog yet, or no platform is
+        configured; nothing is written.
     """
     settings = Settings()
     on_day = date.fromisoformat(day) if day else datetime.now(UTC).date()
     with world(settings) as w:
         artists = artists_to_map(w, artist_id)
+        apis = social_apis(w, day=on_day)
         overrides = social.load_overrides(settings.social_overrides) if settings.social_overrides else {}
         with audit.run(
             "sync_social_media", settings=settings, parameters={"artist_id": artist_id, "day": on_day}
         ) as run:
-            apis = w.social(day=on_day)
             connectors = apis.connectors
             for artist in artists:
                 sync_artist_accounts(

@@ -165,7 +165,7 @@ def test_a_quota_stop_in_the_sync_ends_the_run_partial_and_the_job_goes_on_with_
             "REPORTS_DIR": str(tmp_path / "reports"),
             "AUDIO_DIR": str(audio),
             "SENTRY_DSN": "",
-            "SPOTIFY_SANDBOX": "false",
+            "WORLD": "real",
             "SPOTIFY_API_URL": sb.api_url,
             "SPOTIFY_ACCOUNTS_URL": sb.accounts_url,
             "SPOTIFY_CLIENT_ID": sb.client_id,
