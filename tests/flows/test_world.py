@@ -150,6 +150,12 @@ def test_the_cli_playlist_on_an_empty_warehouse_says_to_sync_first(tmp_path: Pat
     assert not (tmp_path / "data").exists()
 
 
+def test_the_cli_monitor_once_on_an_empty_warehouse_says_to_sync_first(tmp_path: Path) -> None:
+    result = encore(tmp_path, "monitor", "once", ARTIST)
+    assert_stopped(result, NO_CATALOG)
+    assert not (tmp_path / "data").exists()
+
+
 def test_an_invalid_base_url_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     result = encore(tmp_path, "sync", ENCORE_SPOTIFY_API_URL="ftp://api.example.com/v1")
     assert_stopped(result, "ENCORE_SPOTIFY_API_URL", "http:// or https://")
