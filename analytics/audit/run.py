@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
+from analytics.audit.key import audit_key
+from analytics.audit.lock import warehouse_lock
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult, Warehouse
 
@@ -89,7 +91,14 @@ class AuditRun:
             validation=dict(validation or {}),
             details=dict(details or {}),
         )
-        stored = append(self.warehouse, entry, head_dir=self.settings.data_dir, redact=redact)
+        stored = append(
+            self.warehouse,
+            entry,
+            head_dir=self.settings.data_dir,
+            anchor_dirs=[self.run_dir],
+            redact=redact,
+            key=audit_key(self.settings, create=True),
+        )
         self.records.append(stored)
         return stored
 
@@ -133,7 +142,9 @@ def run(
 ) -> Iterator[AuditRun]:
     """Open a run: a run id, a trace id bound to every log line, a run folder, audit records.
 
-    On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
+    The run holds the warehouse's run lock (one run at a time per warehouse) and writes a
+    ``run.start`` record before anything else, so rows stamped with its id always have a
+    record of the run. On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
     written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
     """
     from analytics.observability import (
@@ -152,13 +163,19 @@ def run(
     configure(settings)
     run_id = run_id or uuid.uuid4().hex
     run_dir = settings.data_dir / "runs" / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     own_warehouse = warehouse is None
     wh = warehouse or Warehouse.from_settings(settings)
-    wh.migrate()
     params = dict(parameters or {})
     log = get_logger("encore.audit")
-    with bind_run(run_id=run_id, flow=flow), span(f"flow.{flow}", attributes={"encore.run_id": run_id}):
+    with ExitStack() as stack:
+        if own_warehouse:
+            stack.callback(wh.dispose)
+        # one run at a time per warehouse; a second finds the lock taken before it writes anything
+        stack.enter_context(warehouse_lock(wh, flow=flow, run_id=run_id))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        wh.migrate()
+        stack.enter_context(bind_run(run_id=run_id, flow=flow))
+        stack.enter_context(span(f"flow.{flow}", attributes={"encore.run_id": run_id}))
         active = AuditRun(
             flow=flow,
             run_id=run_id,
@@ -169,6 +186,8 @@ def run(
             parameters=params,
         )
         log.info("run.start", parameters_hash=parameters_hash(params))
+        # before the run's first row: a run killed midway still has a record naming it
+        active.record("run.start", details={"pid": os.getpid()})
         try:
             yield active
         except BaseException as exc:
@@ -205,8 +224,6 @@ def run(
             # refuses a push whose samples disagree with a grouping label.
             push_metrics(settings, grouping={"run_id": run_id})
             flush()
-            if own_warehouse:
-                wh.dispose()
 
 
 def _is_json_scalar(value: Any) -> bool:

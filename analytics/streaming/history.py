@@ -40,6 +40,14 @@ def load_records(text: str, *, where: str) -> list[Any]:
         raise SourceFormatError(
             where, problem, hint="Download the export again; the file is incomplete."
         ) from None
+    except RecursionError:
+        raise SourceFormatError(
+            where, "JSON nested too deeply to be a streaming history", hint="This is not a Spotify export."
+        ) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SourceFormatError(
+            where, f"unreadable JSON ({str(exc)[:120]})", hint="This is not a Spotify export."
+        ) from None
     if not isinstance(data, list):
         raise SourceFormatError(
             where, "expected a JSON array of plays", hint="Use the Streaming_History_Audio_*.json files."

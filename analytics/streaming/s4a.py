@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from analytics.streaming.parsing import parse_count, parse_day
+from analytics.streaming.parsing import STREAMING_EPOCH, parse_count, parse_day
 from analytics.streaming.summary import ParseResult, Rejection, SourceFormatError
 
 
@@ -165,7 +165,7 @@ def parse_s4a(
 def _audience(r: dict[str, str], *, artist_id: str, today: date) -> dict[str, Any]:
     return {
         "artist_id": artist_id,
-        "day": parse_day(r["date"], column="date", today=today),
+        "day": parse_day(r["date"], column="date", today=today, earliest=STREAMING_EPOCH),
         "listeners": parse_count(r["listeners"], column="listeners"),
         "streams": parse_count(r["streams"], column="streams", required=True),
         "followers": parse_count(r.get("followers"), column="followers"),
@@ -175,7 +175,7 @@ def _audience(r: dict[str, str], *, artist_id: str, today: date) -> dict[str, An
 def _song_day(r: dict[str, str], *, artist_id: str, track_id: str, today: date) -> dict[str, Any]:
     return {
         "track_id": track_id,
-        "day": parse_day(r["date"], column="date", today=today),
+        "day": parse_day(r["date"], column="date", today=today, earliest=STREAMING_EPOCH),
         "artist_id": artist_id,
         "listeners": parse_count(r.get("listeners"), column="listeners"),
         "streams": parse_count(r["streams"], column="streams", required=True),

@@ -190,3 +190,56 @@ def test_a_run_ingesting_a_file_another_run_is_storing_waits_and_finds_it_stored
     assert len(outcomes) == 1 and not isinstance(outcomes[0], Exception), outcomes
     assert outcomes[0].already_ingested  # type: ignore[attr-defined]
     assert _count(postgres_warehouse, "stream_files") == 1
+
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
+
+
+def test_impossible_days_and_counts_are_rejected_alone_and_aggregation_still_runs(
+    warehouse: Warehouse,
+) -> None:
+    from analytics.streaming.aggregate import aggregate
+
+    path = HOSTILE / "audience_excel_dates_huge_counts.csv"
+    summary = ingest_s4a_csv(warehouse, path, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert (summary.rows_read, summary.rows_stored, summary.rows_rejected) == (5, 2, 3)
+    assert summary.rejected_by_reason == {"date before Spotify streaming began": 1, "implausible count": 2}
+    assert [r["day"] for r in warehouse.rows("s4a_audience_daily", order_by=["day"])] == [
+        date(2026, 11, 1),
+        date(2026, 11, 4),
+    ]
+    assert aggregate(warehouse).days_recomputed == 2  # no day outside what an event id can hold
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        ('[{"ts": "2026-11-01T10:00:00Z", "ms_played": ' + "7" * 5000 + "}]", "unreadable JSON"),
+    ],
+    ids=["nested-200000-deep", "integer-of-5000-digits"],
+)
+def test_a_history_file_that_is_no_export_is_rejected_whole_naming_it(
+    warehouse: Warehouse, tmp_path: Path, content: str, problem: str
+) -> None:
+    path = tmp_path / "Streaming_History_Audio_2026.json"
+    path.write_text(content)
+    with pytest.raises(SourceFormatError, match=problem) as caught:
+        ingest_history_json(warehouse, path, run_id="r1", now=NOW)
+    assert str(path) in str(caught.value)
+    assert _count(warehouse, "stream_play_events") == 0
+
+
+def test_a_play_before_spotify_streaming_began_is_rejected(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "Streaming_History_Audio_2026.json"
+    path.write_text(
+        '[{"ts": "1970-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:'
+        + TRACK_A
+        + '"},'
+        ' {"ts": "2026-11-01T10:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:'
+        + TRACK_A
+        + '"}]'
+    )
+    summary = ingest_history_json(warehouse, path, run_id="r1", now=NOW)
+    assert (summary.rows_stored, summary.rows_rejected) == (1, 1)
+    assert summary.rejected_by_reason == {"date before Spotify streaming began": 1}
