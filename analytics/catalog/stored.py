@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -25,7 +26,8 @@ def stored_rows(settings: Settings, table: str, columns: tuple[str, ...]) -> lis
         path = url.database
         if not path or path == ":memory:" or not Path(path).is_file():
             return []
-        url = url.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
+        # read-only: a path with ?, % or # is quoted, not read as a query string
+        url = url.set(database=f"file:{quote(path)}?mode=ro", query={"uri": "true"})
     engine = sa.create_engine(url)
     try:
         if not sa.inspect(engine).has_table(table):
