@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from typer.core import TyperGroup
 
 from analytics.config import MissingInput
 
@@ -25,7 +26,18 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
+
+class _Commands(TyperGroup):
+    """Every command of ``encore`` (sub-commands too): a missing input or an invalid setting is
+    one short message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        with inputs_checked():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="encore",
     help="encore: the data and operations back office of an independent artist or small label on Spotify.",
     no_args_is_help=True,
@@ -97,7 +109,7 @@ def run(
     from flows.pipeline import pipeline
     from flows.world import world
 
-    with inputs_checked(), world(Settings()) as w:
+    with world(Settings()) as w:
         ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
         result = pipeline(artist_ids=ids, reports=not no_reports)
     typer.echo(f"run {result.run_id}: {result.outcome} — {result.message}")
@@ -124,7 +136,7 @@ def sync(
     from flows.data_sync import artists_to_sync, sync_artist_data
     from flows.world import world
 
-    with inputs_checked(), world(Settings()) as w:
+    with world(Settings()) as w:
         ids = artists_to_sync(w, artist)
         report = sync_artist_data(ids, full=full)
     typer.echo(report.message)
@@ -144,7 +156,7 @@ def playlist(
     from flows.playlist_update import check_playlist_inputs, update_playlist
     from flows.world import world
 
-    with inputs_checked(), world(Settings()) as w:
+    with world(Settings()) as w:
         check_playlist_inputs(w)
         summary = update_playlist(definition, apply=apply)
     typer.echo(str(summary))

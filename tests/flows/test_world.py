@@ -161,6 +161,8 @@ def test_an_invalid_base_url_is_one_line_naming_the_setting(tmp_path: Path) -> N
     assert_stopped(result, "ENCORE_SPOTIFY_API_URL", "http:// or https://")
     unknown = encore(tmp_path, "sync", ENCORE_WORLD="demo")
     assert_stopped(unknown, "ENCORE_WORLD", "sandbox", "real")
+    other = encore(tmp_path, "audit", "show", ENCORE_PAGERDUTY_URL="events.pagerduty.com")  # any command
+    assert_stopped(other, "ENCORE_PAGERDUTY_URL")
     assert not (tmp_path / "data").exists()
 
 
