@@ -112,7 +112,9 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
 
 def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, reports: bool) -> PipelineResult:
     skipped = skipped_jobs(w)
-    with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
+    with audit.run(
+        "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
+    ) as run:
         # The incremental sync: each unit passes its suites before it is committed; a quota
         # stop ends it partial (checkpoint saved) and the job goes on with what is stored.
         synced = sync_in_run(run, spotify=w.spotify, artist_ids=artist_ids)
