@@ -14,7 +14,9 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
+from analytics.audit.lock import RunLocked
 from analytics.config import MissingInput
+from analytics.observability.terminal import printable
 
 for _name, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
@@ -25,6 +27,11 @@ for _name, _value in (
     ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
 ):
     os.environ.setdefault(_name, _value)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line (or lines) for a person: control characters from data shown as escapes."""
+    typer.echo(printable(message, keep_newlines=True), err=err)
 
 
 class _Commands(TyperGroup):
@@ -58,6 +65,7 @@ from analytics.monitoring.cli import app as monitor_app  # noqa: E402
 app.add_typer(monitor_app, name="monitor", help="Monitor the artists: live alerts, one-off checks, delivery.")
 
 INPUT_MISSING = 2  # exit code: an input or a setting is missing or invalid; nothing was written
+RUN_REFUSED = 1  # exit code: another run holds the warehouse; nothing was written
 
 
 class _QuietMissingInput(logging.Filter):
@@ -65,7 +73,7 @@ class _QuietMissingInput(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        return not isinstance(error, MissingInput)
+        return not isinstance(error, MissingInput | RunLocked)
 
 
 def settings_problem(error: ValidationError) -> str:
@@ -80,18 +88,22 @@ def settings_problem(error: ValidationError) -> str:
 
 @contextmanager
 def inputs_checked() -> Iterator[None]:
-    """Turn a missing input or an invalid setting into one short message and exit code 2."""
+    """A missing input or an invalid setting: one short message and exit code 2; a warehouse
+    another run holds: one short message and exit code 1."""
     quiet = _QuietMissingInput()
     logger = logging.getLogger("prefect.flow_runs")
     logger.addFilter(quiet)
     try:
         yield
     except MissingInput as error:
-        typer.echo(f"encore: {error}", err=True)
+        say(f"encore: {error}", err=True)
         raise typer.Exit(code=INPUT_MISSING) from None
     except ValidationError as error:
-        typer.echo(f"encore: invalid settings: {settings_problem(error)}", err=True)
+        say(f"encore: invalid settings: {settings_problem(error)}", err=True)
         raise typer.Exit(code=INPUT_MISSING) from None
+    except RunLocked as error:
+        say(f"encore: {error}", err=True)
+        raise typer.Exit(code=RUN_REFUSED) from None
     finally:
         logger.removeFilter(quiet)
 
@@ -112,14 +124,14 @@ def run(
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
         result = pipeline(artist_ids=ids, reports=not no_reports)
-    typer.echo(f"run {result.run_id}: {result.outcome} — {result.message}")
-    typer.echo(f"evidence: {result.run_dir}")
+    say(f"run {result.run_id}: {result.outcome} — {result.message}")
+    say(f"evidence: {result.run_dir}")
     for job, why in result.skipped.items():
-        typer.echo(f"skipped {job}: {why}")
+        say(f"skipped {job}: {why}")
     for page in result.reports:
-        typer.echo(f"report: {page}")
+        say(f"report: {page}")
     if result.reports:
-        typer.echo(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+        say(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
 
 
 @app.command()
@@ -139,7 +151,7 @@ def sync(
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)
         report = sync_artist_data(ids, full=full)
-    typer.echo(report.message)
+    say(report.message)
     if report.outcome == "partial":
         raise typer.Exit(code=3)
 
@@ -159,7 +171,7 @@ def playlist(
     with world(Settings()) as w:
         check_playlist_inputs(w)
         summary = update_playlist(definition, apply=apply)
-    typer.echo(str(summary))
+    say(str(summary))
 
 
 @audit_app.command("verify")
@@ -176,7 +188,7 @@ def audit_verify() -> None:
         report = verify(warehouse, head_dir=settings.data_dir, key=audit_key(settings))
     finally:
         warehouse.dispose()
-    typer.echo(str(report))
+    say(str(report))
     if not report.ok:
         raise typer.Exit(code=1)
 
@@ -197,7 +209,7 @@ def audit_show(
     try:
         warehouse.migrate()
         for entry in read_entries(warehouse, run_id=run_id)[-last:]:
-            typer.echo(json.dumps(entry, ensure_ascii=False))
+            say(json.dumps(entry, ensure_ascii=False))
     finally:
         warehouse.dispose()
 

@@ -11,6 +11,7 @@ from prefect.tasks import exponential_backoff
 from analytics import audit, curation
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
+from analytics.observability.terminal import printable
 from analytics.spotify import SpotifyApi
 from flows._tasks import validate_dataset
 from flows.data_sync import SPOTIFY_TAG
@@ -109,7 +110,9 @@ def _update(run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path:
     names = {c.track_id: c.name for c in candidates}
     print(plan.render(names))
     for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
-        print(f"  left out: {names.get(track_id, track_id)} ({track_id}): {why}")
+        print(
+            f"  left out: {printable(names.get(track_id, track_id))} ({printable(track_id)}): {printable(why)}"
+        )
     run.record(
         "playlist.plan",
         inputs={

@@ -14,7 +14,8 @@ from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
-from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.streaming.exports import scan_exports
+from analytics.streaming.ingest import ingest_export
 from analytics.streaming.realtime import consume_events
 from analytics.streaming.summary import IngestSummary, SourceFormatError
 from analytics.warehouse import UpsertResult
@@ -44,24 +45,33 @@ def ingest_demo(run: AuditRun, streams: DemoStreams, data: Any) -> set[date]:
 
 @task(cache_policy=NO_CACHE)
 def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> set[date]:
-    """Every S4A CSV (needs ``artist_id``) and streaming-history JSON under ``source_dir``."""
+    """Every export under ``source_dir``: each file alone, rejected or stored, audited by name.
+
+    A Spotify for Artists file belongs to the artist its name or folder says (``artist_id``
+    otherwise); see :func:`analytics.streaming.exports.scan_exports` for what is read at all.
+    """
     touched: set[date] = set()
-    for path in sorted(source_dir.rglob("*")):
+    scan = scan_exports(source_dir)
+    for path, why in scan.refused:
+        run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": f"{path}: {why}"})
+    if scan.ignored:
+        run.record(
+            "ingest.ignored",
+            details={
+                "why": "not named like a Spotify export (e.g. <artist id>-audience-timeline.csv, "
+                "Streaming_History_Audio_2026_0.json); see docs/streaming.md",
+                "files": [str(p.relative_to(source_dir)) for p in scan.ignored[:50]],
+            },
+        )
+    for export in scan.files:
         try:
-            if path.suffix.lower() == ".csv":
-                if not artist_id:
-                    raise SourceFormatError(
-                        str(path), "a Spotify for Artists export needs its artist", hint="Pass artist_id=…."
-                    )
-                summary = ingest_s4a_csv(run.warehouse, path, run_id=run.run_id, artist_id=artist_id)
-            elif path.suffix.lower() == ".json":
-                summary = ingest_history_json(run.warehouse, path, run_id=run.run_id)
-            else:
-                continue
+            summary = ingest_export(run.warehouse, export, run_id=run.run_id, artist_id=artist_id)
         except SourceFormatError as error:  # an unreadable file is rejected whole; the others go on
-            run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]})
+            run.record(
+                f"ingest.{export.path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]}
+            )
             continue
-        _record_ingest(run, f"ingest.{path.name}", summary)
+        _record_ingest(run, f"ingest.{export.path.name}", summary)
         touched |= set(summary.days_touched)
     return touched
 
