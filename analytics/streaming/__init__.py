@@ -8,7 +8,6 @@ pandas or scikit-learn):
 - :class:`EventProducer`, :class:`PlayEventConsumer`, :func:`consume_events` - Redis Streams
 - :func:`aggregate` - daily metrics per track, artist, day, country and source (incremental)
 - :func:`detect_anomalies` - robust day-of-week baseline and IsolationForest, stored
-- :func:`generate_demo_data` - seeded demo files for the demo artists
 - :class:`IngestSummary`, :class:`SourceFormatError`
 """
 
@@ -31,8 +30,6 @@ _EXPORTS = {
     "aggregate": "analytics.streaming.aggregate",
     "AggregateSummary": "analytics.streaming.aggregate",
     "detect_anomalies": "analytics.streaming.anomalies",
-    "generate_demo_data": "analytics.streaming.demo",
-    "DemoData": "analytics.streaming.demo",
     "IngestSummary": "analytics.streaming.summary",
     "SourceFormatError": "analytics.streaming.summary",
     "S4AKind": "analytics.streaming.s4a",

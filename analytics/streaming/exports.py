@@ -10,7 +10,9 @@ left out.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -66,8 +68,60 @@ def _artist_folder(path: Path, root: Path | None) -> str | None:
     return None
 
 
-def find_exports(folder: Path | str) -> list[ExportFile]:
-    """Every streaming export under ``folder`` (recursively), in path order."""
+@dataclass(frozen=True)
+class ExportScan:
+    """What a folder of downloads holds: the exports to read and the entries refused, with why."""
+
+    files: list[ExportFile]
+    refused: list[tuple[Path, str]]
+    ignored: list[Path]  # regular files not named like a streaming export
+
+
+_ARCHIVES = (".zip", ".gz", ".tgz", ".tar", ".7z", ".rar")
+
+
+def scan_exports(folder: Path | str) -> ExportScan:
+    """Every streaming export under ``folder`` (recursively, in path order), read as regular files only.
+
+    A symbolic link (to a file or a folder) is never followed, and a FIFO, socket, device or
+    folder named like an export is never opened: each is refused by name, as is an archive
+    (Spotify's downloads come zipped; unzip them into the folder first). Other files are
+    listed as ignored (a renamed export is then seen, not silently skipped).
+    """
     root = Path(folder)
-    found = (classify(p, root=root) for p in sorted(root.rglob("*")) if p.is_file())
-    return [f for f in found if f is not None]
+    files: list[ExportFile] = []
+    refused: list[tuple[Path, str]] = []
+    ignored: list[Path] = []
+    for current, dirs, names in os.walk(root, followlinks=False):
+        here = Path(current)
+        for name in sorted(dirs):
+            path = here / name
+            if path.is_symlink():
+                refused.append((path, "a symbolic link to a folder: exports are read from the folder itself"))
+            elif classify(path, root=root) is not None:
+                refused.append((path, "a folder named like an export, not a file"))
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+        for name in sorted(names):
+            path = here / name
+            mode = path.lstat().st_mode
+            looks_like = classify(path, root=root)
+            if stat.S_ISLNK(mode):
+                if looks_like is not None or path.suffix.lower() in _ARCHIVES:
+                    refused.append((path, "a symbolic link: exports are read as regular files only"))
+            elif not stat.S_ISREG(mode):
+                if looks_like is not None:
+                    refused.append((path, "not a regular file (a FIFO, socket or device)"))
+            elif path.suffix.lower() in _ARCHIVES:
+                refused.append((path, "an archive: unzip Spotify's download into the folder first"))
+            elif looks_like is not None:
+                files.append(looks_like)
+            else:
+                ignored.append(path)
+    files.sort(key=lambda f: f.path)
+    refused.sort()
+    return ExportScan(files, refused, sorted(ignored))
+
+
+def find_exports(folder: Path | str) -> list[ExportFile]:
+    """Every streaming export under ``folder`` (recursively), in path order (see :func:`scan_exports`)."""
+    return scan_exports(folder).files

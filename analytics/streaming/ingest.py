@@ -20,10 +20,11 @@ from sqlalchemy import Connection, select
 from analytics.observability.metrics import counter
 from analytics.streaming import load, tables
 from analytics.streaming.events import as_tuples
+from analytics.streaming.exports import ExportFile
 from analytics.streaming.history import parse_history
 from analytics.streaming.parsing import decode_text, file_hash, read_bytes, today_utc
 from analytics.streaming.s4a import S4AKind, parse_s4a, timeline_title, track_for_title
-from analytics.streaming.summary import IngestSummary, ParseResult, Rejection
+from analytics.streaming.summary import IngestSummary, ParseResult, Rejection, SourceFormatError
 from analytics.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -260,3 +261,27 @@ def ingest_events_jsonl(
         _finish_file(conn, summary, parsed, run_id=run_id)
     _count(summary)
     return summary
+
+
+def ingest_export(
+    warehouse: Warehouse, export: ExportFile, *, run_id: str, artist_id: str | None = None
+) -> IngestSummary:
+    """One file :func:`~analytics.streaming.exports.scan_exports` found, by its kind.
+
+    ``artist_id`` is the artist of a Spotify for Artists file whose name and folders do not
+    say it.
+
+    Raises
+    ------
+    SourceFormatError : the file cannot be read, or a Spotify for Artists file has no artist.
+    """
+    if export.kind == "history":
+        return ingest_history_json(warehouse, export.path, run_id=run_id)
+    owner = export.artist_id or artist_id
+    if not owner:
+        raise SourceFormatError(
+            str(export.path),
+            "a Spotify for Artists export needs its artist",
+            hint="Put it in a folder named by the artist's Spotify id, or pass artist_id.",
+        )
+    return ingest_s4a_csv(warehouse, export.path, run_id=run_id, artist_id=owner, kind=export.kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -126,11 +127,20 @@ def parse_timestamp(raw: object, *, column: str, now: datetime) -> datetime:
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes, with a clear error when it is missing."""
+    """A regular file's bytes, with a clear error when it is missing or not a regular file.
+
+    Symbolic links are not followed and FIFOs, sockets, devices and folders are never opened
+    (reading a FIFO would wait forever; a link could point anywhere on the machine).
+    """
     try:
-        return path.read_bytes()
+        mode = path.lstat().st_mode
     except FileNotFoundError as exc:
         raise SourceFormatError(str(path), "file not found", hint="Check the path.") from exc
+    if stat.S_ISLNK(mode):
+        raise SourceFormatError(str(path), "a symbolic link", hint="Copy the export itself into the folder.")
+    if not stat.S_ISREG(mode):
+        raise SourceFormatError(str(path), "not a regular file", hint="Give the export file itself.")
+    return path.read_bytes()
 
 
 def today_utc(now: datetime | None = None) -> date:

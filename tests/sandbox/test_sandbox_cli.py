@@ -131,7 +131,7 @@ def test_serve_as_a_separate_process_for_real_mode(tmp_path: Path, settings: Set
         # real mode: the project's own client, configured only through settings
         real = settings.model_copy(
             update={
-                "spotify_sandbox": False,
+                "world": "real",
                 "spotify_api_url": info["api_url"],
                 "spotify_accounts_url": info["accounts_url"],
                 "spotify_client_id": CLIENT_ID,

@@ -60,3 +60,55 @@ def test_the_searched_folder_itself_can_be_the_artists(tmp_path: Path) -> None:
     (folder / "songs").mkdir(parents=True)
     (folder / "songs" / "Song-timeline.csv").write_text("x")
     assert [f.artist_id for f in find_exports(folder)] == [ARTIST]
+
+
+def test_only_regular_files_are_read_and_the_rest_is_refused_or_listed(tmp_path: Path) -> None:
+    import os
+    import zipfile
+
+    from analytics.streaming.exports import scan_exports
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "Streaming_History_Audio_2026_0.json").write_text("[]")
+    (folder / "Streaming_History_Audio_2026_1.json").symlink_to(outside / "passwd")
+    (folder / f"{ARTIST}-audience-timeline.csv").mkdir()  # a folder named like an export
+    os.mkfifo(folder / f"{ARTIST}-songs-1year.csv")  # reading it would wait forever
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    with zipfile.ZipFile(folder / "my_spotify_data.zip", "w") as archive:
+        archive.writestr("Streaming_History_Audio_2026_2.json", "[]")
+    (folder / "notes.txt").write_text("x")
+
+    scan = scan_exports(folder)
+    assert [f.path.name for f in scan.files] == ["Streaming_History_Audio_2026_0.json"]
+    refused = {p.name: why for p, why in scan.refused}
+    assert set(refused) == {
+        "Streaming_History_Audio_2026_1.json",
+        f"{ARTIST}-audience-timeline.csv",
+        f"{ARTIST}-songs-1year.csv",
+        "linked",
+        "my_spotify_data.zip",
+    }
+    assert "symbolic link" in refused["Streaming_History_Audio_2026_1.json"]
+    assert "unzip" in refused["my_spotify_data.zip"]
+    assert [p.name for p in scan.ignored] == ["notes.txt"]
+
+
+def test_the_ingest_never_opens_a_link_or_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    from analytics.streaming.parsing import read_bytes
+    from analytics.streaming.summary import SourceFormatError
+
+    (tmp_path / "real.csv").write_text("date,listeners,streams\n")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    os.mkfifo(tmp_path / "fifo.csv")
+    with pytest.raises(SourceFormatError, match="symbolic link"):
+        read_bytes(tmp_path / "link.csv")
+    with pytest.raises(SourceFormatError, match="not a regular file"):
+        read_bytes(tmp_path / "fifo.csv")

@@ -161,7 +161,7 @@ def test_the_world_syncs_through_the_real_client_and_passes_the_catalog_suites(
     with SpotifySandbox(SandboxOptions(catalog_path=WORLD / "catalog.json")).running() as sb:
         local = settings.model_copy(
             update={
-                "spotify_sandbox": False,
+                "world": "real",
                 "spotify_api_url": sb.api_url,
                 "spotify_accounts_url": sb.accounts_url,
                 "spotify_client_id": sb.client_id,
