@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.worlds import failed_run, pipeline_world  # noqa: F401  (session fixtures: the shared worlds)
+
 if TYPE_CHECKING:
     from analytics.config import Settings
     from analytics.warehouse import Warehouse
@@ -94,7 +96,12 @@ def pytest_configure(config: pytest.Config) -> None:
 # Test files whose tests share a world built once per session: under xdist they run on one
 # worker, so the world is not built twice. Every other file is a unit of its own (its
 # module-scoped fixtures are built once).
-SHARED_WORLDS: dict[str, str] = {}
+SHARED_WORLDS: dict[str, str] = {
+    "tests/notebooks/test_notebook_runs.py": "report-world",
+    "tests/e2e/test_artist_reports.py": "report-world",
+    "tests/flows/test_pipeline.py": "pipeline-worlds",
+    "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
+}
 # The files that take longest start first, so that no worker is left with one at the end.
 LONGEST_FIRST: tuple[str, ...] = ()
 
@@ -128,6 +135,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             _PREFECT_SERVER.wait(timeout=20)
         except subprocess.TimeoutExpired:
             _PREFECT_SERVER.kill()
+
+
+@pytest.fixture(scope="session")
+def report_world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The report tests' seeded world (tests/reports/world.py), built once a session: tests read
+    it, or change a copy of it (``copy_world``)."""
+    from tests.reports.world import build_world
+
+    return build_world(tmp_path_factory.mktemp("report-world"))
 
 
 @pytest.fixture(scope="session", autouse=True)

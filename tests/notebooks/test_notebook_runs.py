@@ -13,15 +13,15 @@ import pytest
 from analytics.config import PROJECT_ROOT
 from analytics.reports import notebook_to_html
 from analytics.reports.display import PLOTLY_MIME
-from tests.reports.world import BARE_ID, World, build_world
+from tests.reports.world import BARE_ID, World, copy_world
 
 pytestmark = pytest.mark.timeout(600)
 MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("world"), with_validation=False)
+def world(report_world: World, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return copy_world(report_world, tmp_path_factory.mktemp("world"))
 
 
 def execute(
