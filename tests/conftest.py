@@ -103,7 +103,17 @@ SHARED_WORLDS: dict[str, str] = {
     "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
 }
 # The files that take longest start first, so that no worker is left with one at the end.
-LONGEST_FIRST: tuple[str, ...] = ()
+LONGEST_FIRST: tuple[str, ...] = (
+    "tests/flows/test_pipeline.py",
+    "tests/observability/test_end_to_end_trace.py",
+    "tests/reliability/test_pipeline_faults.py",
+    "tests/deploy/test_deploy_and_run.py",
+    "tests/reliability/test_pipeline_hostile.py",
+    "tests/e2e/test_postgres_pipeline.py",
+    "tests/notebooks/test_notebook_runs.py",
+    "tests/e2e/test_artist_reports.py",
+    "tests/flows/test_streaming_metrics.py",
+)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -15,7 +15,9 @@ from analytics.reports import notebook_to_html
 from analytics.reports.display import PLOTLY_MIME
 from tests.reports.world import BARE_ID, World, copy_world
 
-pytestmark = pytest.mark.timeout(600)
+# The first test also waits for the shared report world (1-2.5 min on a loaded 2-core machine);
+# each notebook runs in its own kernel.
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]
 MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
 
 
