@@ -78,6 +78,8 @@ def pytest_configure(config: pytest.Config) -> None:
     global _PREFECT_SERVER
     if os.environ.get("PREFECT_API_URL") or os.environ.get("PYTEST_XDIST_WORKER"):
         return
+    if config.option.collectonly:  # no test runs: no server
+        return
     port = _free_port()
     home = Path(os.environ["PREFECT_HOME"])
     env = {
