@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     pagerduty_routing_key: SecretStr | None = None
     pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
     alert_webhook_url: SecretStr | None = None
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="key sealing the audit records (HMAC); default: data_dir/audit.key, created once",
+    )
     alert_rules_file: Path | None = Field(
         default=None, description="alert rules YAML; default: config/alert_rules.yaml"
     )
@@ -137,7 +141,12 @@ class Settings(BaseSettings):
     @property
     def warehouse_url(self) -> str:
         """The database URL actually used: the configured one or the SQLite file in ``data_dir``."""
-        return self.database_url or f"sqlite:///{self.data_dir / 'encore.sqlite'}"
+        if self.database_url:
+            return self.database_url
+        from sqlalchemy.engine import URL
+
+        # built, not formatted: a data folder named "a?b" or "50%" is a path, not a query string
+        return URL.create("sqlite", database=str(self.data_dir / "encore.sqlite")).render_as_string()
 
     def secret_values(self) -> list[str]:
         """Every secret value set, for redaction. Empty and very short values are skipped."""

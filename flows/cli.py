@@ -94,7 +94,7 @@ def playlist(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check every audit record's hash and link; name any edited, deleted or reordered record."""
-    from analytics.audit import verify
+    from analytics.audit import audit_key, verify
     from analytics.config import Settings
     from analytics.warehouse import Warehouse
 
@@ -102,7 +102,7 @@ def audit_verify() -> None:
     warehouse = Warehouse.from_settings(settings)
     try:
         warehouse.migrate()
-        report = verify(warehouse, head_dir=settings.data_dir)
+        report = verify(warehouse, head_dir=settings.data_dir, key=audit_key(settings))
     finally:
         warehouse.dispose()
     typer.echo(str(report))

@@ -77,7 +77,9 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
     """
     settings = Settings()
     artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
-    with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
+    with audit.run(
+        "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
+    ) as run:
         # The incremental sync: each unit passes its suites before it is committed; a quota
         # stop ends it partial (checkpoint saved) and the job goes on with what is stored.
         synced = sync_in_run(run, artist_ids=artist_ids)

@@ -16,18 +16,23 @@ from analytics.audit.chain import (
     read_entries,
     verify,
 )
+from analytics.audit.key import audit_key
+from analytics.audit.lock import RunLocked, warehouse_lock
 from analytics.audit.run import AuditRun, RunSummary, run
 
 __all__ = [
     "AuditEntry",
     "AuditRun",
     "ChainProblem",
+    "RunLocked",
     "RunSummary",
     "VerifyReport",
     "append",
+    "audit_key",
     "code_version",
     "parameters_hash",
     "read_entries",
     "run",
     "verify",
+    "warehouse_lock",
 ]

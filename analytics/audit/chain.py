@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import subprocess
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -103,18 +104,32 @@ def record_hash(prev_hash: str, body_json: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{body_json}".encode()).hexdigest()
 
 
+def seal(digest: str, *, key: bytes) -> str:
+    """A record's seal: HMAC-SHA256 of its hash under the audit key.
+
+    The hash chain shows edits to anyone; the seal shows them even to someone who re-chains
+    the hashes after an edit, or appends a record with a correct hash, without the key.
+    """
+    return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
+
+
 def append(
     warehouse: Warehouse,
     entry: AuditEntry,
     *,
     head_dir: Path | None = None,
+    anchor_dirs: Sequence[Path] = (),
     redact: Any = None,
+    key: bytes | None = None,
 ) -> dict[str, Any]:
     """Append ``entry`` at the end of the chain; returns the stored record as a dict.
 
     Concurrent writers are serialised by the primary key on ``seq``: a writer that loses the
     race re-reads the head and tries again. ``redact`` (text -> text) is applied to the JSON
-    body before hashing so that no secret can ever be stored.
+    body before hashing so that no secret can ever be stored. ``key`` seals the record (see
+    :func:`record_hash`). The new head is written to ``head_dir`` and to each of
+    ``anchor_dirs`` (a run's folder), so that cutting the tail of the log together with one
+    head file is still noticed.
     """
     for attempt in range(20):
         record_id = uuid.uuid4().hex
@@ -139,13 +154,14 @@ def append(
                         body=body_json,
                         prev_hash=prev,
                         record_hash=digest,
+                        seal=seal(digest, key=key) if key is not None else None,
                     )
                 )
         except IntegrityError:
             time.sleep(0.01 * (attempt + 1))
             continue
-        if head_dir is not None:
-            _write_head(head_dir, seq=seq, record_hash=digest, record_id=record_id)
+        for folder in [*([head_dir] if head_dir is not None else []), *anchor_dirs]:
+            _write_head(folder, seq=seq, record_hash=digest, record_id=record_id)
         return {"seq": seq, "record_id": record_id, "record_hash": digest, **json.loads(body_json)}
     raise RuntimeError("could not append to the audit log: 20 concurrent-writer conflicts in a row")
 
@@ -213,8 +229,27 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def verify(warehouse: Warehouse, *, head_dir: Path | None = None) -> VerifyReport:
-    """Check every record's hash and link; name each edited, deleted or reordered record."""
+def anchors(head_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every head written under ``head_dir``: its own and those in the run folders."""
+    found = []
+    in_runs = [p for p in sorted((head_dir / "runs").glob(f"*/{HEAD_FILE}")) if not p.parent.is_symlink()]
+    for path in [head_dir / HEAD_FILE, *in_runs]:
+        head = _read_head(path.parent)
+        if head is not None and isinstance(head.get("seq"), int):
+            found.append((path, head))
+    return found
+
+
+def verify(warehouse: Warehouse, *, head_dir: Path | None = None, key: bytes | None = None) -> VerifyReport:
+    """Check every record's hash and link; name each edited, deleted, forged or reordered record.
+
+    Parameters
+    ----------
+    head_dir : the data folder whose head files (its own and each run folder's) anchor the
+        chain's end; a record they name must exist with the hash they recorded.
+    key : the audit key; each record's seal is checked against it, and once one sealed
+        record has been seen a record without a seal after it is reported as forged.
+    """
     with warehouse.session() as session:
         rows = session.execute(
             select(
@@ -224,12 +259,14 @@ def verify(warehouse: Warehouse, *, head_dir: Path | None = None) -> VerifyRepor
                 AuditRecord.prev_hash,
                 AuditRecord.record_hash,
                 AuditRecord.run_id,
+                AuditRecord.seal,
             ).order_by(AuditRecord.seq)
         ).all()
         count = session.scalar(select(func.count()).select_from(AuditRecord)) or 0
     problems: list[ChainProblem] = []
     expected_prev = GENESIS_HASH
     expected_seq = 1
+    sealed_seen = False
     for row in rows:
         if row.seq != expected_seq:
             missing = (
@@ -251,6 +288,24 @@ def verify(warehouse: Warehouse, *, head_dir: Path | None = None) -> VerifyRepor
                 problems.append(
                     ChainProblem(row.seq, row.record_id, "edited: its columns disagree with its content")
                 )
+        if key is not None:
+            if row.seal is not None and not hmac.compare_digest(seal(row.record_hash, key=key), row.seal):
+                problems.append(
+                    ChainProblem(
+                        row.seq,
+                        row.record_id,
+                        "edited and re-chained, or sealed with another key: its seal does not match",
+                    )
+                )
+            elif row.seal is None and sealed_seen:
+                problems.append(
+                    ChainProblem(
+                        row.seq,
+                        row.record_id,
+                        "forged: not sealed with the audit key like the records before it",
+                    )
+                )
+            sealed_seen = sealed_seen or row.seal is not None
         if row.prev_hash != expected_prev and row.seq == expected_seq:
             problems.append(
                 ChainProblem(
@@ -259,18 +314,28 @@ def verify(warehouse: Warehouse, *, head_dir: Path | None = None) -> VerifyRepor
             )
         expected_prev = row.record_hash
         expected_seq = row.seq + 1
-    if head_dir is not None and (head := _read_head(head_dir)):
-        last_seq = rows[-1].seq if rows else 0
-        if head["seq"] > last_seq:
-            problems.append(
-                ChainProblem(
-                    head["seq"],
-                    head["record_id"],
-                    f"deleted: the log ends at #{last_seq} but #{head['seq']} was written",
-                )
-            )
-        elif head["seq"] == last_seq and rows and rows[-1].record_hash != head["record_hash"]:
-            problems.append(
-                ChainProblem(last_seq, rows[-1].record_id, "edited: differs from the recorded head")
-            )
+    if head_dir is not None:
+        problems += _anchor_problems(rows, anchors(head_dir))
+    problems.sort(key=lambda p: p.seq)
     return VerifyReport(records=count, problems=problems)
+
+
+def _anchor_problems(rows: Sequence[Any], found: list[tuple[Path, dict[str, Any]]]) -> list[ChainProblem]:
+    """Records the heads name but the log no longer has, or has with another hash."""
+    by_seq = {row.seq: row for row in rows}
+    last_seq = rows[-1].seq if rows else 0
+    problems: dict[int, ChainProblem] = {}
+    for path, head in found:
+        seq = head["seq"]
+        where = f"{path.parent.name}/{path.name}" if path.parent.parent.name == "runs" else path.name
+        if seq > last_seq and seq not in problems:
+            problems[seq] = ChainProblem(
+                seq,
+                str(head.get("record_id")),
+                f"deleted: the log ends at #{last_seq} but #{seq} was written (anchor {where})",
+            )
+        elif seq in by_seq and by_seq[seq].record_hash != head.get("record_hash") and seq not in problems:
+            problems[seq] = ChainProblem(
+                seq, by_seq[seq].record_id, f"edited: differs from the head recorded in {where}"
+            )
+    return list(problems.values())

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
+from analytics.audit.key import audit_key
+from analytics.audit.lock import warehouse_lock
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult, Warehouse
 
@@ -89,7 +91,14 @@ class AuditRun:
             validation=dict(validation or {}),
             details=dict(details or {}),
         )
-        stored = append(self.warehouse, entry, head_dir=self.settings.data_dir, redact=redact)
+        stored = append(
+            self.warehouse,
+            entry,
+            head_dir=self.settings.data_dir,
+            anchor_dirs=[self.run_dir],
+            redact=redact,
+            key=audit_key(self.settings, create=True),
+        )
         self.records.append(stored)
         return stored
 
@@ -130,11 +139,16 @@ def run(
     parameters: Mapping[str, Any] | None = None,
     warehouse: Warehouse | None = None,
     run_id: str | None = None,
+    marks_latest: bool = False,
 ) -> Iterator[AuditRun]:
     """Open a run: a run id, a trace id bound to every log line, a run folder, audit records.
 
-    On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
+    The run holds the warehouse's run lock (one run at a time per warehouse) and writes a
+    ``run.start`` record before anything else, so rows stamped with its id always have a
+    record of the run. On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
     written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
+    With ``marks_latest`` (the main job) a completed run becomes ``data/runs/latest``, the run
+    reports and notebooks read by default; a playlist or sync run on its own never does.
     """
     from analytics.observability import (
         FLOW_RUNS,
@@ -152,13 +166,19 @@ def run(
     configure(settings)
     run_id = run_id or uuid.uuid4().hex
     run_dir = settings.data_dir / "runs" / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
     own_warehouse = warehouse is None
     wh = warehouse or Warehouse.from_settings(settings)
-    wh.migrate()
     params = dict(parameters or {})
     log = get_logger("encore.audit")
-    with bind_run(run_id=run_id, flow=flow), span(f"flow.{flow}", attributes={"encore.run_id": run_id}):
+    with ExitStack() as stack:
+        if own_warehouse:
+            stack.callback(wh.dispose)
+        # one run at a time per warehouse; a second finds the lock taken before it writes anything
+        stack.enter_context(warehouse_lock(wh, flow=flow, run_id=run_id))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        wh.migrate()
+        stack.enter_context(bind_run(run_id=run_id, flow=flow))
+        stack.enter_context(span(f"flow.{flow}", attributes={"encore.run_id": run_id}))
         active = AuditRun(
             flow=flow,
             run_id=run_id,
@@ -169,6 +189,8 @@ def run(
             parameters=params,
         )
         log.info("run.start", parameters_hash=parameters_hash(params))
+        # before the run's first row: a run killed midway still has a record naming it
+        active.record("run.start", details={"pid": os.getpid()})
         try:
             yield active
         except BaseException as exc:
@@ -199,14 +221,13 @@ def run(
             )
             log.info("run.end", outcome=active.outcome, rows_written=summary.rows_written)
             FLOW_RUNS.labels(flow, active.outcome).inc()
-            _point_latest(settings.data_dir / "runs", run_dir)
+            if marks_latest:  # the main job's runs: what reports and notebooks read by default
+                _point_latest(settings.data_dir / "runs", run_dir)
         finally:
             # Grouped by run only: "flow" is a label of the metrics themselves, and the Pushgateway
             # refuses a push whose samples disagree with a grouping label.
             push_metrics(settings, grouping={"run_id": run_id})
             flush()
-            if own_warehouse:
-                wh.dispose()
 
 
 def _is_json_scalar(value: Any) -> bool:
@@ -214,7 +235,7 @@ def _is_json_scalar(value: Any) -> bool:
 
 
 def _point_latest(runs_dir: Path, run_dir: Path) -> None:
-    """``runs/latest`` names the newest completed run (notebooks default to it)."""
+    """``runs/latest`` names the newest completed main-job run (notebooks default to it)."""
     latest = runs_dir / "latest"
     tmp = runs_dir / f".latest.{os.getpid()}"
     try:

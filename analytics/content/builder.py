@@ -289,7 +289,14 @@ def build_fact_sheet(
     for a in album_rows:
         if a.get("album_group") == "appears_on" or not clean_name(a.get("name")):
             continue
-        day, precision = _release_date(a["release_date"], str(a.get("release_date_precision") or "day"))
+        precision_given = str(a.get("release_date_precision") or "day")
+        try:
+            day, precision = _release_date(a["release_date"], precision_given)
+        except ValueError as error:
+            raise ValueError(
+                f"album {a.get('album_id')} ({clean_name(a.get('name'))!r}): release_date "
+                f"{a['release_date']!r} is not a date at precision {precision_given} ({error})"
+            ) from None
         releases.append(
             ReleaseFact(
                 title=clean_name(a["name"]),

@@ -202,6 +202,33 @@ def _cut(text: str, start: int, end: int) -> str:
     return text[:start] + f" {PLACEHOLDER} " + text[end:]
 
 
+def _truncated_name_before(before: str, names: list[str]) -> str | None:
+    """The longest head of a name that ``before`` ends with (the text cut it with an ellipsis)."""
+    return next(
+        (
+            n[:k].rstrip()
+            for n in names
+            for k in range(len(n) - 1, 0, -1)
+            if n[:k].rstrip() and before.endswith(n[:k].rstrip())
+        ),
+        None,
+    )
+
+
+def _strip_names(text: str, names: list[str]) -> str:
+    """``text`` without the facts' names, whole or cut short with an ellipsis."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    pos = 0
+    while (pos := text.find(ELLIPSIS, pos)) >= 0:
+        head = _truncated_name_before(text[:pos], names)
+        if head:
+            text = text[: pos - len(head)] + " " + text[pos + len(ELLIPSIS) :]
+            pos -= len(head)
+        pos += 1
+    return text
+
+
 def _name_matches(candidate: str, names: list[str]) -> bool:
     if candidate in names:
         return True
@@ -225,9 +252,7 @@ def validate_text(
         issues.append(Issue(code="empty", detail="the draft is empty"))
     # a fact's own name is data, whatever it contains (a title may be "{0}" or "<b>"): banned
     # content is looked for in what the writer added around the names
-    unnamed = text
-    for name in sorted(names, key=len, reverse=True):
-        unnamed = unnamed.replace(name, " ")
+    unnamed = _strip_names(text, names)
     for label, pattern in _BANNED.items():
         found = pattern.search(unnamed)
         if found:
@@ -239,30 +264,26 @@ def validate_text(
                 Issue(code="invented_name", detail=f"quoted title {m.group(2)!r} is not in the facts")
             )
         work = _cut(work, m.start(), m.end())
+    # hashtags first, so that a name inside one ("#SongsForWwwMaxstackNet" holds "Maxstack") does
+    # not split it; a "#" inside a name (a track called "#1 Crush") is the name's, not a hashtag
+    allowed_tags = {
+        hashtag_key(t) for t in (hashtag(n) for n in [*names, *genres]) if t
+    } | generic_hashtag_keys()
+    in_names = [(m.start(), m.end()) for n in [*names, *genres] if n for m in re.finditer(re.escape(n), work)]
+    for m in reversed(list(_HASHTAG.finditer(work))):
+        if any(start <= m.start() and m.end() <= end for start, end in in_names):
+            continue
+        counts["names"] += 1
+        if hashtag_key(m.group(0)) not in allowed_tags:
+            issues.append(Issue(code="invented_hashtag", detail=f"{m.group(0)} is not made from a fact"))
+        work = _cut(work, m.start(), m.end())
     for name in sorted([*names, *genres], key=len, reverse=True):  # exact names, then truncated ones
         if name in work:
             counts["names"] += work.count(name)
             work = work.replace(name, f" {PLACEHOLDER} ")
     while (pos := work.find(ELLIPSIS)) >= 0:
-        before = work[:pos]
-        head = next(
-            (
-                n[:k].rstrip()
-                for n in names
-                for k in range(len(n) - 1, 0, -1)
-                if n[:k].rstrip() and before.endswith(n[:k].rstrip())
-            ),
-            None,
-        )
+        head = _truncated_name_before(work[:pos], names)
         work = _cut(work, pos - len(head), pos + 1) if head else work[:pos] + " " + work[pos + 1 :]
-    allowed_tags = {
-        hashtag_key(t) for t in (hashtag(n) for n in [*names, *genres]) if t
-    } | generic_hashtag_keys()
-    for m in reversed(list(_HASHTAG.finditer(work))):
-        counts["names"] += 1
-        if hashtag_key(m.group(0)) not in allowed_tags:
-            issues.append(Issue(code="invented_hashtag", detail=f"{m.group(0)} is not made from a fact"))
-        work = _cut(work, m.start(), m.end())
     for mention in _MENTION.finditer(work):
         issues.append(Issue(code="invented_name", detail=f"mention {mention.group(0)} is not in the facts"))
     allowed_dates, months = set(facts.dates()), _release_months(facts)

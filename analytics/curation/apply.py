@@ -15,7 +15,7 @@ from typing import Protocol
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.curate import Curated
-from analytics.curation.definition import PlaylistDefinition
+from analytics.curation.definition import PlaylistDefinition, template_fields
 from analytics.curation.description import safe_description
 from analytics.curation.diff import Diff, plan_diff
 from analytics.curation.scoring import Recordings
@@ -135,12 +135,10 @@ def describe(definition: PlaylistDefinition, curated: Curated) -> str:
         "first": curated.tracks[0].track.name if curated.tracks else "",
     }
     try:
-        text = definition.description.format(**values)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(
-            f"description template of '{definition.name}' uses an unknown placeholder ({exc}); "
-            "use {name}, {count}, {minutes} or {first}"
-        ) from None
+        pieces = template_fields(definition.description)
+    except ValueError as exc:
+        raise ValueError(f"playlist '{definition.name}': {exc}") from None
+    text = "".join(literal + (str(values[field]) if field else "") for literal, field in pieces)
     return safe_description(text)
 
 

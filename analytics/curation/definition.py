@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 AudioTarget = Literal["calm", "energetic", "any"]
 EnergyArc = Literal["rise", "fall", "rise_fall", "flat"]
@@ -82,6 +83,12 @@ class PlaylistDefinition(_Strict):
     public: bool = False
     seed: int = 0
 
+    @field_validator("description")
+    @classmethod
+    def _plain_placeholders(cls, value: str) -> str:
+        template_fields(value)  # raises ValueError naming what is wrong
+        return value
+
     @model_validator(mode="after")
     def _size(self) -> PlaylistDefinition:
         if self.length is None and self.duration_min is None:
@@ -91,6 +98,35 @@ class PlaylistDefinition(_Strict):
             if beyond:
                 raise ValueError(f"pinned position {beyond[0].position} is beyond length {self.length}")
         return self
+
+
+TEMPLATE_FIELDS = ("name", "count", "minutes", "first")
+
+
+def template_fields(template: str) -> list[tuple[str, str | None]]:
+    """The description template as (literal text, placeholder or None) pieces.
+
+    Only the bare placeholders ``{name}``, ``{count}``, ``{minutes}`` and ``{first}`` are
+    accepted: no attribute or index access (``{name.x}``), conversion or format spec
+    (``{count:>200000000}`` would build a 200 MB string); ``{{`` and ``}}`` are literal braces.
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"description template: {exc} (write {{{{ and }}}} for literal braces)") from None
+    pieces: list[tuple[str, str | None]] = []
+    for literal, field, spec, conversion in parsed:
+        if field is not None and (field not in TEMPLATE_FIELDS or spec or conversion):
+            shown = (
+                "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            )
+            raise ValueError(
+                f"description template: {shown[:60]} is not a placeholder; use "
+                + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+                + " as they are"
+            )
+        pieces.append((literal, field))
+    return pieces
 
 
 def parse_definition(data: object, *, source: str = "<definition>") -> PlaylistDefinition:

@@ -96,13 +96,24 @@ def pagerduty_event(message: AlertMessage) -> dict[str, Any]:
     }
 
 
+def slack_escape(text: str) -> str:
+    """``text`` as literal Slack mrkdwn: ``&``, ``<`` and ``>`` as the entities Slack documents.
+
+    Slack reads ``<!channel>``, ``<@U123>`` and ``<https://x|label>`` as mentions and links;
+    escaped, a track called ``<!channel>`` is shown as written and pings no one.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webhook_message(message: AlertMessage) -> dict[str, Any]:
     """Slack-compatible JSON: ``text`` (fallback), ``blocks``, and the alert under ``encore``."""
     verb = {"trigger": "FIRING", "resolve": "RESOLVED", "notice": "NOTICE"}.get(
         message.action, message.action
     )
-    head = f"{SEVERITY_EMOJI.get(message.severity, ':information_source:')} {verb} [{message.rule_id}] {message.summary}"
-    facts = ", ".join(f"{k}={v}" for k, v in list(message.facts.items())[:12])
+    head = slack_escape(
+        f"{SEVERITY_EMOJI.get(message.severity, ':information_source:')} {verb} [{message.rule_id}] {message.summary}"
+    )
+    facts = slack_escape(", ".join(f"{k}={v}" for k, v in list(message.facts.items())[:12]))
     return {
         "text": head,
         "blocks": [
@@ -110,7 +121,10 @@ def webhook_message(message: AlertMessage) -> dict[str, Any]:
             {
                 "type": "context",
                 "elements": [
-                    {"type": "mrkdwn", "text": f"artist `{message.artist_id}` · rule kind `{message.kind}`"},
+                    {
+                        "type": "mrkdwn",
+                        "text": slack_escape(f"artist `{message.artist_id}` · rule kind `{message.kind}`"),
+                    },
                     {"type": "mrkdwn", "text": f"facts: {facts or 'none'}"[:2000]},
                 ],
             },

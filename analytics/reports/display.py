@@ -17,7 +17,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.reports.style import display_text
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def _esc(value: object) -> str:
+    """Data text for HTML: without bidi overrides or control characters, then escaped."""
+    return html.escape(display_text(value))
 
 
 def _display(bundle: Mapping[str, Any]) -> None:
@@ -33,10 +40,13 @@ def show(fig: go.Figure) -> None:
 
 def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str | None = None) -> None:
     """An escaped HTML table (at most ``max_rows`` rows, says how many were left out)."""
-    shown = df.head(max_rows)
+    shown = df.head(max_rows).copy()
+    for column in shown.columns:
+        if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: display_text(v) if isinstance(v, str) else v)
     body = shown.to_html(index=False, escape=True, border=0, classes="encore-table", na_rep="—")
     more = f"<p class='muted'>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
-    cap = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
+    cap = f"<p class='caption'>{_esc(caption)}</p>" if caption else ""
     _display({"text/html": f"{cap}{body}{more}", "text/plain": shown.to_string()})
 
 
@@ -44,7 +54,7 @@ def heading(text: str, *, level: int = 2, anchor: str | None = None) -> None:
     """A section heading; ``anchor`` (letters, digits, dashes) makes it a link target."""
     level = min(max(level, 1), 4)
     ident = f' id="{_slug(anchor)}"' if anchor else ""
-    _display({"text/html": f"<h{level}{ident}>{html.escape(text)}</h{level}>", "text/plain": text})
+    _display({"text/html": f"<h{level}{ident}>{_esc(text)}</h{level}>", "text/plain": text})
 
 
 def _slug(text: str) -> str:
@@ -53,14 +63,14 @@ def _slug(text: str) -> str:
 
 def contents(entries: Iterable[tuple[str, str]]) -> None:
     """A row of links to the page's sections: (label, anchor) pairs."""
-    links = "".join(f'<a href="#{_slug(a)}">{html.escape(label)}</a>' for label, a in entries)
+    links = "".join(f'<a href="#{_slug(a)}">{_esc(label)}</a>' for label, a in entries)
     _display({"text/html": f"<nav class='toc'>{links}</nav>", "text/plain": ""})
 
 
 def note(text: str, *, kind: str = "info") -> None:
     """A short paragraph: ``info``, ``missing`` (data not available and why) or ``warning``."""
     css = kind if kind in {"info", "missing", "warning"} else "info"
-    _display({"text/html": f"<p class='note {css}'>{html.escape(text)}</p>", "text/plain": text})
+    _display({"text/html": f"<p class='note {css}'>{_esc(text)}</p>", "text/plain": text})
 
 
 def sparkline_svg(values: Sequence[float], *, width: int = 120, height: int = 30) -> str:
@@ -90,16 +100,14 @@ def metric_cards(cards: Iterable[Mapping[str, Any]]) -> None:
     for card in cards:
         delta = card.get("delta")
         trend = card.get("trend") if card.get("trend") in {"up", "down", "flat"} else "flat"
-        delta_html = (
-            f"<div class='delta {trend}'>{html.escape(str(delta))}</div>" if delta not in (None, "") else ""
-        )
+        delta_html = f"<div class='delta {trend}'>{_esc(str(delta))}</div>" if delta not in (None, "") else ""
         hint = card.get("hint")
-        hint_html = f"<div class='hint'>{html.escape(str(hint))}</div>" if hint else ""
+        hint_html = f"<div class='hint'>{_esc(str(hint))}</div>" if hint else ""
         spark = sparkline_svg(card.get("spark") or [])
         parts.append(
             "<div class='card'>"
-            f"<div class='label'>{html.escape(str(card['label']))}</div>"
-            f"<div class='value'>{html.escape(str(card['value']))}</div>{delta_html}{spark}{hint_html}</div>"
+            f"<div class='label'>{_esc(str(card['label']))}</div>"
+            f"<div class='value'>{_esc(str(card['value']))}</div>{delta_html}{spark}{hint_html}</div>"
         )
     _display({"text/html": f"<div class='cards'>{''.join(parts)}</div>", "text/plain": str(cards)})
 
@@ -116,12 +124,12 @@ def drafts(rows: Iterable[Mapping[str, Any]]) -> None:
             f"\n\n{tags}" if tags and tags not in str(row.get("text", "")) else ""
         )
         meta = " · ".join(
-            html.escape(str(row.get(k, "")).replace("_", " "))
+            _esc(str(row.get(k, "")).replace("_", " "))
             for k in ("kind", "platform", "language")
             if row.get(k)
         )
         blocks.append(
-            f"<article class='draft'><div class='meta'>{meta}</div><pre class='copy'>{html.escape(text)}</pre></article>"
+            f"<article class='draft'><div class='meta'>{meta}</div><pre class='copy'>{_esc(text)}</pre></article>"
         )
     _display(
         {"text/html": f"<div class='drafts'>{''.join(blocks)}</div>", "text/plain": f"{len(blocks)} drafts"}
@@ -140,13 +148,13 @@ def link(text: str, href: str, *, before: str = "", after: str = "") -> None:
     """
     if not SAFE_HREF.match(href) or "//" in href:
         raise ValueError(f"link target {href!r} must be a relative path such as 'data-docs.html'")
-    body = f'{html.escape(before)}<a href="{html.escape(href)}">{html.escape(text)}</a>{html.escape(after)}'
+    body = f'{_esc(before)}<a href="{html.escape(href)}">{_esc(text)}</a>{_esc(after)}'
     _display({"text/html": f"<p>{body}</p>", "text/plain": f"{before}{text} ({href}){after}"})
 
 
 def facts(pairs: Iterable[tuple[str, object]]) -> None:
     """A two-column list of facts (methods, versions, freshness), every value escaped."""
-    items = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in pairs)
+    items = "".join(f"<dt>{_esc(str(k))}</dt><dd>{_esc(str(v))}</dd>" for k, v in pairs)
     _display({"text/html": f"<dl class='facts'>{items}</dl>", "text/plain": items})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -31,16 +32,29 @@ pio.templates["encore"] = go.layout.Template(
 TEMPLATE = "encore"
 
 
+# Bidirectional controls (a U+202E in a name would show the rest of the line reversed) and the
+# other control characters that have no business in displayed text.
+_UNSHOWABLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def display_text(value: object) -> str:
+    """Data text as a reader should see it: without bidi overrides or control characters."""
+    return _UNSHOWABLE.sub("", str(value))
+
+
 def plot_text(value: object, *, max_chars: int = 60) -> str:
-    """Data text as plotly should show it: escaped, one line, shortened with an ellipsis.
+    """Data text as plotly should show it: escaped once, one line, shortened with an ellipsis.
 
     Plotly reads a small subset of HTML in text (``<b>``, ``<a>``…), so a title from data must be
-    escaped to show as the characters it is.
+    escaped to show as the characters it is. Only ``&``, ``<`` and ``>`` are escaped: plotly
+    decodes those entities but shows ``&quot;`` as written.
     """
-    text = " ".join(str(value).split())
+    text = " ".join(display_text(value).split())
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
-    return html.escape(text)
+    return html.escape(text, quote=False)
 
 
 def finish(fig: go.Figure, *, title: str, height: int = 340, **layout: object) -> go.Figure:

@@ -113,17 +113,19 @@ def aggregate(
 
     Parameters
     ----------
-    days : recompute these days; default: the days ingests marked as touched.
+    days : recompute these days as well as the days ingests marked as touched and no
+        aggregation has recomputed yet (a run killed between ingest and aggregation leaves
+        such a backlog; the next run clears it).
     full : rebuild every day from the raw rows.
+
+    Notes
+    -----
+    A day leaves ``stream_dirty_days`` only in the transaction that recomputes it.
     """
     dirty = tables.table("stream_dirty_days")
     with warehouse.engine.begin() as conn:
-        if full:
-            target: list[date] | None = None
-        elif days is not None:
-            target = sorted(set(days))
-        else:
-            target = sorted(conn.execute(select(dirty.c.day)).scalars())
+        backlog = set(conn.execute(select(dirty.c.day)).scalars())
+        target: list[date] | None = None if full else sorted(backlog | set(days or ()))
         if target is not None and not target:
             return AggregateSummary(False, 0, 0, 0, 0)
         events = _events(conn, target)
@@ -173,10 +175,19 @@ def aggregate(
             conn.execute(
                 tables.table("stream_country_daily").insert(), _records(countries, list(countries.columns))
             )
-        conn.execute(delete(dirty))
+        if full:
+            conn.execute(delete(dirty))
+        else:
+            _delete_dirty(conn, dirty, backlog)
     summary = AggregateSummary(full, len(touched), len(rolled_days), len(metrics_rows), len(events))
     log.info("streaming aggregate: %s", summary.as_dict())
     return summary
+
+
+def _delete_dirty(conn: Connection, dirty: Any, days: set[date]) -> None:
+    """Clear the dirty marks of exactly ``days`` (those this transaction recomputed)."""
+    for first, last in _runs(sorted(days)):
+        conn.execute(delete(dirty).where(and_(dirty.c.day >= first, dirty.c.day <= last)))
 
 
 def _span(first: date, last: date) -> set[date]:

@@ -50,7 +50,7 @@ def expectation_label(config: Mapping[str, Any]) -> str:
     for key, value in kwargs.items():
         if key in _KWARGS_NOT_SHOWN or key in {"min_value", "max_value"} or value is None:
             continue
-        if key in {"regex", "value_set", "column_set", "type_", "value"}:
+        if key in {"regex", "strftime_format", "value_set", "column_set", "type_", "value"}:
             args.append(short(value, limit=60))
     label = f"{config.get('type', 'expectation')}({', '.join(args)})"
     condition = kwargs.get("row_condition")

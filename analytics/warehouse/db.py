@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.warehouse.text import storage_parameters
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Every package's models, so that a table read by name gets its declared types (the migrations
 # in MIGRATIONS_DIR create them); a table that is not declared anywhere is reflected instead.
@@ -72,9 +74,13 @@ class Warehouse:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(url, echo=echo, future=True, pool_pre_ping=True)
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # the URL's path, decoded
+        # a net under every writer that goes through SQLAlchemy (the bulk play loaders write
+        # validated ids and codes through the driver directly)
+        event.listen(self.engine, "before_cursor_execute", _storable_parameters, retval=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -120,7 +126,9 @@ class Warehouse:
     def rows(self, table: str, *, order_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """All rows of one table or view as dicts (small tables and tests)."""
         tbl = self.table(table)
-        stmt = select(tbl)
+        # the columns the database has: a warehouse not yet upgraded lacks a newer model column
+        present = {c["name"] for c in inspect(self.engine).get_columns(table)}
+        stmt = select(*[c for c in tbl.c if c.name in present]) if present else select(tbl)
         if order_by:
             stmt = stmt.order_by(*(tbl.c[c] for c in order_by))
         with self.engine.connect() as conn:
@@ -143,6 +151,12 @@ class Warehouse:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _storable_parameters(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    return statement, storage_parameters(parameters, many=executemany)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -122,3 +122,4 @@ class AuditRecord(Base):
     body: Mapped[str] = mapped_column(Text)  # canonical JSON of the record's fields
     prev_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64), nullable=True)  # HMAC of record_hash (audit key)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from analytics.warehouse.db import row_hash
 from analytics.warehouse.models import Base, EntityVersion
+from analytics.warehouse.text import storage_value
 
 BOOKKEEPING_COLUMNS = ("content_hash", "first_seen_run", "last_changed_run", "removed_run", "removed_at")
 
@@ -98,7 +99,7 @@ def upsert_rows(
     )
     incoming: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        data = {k: v for k, v in row.items() if k not in BOOKKEEPING_COLUMNS}
+        data = {k: storage_value(v) for k, v in row.items() if k not in BOOKKEEPING_COLUMNS}
         incoming[_key_of(data, key)] = data  # last one wins: duplicates in input are not doubled
     keys = list(incoming)
     key_cols = [table.c[k] for k in key]

@@ -4,6 +4,7 @@ fits; same seed, same text; many seeds, many phrasings; hostile names still give
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -13,6 +14,7 @@ from analytics.content import (
     ContentKind,
     FactSheet,
     GroundedGenerator,
+    build_fact_sheet,
     generate_drafts,
     limit_for,
     missing_facts,
@@ -162,3 +164,23 @@ def test_a_skipped_kind_is_logged_once_not_per_language_and_platform() -> None:
     skipped = [e for e in logs if e["event"] == "content.skipped"]
     assert [e["kind"] for e in skipped] == ["milestone_post"]
     assert skipped[0]["reason"] == "no milestone was reached in the period"
+
+
+def test_a_release_date_the_calendar_does_not_have_is_refused_naming_the_album() -> None:
+    album = {
+        "album_id": "BNHkI8hBgDXl9S7kSoUooy",
+        "name": "Night Drive",
+        "album_type": "album",
+        "release_date": "2026-02-31",
+        "release_date_precision": "day",
+        "total_tracks": 1,
+    }
+    with pytest.raises(
+        ValueError, match=r"album BNHkI8hBgDXl9S7kSoUooy \('Night Drive'\): release_date '2026-02-31'"
+    ):
+        build_fact_sheet(
+            {"artist_id": "YQhOGXX8g2pM1yHEFVFAjK", "name": "Maxstack"},
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+            albums=[album],
+        )

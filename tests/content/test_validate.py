@@ -130,3 +130,61 @@ def test_length_uses_the_platform_count(weekly_sheet: FactSheet) -> None:
 def test_the_wrong_language_is_caught(weekly_sheet: FactSheet) -> None:
     result = _check("Maxstack is out now and the music is here for you.", weekly_sheet, language="de")
     assert [i.code for i in result.issues] == ["wrong_language"] and result.language_detected == "en"
+
+
+def _ordinary_sheet(artist_name: str, album_name: str) -> FactSheet:
+    from datetime import date, timedelta
+
+    from analytics.content import build_fact_sheet
+
+    start, end = date(2026, 11, 16), date(2026, 11, 22)
+    return build_fact_sheet(
+        {"artist_id": "a1", "name": artist_name, "genres": ["rock"], "followers": 1200},
+        period_start=start,
+        period_end=end,
+        albums=[
+            {
+                "album_id": "al1",
+                "name": album_name,
+                "album_type": "album",
+                "release_date": "2026-11-18",
+                "release_date_precision": "day",
+                "total_tracks": 3,
+            }
+        ],
+        tracks=[
+            {"track_id": f"t{i}", "name": n, "popularity": 40}
+            for i, n in enumerate(["Awakening", "#1 Crush"])
+        ],
+        streams=[
+            {"day": start + timedelta(days=i), "track_id": f"t{i % 2}", "streams": 1000 + i} for i in range(7)
+        ],
+        social=[{"platform": "x", "day": end, "followers": 99}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("artist", "album"),
+    [
+        ("Maxstack", "Songs for www.maxstack.net"),  # a hashtag made from the title holds the artist's name
+        ("Maxstack [Official] feat. The Extraordinarily Long Ensemble Name Here", "Endgame"),  # cut with …
+    ],
+)
+def test_ordinary_names_give_grounded_drafts(artist: str, album: str) -> None:
+    from analytics.content import generate_drafts, validate_draft
+
+    sheet = _ordinary_sheet(artist, album)
+    drafts = generate_drafts(sheet)
+    rejected = [(d.kind, d.language, d.platform, validate_draft(d, sheet).issues) for d in drafts]
+    assert drafts and [r for r in rejected if r[3]] == []
+
+
+def test_what_the_writer_adds_is_still_checked_next_to_such_names() -> None:
+    sheet = _ordinary_sheet(
+        "Maxstack [Official] feat. The Extraordinarily Long Ensemble Name Here", "Endgame"
+    )
+    text = (
+        "New: “Endgame” by Maxstack [Official] feat. The Extraordinarily Long… #Endgame #FreeMoney [Artist]"
+    )
+    codes = {i.code for i in validate_text(text, sheet, language="en", platform="x", limit=280).issues}
+    assert codes == {"invented_hashtag", "banned"}

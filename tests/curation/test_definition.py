@@ -57,3 +57,28 @@ def test_missing_and_unparsable_files(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("name: [unclosed\n")
     with pytest.raises(DefinitionError, match="not valid YAML"):
         load_definition(tmp_path / "broken.yaml")
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        ("{name.nope}", r"\{name.nope\} is not a placeholder"),
+        ("{count:>200000000}", r"\{count:>200000000\} is not a placeholder"),
+        ("{name!r}", r"\{name!r\} is not a placeholder"),
+        ("{nope}", r"\{nope\} is not a placeholder"),
+        ("{name", "expected '}'"),
+    ],
+)
+def test_a_description_template_with_more_than_placeholders_is_refused_at_load(
+    template: str, fragment: str
+) -> None:
+    with pytest.raises(DefinitionError, match=fragment) as info:
+        parse_definition({"name": "X", "length": 3, "description": template}, source="inline")
+    assert "description:" in str(info.value)
+
+
+def test_a_description_template_fills_its_placeholders_and_keeps_literal_braces() -> None:
+    from analytics.curation.definition import template_fields
+
+    pieces = template_fields("{{best}} of {name}: {count} tracks")
+    assert pieces == [("{", None), ("best}", None), (" of ", "name"), (": ", "count"), (" tracks", None)]

@@ -201,3 +201,35 @@ def test_concurrent_deciders_open_one_incident(postgres_warehouse):
     row = {**wh.rows("monitoring_alerts")[0], "alert_id": "x" * 32}
     with pytest.raises(IntegrityError), wh.engine.begin() as conn:
         conn.execute(insert(AlertRow.__table__), [row])
+
+
+def test_a_hostile_track_name_reaches_the_webhook_as_text_not_as_mentions_or_links():
+    from datetime import UTC, datetime
+
+    from analytics.monitoring.channels import AlertMessage, webhook_message
+
+    name = "<!channel> <https://ev.il|Pay> By-Product & <@U123>"
+    message = AlertMessage(
+        alert_id="a1",
+        action="trigger",
+        dedup_key="k",
+        rule_id="new_track",
+        kind="catalog_change",
+        severity="warning",
+        artist_id=ARTIST,
+        subject="track",
+        summary=f"new track {name}",
+        facts={"track": name},
+        rule={},
+        at=datetime(2026, 11, 20, tzinfo=UTC),
+        trace_id="a" * 32,
+        run_id="r",
+    )
+    payload = webhook_message(message)
+    shown = [payload["text"], payload["blocks"][0]["text"]["text"]]
+    shown += [e["text"] for e in payload["blocks"][1]["elements"]]
+    for text in shown:
+        assert "<" not in text and ">" not in text
+    assert "&lt;!channel&gt; &lt;https://ev.il|Pay&gt; By-Product &amp; &lt;@U123&gt;" in payload["text"]
+    assert "&lt;!channel&gt;" in shown[3]
+    assert payload["encore"]["summary"] == f"new track {name}"  # the machine-readable copy stays exact

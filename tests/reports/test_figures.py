@@ -135,3 +135,9 @@ def test_tempo_histogram_and_sounds_like_map_carry_every_track() -> None:
 def test_plot_text_escapes_shortens_and_flattens() -> None:
     assert figures.plot_text("<b>x</b>\n y") == "&lt;b&gt;x&lt;/b&gt; y"
     assert figures.plot_text("a" * 100, max_chars=10) == "a" * 9 + "…"
+
+
+def test_plot_text_escapes_once_what_plotly_reads_and_drops_bidi_controls() -> None:
+    # plotly decodes &amp; &lt; &gt; but shows &quot; and &#x27; as written
+    assert figures.plot_text('Say "hi" & it\'s <3') == 'Say "hi" &amp; it\'s &lt;3'
+    assert figures.plot_text("\u202eesreveR\u202c By-Product") == "esreveR By-Product"

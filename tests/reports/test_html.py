@@ -94,3 +94,26 @@ def test_periods_read_as_dates_in_the_index() -> None:
     assert period_label("2026-12-06") == "6 Dec 2026"
     assert period_label("2026-10") == "Oct 2026"
     assert period_label("2026-13-40") == "2026-13-40" and period_label("latest") == "latest"
+
+
+def test_tables_show_data_text_without_bidi_or_control_characters(capsys) -> None:
+    import ast
+
+    import pandas as pd
+
+    from analytics.reports import display
+
+    capsys.readouterr()
+    display.table(pd.DataFrame({"track": ["\u202eesreveR\u202c\x07 <b>x</b>"], "streams": [3]}))
+    display.heading("Nebula \u202e")
+    # without a kernel, IPython prints each displayed bundle as a dict
+    bundles = [
+        ast.literal_eval(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
+    ]
+    table_html, heading_html = (b["text/html"] for b in bundles)
+    assert (
+        "esreveR &lt;b&gt;x&lt;/b&gt;" in table_html
+        and "\u202e" not in table_html
+        and "\x07" not in table_html
+    )
+    assert heading_html == "<h2>Nebula </h2>"

@@ -89,3 +89,46 @@ def test_incremental_equals_full_recompute(warehouse: Warehouse, tmp_path: Path)
     aggregate(warehouse, full=True)
     assert _metrics(warehouse) == incremental
     assert aggregate(warehouse).days_recomputed == 0  # nothing new: nothing to do
+
+
+def _split_days(data: DemoData, days: list[date], tmp: Path) -> list[Path]:
+    """The demo's play events as one file of the other days and one file per day of ``days``."""
+    assert data.events_jsonl is not None
+    paths = [tmp / "rest.jsonl", *(tmp / f"{d.isoformat()}.jsonl" for d in days)]
+    outs = [p.open("w") for p in paths]
+    try:
+        with data.events_jsonl.open() as src:
+            for line in src:
+                ts = json.loads(line)["ts"]
+                hit = [k for k, d in enumerate(days, start=1) if ts.startswith(d.isoformat())]
+                outs[hit[0] if hit else 0].write(line)
+    finally:
+        for out in outs:
+            out.close()
+    return paths
+
+
+@pytest.mark.slow
+def test_a_backlog_left_by_a_killed_run_is_recomputed_by_the_next(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Run 1 ingests and dies before aggregating; run 2 ingests other days and aggregates its own.
+
+    The days run 1 touched stay marked until an aggregation recomputes them, so run 2's
+    aggregation recomputes them too: the stored metrics equal a full recompute.
+    """
+    data = generate_demo_data(tmp_path / "demo", seed=5, days=40, end_date=END, scale=0.08, history_plays=100)
+    killed_day, later_day = END - timedelta(days=12), END - timedelta(days=3)
+    rest, killed, later = _split_days(data, [killed_day, later_day], tmp_path)
+    ingest_demo_data(warehouse, data, run_id="r0", events=False)
+    ingest_events_jsonl(warehouse, rest, run_id="r0")
+    aggregate(warehouse)
+    ingest_events_jsonl(warehouse, killed, run_id="r1")  # run 1 stops here
+    touched = ingest_events_jsonl(warehouse, later, run_id="r2").days_touched
+    assert killed_day not in set(touched)
+    summary = aggregate(warehouse, days=touched)
+    assert summary.days_recomputed == 2
+    assert warehouse.rows("stream_dirty_days") == []
+    incremental = _metrics(warehouse)
+    aggregate(warehouse, full=True)
+    assert _metrics(warehouse) == incremental

@@ -79,6 +79,11 @@ BROKEN = {
         _set("albums", "release_date", 4, "2013-05"),
         "where release_date_precision == year: 1 of 1 rows unexpected, e.g. album_id 3ih716Egkv5DhRxtYve04v = 2013-05",
     ),
+    "a day the calendar does not have": (
+        _set("albums", "release_date", 0, "2026-02-31"),
+        "expect_column_values_to_match_strftime_format(release_date, %Y-%m-%d) where release_date_precision == day: "
+        "1 of 4 rows unexpected, e.g. album_id BNHkI8hBgDXl9S7kSoUooy = 2026-02-31",
+    ),
     "playlist position twice": (
         _duplicate_position,
         "expect_compound_columns_to_be_unique(playlist_id, position): 2 of 12 rows unexpected, "
