@@ -44,8 +44,11 @@ setup: .venv/.encore-setup
 run: setup
 	$(RUN) encore run
 
+# Two xdist workers, file by file (tests/conftest.py keeps a shared world's files together);
+# then the few tests that cannot run on an xdist worker.
 test: setup browser pushgateway lint
-	$(RUN) pytest
+	$(RUN) pytest -n 2 --dist loadfile -m "not serial"
+	$(RUN) pytest -m serial
 
 lint: setup
 	$(RUN) ruff check .
