@@ -305,7 +305,7 @@ def plan() -> list[tuple[Excerpt, mido.MidiFile]]:
             if not 55 <= bpm <= 210:
                 continue
             soundfont = SOUNDFONTS[(number + variant) % len(SOUNDFONTS)]
-            stem = Path(name.replace(":", "-")).stem.lower()
+            stem = re.sub(r"\.(mid|mma)$", "", name).replace(".wad:", "-").lower()
             excerpt = Excerpt(
                 id=f"{package}--{stem}--{variant}",
                 package=package,
