@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,11 +25,75 @@ class QuotaMode(enum.StrEnum):
     extended = "extended"
 
 
+class MissingInput(ValueError):
+    """A job cannot run because an input it needs is not configured; nothing was written.
+
+    The message says what is missing, which setting provides it and what to do, e.g.
+    ``no audio folder: set ENCORE_AUDIO_DIR``.
+
+    Parameters
+    ----------
+    message : the whole sentence shown to the user.
+    setting : the ``ENCORE_*`` setting (or command) that provides the input.
+    """
+
+    def __init__(self, message: str, *, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+# What a missing input says, in one place: flows, the CLI and the library raise these.
+NO_ARTISTS = "no artists configured: set ENCORE_ARTIST_IDS, or follow artists with the configured account"
+NO_CATALOG = "the warehouse holds no catalog yet: run `encore sync` first"
+NO_AUDIO_DIR = "no audio folder: set ENCORE_AUDIO_DIR"
+NO_EXPORTS_DIR = "no exports folder: set ENCORE_STREAMING_EXPORTS_DIR"
+NO_SOCIAL_PLATFORM = (
+    "no social platform configured: set ENCORE_YOUTUBE_API_KEY, ENCORE_INSTAGRAM_ACCESS_TOKEN, "
+    "ENCORE_X_BEARER_TOKEN or ENCORE_TIKTOK_ACCESS_TOKEN"
+)
+NO_SPOTIFY_CREDENTIALS = (
+    "no Spotify credentials: set ENCORE_SPOTIFY_CLIENT_ID with ENCORE_SPOTIFY_CLIENT_SECRET "
+    "and ENCORE_SPOTIFY_REFRESH_TOKEN (see docs/spotify-client.md)"
+)
+
+World = Literal["sandbox", "real"]
+
+URL_SETTINGS = (
+    "spotify_api_url",
+    "spotify_accounts_url",
+    "youtube_api_url",
+    "instagram_api_url",
+    "x_api_url",
+    "tiktok_api_url",
+    "musicbrainz_url",
+    "llm_base_url",
+    "pagerduty_url",
+)
+
+
+def base_url(value: str, *, setting: str) -> str:
+    """``value`` as a base URL: http or https with a host, without a trailing slash.
+
+    Raises
+    ------
+    ValueError : naming the setting and what a valid value looks like.
+    """
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(
+            f"ENCORE_{setting.upper()}={value!r} is not a base URL: give http:// or https:// with a host, "
+            "e.g. https://api.example.com/v1"
+        )
+    return text.rstrip("/")
+
+
 class Settings(BaseSettings):
     """Configuration for every flow, notebook and command.
 
-    Defaults run everything locally: loopback sandboxes, a SQLite warehouse under ``data/``
-    and reports under ``reports/``.
+    Defaults run everything locally: the sandbox world (loopback emulators serving the demo
+    catalog), a SQLite warehouse under ``data/`` and reports under ``reports/``. With
+    ``world="real"`` every service is reached at its base URL below with the user's credentials.
     """
 
     model_config = SettingsConfigDict(
@@ -37,6 +102,15 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         env_nested_delimiter="__",
+    )
+
+    # -- which world ------------------------------------------------------------------------
+    world: World = Field(
+        default="sandbox",
+        description=(
+            "sandbox: loopback emulators with the demo catalog, streams, audio and social accounts; "
+            "real: the services at their base URLs with your credentials, artists, exports and audio"
+        ),
     )
 
     # -- where things live ------------------------------------------------------------------
@@ -49,9 +123,12 @@ class Settings(BaseSettings):
 
     # -- Spotify ----------------------------------------------------------------------------
     quota_mode: QuotaMode = Field(default=QuotaMode.development, description="development | extended")
-    spotify_sandbox: bool = Field(default=True, description="talk to the loopback sandbox, not Spotify")
-    spotify_api_url: str = "https://api.spotify.com/v1"
-    spotify_accounts_url: str = "https://accounts.spotify.com"
+    spotify_api_url: str = Field(
+        default="https://api.spotify.com/v1", description="base URL of the Spotify Web API (real world)"
+    )
+    spotify_accounts_url: str = Field(
+        default="https://accounts.spotify.com", description="base URL of Spotify's accounts service (tokens)"
+    )
     spotify_client_id: str | None = None
     spotify_client_secret: SecretStr | None = None
     spotify_refresh_token: SecretStr | None = None
@@ -65,12 +142,16 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "encore" / "spotify-token.json",
         description="token cache, outside the repository, written with 0600 permissions",
     )
-    artist_ids: list[str] = Field(default_factory=list, description="artists to sync; empty: demo")
+    artist_ids: list[str] = Field(
+        default_factory=list,
+        description="artists to sync; empty: the followed ones (real world) or the demo's (sandbox)",
+    )
     catalog_file: Path | None = Field(
-        default=None, description="an encore-catalog/1 JSON file to load instead of the demo catalog"
+        default=None, description="sandbox world: an encore-catalog/1 JSON file to serve instead of the demo"
     )
     streaming_exports_dir: Path | None = Field(
-        default=None, description="Spotify for Artists CSVs and streaming-history JSON to ingest"
+        default=None,
+        description="Spotify for Artists CSVs and streaming-history JSON to ingest (sandbox: seeded demo streams)",
     )
     demo_streaming_days: int = Field(default=90, ge=7, le=730, description="days of seeded demo streams")
 
@@ -82,7 +163,9 @@ class Settings(BaseSettings):
     pushgateway_url: str | None = None
     sentry_dsn: SecretStr | None = None
     pagerduty_routing_key: SecretStr | None = None
-    pagerduty_url: str = "https://events.pagerduty.com/v2/enqueue"
+    pagerduty_url: str = Field(
+        default="https://events.pagerduty.com/v2/enqueue", description="PagerDuty Events API v2 endpoint"
+    )
     alert_webhook_url: SecretStr | None = None
     audit_key: SecretStr | None = Field(
         default=None,
@@ -96,7 +179,9 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
 
     # -- content ----------------------------------------------------------------------------
-    llm_base_url: str | None = None
+    llm_base_url: str | None = Field(
+        default=None, description="base URL of an OpenAI-compatible endpoint; unset: the built-in writer"
+    )
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
 
@@ -105,21 +190,28 @@ class Settings(BaseSettings):
     instagram_access_token: SecretStr | None = None
     x_bearer_token: SecretStr | None = None
     tiktok_access_token: SecretStr | None = None
-    social_sandbox: bool = Field(default=True, description="talk to the loopback social emulators")
-    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_url: str = Field(
+        default="https://www.googleapis.com/youtube/v3", description="base URL of the YouTube Data API"
+    )
     youtube_daily_quota: int = Field(default=10_000, description="YouTube Data API units per day")
-    instagram_api_url: str = "https://graph.instagram.com"
+    instagram_api_url: str = Field(
+        default="https://graph.instagram.com", description="base URL of the Instagram Graph API"
+    )
     instagram_api_version: str = "v23.0"
     instagram_user_id: str = Field(default="me", description="Instagram professional account id")
     instagram_token_expires_at: str | None = Field(default=None, description="ISO time the token expires")
     instagram_app_id: str | None = None
     instagram_app_secret: SecretStr | None = None
-    x_api_url: str = "https://api.x.com"
-    tiktok_api_url: str = "https://open.tiktokapis.com"
+    x_api_url: str = Field(default="https://api.x.com", description="base URL of the X API")
+    tiktok_api_url: str = Field(
+        default="https://open.tiktokapis.com", description="base URL of the TikTok API"
+    )
     tiktok_client_key: str | None = None
     tiktok_client_secret: SecretStr | None = None
     tiktok_refresh_token: SecretStr | None = None
-    musicbrainz_url: str = "https://musicbrainz.org/ws/2"
+    musicbrainz_url: str = Field(
+        default="https://musicbrainz.org/ws/2", description="base URL of the MusicBrainz web service"
+    )
     musicbrainz_min_interval_s: float = Field(default=1.0, description="MusicBrainz allows 1 request/s")
     social_max_retry_wait_s: float = Field(default=30.0, description="longest rate-limit wait honoured")
     social_overrides: Path | None = Field(default=None, description="YAML of identity link overrides")
@@ -129,9 +221,18 @@ class Settings(BaseSettings):
     )
 
     # -- audio ------------------------------------------------------------------------------
-    audio_dir: Path | None = Field(default=None, description="the artist's audio files; default: demo")
+    audio_dir: Path | None = Field(
+        default=None, description="the artist's audio files (sandbox world: the demo excerpts)"
+    )
     audio_workers: int = Field(default=0, description="process pool size; 0 = number of cores")
     dask_scheduler_address: str | None = None
+
+    @field_validator(*URL_SETTINGS, mode="after")
+    @classmethod
+    def _base_url(cls, value: str | None, info: Any) -> str | None:
+        if value is None or (info.field_name == "llm_base_url" and not value.strip()):
+            return None  # the LLM endpoint is optional; an empty value means unset
+        return base_url(value, setting=info.field_name)
 
     @field_validator("data_dir", "reports_dir", mode="after")
     @classmethod

@@ -36,7 +36,7 @@ from analytics.content import (
     ContentKind,
     FactSheet,
     build_fact_sheet,
-    demo_fact_sheet,
+    catalog_fact_sheet,
     generate_drafts,
 )
 from analytics.demo import demo_artist_ids, load_catalog
@@ -168,7 +168,7 @@ def _demo_inputs(artist_id: str, start: date, end: date) -> dict[str, Any]:
 def demo_sheets() -> list[FactSheet]:
     """Each demo artist over a week and a month, with every source."""
     return [
-        demo_fact_sheet(a, period_start=s, period_end=e, **_demo_inputs(a, s, e))
+        catalog_fact_sheet(a, catalog=load_catalog(), period_start=s, period_end=e, **_demo_inputs(a, s, e))
         for a in demo_artist_ids()
         for s, e in (WEEK, MONTH)
     ]

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import analytics.streaming.tables  # noqa: F401
+from analytics.sandbox.streams.demo import generate_demo_data, ingest_demo_data
 from analytics.streaming.aggregate import aggregate
-from analytics.streaming.demo import generate_demo_data, ingest_demo_data
 from analytics.streaming.ingest import ingest_events_jsonl
 from analytics.warehouse import Warehouse
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import analytics.streaming.tables  # noqa: F401
 from analytics.ml.anomaly_eval import evaluate
+from analytics.sandbox.streams.demo import generate_demo_data, ingest_demo_data
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
-from analytics.streaming.demo import generate_demo_data, ingest_demo_data
 from analytics.warehouse import Warehouse
 
 

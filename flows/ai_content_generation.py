@@ -12,6 +12,7 @@ from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from flows._tasks import validate_dataset
+from flows.world import require_artist_stored
 
 
 @task(cache_policy=NO_CACHE)
@@ -74,8 +75,14 @@ def generate_content(
 
     Every number, date and name in a stored draft is checked against the fact sheet; drafts
     also go to ``data/content/<artist>/<period end>/<platform>/`` as ready-to-post text files.
+
+    Raises
+    ------
+    MissingInput : the warehouse's catalog does not hold the artist (run ``encore sync`` first);
+        nothing is written.
     """
     settings = Settings()
+    require_artist_stored(settings, artist_id)
     end = date.fromisoformat(period_end) if period_end else datetime.now(UTC).date()
     start = end - timedelta(days=period_days - 1)
     languages = languages or list(content.LANGUAGES)

@@ -15,6 +15,7 @@ from analytics.config import Settings
 from analytics.observability import current_trace_id
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
+from flows.world import require_artist_stored
 
 
 @task(cache_policy=NO_CACHE)
@@ -100,8 +101,14 @@ def monitor_artist(artist_id: str, *, at: str | None = None, granularity: str = 
     artist_id : the Spotify artist id.
     at : ISO time of the snapshot (default: now, UTC).
     granularity : ``day`` (one row per metric and day) or ``hour``.
+
+    Raises
+    ------
+    MissingInput : the warehouse's catalog does not hold the artist (run ``encore sync`` first);
+        nothing is written.
     """
     settings = Settings()
+    require_artist_stored(settings, artist_id)
     rules = monitoring.load_rules(monitoring.rules_path(settings))
     now = datetime.fromisoformat(at) if at else datetime.now(UTC)
     now = now if now.tzinfo else now.replace(tzinfo=UTC)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
+from typer.core import TyperGroup
+
+from analytics.audit.lock import RunLocked
+from analytics.config import MissingInput
+from analytics.observability.terminal import printable
 
 for _name, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
@@ -19,7 +28,23 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line (or lines) for a person: control characters from data shown as escapes."""
+    typer.echo(printable(message, keep_newlines=True), err=err)
+
+
+class _Commands(TyperGroup):
+    """Every command of ``encore`` (sub-commands too): a missing input or an invalid setting is
+    one short message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        with inputs_checked():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="encore",
     help="encore: the data and operations back office of an independent artist or small label on Spotify.",
     no_args_is_help=True,
@@ -39,6 +64,49 @@ from analytics.monitoring.cli import app as monitor_app  # noqa: E402
 
 app.add_typer(monitor_app, name="monitor", help="Monitor the artists: live alerts, one-off checks, delivery.")
 
+INPUT_MISSING = 2  # exit code: an input or a setting is missing or invalid; nothing was written
+RUN_REFUSED = 1  # exit code: another run holds the warehouse; nothing was written
+
+
+class _QuietMissingInput(logging.Filter):
+    """Drop Prefect's traceback of a flow that stopped on a missing input: the CLI says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, MissingInput | RunLocked)
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line per invalid setting: which ``ENCORE_*`` variable and what is wrong with it."""
+    lines = []
+    for problem in error.errors():
+        name = ".".join(str(part) for part in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(message if "ENCORE_" in message else f"ENCORE_{name.upper()}: {message}")
+    return "\n".join(lines)
+
+
+@contextmanager
+def inputs_checked() -> Iterator[None]:
+    """A missing input or an invalid setting: one short message and exit code 2; a warehouse
+    another run holds: one short message and exit code 1."""
+    quiet = _QuietMissingInput()
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addFilter(quiet)
+    try:
+        yield
+    except MissingInput as error:
+        say(f"encore: {error}", err=True)
+        raise typer.Exit(code=INPUT_MISSING) from None
+    except ValidationError as error:
+        say(f"encore: invalid settings: {settings_problem(error)}", err=True)
+        raise typer.Exit(code=INPUT_MISSING) from None
+    except RunLocked as error:
+        say(f"encore: {error}", err=True)
+        raise typer.Exit(code=RUN_REFUSED) from None
+    finally:
+        logger.removeFilter(quiet)
+
 
 @app.command()
 def run(
@@ -48,15 +116,22 @@ def run(
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Skip the HTML reports.")] = False,
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
+    from analytics.config import Settings
+    from flows.data_sync import artists_to_sync
     from flows.pipeline import pipeline
+    from flows.world import world
 
-    result = pipeline(artist_ids=artist or None, reports=not no_reports)
-    typer.echo(f"run {result.run_id}: {result.outcome} — {result.message}")
-    typer.echo(f"evidence: {result.run_dir}")
+    with world(Settings()) as w:
+        ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
+        result = pipeline(artist_ids=ids, reports=not no_reports)
+    say(f"run {result.run_id}: {result.outcome} — {result.message}")
+    say(f"evidence: {result.run_dir}")
+    for job, why in result.skipped.items():
+        say(f"skipped {job}: {why}")
     for page in result.reports:
-        typer.echo(f"report: {page}")
+        say(f"report: {page}")
     if result.reports:
-        typer.echo(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+        say(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
 
 
 @app.command()
@@ -69,10 +144,14 @@ def sync(
     ] = False,
 ) -> None:
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
-    from flows.data_sync import sync_artist_data
+    from analytics.config import Settings
+    from flows.data_sync import artists_to_sync, sync_artist_data
+    from flows.world import world
 
-    report = sync_artist_data(artist or None, full=full)
-    typer.echo(report.message)
+    with world(Settings()) as w:
+        ids = artists_to_sync(w, artist)
+        report = sync_artist_data(ids, full=full)
+    say(report.message)
     if report.outcome == "partial":
         raise typer.Exit(code=3)
 
@@ -85,10 +164,14 @@ def playlist(
     ] = False,
 ) -> None:
     """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
-    from flows.playlist_update import update_playlist
+    from analytics.config import Settings
+    from flows.playlist_update import check_playlist_inputs, update_playlist
+    from flows.world import world
 
-    summary = update_playlist(definition, apply=apply)
-    typer.echo(str(summary))
+    with world(Settings()) as w:
+        check_playlist_inputs(w)
+        summary = update_playlist(definition, apply=apply)
+    say(str(summary))
 
 
 @audit_app.command("verify")
@@ -105,7 +188,7 @@ def audit_verify() -> None:
         report = verify(warehouse, head_dir=settings.data_dir, key=audit_key(settings))
     finally:
         warehouse.dispose()
-    typer.echo(str(report))
+    say(str(report))
     if not report.ok:
         raise typer.Exit(code=1)
 
@@ -126,7 +209,7 @@ def audit_show(
     try:
         warehouse.migrate()
         for entry in read_entries(warehouse, run_id=run_id)[-last:]:
-            typer.echo(json.dumps(entry, ensure_ascii=False))
+            say(json.dumps(entry, ensure_ascii=False))
     finally:
         warehouse.dispose()
 

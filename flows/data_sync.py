@@ -12,8 +12,9 @@ from prefect.tasks import exponential_backoff
 from analytics import audit, sync
 from analytics.audit import AuditRun
 from analytics.config import Settings
-from analytics.spotify import QuotaExhausted
+from analytics.spotify import QuotaExhausted, SpotifyApi
 from analytics.validation import DatasetValidationError
+from flows.world import World, world
 
 # Failures that another attempt cannot fix: stop at once (the checkpoint keeps the progress).
 FINAL = (QuotaExhausted, sync.SyncPayloadError, sync.UnknownArtist, DatasetValidationError)
@@ -58,7 +59,30 @@ def sync_stage(syncer: sync.Syncer, stage: str, artist_ids: list[str]) -> bool:
     return syncer.stage(stage, artist_ids)
 
 
-def sync_in_run(run: AuditRun, *, artist_ids: Sequence[str] | None, full: bool = False) -> sync.SyncReport:
+def artists_to_sync(w: World, artist_ids: Sequence[str] | None = None) -> list[str] | None:
+    """The artists a sync will read, checked before anything is written.
+
+    ``artist_ids``, else the world's (``ENCORE_ARTIST_IDS``; the sandbox: the demo's), else, in a
+    real world, the ones the account follows (one read of Spotify). None when Spotify's quota
+    stopped that read: the run then records the stop and ends ``partial``.
+
+    Raises
+    ------
+    MissingInput : no Spotify credentials (real world), or no artist configured or followed.
+    """
+    w.require_spotify()
+    ids = list(artist_ids or w.artists)
+    if ids:
+        return list(dict.fromkeys(ids))
+    try:
+        return sync.resolve_artist_ids(w.spotify)
+    except QuotaExhausted:
+        return None
+
+
+def sync_in_run(
+    run: AuditRun, *, spotify: SpotifyApi, artist_ids: Sequence[str] | None, full: bool = False
+) -> sync.SyncReport:
     """The incremental sync inside an open audit run (this flow's or the pipeline's).
 
     Rows and checkpoints carry ``run.run_id``; each unit of work passes its Great Expectations
@@ -73,25 +97,24 @@ def sync_in_run(run: AuditRun, *, artist_ids: Sequence[str] | None, full: bool =
         (the unit in question is not written; earlier units stay).
     """
     ids: list[str] = []
-    with sync.spotify_client(run.settings) as client:
-        syncer = sync.Syncer(
-            client,
-            run.warehouse,
-            run_id=run.run_id,
-            full=full,
-            validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
-        )
-        try:
-            ids = resolve_artists(syncer, list(artist_ids) if artist_ids else None, run.settings)
-            if ids:
-                syncer.open(ids)
-                for stage in sync.STAGES:
-                    if not sync_stage(syncer, stage, ids):
-                        break
-        except Exception as error:
-            _record_failure(run, syncer.finish(), ids=ids, full=full, error=error)
-            raise
-        report = syncer.finish()
+    syncer = sync.Syncer(
+        spotify,
+        run.warehouse,
+        run_id=run.run_id,
+        full=full,
+        validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
+    )
+    try:
+        ids = resolve_artists(syncer, list(artist_ids) if artist_ids else None, run.settings)
+        if ids:
+            syncer.open(ids)
+            for stage in sync.STAGES:
+                if not sync_stage(syncer, stage, ids):
+                    break
+    except Exception as error:
+        _record_failure(run, syncer.finish(), ids=ids, full=full, error=error)
+        raise
+    report = syncer.finish()
     run.record(
         "sync_catalog",
         inputs={"artist_ids": ids, "full": full},
@@ -133,16 +156,23 @@ def _record_failure(
 
 @flow(name="sync-artist-data", version=audit.code_version())
 def sync_artist_data(artist_ids: list[str] | None = None, *, full: bool = False) -> sync.SyncReport:
-    """Sync the artists' catalog incrementally (default: settings.artist_ids, else followed artists).
+    """Sync the artists' catalog incrementally (default: the world's artists, else followed artists).
 
-    Against the loopback sandbox by default (``ENCORE_SPOTIFY_SANDBOX``); every run leaves an
+    In the world ``ENCORE_WORLD`` names (the loopback sandbox by default); every run leaves an
     audit record with requests, changes, checkpoints and validation. A quota stop ends the run
     as ``partial`` with the time it can resume.
+
+    Raises
+    ------
+    MissingInput : (real world) no Spotify credentials, or no artist configured or followed;
+        nothing is written.
     """
     settings = Settings()
-    parameters = {"artist_ids": artist_ids, "full": full}
-    with audit.run("sync_artist_data", settings=settings, parameters=parameters) as run:
-        report = sync_in_run(run, artist_ids=artist_ids, full=full)
-        if report.partial:
-            run.message = report.message
+    with world(settings) as w:
+        ids = artists_to_sync(w, artist_ids)
+        parameters = {"artist_ids": artist_ids, "full": full}
+        with audit.run("sync_artist_data", settings=settings, parameters=parameters) as run:
+            report = sync_in_run(run, spotify=w.spotify, artist_ids=ids, full=full)
+            if report.partial:
+                run.message = report.message
     return report

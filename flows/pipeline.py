@@ -9,19 +9,20 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from analytics import audit, catalog, demo, sync
+from analytics import audit, catalog, sync
 from analytics.audit import AuditRun, RunSummary
-from analytics.config import PROJECT_ROOT, Settings
+from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, PROJECT_ROOT, Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
-from flows.data_sync import sync_in_run
+from flows.data_sync import artists_to_sync, sync_in_run
 from flows.playlist_update import update_playlist
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
 from flows.track_analysis import analyze_tracks
+from flows.world import World, world
 
 
 @dataclass
@@ -31,6 +32,27 @@ class PipelineResult:
     message: str
     run_dir: Path
     reports: list[Path] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # job -> why it did not run
+
+
+def skipped_jobs(w: World) -> dict[str, str]:
+    """The pipeline's optional jobs that have no input in this world, with what would provide it.
+
+    Streaming needs an exports folder (the sandbox: its seeded demo streams), the audio analysis
+    an audio folder (the sandbox: the demo excerpts), the social sync one configured platform
+    (the sandbox: all, emulated); the playlists of ``config/playlists/`` are
+    planned (dry run) only in the sandbox, whose catalog they are written for.
+    """
+    skipped: dict[str, str] = {}
+    if w.exports_dir is None and w.demo_streams is None:
+        skipped["collect_streaming_metrics"] = NO_EXPORTS_DIR
+    if w.audio_dir is None:
+        skipped["analyze_tracks"] = NO_AUDIO_DIR
+    if not w.social().connectors.connectors:
+        skipped["sync_social_media"] = NO_SOCIAL_PLATFORM
+    if w.name != "sandbox":
+        skipped["update_playlist"] = "the example playlists are planned in the sandbox world only"
+    return skipped
 
 
 @task(cache_policy=NO_CACHE)
@@ -68,45 +90,65 @@ def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
 
 @flow(name="pipeline", version=audit.code_version())
 def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> PipelineResult:
-    """Run encore end to end on the configured artists (default: the demo catalog).
+    """Run encore end to end on the world's artists (the sandbox: the demo catalog).
 
-    The catalog comes from the incremental sync (:func:`flows.data_sync.sync_in_run`, against
-    the loopback sandbox by default): only changes are written, a second run writes nothing.
-    When Spotify's quota stops the sync, the run goes on with what is stored and ends
-    ``partial``, its audit record saying when the sync can resume.
+    The catalog comes from the incremental sync (:func:`flows.data_sync.sync_in_run`): only
+    changes are written, a second run writes nothing. When Spotify's quota stops the sync, the
+    run goes on with what is stored and ends ``partial``, its audit record saying when the sync
+    can resume. Optional jobs without their input (:func:`skipped_jobs`: a real world without an
+    exports or audio folder) are skipped with a line in the audit record and the result, never
+    replaced by demo data.
+
+    Raises
+    ------
+    MissingInput : (real world) no Spotify credentials, or no artist configured or followed;
+        nothing is written.
     """
     settings = Settings()
-    artist_ids = artist_ids or settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
-    with audit.run("pipeline", settings=settings, parameters={"artist_ids": artist_ids}) as run:
+    with world(settings) as w:
+        ids = artists_to_sync(w, artist_ids)
+        return _pipeline(w, settings, artist_ids=ids, reports=reports)
+
+
+def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, reports: bool) -> PipelineResult:
+    skipped = skipped_jobs(w)
+    with audit.run(
+        "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
+    ) as run:
         # The incremental sync: each unit passes its suites before it is committed; a quota
         # stop ends it partial (checkpoint saved) and the job goes on with what is stored.
-        synced = sync_in_run(run, artist_ids=artist_ids)
+        synced = sync_in_run(run, spotify=w.spotify, artist_ids=artist_ids)
         if synced.partial:
             run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
-        frames = stored_catalog(run, artist_ids)
+        ids = artist_ids or list(synced.artist_ids)
+        frames = stored_catalog(run, ids)
         for name, frame in frames.items():  # what the reports read, checked as a whole
             validate_dataset(frame, dataset=name, run=run)
         save_run_datasets(frames, run, synced)
-        if settings.streaming_exports_dir or settings.spotify_sandbox:
-            # Without exports of their own, sandbox runs use the seeded demo streams.
-            exports = str(settings.streaming_exports_dir) if settings.streaming_exports_dir else None
-            only = artist_ids[0] if len(artist_ids) == 1 else None
+        stored = [a for a in ids if a in set(frames.artists["artist_id"])]
+        for job, why in skipped.items():
+            run.record(job, details={"skipped": why})
+        if "collect_streaming_metrics" not in skipped:
+            only = ids[0] if len(ids) == 1 else None
             record_job(
                 run,
                 "collect_streaming_metrics",
-                collect_streaming_metrics(exports, artist_id=only, demo_days=settings.demo_streaming_days),
+                collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days),
             )
-        record_job(run, "analyze_tracks", analyze_tracks(reports=reports))
-        record_job(run, "sync_social_media", sync_social_media())
-        for artist_id in artist_ids:
+        if "analyze_tracks" not in skipped:
+            record_job(run, "analyze_tracks", analyze_tracks(reports=reports))
+        if "sync_social_media" not in skipped:
+            record_job(run, "sync_social_media", sync_social_media())
+        for artist_id in stored:
             record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
             record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
-        if settings.spotify_sandbox:  # dry run: plans are audited, Spotify is not changed
+        if "update_playlist" not in skipped:  # dry run: plans are audited, Spotify is not changed
             for definition in sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml")):
                 record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
-        stored = [a for a in artist_ids if a in set(frames.artists["artist_id"])]
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
+        if skipped:
+            run.outputs["skipped"] = skipped
     summary = run.summary()
     return PipelineResult(
         run_id=summary.run_id,
@@ -114,4 +156,5 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
         message=summary.message,
         run_dir=summary.run_dir,
         reports=pages,
+        skipped=skipped,
     )

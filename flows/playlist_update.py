@@ -8,12 +8,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from analytics import audit, curation, demo, sync
+from analytics import audit, curation
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
-from analytics.spotify import SpotifyClient
+from analytics.observability.terminal import printable
+from analytics.spotify import SpotifyApi
 from flows._tasks import validate_dataset
 from flows.data_sync import SPOTIFY_TAG
+from flows.world import World, require_catalog, world
 
 
 @task(
@@ -24,7 +26,7 @@ from flows.data_sync import SPOTIFY_TAG
     tags={SPOTIFY_TAG},
 )
 def plan_update(
-    client: SpotifyClient, curated: curation.Curated, description: str | None = None
+    client: SpotifyApi, curated: curation.Curated, description: str | None = None
 ) -> curation.Plan:
     """Read the playlist and plan the edits (reads only: safe to retry)."""
     return curation.make_plan(client, curated, description=description)
@@ -32,7 +34,7 @@ def plan_update(
 
 @task(cache_policy=NO_CACHE, tags={SPOTIFY_TAG})
 def apply_update(
-    run: AuditRun, client: SpotifyClient, plan: curation.Plan, candidates: dict[str, curation.Candidate]
+    run: AuditRun, client: SpotifyApi, plan: curation.Plan, candidates: dict[str, curation.Candidate]
 ) -> curation.ApplyResult:
     """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there)."""
 
@@ -50,78 +52,106 @@ def apply_update(
 LEFT_OUT_SHOWN = 20  # in the printed plan; the audit record keeps every one
 
 
+def check_playlist_inputs(w: World) -> None:
+    """What curating needs, checked before anything is written: a catalog to curate from (the
+    warehouse's; the sandbox world before its first sync: the catalog it serves) and Spotify.
+
+    Raises
+    ------
+    MissingInput : the warehouse holds no catalog yet (real world), or no Spotify credentials.
+    """
+    if w.catalog is None:
+        require_catalog(w.settings)
+    w.require_spotify()
+
+
 @flow(name="update-playlist", version=audit.code_version())
 def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
     """Curate the playlist ``definition`` describes; a dry run unless ``apply``.
 
     Every plan goes through the ``playlist_plans`` expectation suite and into the audit record
     with the track lists before and after; with ``apply`` the edits are sent in chunks of 100
-    against the playlist's snapshot and verified.
+    against the playlist's snapshot and verified. Candidates come from the warehouse's catalog;
+    only the sandbox world, before its first sync, curates from the catalog it serves.
+
+    Raises
+    ------
+    MissingInput : (real world) the warehouse holds no catalog yet, or no Spotify credentials;
+        nothing is written.
     """
     settings = Settings()
     path = curation.definition_path(definition)
     spec = curation.load_definition(path)
-    with (
-        audit.run(
+    with world(settings) as w:
+        check_playlist_inputs(w)
+        with audit.run(
             "update_playlist", settings=settings, parameters={"definition": str(path), "apply": apply}
-        ) as run,
-        sync.spotify_client(settings) as client,
-    ):
-        candidates = curation.load_candidates(run.warehouse, catalog=demo.load_catalog(settings.catalog_file))
-        by_id = {c.track_id: c for c in candidates}
-        today = datetime.now(UTC).date()
-        curated = curation.curate(spec, candidates, today=today)
-        generated = (
-            curation.content_description(curated, warehouse=run.warehouse, today=today, candidates=candidates)
-            if spec.description_from == "content"
-            else None
-        )
-        plan = plan_update(client, curated, generated)
-        validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
-        names = {c.track_id: c.name for c in candidates}
-        print(plan.render(names))
-        for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
-            print(f"  left out: {names.get(track_id, track_id)} ({track_id}): {why}")
-        run.record(
-            "playlist.plan",
-            inputs={
-                "definition": str(path),
-                "playlist_id": plan.state.playlist_id,
-                "snapshot_id": plan.state.snapshot_id,
-            },
-            outputs={"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
-            details={
-                "tracks": curated.rows(),
-                "left_out": [
-                    {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
-                ],
-                "sequencing_cost": curated.cost,
-                "description": plan.description,
-                "description_source": "content generator" if generated else "definition template",
-                "creates": plan.creates,
-                "apply": apply,
-            },
-        )
-        if apply and not plan.empty:
-            result = apply_update(run, client, plan, by_id)
-            run.record(
-                "playlist.apply",
-                inputs={"playlist_id": result.playlist_id},
-                outputs={
-                    "before": result.before,
-                    "after": result.after,
-                    "write_requests": result.write_requests,
-                    "planned_write_requests": result.planned_write_requests,
-                    "replans": result.replans,
-                    "verified": result.verified,
-                },
-                requests={f"{e} {s}": n for (e, s), n in client.request_counts().items()},
-            )
-        run.outputs.update(
-            {
-                "tracks": len(plan.target),
-                "write_requests_planned": plan.diff.write_requests(),
-                "applied": bool(apply and not plan.empty),
-            }
-        )
+        ) as run:
+            _update(run, w, spec, path=str(path), apply=apply)
     return run.summary()
+
+
+def _update(run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path: str, apply: bool) -> None:
+    """Curate, plan, validate, audit and (with ``apply``) apply, inside the open audit run."""
+    client = w.spotify
+    candidates = curation.load_candidates(run.warehouse, catalog=w.catalog)
+    by_id = {c.track_id: c for c in candidates}
+    today = datetime.now(UTC).date()
+    curated = curation.curate(spec, candidates, today=today)
+    generated = (
+        curation.content_description(
+            curated, warehouse=run.warehouse, today=today, candidates=candidates, catalog=w.catalog
+        )
+        if spec.description_from == "content"
+        else None
+    )
+    plan = plan_update(client, curated, generated)
+    validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
+    names = {c.track_id: c.name for c in candidates}
+    print(plan.render(names))
+    for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
+        print(
+            f"  left out: {printable(names.get(track_id, track_id))} ({printable(track_id)}): {printable(why)}"
+        )
+    run.record(
+        "playlist.plan",
+        inputs={
+            "definition": str(path),
+            "playlist_id": plan.state.playlist_id,
+            "snapshot_id": plan.state.snapshot_id,
+        },
+        outputs={"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
+        details={
+            "tracks": curated.rows(),
+            "left_out": [
+                {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
+            ],
+            "sequencing_cost": curated.cost,
+            "description": plan.description,
+            "description_source": "content generator" if generated else "definition template",
+            "creates": plan.creates,
+            "apply": apply,
+        },
+    )
+    if apply and not plan.empty:
+        result = apply_update(run, client, plan, by_id)
+        run.record(
+            "playlist.apply",
+            inputs={"playlist_id": result.playlist_id},
+            outputs={
+                "before": result.before,
+                "after": result.after,
+                "write_requests": result.write_requests,
+                "planned_write_requests": result.planned_write_requests,
+                "replans": result.replans,
+                "verified": result.verified,
+            },
+            requests={f"{e} {s}": n for (e, s), n in client.request_counts().items()},
+        )
+    run.outputs.update(
+        {
+            "tracks": len(plan.target),
+            "write_requests_planned": plan.diff.write_requests(),
+            "applied": bool(apply and not plan.empty),
+        }
+    )

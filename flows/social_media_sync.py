@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,13 +9,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from analytics import audit, demo, social
+from analytics import audit, social
 from analytics.audit import AuditRun, RunSummary
-from analytics.config import Settings
-from analytics.sandbox.social import SocialSandbox
+from analytics.config import NO_CATALOG, NO_SOCIAL_PLATFORM, MissingInput, Settings
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
 from analytics.warehouse import UpsertResult
 from flows._tasks import table_frame, validate_dataset
+from flows.world import SocialApis, World, stored_rows, world
 
 
 @task(
@@ -62,13 +61,21 @@ def sync_artist_accounts(
     return report
 
 
-def _artists(run: AuditRun, settings: Settings, artist_id: str | None) -> list[dict[str, str]]:
-    """The artists to map: from the warehouse's catalog, else the configured catalog file."""
-    rows = [r for r in run.warehouse.rows("artists") if r["removed_run"] is None]
+def artists_to_map(w: World, artist_id: str | None = None) -> list[dict[str, str]]:
+    """The artists to map, read before anything is written: the warehouse's catalog, else (the
+    sandbox world before its first sync) the served catalog's artists.
+
+    Raises
+    ------
+    MissingInput : the warehouse holds no artist and the world serves no catalog (a real world).
+    """
+    rows = stored_rows(w.settings, "artists", ("artist_id", "name"))
+    if not rows and w.catalog is not None:
+        rows = [
+            {"artist_id": a["id"], "name": a["name"]} for a in w.catalog["artists"] if a["id"] in w.artists
+        ]
     if not rows:
-        document = demo.load_catalog(settings.catalog_file)
-        ids = settings.artist_ids or demo.demo_artist_ids(settings.catalog_file)
-        rows = [{"artist_id": a["id"], "name": a["name"]} for a in document["artists"] if a["id"] in ids]
+        raise MissingInput(NO_CATALOG, setting="encore sync")
     artists = [{"artist_id": r["artist_id"], "name": r["name"]} for r in rows]
     if artist_id:
         artists = [a for a in artists if a["artist_id"] == artist_id] or [
@@ -77,41 +84,54 @@ def _artists(run: AuditRun, settings: Settings, artist_id: str | None) -> list[d
     return artists
 
 
+def social_apis(w: World, *, day: date) -> SocialApis:
+    """The world's social connectors, with at least one platform configured.
+
+    Raises
+    ------
+    MissingInput : no platform has credentials (a real world without any social setting).
+    """
+    apis = w.social(day=day)
+    if not apis.connectors.connectors:
+        raise MissingInput(NO_SOCIAL_PLATFORM, setting="ENCORE_YOUTUBE_API_KEY")
+    return apis
+
+
 @flow(name="sync-social-media", version=audit.code_version())
 def sync_social_media(artist_id: str | None = None, *, day: str | None = None) -> RunSummary:
     """Sync every configured platform for one artist (default: every artist in the catalog).
 
     A platform that fails or is not configured is reported in the audit record; the others
-    complete. Against loopback emulators by default (``ENCORE_SOCIAL_SANDBOX``).
+    complete. In the world ``ENCORE_WORLD`` names (loopback emulators by default).
+
+    Raises
+    ------
+    MissingInput : (real world) the warehouse holds no catalog yet, or no platform is
+        configured; nothing is written.
     """
     settings = Settings()
     on_day = date.fromisoformat(day) if day else datetime.now(UTC).date()
-    with audit.run(
-        "sync_social_media", settings=settings, parameters={"artist_id": artist_id, "day": on_day}
-    ) as run:
-        with ExitStack() as stack:
-            base_urls = None
-            effective = settings
-            if settings.social_sandbox:
-                sandbox = stack.enter_context(SocialSandbox(today=on_day).running())
-                effective, base_urls = sandbox.configure(settings), sandbox.base_urls
-            connectors = social.connectors_from_settings(effective, base_urls)
-            stack.callback(connectors.close)
-            musicbrainz = social.musicbrainz_from_settings(effective, base_urls)
-            overrides = social.load_overrides(settings.social_overrides) if settings.social_overrides else {}
-            for artist in _artists(run, settings, artist_id):
+    with world(settings) as w:
+        artists = artists_to_map(w, artist_id)
+        apis = social_apis(w, day=on_day)
+        overrides = social.load_overrides(settings.social_overrides) if settings.social_overrides else {}
+        with audit.run(
+            "sync_social_media", settings=settings, parameters={"artist_id": artist_id, "day": on_day}
+        ) as run:
+            connectors = apis.connectors
+            for artist in artists:
                 sync_artist_accounts(
                     run,
                     artist,
                     connectors=connectors,
-                    musicbrainz=musicbrainz,
+                    musicbrainz=apis.musicbrainz,
                     overrides=overrides,
                     day=on_day,
                 )
-        for table, suite in (
-            ("social_accounts", "social_accounts"),
-            ("social_snapshots", "social_snapshots"),
-        ):
-            validate_dataset(table_frame(run, table), dataset=table, run=run, suite=suite)
-        run.outputs["platforms_not_configured"] = len(connectors.missing)
+            for table, suite in (
+                ("social_accounts", "social_accounts"),
+                ("social_snapshots", "social_snapshots"),
+            ):
+                validate_dataset(table_frame(run, table), dataset=table, run=run, suite=suite)
+            run.outputs["platforms_not_configured"] = len(connectors.missing)
     return run.summary()

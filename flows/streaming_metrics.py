@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -13,12 +14,13 @@ from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
-from analytics.streaming.demo import DemoData, generate_demo_data, ingest_demo_data
-from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.streaming.exports import scan_exports
+from analytics.streaming.ingest import ingest_export
 from analytics.streaming.realtime import consume_events
 from analytics.streaming.summary import IngestSummary, SourceFormatError
 from analytics.warehouse import UpsertResult
 from flows._tasks import table_frame, validate_dataset
+from flows.world import DemoStreams, World, world
 
 SUITES = {
     "stream_play_events": "streams_raw",
@@ -28,39 +30,48 @@ SUITES = {
 
 
 @task(cache_policy=NO_CACHE)
-def prepare_demo_exports(settings: Settings, *, end: date, days: int, seed: int) -> DemoData:
-    """Seeded demo exports, history and play feed (same inputs give byte-identical files)."""
+def prepare_demo_exports(streams: DemoStreams, settings: Settings, *, end: date, days: int, seed: int) -> Any:
+    """The sandbox's seeded demo exports, history and play feed (same inputs, byte-identical files)."""
     folder = settings.data_dir / "demo" / "streaming" / end.isoformat()
-    return generate_demo_data(folder, seed=seed, days=days, end_date=end)
+    return streams.generate(folder, seed=seed, days=days, end=end)
 
 
 @task(cache_policy=NO_CACHE)
-def ingest_demo(run: AuditRun, data: DemoData) -> set[date]:
-    summary = ingest_demo_data(run.warehouse, data, run_id=run.run_id)
+def ingest_demo(run: AuditRun, streams: DemoStreams, data: Any) -> set[date]:
+    summary = streams.ingest(run.warehouse, data, run_id=run.run_id)
     _record_ingest(run, "ingest.demo", summary)
     return set(summary.days_touched)
 
 
 @task(cache_policy=NO_CACHE)
 def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> set[date]:
-    """Every S4A CSV (needs ``artist_id``) and streaming-history JSON under ``source_dir``."""
+    """Every export under ``source_dir``: each file alone, rejected or stored, audited by name.
+
+    A Spotify for Artists file belongs to the artist its name or folder says (``artist_id``
+    otherwise); see :func:`analytics.streaming.exports.scan_exports` for what is read at all.
+    """
     touched: set[date] = set()
-    for path in sorted(source_dir.rglob("*")):
+    scan = scan_exports(source_dir)
+    for path, why in scan.refused:
+        run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": f"{path}: {why}"})
+    if scan.ignored:
+        run.record(
+            "ingest.ignored",
+            details={
+                "why": "not named like a Spotify export (e.g. <artist id>-audience-timeline.csv, "
+                "Streaming_History_Audio_2026_0.json); see docs/streaming.md",
+                "files": [str(p.relative_to(source_dir)) for p in scan.ignored[:50]],
+            },
+        )
+    for export in scan.files:
         try:
-            if path.suffix.lower() == ".csv":
-                if not artist_id:
-                    raise SourceFormatError(
-                        str(path), "a Spotify for Artists export needs its artist", hint="Pass artist_id=…."
-                    )
-                summary = ingest_s4a_csv(run.warehouse, path, run_id=run.run_id, artist_id=artist_id)
-            elif path.suffix.lower() == ".json":
-                summary = ingest_history_json(run.warehouse, path, run_id=run.run_id)
-            else:
-                continue
+            summary = ingest_export(run.warehouse, export, run_id=run.run_id, artist_id=artist_id)
         except SourceFormatError as error:  # an unreadable file is rejected whole; the others go on
-            run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]})
+            run.record(
+                f"ingest.{export.path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]}
+            )
             continue
-        _record_ingest(run, f"ingest.{path.name}", summary)
+        _record_ingest(run, f"ingest.{export.path.name}", summary)
         touched |= set(summary.days_touched)
     return touched
 
@@ -109,6 +120,25 @@ def find_anomalies(run: AuditRun, *, seed: int) -> dict[str, int]:
     return dict(summary.by_kind)
 
 
+def streaming_source(w: World, source_dir: str | None, *, realtime_seconds: float) -> Path | None:
+    """The exports folder to ingest, checked before anything is written.
+
+    ``source_dir``, else the world's exports folder; without either, the sandbox world uses its
+    seeded demo streams (None here) and a real world needs the Redis play stream
+    (``realtime_seconds`` > 0) as its input.
+
+    Raises
+    ------
+    MissingInput : a real world with no exports folder and no real-time window.
+    FileNotFoundError : the folder given does not exist.
+    """
+    if source_dir or w.exports_dir:
+        return w.require_exports_dir(source_dir)
+    if w.demo_streams is None and realtime_seconds <= 0:
+        w.require_exports_dir()  # raises: names ENCORE_STREAMING_EXPORTS_DIR
+    return None
+
+
 @flow(name="collect-streaming-metrics", version=audit.code_version())
 def collect_streaming_metrics(
     source_dir: str | None = None,
@@ -121,10 +151,13 @@ def collect_streaming_metrics(
 ) -> RunSummary:
     """Ingest streaming data idempotently, recompute the days it touched, flag anomalies.
 
-    Files come from ``source_dir``, else ``ENCORE_STREAMING_EXPORTS_DIR``; with neither, a
-    sandbox setup uses the seeded demo data of the demo artists and a real one ingests no files
-    (and says so in its audit record). With ``realtime_seconds`` > 0 the Redis play stream
-    (``ENCORE_REDIS_URL``) is drained too.
+    Files come from ``source_dir``, else ``ENCORE_STREAMING_EXPORTS_DIR``; with neither, the
+    sandbox world uses its seeded demo streams and a real world stops (nothing written) unless
+    ``realtime_seconds`` > 0, which drains the Redis play stream (``ENCORE_REDIS_URL``).
+
+    Raises
+    ------
+    MissingInput : a real world with no exports folder and no real-time window.
     """
     settings = Settings()
     end = date.fromisoformat(end_date) if end_date else datetime.now(UTC).date() - timedelta(days=1)
@@ -134,39 +167,62 @@ def collect_streaming_metrics(
         "realtime_seconds": realtime_seconds,
         "end": end,
     }
-    with audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run:
-        source = source_dir or settings.streaming_exports_dir
-        if source:
-            touched = ingest_exports(run, Path(source), artist_id)
-        elif settings.spotify_sandbox:
-            touched = ingest_demo(run, prepare_demo_exports(settings, end=end, days=demo_days, seed=seed))
-        else:
-            touched = set()
-            run.record(
-                "ingest.files",
-                details={"skipped": "no exports folder: pass source_dir or set ENCORE_STREAMING_EXPORTS_DIR"},
+    with world(settings) as w:
+        source = streaming_source(w, source_dir, realtime_seconds=realtime_seconds)
+        with audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run:
+            _collect(
+                run,
+                w,
+                source,
+                artist_id=artist_id,
+                realtime_seconds=realtime_seconds,
+                demo_days=demo_days,
+                end=end,
+                seed=seed,
             )
-        if realtime_seconds > 0:
-            touched |= realtime_events(run, settings, realtime_seconds)
-        validate_dataset(
-            table_frame(run, "stream_play_events", days=touched),
-            dataset="stream_play_events",
-            run=run,
-            suite=SUITES["stream_play_events"],
-        )
-        aggregate_days(run, touched)
-        daily = table_frame(run, "stream_metrics_daily")
-        validate_dataset(
-            daily,
-            dataset="stream_metrics_daily",
-            run=run,
-            suite=SUITES["stream_metrics_daily"],
-        )
-        run.outputs.update(find_anomalies(run, seed=seed))
-        anomalies = table_frame(run, "stream_anomalies")
-        validate_dataset(anomalies, dataset="stream_anomalies", run=run, suite=SUITES["stream_anomalies"])
-        datasets = run.run_dir / "datasets"
-        datasets.mkdir(parents=True, exist_ok=True)
-        daily.to_parquet(datasets / "stream_metrics_daily.parquet", index=False)
-        anomalies.to_parquet(datasets / "stream_anomalies.parquet", index=False)
     return run.summary()
+
+
+def _collect(
+    run: AuditRun,
+    w: World,
+    source: Path | None,
+    *,
+    artist_id: str | None,
+    realtime_seconds: float,
+    demo_days: int,
+    end: date,
+    seed: int,
+) -> None:
+    """Ingest, aggregate, detect and save the run's datasets inside the open audit run."""
+    touched: set[date] = set()
+    if source is not None:
+        touched = ingest_exports(run, source, artist_id)
+    elif w.demo_streams is not None:
+        data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)
+        touched = ingest_demo(run, w.demo_streams, data)
+    else:
+        run.record("ingest.files", details={"skipped": "no exports folder: the Redis play stream only"})
+    if realtime_seconds > 0:
+        touched |= realtime_events(run, run.settings, realtime_seconds)
+    validate_dataset(
+        table_frame(run, "stream_play_events", days=touched),
+        dataset="stream_play_events",
+        run=run,
+        suite=SUITES["stream_play_events"],
+    )
+    aggregate_days(run, touched)
+    daily = table_frame(run, "stream_metrics_daily")
+    validate_dataset(
+        daily,
+        dataset="stream_metrics_daily",
+        run=run,
+        suite=SUITES["stream_metrics_daily"],
+    )
+    run.outputs.update(find_anomalies(run, seed=seed))
+    anomalies = table_frame(run, "stream_anomalies")
+    validate_dataset(anomalies, dataset="stream_anomalies", run=run, suite=SUITES["stream_anomalies"])
+    datasets = run.run_dir / "datasets"
+    datasets.mkdir(parents=True, exist_ok=True)
+    daily.to_parquet(datasets / "stream_metrics_daily.parquet", index=False)
+    anomalies.to_parquet(datasets / "stream_anomalies.parquet", index=False)

@@ -12,7 +12,7 @@ import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from analytics import audit, demo
+from analytics import audit
 from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
 from analytics.audio.cache import content_hash
 from analytics.audio.features import FEATURE_SET_VERSION
@@ -26,6 +26,7 @@ from analytics.reports import ReportPage, notebook_to_html, write_index, write_r
 from flows._runners import dask_map_fn
 from flows._tasks import validate_dataset
 from flows.reporting import ARTIST_ID, run_notebook
+from flows.world import world
 
 REPORT_NOTEBOOK = "track_analysis.ipynb"
 REPORT_KIND = "Track analysis"
@@ -181,8 +182,8 @@ def render_reports(run: AuditRun, artists: dict[str, str], *, label: str, settin
 def analyze_tracks(
     audio_dir: str | None = None, *, reports: bool = True, report_label: str | None = None
 ) -> RunSummary:
-    """Analyse every audio file under ``audio_dir`` (default: ``ENCORE_AUDIO_DIR``, else the demo
-    excerpts), match files to catalog tracks, validate and store the features, then render
+    """Analyse every audio file under ``audio_dir`` (default: the world's audio folder:
+    ``ENCORE_AUDIO_DIR``, in the sandbox world else the demo excerpts), match files to catalog tracks, validate and store the features, then render
     each analysed artist's track analysis page.
 
     Files that cannot be analysed are quarantined with a reason in the audit record; the rest
@@ -199,6 +200,7 @@ def analyze_tracks(
     Raises
     ------
     ValueError : ``report_label`` is not a plain folder name.
+    MissingInput : a real world with no ``audio_dir`` and no ``ENCORE_AUDIO_DIR``; nothing is written.
     FileNotFoundError : ``audio_dir`` is not a folder.
     """
     if report_label is not None and not REPORT_LABEL.match(report_label):
@@ -206,9 +208,8 @@ def analyze_tracks(
             f"report label {report_label!r} names a folder: letters, digits, '.', '_' and '-' only"
         )
     settings = Settings()
-    folder = Path(audio_dir) if audio_dir else (settings.audio_dir or demo.AUDIO_DIR)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"no audio folder at {folder}: set ENCORE_AUDIO_DIR to the artist's files")
+    with world(settings) as w:
+        folder = w.require_audio_dir(audio_dir)
     paths = [str(p) for p in find_audio_files(folder)]
     with audit.run("analyze_tracks", settings=settings, parameters={"audio_dir": str(folder)}) as run:
         hashes = [content_hash(Path(p)) for p in paths]

@@ -42,7 +42,6 @@ view = explorer.load_curation(
     warehouse,
     definition,
     today=date.fromisoformat(today) if today else datetime.now(UTC).date(),
-    catalog_file=settings.catalog_file,
 )
 warehouse.dispose()
 

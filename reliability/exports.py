@@ -11,7 +11,7 @@ from analytics.audio.analyze import analyze_file
 from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
 from analytics.streaming.summary import IngestSummary, SourceFormatError
 from analytics.warehouse import Warehouse
-from reliability.hostile import CORPUS, MARKER, write_big_files
+from reliability.hostile import CORPUS, MARKER, write_big_files, write_deep_files
 from reliability.result import ScenarioResult
 
 ARTIST = "HostileArtist00000000A"
@@ -33,6 +33,9 @@ EXPECTED: dict[str, tuple[str, object, object]] = {
     "history_truncated.json": ("error", "malformed or truncated JSON", None),
     "songs_10mb_field.csv": ("error", "unreadable CSV at line 2", None),
     "history_10mb_field.json": ("rows", 2, 1),
+    "audience_excel_dates_huge_counts.csv": ("rows", 2, 3),
+    "history_nested_deep.json": ("error", "nested too deeply", None),
+    "history_huge_integer.json": ("error", "unreadable JSON", None),
 }
 AUDIO = ("audio_random.ogg", "audio_empty.ogg", "audio_text.mp3", "audio_truncated.wav")
 CONTROL = "date,listeners,streams\n2025-06-01,7,9\n2025-06-02,8,10\n"
@@ -108,6 +111,7 @@ def run_hostile_exports(*, trials: int = 1, seed: int = 0, workdir: Path) -> Sce
         folder = workdir / f"hostile-{trial}"
         shutil.copytree(CORPUS, folder, dirs_exist_ok=True)
         files = sorted(p for p in folder.iterdir() if p.name in EXPECTED) + write_big_files(folder / "big")
+        files += write_deep_files(folder / "deep")
         warehouse = Warehouse(f"sqlite:///{folder / 'warehouse.sqlite'}")
         warehouse.migrate()
         tables_before = set(warehouse.table_names())

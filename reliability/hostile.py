@@ -108,6 +108,11 @@ def corpus_files(*, today: date) -> dict[str, bytes]:
                 [1, 2],
             ]
         ).encode(),
+        "audience_excel_dates_huge_counts.csv": (
+            "date,listeners,streams,followers\n2026-11-01,10,12,5\n1900-01-01,11,13,5\n"
+            f"2026-11-02,11,{2**63},5\n2026-11-03,11,{'9' * 5000},5\n2026-11-04,11,13,5\n"
+        ).encode(),
+        "history_huge_integer.json": b'[{"ts": "2026-01-01T10:00:00Z", "ms_played": ' + b"7" * 5000 + b"}]",
         "audio_random.ogg": b"OggS" + bytes((i * 37 + 11) % 256 for i in range(4096)),
         "audio_empty.ogg": b"",
         "audio_text.mp3": b"ID3 this is not audio at all\n" * 20,
@@ -138,3 +143,15 @@ def write_big_files(folder: Path, *, field_mb: int = 10) -> list[Path]:
     ok = {"ts": "2026-01-01T10:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:B2"}
     json_path.write_text(json.dumps([record, ok, {"platform": big, **ok, "ts": "2026-01-02T00:00:00Z"}]))
     return [csv_path, json_path]
+
+
+def write_deep_files(folder: Path) -> list[Path]:
+    """A history file of arrays nested 200,000 deep (400 KB: generated, never committed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    deep_path = folder / "history_nested_deep.json"
+    deep_path.write_text("[" * 200_000 + "]" * 200_000)
+    return [deep_path]
+
+
+# Files the scenario writes at run time instead of reading them from the committed corpus.
+GENERATED = ("songs_10mb_field.csv", "history_10mb_field.json", "history_nested_deep.json")

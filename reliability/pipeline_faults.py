@@ -83,13 +83,12 @@ def _env(workdir: Path, spotify: SpotifySandbox, social: SocialSandbox) -> dict[
     env.update(
         {
             **social.env(),
-            "ENCORE_SPOTIFY_SANDBOX": "false",
+            "ENCORE_WORLD": "real",
             "ENCORE_SPOTIFY_API_URL": spotify.api_url,
             "ENCORE_SPOTIFY_ACCOUNTS_URL": spotify.accounts_url,
             "ENCORE_SPOTIFY_CLIENT_ID": spotify.client_id,
             "ENCORE_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
             "ENCORE_SPOTIFY_REFRESH_TOKEN": spotify.user_refresh_token,
-            "ENCORE_SOCIAL_SANDBOX": "false",
             "PREFECT_HOME": str(workdir / "prefect"),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",

@@ -89,8 +89,8 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     home = workdir / "pipeline"
     exports = home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
-    for name in EXPORTS:
-        shutil.copy(CORPUS / name, exports / name)
+    for name in EXPORTS:  # under the name Spotify's download gives a history file
+        shutil.copy(CORPUS / name, exports / f"Streaming_History_Audio_{Path(name).stem}.json")
     catalog = hostile_catalog(demo.load_catalog())
     catalog_file = home / "catalog.json"
     catalog_file.write_text(json.dumps(catalog), encoding="utf-8")

@@ -100,6 +100,12 @@ def _merge(results: list[ScenarioResult]) -> ScenarioResult:
     return out
 
 
+def _careless(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
+    from reliability.careless import run_careless
+
+    return run_careless(trials=trials, seed=seed, workdir=workdir)
+
+
 def _load(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
     from reliability.load import run_realtime_soak
 
@@ -118,6 +124,7 @@ SCENARIOS: dict[str, tuple[Callable[[int, int, Path], list[ScenarioResult]], int
     "playlist-kill": (_playlist_kills, 20, 2),
     "alert-kill": (_alert_kills, 20, 3),
     "load": (_load, 3, 1),
+    "careless": (_careless, 1, 1),
 }
 
 
@@ -194,6 +201,14 @@ What each row checks:
   forked child that the receivers kill at a seeded request, before taking it (decided, not sent)
   or after storing it (sent, not marked); after the rerun every receiver holds each alert once,
   every outbox row is sent, at most one resend a kill (dropped by its idempotency key).
+- **careless and hostile use** (one row each; `reliability/careless.py`): a run killed between
+  ingest and aggregation followed by a run with other files (the backlog is recomputed); one
+  play written three ways (stored once); NUL bytes and lone surrogates in names (stored alike
+  on SQLite and PostgreSQL, nothing rewritten by a second run); names with a URL, brackets or
+  60 characters (every draft grounded); Slack markup in a track name (no live mention or
+  link); release dates the calendar does not have (refused by the albums suite); a secret as
+  parsers rewrite it (never shown); audit tampering (a cut tail with its head file, a forged
+  record, an edit re-chained: each named by `verify`); two runs at once (the second refused).
 - **real-time consumer soak**: plays published to Redis at a fixed 2,000 events/s for 20 s (and
   the first tick published again, as a retrying producer would); every event stored exactly
   once; the notes give the events/s stored and the p99 lag from publish to store.

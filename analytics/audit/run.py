@@ -139,6 +139,7 @@ def run(
     parameters: Mapping[str, Any] | None = None,
     warehouse: Warehouse | None = None,
     run_id: str | None = None,
+    marks_latest: bool = False,
 ) -> Iterator[AuditRun]:
     """Open a run: a run id, a trace id bound to every log line, a run folder, audit records.
 
@@ -146,6 +147,8 @@ def run(
     ``run.start`` record before anything else, so rows stamped with its id always have a
     record of the run. On leaving, a closing record states the outcome (``ok``, ``unchanged`` when nothing was
     written, ``partial``, or ``failed`` with the error) and the totals; errors propagate.
+    With ``marks_latest`` (the main job) a completed run becomes ``data/runs/latest``, the run
+    reports and notebooks read by default; a playlist or sync run on its own never does.
     """
     from analytics.observability import (
         FLOW_RUNS,
@@ -218,7 +221,8 @@ def run(
             )
             log.info("run.end", outcome=active.outcome, rows_written=summary.rows_written)
             FLOW_RUNS.labels(flow, active.outcome).inc()
-            _point_latest(settings.data_dir / "runs", run_dir)
+            if marks_latest:  # the main job's runs: what reports and notebooks read by default
+                _point_latest(settings.data_dir / "runs", run_dir)
         finally:
             # Grouped by run only: "flow" is a label of the metrics themselves, and the Pushgateway
             # refuses a push whose samples disagree with a grouping label.
@@ -231,7 +235,7 @@ def _is_json_scalar(value: Any) -> bool:
 
 
 def _point_latest(runs_dir: Path, run_dir: Path) -> None:
-    """``runs/latest`` names the newest completed run (notebooks default to it)."""
+    """``runs/latest`` names the newest completed main-job run (notebooks default to it)."""
     latest = runs_dir / "latest"
     tmp = runs_dir / f".latest.{os.getpid()}"
     try:

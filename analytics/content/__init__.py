@@ -16,7 +16,7 @@ from analytics.content.backend import (
     DraftRequest,
     MissingFactsError,
 )
-from analytics.content.builder import build_fact_sheet, demo_fact_sheet
+from analytics.content.builder import build_fact_sheet, catalog_fact_sheet
 from analytics.content.drafts import Draft, Fallback, generate_drafts, validate_draft, write_ready_to_post
 from analytics.content.facts import FactSheet, Source
 from analytics.content.frames import DRAFT_COLUMNS, drafts_frame
@@ -49,7 +49,7 @@ __all__ = [
     "Source",
     "backend_from_settings",
     "build_fact_sheet",
-    "demo_fact_sheet",
+    "catalog_fact_sheet",
     "drafts_frame",
     "facts_from_warehouse",
     "generate_drafts",

@@ -432,24 +432,27 @@ def _playlist_facts(
     return out
 
 
-def demo_fact_sheet(artist_id: str, *, period_start: date, period_end: date, **inputs: Any) -> FactSheet:
-    """The fact sheet of a demo-catalog artist (``analytics/demo/catalog.json``) plus any inputs.
+def catalog_fact_sheet(
+    artist_id: str, *, catalog: Mapping[str, Any], period_start: date, period_end: date, **inputs: Any
+) -> FactSheet:
+    """The fact sheet of an artist of an ``encore-catalog/1`` document (the sandbox's catalog) plus any inputs.
 
     ``inputs`` are the other keyword arguments of :func:`build_fact_sheet` (streams, social, …).
-    """
-    from analytics.demo import load_catalog
 
-    catalog = load_catalog()
+    Raises
+    ------
+    KeyError : the artist is not in ``catalog`` (the message lists the artists it holds).
+    """
     artist = next((a for a in catalog["artists"] if a["id"] == artist_id), None)
     if artist is None:
         known = ", ".join(f"{a['id']} ({a['name']})" for a in catalog["artists"])
-        raise KeyError(f"artist {artist_id!r} is not in the demo catalog; known: {known}")
+        raise KeyError(f"artist {artist_id!r} is not in the catalog; known: {known}")
     albums = [{**a, "album_id": a["id"]} for a in catalog["albums"] if artist_id in a["artist_ids"]]
     tracks = [{**t, "track_id": t["id"]} for t in catalog["tracks"] if artist_id in t["artist_ids"]]
     src = {
-        "artists": Source(table="demo:artists"),
-        "albums": Source(table="demo:albums"),
-        "tracks": Source(table="demo:tracks"),
+        "artists": Source(table="catalog:artists"),
+        "albums": Source(table="catalog:albums"),
+        "tracks": Source(table="catalog:tracks"),
     }
     return build_fact_sheet(
         {**artist, "artist_id": artist_id},

@@ -13,8 +13,9 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -80,11 +81,13 @@ def content_description(
     today: date,
     candidates: Iterable[Candidate] = (),
     language: str = "en",
+    catalog: Mapping[str, Any] | None = None,
 ) -> str | None:
     """The content generator's playlist description for the playlist's artist, or None.
 
-    The facts come from the warehouse (``facts_from_warehouse``) or, for an artist of the demo
-    catalog that is not synced, from the demo catalog. None when there is no artist, no facts,
+    The facts come from the warehouse (``facts_from_warehouse``) or, for an artist that is not
+    synced, from ``catalog`` (an ``encore-catalog/1`` document: the sandbox world's) when one is
+    given. None when there is no artist, no facts,
     the facts cannot support a playlist description, the draft fails its grounding check, or it
     names one of ``candidates`` that is not in the playlist (the artist's top track may be
     excluded from it: the description must not advertise it).
@@ -102,8 +105,10 @@ def content_description(
         except (KeyError, SQLAlchemyError):  # not synced, or no catalog tables yet
             sheet = None
     if sheet is None:
+        if catalog is None:
+            return None
         try:
-            sheet = content.demo_fact_sheet(artist, period_start=start, period_end=today)
+            sheet = content.catalog_fact_sheet(artist, catalog=catalog, period_start=start, period_end=today)
         except KeyError:
             return None
     drafts = content.generate_drafts(

@@ -11,6 +11,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from analytics.observability.terminal import printable
+
 BATCH = 100
 
 
@@ -77,8 +79,8 @@ class Diff:
         """A readable diff: '-' removed, '>' moved, '+' inserted, then the target."""
         names = names or {}
 
-        def label(tid: str) -> str:
-            return f"{names[tid]} ({tid})" if tid in names else tid
+        def label(tid: str) -> str:  # names from data: no control character reaches the terminal
+            return f"{printable(names[tid])} ({printable(tid)})" if tid in names else printable(tid)
 
         lines = [f"{self.summary()}"]
         if self.replace_is_cheaper:

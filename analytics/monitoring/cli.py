@@ -45,11 +45,18 @@ def live(
 @app.command()
 def once(artist_id: Annotated[str, typer.Argument(help="Spotify artist id")]) -> None:
     """Snapshot, evaluate, decide and deliver for one artist, without Prefect; prints the counts."""
+    from analytics.catalog.stored import require_artist_stored
+    from analytics.config import MissingInput
     from analytics.monitoring.service import monitor_once
     from analytics.observability import configure, current_trace_id
     from analytics.warehouse import Warehouse
 
     settings = Settings()
+    try:
+        require_artist_stored(settings, artist_id)  # before the warehouse is created or changed
+    except MissingInput as error:
+        typer.echo(f"encore: {error}", err=True)
+        raise typer.Exit(code=2) from None
     configure(settings)
     warehouse = Warehouse.from_settings(settings)
     warehouse.migrate()

@@ -9,6 +9,7 @@ processors, the Sentry scrubber and anything else that writes text (audit record
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -99,6 +100,26 @@ def redact_patterns(text: str) -> str:
     return text
 
 
+def secret_forms(value: str) -> set[str]:
+    """``value`` as encore's parsers and encoders may write it (case aside: matched without it).
+
+    URL-encoded (``quote``, ``quote_plus``), JSON-escaped, with its whitespace collapsed, and
+    with spaces and underscores swapped as header normalisation does.
+    """
+    collapsed = " ".join(value.split())
+    forms = {
+        value,
+        quote(value, safe=""),
+        quote_plus(value),
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(value)[1:-1],
+        collapsed,
+        collapsed.replace(" ", "_"),
+        collapsed.replace("_", " "),
+    }
+    return {form for form in forms if len(form) >= 4}
+
+
 class Redactor:
     """Replaces known secret values (also URL-encoded) and the patterns of :func:`redact_patterns`.
 
@@ -113,9 +134,11 @@ class Redactor:
         self.secret_count = len(self.secrets)
         variants: set[str] = set()
         for value in self.secrets:
-            variants.update({value, quote(value, safe=""), quote_plus(value)})
+            variants.update(secret_forms(value))
         ordered = sorted(variants, key=len, reverse=True)
-        self._secrets = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # case-insensitive: a parser that lower-cases a header (or a log that upper-cases a
+        # code) must not turn a secret into text that no longer matches it
+        self._secrets = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None
         self._cached = lru_cache(maxsize=8192)(self._redact)
 
     @staticmethod

@@ -4,8 +4,7 @@ Every candidate's score in its parts, what the rules left out and why, the order
 reason for each place, the energy arc the order follows, each transition's cost, and the
 order's total cost against nearest neighbour, random order and the lower bound no order goes
 below. :func:`load_curation` runs :func:`analytics.curation.curate` on the warehouse's
-candidates (the catalog file when the warehouse holds none), exactly as ``update_playlist``
-does, without talking to Spotify; ``notebooks/playlist_curation.ipynb`` calls these, one per cell.
+candidates, exactly as ``update_playlist`` does, without talking to Spotify; ``notebooks/playlist_curation.ipynb`` calls these, one per cell.
 """
 
 from __future__ import annotations
@@ -15,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import curation, demo
+from analytics import curation
+from analytics.config import NO_CATALOG, MissingInput
 from analytics.curation.candidates import in_pool
 from analytics.curation.scoring import why_in
 from analytics.curation.sequencing import EXACT_MAX, Problem
@@ -46,11 +45,23 @@ class CurationView:
 
 
 def load_curation(
-    warehouse: Warehouse, definition: str, *, today: date, catalog_file: Path | None = None
+    warehouse: Warehouse, definition: str, *, today: date, catalog: Mapping[str, Any] | None = None
 ) -> CurationView:
-    """Curate ``definition`` (a name in ``config/playlists/`` or a YAML path) over the stored candidates."""
+    """Curate ``definition`` (a name in ``config/playlists/`` or a YAML path) over the stored candidates.
+
+    Parameters
+    ----------
+    catalog : an ``encore-catalog/1`` document to curate from while the warehouse holds no
+        tracks (the sandbox world's catalog); never a default.
+
+    Raises
+    ------
+    MissingInput : the warehouse holds no tracks and no ``catalog`` was given.
+    """
     spec = curation.load_definition(curation.definition_path(definition))
-    candidates = curation.load_candidates(warehouse, catalog=demo.load_catalog(catalog_file))
+    candidates = curation.load_candidates(warehouse, catalog=catalog)
+    if not candidates:
+        raise MissingInput(NO_CATALOG, setting="encore sync")
     curated = curation.curate(spec, candidates, today=today)
     tracks = [p.track for p in curated.tracks]
     pins = {p.track_id: p.position for p in spec.constraints.pinned}

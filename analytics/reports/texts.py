@@ -487,8 +487,17 @@ def text(key: str, *, language: str = "en", **values: object) -> str:
 
 
 def tracks_count(count: int, *, language: str = "en") -> str:
-    """ "1 track", "18 tracks" in ``language``."""
-    return text("tracks.one" if count == 1 else "tracks.other", language=language, count=count)
+    """ "1 track", "18 tracks", "1,200 tracks" in ``language``, by the language's plural rules.
+
+    CLDR decides the form: French says "0 titre" and "1,5 titre" (category ``one``), English
+    "0 tracks"; a count is written with the language's digit grouping.
+    """
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    language = check_language(language)
+    form = "tracks.one" if Locale.parse(language).plural_form(abs(count)) == "one" else "tracks.other"
+    return text(form, language=language, count=format_decimal(count, locale=language))
 
 
 DATE_PATTERNS = {"en": "d MMM y", "fr": "d MMM y", "de": "d. MMM y"}

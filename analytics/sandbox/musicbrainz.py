@@ -5,6 +5,7 @@ artist lookups with URL relationships, in MusicBrainz's JSON shapes, for the dem
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from analytics.demo import load_catalog
-from analytics.sandbox.social.state import SandboxState, demo_accounts
+from analytics.sandbox.social.state import DemoAccount, SandboxState, demo_accounts
 
 NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")
 TYPE_IDS = {
@@ -73,6 +74,24 @@ class MusicBrainzData:
             ("social network", "https://www.instagram.com/sectoid_band/"),
             ("social network", "https://x.com/sectoid"),
         ], disambiguation="Fretsonfire metal band")  # fmt: skip
+        return data
+
+    @classmethod
+    def from_accounts(cls, accounts: Iterable[DemoAccount]) -> MusicBrainzData:
+        """One artist per ``spotify_artist_id``, linking its Spotify URL and its accounts' profiles."""
+        from analytics.sandbox.social.accounts import profile_url
+
+        grouped: dict[str, list[DemoAccount]] = {}
+        for acc in accounts:
+            if acc.spotify_artist_id:
+                grouped.setdefault(acc.spotify_artist_id, []).append(acc)
+        data = cls()
+        for spotify_id, owned in grouped.items():
+            urls = [("free streaming", f"https://open.spotify.com/artist/{spotify_id}")]
+            urls += [
+                ("youtube" if a.platform == "youtube" else "social network", profile_url(a)) for a in owned
+            ]
+            data.add(owned[0].artist or owned[0].display_name, urls)
         return data
 
 

@@ -5,6 +5,7 @@ Start with :meth:`SpotifyClient.from_settings`; see docs/spotify-client.md.
 
 from __future__ import annotations
 
+from analytics.spotify.api import SpotifyApi
 from analytics.spotify.auth import PkceLogin
 from analytics.spotify.capabilities import Capabilities, capability_table
 from analytics.spotify.catalog import SearchResults
@@ -58,6 +59,7 @@ __all__ = [
     "SimplifiedAlbum",
     "SimplifiedArtist",
     "SimplifiedTrack",
+    "SpotifyApi",
     "SpotifyClient",
     "SpotifyError",
     "SpotifyHTTPError",

@@ -83,6 +83,7 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
         persist_etags: bool = True,
+        before_request: Callable[[], None] | None = None,
     ) -> SpotifyClient:
         """A client for ``settings``: user token if a refresh token is known, else app token.
 
@@ -94,6 +95,9 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
         sleep : how to wait between retries (tests may record the waits).
         seed : seed of the backoff jitter.
         persist_etags : keep ETags in ``data_dir/cache/spotify-etags.sqlite`` across runs.
+        before_request : called before every request is sent, e.g. to wait for a slot of a rate
+            limit shared by every worker (the flows supply one for ``ENCORE_SPOTIFY_RATE_LIMIT``);
+            whatever it raises stops the request before it is sent.
         """
         redact.install()
         if not settings.spotify_client_id:
@@ -119,9 +123,7 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
             tally=RequestTally(),
             sleep=sleep,
             seed=seed,
-            before_send=shared_rate_limit(settings.spotify_rate_limit)
-            if settings.spotify_rate_limit
-            else None,
+            before_send=before_request,
         )
         return cls(transport, capabilities=Capabilities(quota_mode or settings.quota_mode))
 
@@ -222,18 +224,3 @@ def _tokens(
         cache=app_cache,
         timeout_s=timeout_s,
     )
-
-
-def shared_rate_limit(name: str) -> Callable[[], None]:
-    """Wait for a slot of the Prefect global rate limit ``name`` (one per request sent).
-
-    Spotify's limit is per app, shared by every worker on every machine; a server-side rate limit
-    with slot decay (``definitions.encore_limits`` in prefect.yaml) keeps them together under it.
-    A missing limit is an error rather than silently unlimited traffic.
-    """
-    from prefect.concurrency.sync import rate_limit
-
-    def take_slot() -> None:
-        rate_limit(name, occupy=1, strict=True)
-
-    return take_slot

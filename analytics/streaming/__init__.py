@@ -4,10 +4,10 @@ Public entry points (imported lazily, so that a real-time consumer process does 
 pandas or scikit-learn):
 
 - :func:`ingest_s4a_csv`, :func:`ingest_history_json` - files, idempotent by content hash
+- :func:`find_exports` - the exports in a folder of downloads, with their kind and artist
 - :class:`EventProducer`, :class:`PlayEventConsumer`, :func:`consume_events` - Redis Streams
 - :func:`aggregate` - daily metrics per track, artist, day, country and source (incremental)
 - :func:`detect_anomalies` - robust day-of-week baseline and IsolationForest, stored
-- :func:`generate_demo_data` - seeded demo files for the demo artists
 - :class:`IngestSummary`, :class:`SourceFormatError`
 """
 
@@ -30,11 +30,11 @@ _EXPORTS = {
     "aggregate": "analytics.streaming.aggregate",
     "AggregateSummary": "analytics.streaming.aggregate",
     "detect_anomalies": "analytics.streaming.anomalies",
-    "generate_demo_data": "analytics.streaming.demo",
-    "DemoData": "analytics.streaming.demo",
     "IngestSummary": "analytics.streaming.summary",
     "SourceFormatError": "analytics.streaming.summary",
     "S4AKind": "analytics.streaming.s4a",
+    "ExportFile": "analytics.streaming.exports",
+    "find_exports": "analytics.streaming.exports",
 }
 __all__ = sorted(_EXPORTS)
 

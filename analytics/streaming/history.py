@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from analytics.streaming.events import normalise_play
+from analytics.streaming.ids import event_id
 from analytics.streaming.parsing import parse_timestamp
 from analytics.streaming.summary import ParseResult, Rejection, SourceFormatError
 
@@ -39,6 +40,14 @@ def load_records(text: str, *, where: str) -> list[Any]:
         problem = f"malformed or truncated JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
         raise SourceFormatError(
             where, problem, hint="Download the export again; the file is incomplete."
+        ) from None
+    except RecursionError:
+        raise SourceFormatError(
+            where, "JSON nested too deeply to be a streaming history", hint="This is not a Spotify export."
+        ) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SourceFormatError(
+            where, f"unreadable JSON ({str(exc)[:120]})", hint="This is not a Spotify export."
         ) from None
     if not isinstance(data, list):
         raise SourceFormatError(
@@ -92,16 +101,12 @@ def _play(fields: dict[str, Any], *, now: datetime, artists: Mapping[str, str]) 
         raise ValueError("invalid track URI in spotify_track_uri")
     track_id = uri.removeprefix("spotify:track:")
     ts = parse_timestamp(fields["ts"], column="ts", now=now)
-    identity = "|".join(
-        str(fields[k])
-        for k in ("ts", "spotify_track_uri", "ms_played", "reason_start", "reason_end", "platform")
-    )
-    return normalise_play(
+    row = normalise_play(
         ts=ts,
         track_id=track_id,
         ms_played=fields["ms_played"],
         source="history",
-        identity=f"history|{identity}",
+        identity="",  # replaced below: the identity is made of the normalised values
         artist_id=artists.get(track_id),
         country=fields["conn_country"],
         platform=fields["platform"],
@@ -111,3 +116,25 @@ def _play(fields: dict[str, Any], *, now: datetime, artists: Mapping[str, str]) 
         skipped=fields["skipped"],
         offline=fields["offline"],
     )
+    row["event_id"] = event_id(row["ts"], history_identity(row))
+    return row
+
+
+def history_identity(row: Mapping[str, Any]) -> str:
+    """A history play's identity from its stored, normalised values.
+
+    The instant in UTC to the microsecond, the track, whole milliseconds played, the
+    normalised start and end reasons and the platform's category: ``…Z``, ``…+00:00`` and
+    ``….000Z``; ``200000`` and ``200000.0``; ``Android`` and ``android`` are one play.
+    Migration ``0010_history_play_ids`` recomputes stored ids with a frozen copy of this.
+    """
+    ts = row["ts"].astimezone(UTC)
+    parts = (
+        ts.isoformat(timespec="microseconds"),
+        row["track_id"],
+        str(row["ms_played"]),
+        row["reason_start"] or "",
+        row["reason_end"] or "",
+        row["platform"] or "",
+    )
+    return "history|" + "|".join(parts)

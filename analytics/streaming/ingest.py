@@ -20,10 +20,11 @@ from sqlalchemy import Connection, select
 from analytics.observability.metrics import counter
 from analytics.streaming import load, tables
 from analytics.streaming.events import as_tuples
+from analytics.streaming.exports import ExportFile
 from analytics.streaming.history import parse_history
 from analytics.streaming.parsing import decode_text, file_hash, read_bytes, today_utc
-from analytics.streaming.s4a import S4AKind, parse_s4a
-from analytics.streaming.summary import IngestSummary, ParseResult, Rejection
+from analytics.streaming.s4a import S4AKind, parse_s4a, timeline_title, track_for_title
+from analytics.streaming.summary import IngestSummary, ParseResult, Rejection, SourceFormatError
 from analytics.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,9 @@ def ingest_s4a_csv(
 
     Parameters
     ----------
-    path : the CSV file. A per-song timeline named ``<track_id>-timeline.csv`` needs no
-        ``track_id``.
+    path : the CSV file. A per-song timeline named ``<track_id>-timeline.csv`` or, as Spotify
+        for Artists names it, ``<song title>-timeline.csv`` needs no ``track_id``: the title
+        is looked up in ``track_ids`` (letters and digits compared, case-folded).
     artist_id : the artist whose export it is.
     kind : ``audience``, ``songs`` or ``song_timeline``; detected from the header when None.
     track_ids : song name -> track id for the song table; default: the artist's tracks in
@@ -109,16 +111,17 @@ def ingest_s4a_csv(
     """
     path = Path(path)
     data = read_bytes(path)
-    prefix = path.name.removesuffix("-timeline.csv")
-    # Only a Spotify track id names a song's timeline; "audience-timeline.csv" is the artist's.
-    if track_id is None and kind != "audience" and prefix != path.name and SPOTIFY_ID.fullmatch(prefix):
-        track_id = prefix
+    title = timeline_title(path.name) if track_id is None and kind not in ("audience", "songs") else None
+    if title is not None and SPOTIFY_ID.fullmatch(title):
+        track_id, title = title, None
     with warehouse.engine.begin() as conn:
         summary = _begin_file(conn, path, data, "s4a")
         if summary.already_ingested:
             _count(summary)
             return summary
         names = track_ids if track_ids is not None else catalog_track_names(conn, artist_id)
+        if title is not None:
+            track_id = track_for_title(title, names)
         found, parsed = parse_s4a(
             decode_text(data, where=str(path)),
             where=str(path),
@@ -127,6 +130,7 @@ def ingest_s4a_csv(
             track_id=track_id,
             track_ids=names,
             today=today_utc(now),
+            song_title=title if track_id is None else None,
         )
         summary.source = f"s4a_{found.value}"
         extra = {"file_hash": summary.file_hash, "run_id": run_id}
@@ -257,3 +261,27 @@ def ingest_events_jsonl(
         _finish_file(conn, summary, parsed, run_id=run_id)
     _count(summary)
     return summary
+
+
+def ingest_export(
+    warehouse: Warehouse, export: ExportFile, *, run_id: str, artist_id: str | None = None
+) -> IngestSummary:
+    """One file :func:`~analytics.streaming.exports.scan_exports` found, by its kind.
+
+    ``artist_id`` is the artist of a Spotify for Artists file whose name and folders do not
+    say it.
+
+    Raises
+    ------
+    SourceFormatError : the file cannot be read, or a Spotify for Artists file has no artist.
+    """
+    if export.kind == "history":
+        return ingest_history_json(warehouse, export.path, run_id=run_id)
+    owner = export.artist_id or artist_id
+    if not owner:
+        raise SourceFormatError(
+            str(export.path),
+            "a Spotify for Artists export needs its artist",
+            hint="Put it in a folder named by the artist's Spotify id, or pass artist_id.",
+        )
+    return ingest_s4a_csv(warehouse, export.path, run_id=run_id, artist_id=owner, kind=export.kind)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from analytics.streaming.parsing import parse_count, parse_day
+from analytics.streaming.parsing import STREAMING_EPOCH, parse_count, parse_day
 from analytics.streaming.summary import ParseResult, Rejection, SourceFormatError
 
 
@@ -83,6 +83,39 @@ def detect_kind(header: list[str], *, track_id: str | None) -> S4AKind:
     return S4AKind.audience
 
 
+def title_key(title: str) -> str:
+    """A song title reduced to its letters and digits, case-folded.
+
+    Spotify for Artists names a song's timeline ``<song title>-timeline.csv`` and replaces the
+    characters a file name cannot hold (``?``, ``/``, ``:`` …); comparing these keys matches a
+    file name with its catalog title whatever was replaced.
+    """
+    return "".join(c for c in title.casefold() if c.isalnum())
+
+
+def timeline_title(file_name: str) -> str | None:
+    """The song title of a per-song timeline file name, None for other files.
+
+    ``<title>-timeline.csv`` names a song; ``<artist id>-audience-timeline.csv`` (and the
+    older ``audience-timeline.csv``) is the artist's audience timeline.
+    """
+    if not file_name.casefold().endswith("-timeline.csv"):
+        return None
+    prefix = file_name[: -len("-timeline.csv")]
+    if prefix.casefold() == "audience" or prefix.casefold().endswith("-audience") or not prefix.strip():
+        return None
+    return prefix
+
+
+def track_for_title(title: str, names: Mapping[str, str]) -> str | None:
+    """The track id of ``title`` among ``names`` (song name -> track id), or None."""
+    wanted = title_key(title)
+    if not wanted:
+        return None
+    found = {track for name, track in names.items() if title_key(name) == wanted}
+    return min(found) if found else None
+
+
 def check_columns(header: list[str], kind: S4AKind, *, where: str) -> None:
     """Raise a SourceFormatError naming every missing column of ``kind``."""
     missing = [c for c in REQUIRED[kind] if c not in header]
@@ -105,6 +138,7 @@ def parse_s4a(
     track_id: str | None = None,
     track_ids: Mapping[str, str] | None = None,
     today: date,
+    song_title: str | None = None,
 ) -> tuple[S4AKind, ParseResult]:
     """Parse one export into normalised rows keyed like the warehouse table of its kind.
 
@@ -117,9 +151,18 @@ def parse_s4a(
     track_ids : song name (case-insensitive) -> track id, to resolve the song table's rows
         that carry no track id or URI.
     today : the last acceptable day (UTC); later days are rejected as future dates.
+    song_title : the song a per-song timeline's file name gives, when no track of the
+        artist has that title (named in the error if the file is not an audience timeline).
     """
     header, rows = read_table(text, where=where)
     kind = kind or detect_kind(header, track_id=track_id)
+    timeline_like = kind is S4AKind.song_timeline or (kind is S4AKind.audience and "listeners" not in header)
+    if song_title is not None and not track_id and timeline_like:
+        raise SourceFormatError(
+            where,
+            f"per-song timeline of {song_title!r}, but artist {artist_id} has no song of that title",
+            hint="Sync the artist's catalog first, pass track_ids={title: track id}, or pass track_id=….",
+        )
     check_columns(header, kind, where=where)
     if kind is S4AKind.song_timeline and not track_id:
         raise SourceFormatError(where, "a song timeline needs its track id", hint="Pass track_id=….")
@@ -165,7 +208,7 @@ def parse_s4a(
 def _audience(r: dict[str, str], *, artist_id: str, today: date) -> dict[str, Any]:
     return {
         "artist_id": artist_id,
-        "day": parse_day(r["date"], column="date", today=today),
+        "day": parse_day(r["date"], column="date", today=today, earliest=STREAMING_EPOCH),
         "listeners": parse_count(r["listeners"], column="listeners"),
         "streams": parse_count(r["streams"], column="streams", required=True),
         "followers": parse_count(r.get("followers"), column="followers"),
@@ -175,7 +218,7 @@ def _audience(r: dict[str, str], *, artist_id: str, today: date) -> dict[str, An
 def _song_day(r: dict[str, str], *, artist_id: str, track_id: str, today: date) -> dict[str, Any]:
     return {
         "track_id": track_id,
-        "day": parse_day(r["date"], column="date", today=today),
+        "day": parse_day(r["date"], column="date", today=today, earliest=STREAMING_EPOCH),
         "artist_id": artist_id,
         "listeners": parse_count(r.get("listeners"), column="listeners"),
         "streams": parse_count(r["streams"], column="streams", required=True),

@@ -79,7 +79,7 @@ def _event_tuple(payload: bytes | str, *, latest: datetime) -> tuple[Any, ...]:
     """One payload as a validated row tuple; ValueError with a reason otherwise."""
     try:
         body = _json_loads(payload)
-    except ValueError:  # JSON syntax, and bytes that are not UTF-8
+    except (ValueError, RecursionError):  # JSON syntax, bytes that are not UTF-8, nesting
         raise ValueError("malformed JSON payload") from None
     if not isinstance(body, dict) or body.get("v") != WIRE_VERSION:
         raise ValueError(

@@ -1,7 +1,7 @@
 """Incremental, idempotent, audited catalog sync from Spotify, with checkpoints per artist and resource.
 
->>> with spotify_client(settings) as client:                                   # doctest: +SKIP
-...     report = sync_catalog(client, warehouse, artist_ids=ids, run_id=run_id)
+>>> with world(settings) as w:         # flows.world: the real API or the sandbox  # doctest: +SKIP
+...     report = sync_catalog(w.spotify, warehouse, artist_ids=ids, run_id=run_id)
 ...     report.outcome, report.changes, report.requests, report.resume_at
 
 See docs/sync.md.
@@ -19,11 +19,12 @@ from analytics.sync.plan import (
 )
 from analytics.sync.report import SyncReport, Validator, gx_validator
 from analytics.sync.run import resolve_artist_ids, sync_catalog
-from analytics.sync.source import sandbox_client, spotify_client
+from analytics.sync.source import SANDBOX_TOKEN_CACHE, sandbox_client
 from analytics.sync.tables import PLAYLISTS_OWNER, SyncCheckpoint
 
 __all__ = [
     "PLAYLISTS_OWNER",
+    "SANDBOX_TOKEN_CACHE",
     "STAGES",
     "CatalogShape",
     "SyncCheckpoint",
@@ -40,7 +41,6 @@ __all__ = [
     "resolve_artist_ids",
     "sandbox_client",
     "shape_of",
-    "spotify_client",
     "stored_catalog",
     "sync_catalog",
 ]

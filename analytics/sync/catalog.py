@@ -7,16 +7,14 @@ from typing import Any
 
 from analytics.catalog import KEYS, CatalogFrames
 from analytics.catalog.frames import frame
-from analytics.spotify import SpotifyClient
+from analytics.spotify import SpotifyApi
 from analytics.sync import checkpoints, fetch, rows
 from analytics.sync.errors import UnknownArtist
 from analytics.sync.store import live_rows, stored_rows
 from analytics.warehouse import Warehouse
 
 
-def fetch_catalog(
-    client: SpotifyClient, artist_ids: Sequence[str], *, playlists: bool = True
-) -> CatalogFrames:
+def fetch_catalog(client: SpotifyApi, artist_ids: Sequence[str], *, playlists: bool = True) -> CatalogFrames:
     """Every artist, album (all groups), relevant track and own playlist, as complete frames.
 
     Reads with the same request plan as the sync (batches by quota mode, conditional GETs) but

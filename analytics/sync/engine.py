@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from analytics.config import Settings
-from analytics.spotify import QuotaExhausted, SpotifyClient
+from analytics.spotify import QuotaExhausted, SpotifyApi
 from analytics.sync import checkpoints, fetch, rows
 from analytics.sync.errors import UnknownArtist
 from analytics.sync.report import SyncReport, Validator, delta_frames, merge_evidence
@@ -50,7 +50,7 @@ class Syncer:
 
     def __init__(
         self,
-        client: SpotifyClient,
+        client: SpotifyApi,
         warehouse: Warehouse,
         *,
         run_id: str,

@@ -1,6 +1,6 @@
 """Reading the catalog from Spotify with the fewest requests the quota mode allows.
 
-Every function here talks to the Web API through :class:`~analytics.spotify.SpotifyClient`
+Every function here talks to the Web API through :class:`~analytics.spotify.SpotifyApi`
 (conditional GETs, batching by mode, retries) and turns a payload it cannot use into a
 :class:`SyncPayloadError` naming the resource.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from analytics.config import Settings
+from analytics.config import NO_ARTISTS, MissingInput, Settings
 from analytics.spotify import (
     Album,
     Artist,
@@ -23,7 +23,7 @@ from analytics.spotify import (
     RetriesExhausted,
     SimplifiedAlbum,
     SimplifiedTrack,
-    SpotifyClient,
+    SpotifyApi,
     Track,
     User,
 )
@@ -53,7 +53,7 @@ def payload_of(kind: str, key: str, *, endpoint: str | None = None) -> Iterator[
         raise
 
 
-def artists(client: SpotifyClient, artist_ids: Sequence[str]) -> dict[str, Artist]:
+def artists(client: SpotifyApi, artist_ids: Sequence[str]) -> dict[str, Artist]:
     """Full artist objects by id (batches of 50 in extended mode, one call each in development)."""
     found: list[Artist] = []
     for batch in _batches(client, "artists", artist_ids):
@@ -62,7 +62,7 @@ def artists(client: SpotifyClient, artist_ids: Sequence[str]) -> dict[str, Artis
     return {a.id: a for a in found}
 
 
-def _batches(client: SpotifyClient, collection: str, ids: Sequence[str]) -> list[list[str]]:
+def _batches(client: SpotifyApi, collection: str, ids: Sequence[str]) -> list[list[str]]:
     """The ids in the batches the quota mode sends (one id each in development mode)."""
     size = client.capabilities.batch_size(collection)
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
@@ -73,13 +73,13 @@ def _name(batch: Sequence[str]) -> str:
     return ", ".join(batch) if len(batch) <= 3 else f"{', '.join(batch[:3])} … ({len(batch)} ids)"
 
 
-def discography(client: SpotifyClient, artist_id: str) -> list[SimplifiedAlbum]:
+def discography(client: SpotifyApi, artist_id: str) -> list[SimplifiedAlbum]:
     """Every album of the artist across album, single, compilation and appears_on (all pages)."""
     with payload_of("discography of artist", artist_id, endpoint="GET /artists/{id}/albums"):
         return list(client.artist_albums(artist_id))
 
 
-def albums(client: SpotifyClient, album_ids: Sequence[str]) -> dict[str, tuple[Album, list[SimplifiedTrack]]]:
+def albums(client: SpotifyApi, album_ids: Sequence[str]) -> dict[str, tuple[Album, list[SimplifiedTrack]]]:
     """Full albums with every track of their track lists (pages beyond the embedded 50 followed)."""
     out: dict[str, tuple[Album, list[SimplifiedTrack]]] = {}
     found: list[Album] = []
@@ -91,7 +91,7 @@ def albums(client: SpotifyClient, album_ids: Sequence[str]) -> dict[str, tuple[A
     return out
 
 
-def album_tracks(client: SpotifyClient, album: Album) -> list[SimplifiedTrack]:
+def album_tracks(client: SpotifyApi, album: Album) -> list[SimplifiedTrack]:
     """The album's whole track list: the embedded first page, then its ``next`` pages."""
     if album.tracks is None:
         raise SyncPayloadError(kind="album", key=album.id, problem="no 'tracks' page in the album object")
@@ -111,7 +111,7 @@ def album_tracks(client: SpotifyClient, album: Album) -> list[SimplifiedTrack]:
     return tracks
 
 
-def tracks(client: SpotifyClient, track_ids: Sequence[str]) -> dict[str, Track]:
+def tracks(client: SpotifyApi, track_ids: Sequence[str]) -> dict[str, Track]:
     """Full track records (with ISRC) by id: batches of 50 in extended mode, one call each in development."""
     if not track_ids:
         return {}
@@ -122,19 +122,19 @@ def tracks(client: SpotifyClient, track_ids: Sequence[str]) -> dict[str, Track]:
     return {t.id: t for t in found if t.id}
 
 
-def me(client: SpotifyClient) -> User:
+def me(client: SpotifyApi) -> User:
     with payload_of("user", "me", endpoint="GET /me"):
         return client.me().value
 
 
-def own_playlists(client: SpotifyClient, user_id: str) -> list[Playlist]:
+def own_playlists(client: SpotifyApi, user_id: str) -> list[Playlist]:
     """The user's own and collaborative playlists, as ``GET /me/playlists`` lists them."""
     with payload_of("playlists of user", user_id, endpoint="GET /me/playlists"):
         listed = list(client.my_playlists())
     return [p for p in listed if (p.owner is not None and p.owner.id == user_id) or p.collaborative]
 
 
-def playlist_items(client: SpotifyClient, playlist: Playlist) -> list[PlaylistItem]:
+def playlist_items(client: SpotifyApi, playlist: Playlist) -> list[PlaylistItem]:
     """Every entry of one playlist (pages of 50 in development mode, 100 in extended)."""
     if playlist.total_items == 0:
         return []
@@ -149,7 +149,7 @@ def playlist_items(client: SpotifyClient, playlist: Playlist) -> list[PlaylistIt
     return items
 
 
-def followed_artist_ids(client: SpotifyClient) -> list[str]:
+def followed_artist_ids(client: SpotifyApi) -> list[str]:
     with payload_of("followed artists of", "me", endpoint="GET /me/following"):
         return [a.id for a in client.followed_artists()]
 
@@ -160,17 +160,19 @@ def missing(wanted: Collection[str], found: Collection[str]) -> list[str]:
 
 
 def resolve_artist_ids(
-    client: SpotifyClient, *, artist_ids: Sequence[str] | None = None, settings: Settings | None = None
+    client: SpotifyApi, *, artist_ids: Sequence[str] | None = None, settings: Settings | None = None
 ) -> list[str]:
-    """The artists to sync: those given, else ``settings.artist_ids``, else the ones the user follows."""
+    """The artists to sync: those given, else ``settings.artist_ids``, else the ones the user follows.
+
+    Raises
+    ------
+    MissingInput : none given, none configured and the account follows no artist.
+    """
     if artist_ids:
         return list(dict.fromkeys(artist_ids))
     if settings is not None and settings.artist_ids:
         return list(dict.fromkeys(settings.artist_ids))
     followed = followed_artist_ids(client)
     if not followed:
-        raise ValueError(
-            "no artists to sync: pass artist_ids, set ENCORE_ARTIST_IDS, or follow the artists on Spotify "
-            "with the account whose refresh token encore uses"
-        )
+        raise MissingInput(NO_ARTISTS, setting="ENCORE_ARTIST_IDS")
     return followed

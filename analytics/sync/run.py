@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from analytics.spotify import SpotifyClient
+from analytics.spotify import SpotifyApi
 from analytics.sync.engine import Syncer
 from analytics.sync.fetch import resolve_artist_ids
 from analytics.sync.report import SyncReport, Validator
@@ -13,7 +13,7 @@ from analytics.warehouse import Warehouse
 
 
 def sync_catalog(
-    client: SpotifyClient,
+    client: SpotifyApi,
     warehouse: Warehouse,
     *,
     artist_ids: Sequence[str],

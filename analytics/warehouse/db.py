@@ -126,7 +126,9 @@ class Warehouse:
     def rows(self, table: str, *, order_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """All rows of one table or view as dicts (small tables and tests)."""
         tbl = self.table(table)
-        stmt = select(tbl)
+        # the columns the database has: a warehouse not yet upgraded lacks a newer model column
+        present = {c["name"] for c in inspect(self.engine).get_columns(table)}
+        stmt = select(*[c for c in tbl.c if c.name in present]) if present else select(tbl)
         if order_by:
             stmt = stmt.order_by(*(tbl.c[c] for c in order_by))
         with self.engine.connect() as conn:

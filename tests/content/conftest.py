@@ -9,10 +9,17 @@ from typing import Any
 
 import pytest
 
-from analytics.content import FactSheet, build_fact_sheet, demo_fact_sheet
+from analytics.content import FactSheet, build_fact_sheet, catalog_fact_sheet
 from analytics.demo import demo_artist_ids, load_catalog
 
 WEEK = (date(2026, 11, 16), date(2026, 11, 22))
+
+
+def demo_fact_sheet(artist_id: str, **kwargs: Any) -> FactSheet:
+    """The fact sheet of a demo-catalog artist (the sandbox world's catalog) plus any inputs."""
+    return catalog_fact_sheet(artist_id, catalog=load_catalog(), **kwargs)
+
+
 MONTH = (date(2026, 10, 1), date(2026, 10, 31))
 
 

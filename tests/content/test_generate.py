@@ -131,8 +131,8 @@ def test_french_and_german_agree_with_the_release_type(sheets: list[FactSheet]) 
 def test_kinds_without_their_facts_are_skipped_with_a_reason() -> None:
     from datetime import date
 
-    from analytics.content import demo_fact_sheet
     from analytics.demo import demo_artist_ids
+    from tests.content.conftest import demo_fact_sheet
 
     bare = demo_fact_sheet(
         demo_artist_ids()[0], period_start=date(2026, 11, 16), period_end=date(2026, 11, 22)
@@ -153,8 +153,8 @@ def test_a_skipped_kind_is_logged_once_not_per_language_and_platform() -> None:
 
     from structlog.testing import capture_logs
 
-    from analytics.content import demo_fact_sheet
     from analytics.demo import demo_artist_ids
+    from tests.content.conftest import demo_fact_sheet
 
     bare = demo_fact_sheet(
         demo_artist_ids()[0], period_start=date(2026, 11, 16), period_end=date(2026, 11, 22)

@@ -66,7 +66,7 @@ def test_a_quota_stop_ends_the_flow_partial_and_the_next_run_completes(
     with SpotifySandbox(SandboxOptions(quota_mode="extended")).running() as sb:
         settings = _home(tmp_path, monkeypatch)
         for name, value in {
-            "SPOTIFY_SANDBOX": "false",
+            "WORLD": "real",
             "SPOTIFY_API_URL": sb.api_url,
             "SPOTIFY_ACCOUNTS_URL": sb.accounts_url,
             "SPOTIFY_CLIENT_ID": sb.client_id,

@@ -165,7 +165,7 @@ def test_a_quota_stop_in_the_sync_ends_the_run_partial_and_the_job_goes_on_with_
             "REPORTS_DIR": str(tmp_path / "reports"),
             "AUDIO_DIR": str(audio),
             "SENTRY_DSN": "",
-            "SPOTIFY_SANDBOX": "false",
+            "WORLD": "real",
             "SPOTIFY_API_URL": sb.api_url,
             "SPOTIFY_ACCOUNTS_URL": sb.accounts_url,
             "SPOTIFY_CLIENT_ID": sb.client_id,
@@ -195,6 +195,14 @@ def test_a_quota_stop_in_the_sync_ends_the_run_partial_and_the_job_goes_on_with_
         assert {r["artist_id"] for r in warehouse.rows("artists")} == set(demo.demo_artist_ids())
         assert warehouse.rows("tracks") == []
         assert mine["validate.artists"]["outcome"] == "ok" and "analyze_tracks" in mine
+        # a real world without an exports folder or a social platform skips those jobs, saying
+        # so, and never ingests the demo streams
+        assert mine["collect_streaming_metrics"]["details"] == {
+            "skipped": "no exports folder: set ENCORE_STREAMING_EXPORTS_DIR"
+        }
+        assert "ENCORE_YOUTUBE_API_KEY" in mine["sync_social_media"]["details"]["skipped"]
+        assert set(result.skipped) == {"collect_streaming_metrics", "sync_social_media", "update_playlist"}
+        assert warehouse.rows("stream_play_events") == []
         assert all(f"monitor_artist.{a}" in mine for a in demo.demo_artist_ids())
         datasets = result.run_dir / "datasets"
         assert len(pd.read_parquet(datasets / "artists.parquet")) == len(demo.demo_artist_ids())

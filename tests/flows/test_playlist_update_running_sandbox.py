@@ -1,6 +1,6 @@
 """update_playlist against one already running loopback sandbox: a second apply writes nothing.
 
-The flow is pointed at the sandbox through the real-API settings (``ENCORE_SPOTIFY_SANDBOX=false``
+The flow is pointed at the sandbox through the real-API settings (``ENCORE_WORLD=real``
 and the sandbox's URLs and demo credentials), so both runs talk to the same playlist store, and
 the write requests are counted where they arrive: in the sandbox's request log.
 """
@@ -41,7 +41,7 @@ def _point_flow_at(sb: SpotifySandbox, tmp_path: Path, monkeypatch: pytest.Monke
         "DATA_DIR": str(tmp_path / "data"),
         "REPORTS_DIR": str(tmp_path / "reports"),
         "SENTRY_DSN": "",
-        "SPOTIFY_SANDBOX": "false",
+        "WORLD": "real",
         "SPOTIFY_API_URL": sb.api_url,
         "SPOTIFY_ACCOUNTS_URL": sb.accounts_url,
         "SPOTIFY_CLIENT_ID": sb.client_id,
@@ -58,10 +58,12 @@ def _point_flow_at(sb: SpotifySandbox, tmp_path: Path, monkeypatch: pytest.Monke
 def test_applying_the_same_definition_twice_sends_no_write_the_second_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quota_mode: str
 ) -> None:
+    from flows.data_sync import sync_artist_data
     from flows.playlist_update import update_playlist
 
     with SpotifySandbox(SandboxOptions(quota_mode=quota_mode, seed=0)).running() as sb:
         _point_flow_at(sb, tmp_path, monkeypatch)
+        sync_artist_data()  # a real world curates from the warehouse's catalog: sync it first
         first = update_playlist("maxstack-essentials", apply=True)
         first_writes = _writes(sb.requests)
         applied = _records(tmp_path, first.run_id)["playlist.apply"]["outputs"]

@@ -41,8 +41,10 @@ def test_an_unreadable_export_is_rejected_and_the_others_are_stored(
     monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
     exports = tmp_path / "exports"
     exports.mkdir()
-    (exports / "a-broken.json").write_text('[{"ts": "2026-11-01T10:00:00Z", "ms_played": 1')
-    (exports / "b-good.json").write_text(
+    (exports / "Streaming_History_Audio_2026_0.json").write_text(
+        '[{"ts": "2026-11-01T10:00:00Z", "ms_played": 1'
+    )
+    (exports / "Streaming_History_Audio_2026_1.json").write_text(
         json.dumps(
             [
                 {
@@ -61,24 +63,24 @@ def test_an_unreadable_export_is_rejected_and_the_others_are_stored(
     warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
     assert len(warehouse.rows("stream_play_events")) == 1
     records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
-    rejected = [r for r in records if r["task"] == "ingest.a-broken.json"]
-    assert rejected and "a-broken.json" in rejected[0]["details"]["rejected_file"]
+    rejected = [r for r in records if r["task"] == "ingest.Streaming_History_Audio_2026_0.json"]
+    assert rejected and "Streaming_History_Audio_2026_0.json" in rejected[0]["details"]["rejected_file"]
 
 
-def test_without_a_sandbox_the_flow_reads_the_configured_exports_and_never_demo_data(
+def test_in_the_real_world_the_flow_reads_the_configured_exports_and_never_demo_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A scheduled run in production must not fill the warehouse with seeded demo plays."""
+    from analytics.config import MissingInput
     from flows.streaming_metrics import collect_streaming_metrics
 
+    monkeypatch.delenv("ENCORE_STREAMING_EXPORTS_DIR", raising=False)
     monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ENCORE_SPOTIFY_SANDBOX", "false")
-    nothing = collect_streaming_metrics(end_date="2026-11-02")
+    monkeypatch.setenv("ENCORE_WORLD", "real")
+    with pytest.raises(MissingInput, match="ENCORE_STREAMING_EXPORTS_DIR"):
+        collect_streaming_metrics(end_date="2026-11-02")
+    assert not (tmp_path / "data").exists(), "a run that stops on a missing input writes nothing"
     warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
-    assert nothing.rows_written == 0 and warehouse.rows("stream_play_events") == []
-    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
-    skipped = [r for r in records if r["run_id"] == nothing.run_id and r["task"] == "ingest.files"]
-    assert "ENCORE_STREAMING_EXPORTS_DIR" in json.dumps(skipped)
 
     exports = tmp_path / "exports"
     exports.mkdir()
@@ -89,7 +91,7 @@ def test_without_a_sandbox_the_flow_reads_the_configured_exports_and_never_demo_
         "conn_country": "FR",
         "platform": "android",
     }
-    (exports / "history.json").write_text(json.dumps([play]))
+    (exports / "Streaming_History_Audio_2026_0.json").write_text(json.dumps([play]))
     monkeypatch.setenv("ENCORE_STREAMING_EXPORTS_DIR", str(exports))
     configured = collect_streaming_metrics(end_date="2026-11-02")
     assert configured.rows_written > 0

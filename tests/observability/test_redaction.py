@@ -117,3 +117,22 @@ def test_redaction_is_idempotent(parts: list[str]) -> None:
     redactor = Redactor([CANARY])
     once = redactor.redact("".join(parts))
     assert redactor.redact(once) == once and CANARY not in once
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "missing columns: sk_live_abcdef123456, streams",  # a header lower-cased by the CSV reader
+        "SK_LIVE_ABCDEF123456",
+        '{"header": "sk live abcdef123456"}',  # underscores as spaces, as header normalisation reads them
+        "token  Sk_Live_AbcDEF123456\\n",
+    ],
+)
+def test_a_secret_is_hidden_in_every_form_a_parser_may_give_it(shown: str) -> None:
+    redactor = Redactor(["Sk_Live_AbcDEF123456"])
+    assert "abcdef123456" not in redactor.redact(shown).lower()
+
+
+def test_a_secret_with_quotes_is_hidden_json_escaped_too() -> None:
+    redactor = Redactor(['pa"ss\\word-1234'])
+    assert redactor.redact('{"detail": "pa\\"ss\\\\word-1234"}') == '{"detail": "[REDACTED]"}'

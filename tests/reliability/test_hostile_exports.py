@@ -11,13 +11,13 @@ import pytest
 from analytics.streaming.summary import SourceFormatError
 from analytics.warehouse import Warehouse
 from reliability.exports import EXPECTED, ingest, run_hostile_exports
-from reliability.hostile import CORPUS, corpus_files, write_big_files
+from reliability.hostile import CORPUS, GENERATED, corpus_files, write_big_files
 
 
 def test_the_committed_corpus_is_small_and_complete() -> None:
     names = {p.name for p in CORPUS.iterdir()}
     assert set(corpus_files(today=date(2026, 11, 23))) <= names
-    assert {n for n in EXPECTED if "10mb" not in n} <= names
+    assert {n for n in EXPECTED if n not in GENERATED} <= names
     assert max(p.stat().st_size for p in CORPUS.iterdir()) < 200_000
 
 

@@ -129,3 +129,27 @@ def test_french_texts_around_a_hostile_name_stay_escaped(run_dir: Path, capsys) 
     assert "Méthodes et limites" in shown and "exécution" in shown
     assert HOSTILE_NAME not in shown and "<script>" not in shown
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "expected"),
+    [
+        (0, "en", "0 tracks"),
+        (1, "en", "1 track"),
+        (0, "fr", "0 titre"),  # CLDR: French zero takes the singular
+        (1, "fr", "1 titre"),
+        (2, "fr", "2 titres"),
+        (1200, "en", "1,200 tracks"),
+        (1200, "fr", "1\u202f200 titres"),
+        (1200, "de", "1.200 Titel"),
+    ],
+)
+def test_track_counts_follow_each_languages_plural_rules_and_grouping(
+    count: int, language: str, expected: str
+) -> None:
+    from analytics.content.lang import plural_category
+    from analytics.reports.texts import tracks_count
+
+    assert tracks_count(count, language=language) == expected
+    # the reports and the content generator read the same plural rules
+    assert (plural_category(count, language) == "one") == (count == 1 or (language == "fr" and count == 0))

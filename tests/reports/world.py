@@ -86,9 +86,9 @@ def build_world(root: Path, *, with_validation: bool = True) -> World:
     """Write the run folder and the SQLite warehouse under ``root`` (seeded, deterministic)."""
     # Straight from the modules: once a submodule is imported, ``analytics.streaming.aggregate``
     # names the module, not the lazily exported function.
+    from analytics.sandbox.streams.demo import generate_demo_data, ingest_demo_data
     from analytics.streaming.aggregate import aggregate
     from analytics.streaming.anomalies import detect_anomalies
-    from analytics.streaming.demo import generate_demo_data, ingest_demo_data
 
     run_dir = root / "runs" / RUN_ID
     doc = world_catalog()

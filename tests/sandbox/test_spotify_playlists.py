@@ -171,14 +171,19 @@ def test_items_versus_tracks_per_mode(dev: Api, ext: Api) -> None:
     assert playlist["tracks"]["total"] == 8 and playlist["items"]["total"] == 8
 
 
-def test_create_for_user_and_detail_rules(dev: Api) -> None:
-    created = dev.request(
+def test_create_for_user_and_detail_rules(dev: Api, ext: Api) -> None:
+    for_user = ext.request(
         "POST",
         "/users/encore-demo-user/playlists",
         json={"name": "Mine", "collaborative": True, "public": False},
     )
+    assert for_user.status_code == 201 and for_user.json()["collaborative"] is True
+    assert ext.request("POST", "/users/another-user/playlists", json={"name": "Theirs"}).status_code == 403
+    assert dev.request("POST", "/users/encore-demo-user/playlists", json={"name": "Mine"}).status_code == 403
+    created = dev.request(
+        "POST", "/me/playlists", json={"name": "Mine", "collaborative": True, "public": False}
+    )
     assert created.status_code == 201 and created.json()["collaborative"] is True
-    assert dev.request("POST", "/users/another-user/playlists", json={"name": "Theirs"}).status_code == 403
     assert dev.request("POST", "/me/playlists", json={"public": True}).status_code == 400
     assert dev.request("PUT", f"/playlists/{SOMEONE_ELSES}", json={"name": "Mine now"}).status_code == 403
     assert dev.request("PUT", f"/playlists/{created.json()['id']}", json={"public": True}).status_code == 400

@@ -1,4 +1,7 @@
-"""Every request sent takes a slot of the Prefect rate limit all workers share (ENCORE_SPOTIFY_RATE_LIMIT)."""
+"""Every request sent takes a slot of the Prefect rate limit all workers share (ENCORE_SPOTIFY_RATE_LIMIT).
+
+The client knows nothing of Prefect: the world hands it the limit as its ``before_request`` hook.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +16,19 @@ from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
 from analytics.config import Settings
 from analytics.sandbox.spotify import SpotifySandbox
 from analytics.spotify import SpotifyClient
+from flows.world import prefect_rate_limit
 from tests.spotify.conftest import FAST, api_requests, sandbox_settings
 
 
 def _client(settings: Settings, sb: SpotifySandbox, limit: str) -> SpotifyClient:
     return SpotifyClient.from_settings(
-        sandbox_settings(settings, sb, spotify_rate_limit=limit),
+        sandbox_settings(settings, sb),
         api_url=sb.api_url,
         accounts_url=sb.accounts_url,
         policy=FAST,
         seed=0,
         persist_etags=False,
+        before_request=prefect_rate_limit(limit),
     )
 
 

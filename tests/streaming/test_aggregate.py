@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics.sandbox.streams.demo import DemoData, generate_demo_data, ingest_demo_data
 from analytics.streaming.aggregate import aggregate
-from analytics.streaming.demo import DemoData, generate_demo_data, ingest_demo_data
 from analytics.streaming.ingest import ingest_events_jsonl
 from analytics.streaming.metrics import rolling
 from analytics.warehouse import Warehouse

@@ -190,3 +190,95 @@ def test_a_run_ingesting_a_file_another_run_is_storing_waits_and_finds_it_stored
     assert len(outcomes) == 1 and not isinstance(outcomes[0], Exception), outcomes
     assert outcomes[0].already_ingested  # type: ignore[attr-defined]
     assert _count(postgres_warehouse, "stream_files") == 1
+
+
+def test_a_song_timeline_named_by_its_title_is_that_songs(warehouse: Warehouse, tmp_path: Path) -> None:
+    # Spotify for Artists names a song's timeline after the song and writes only date, streams;
+    # characters a file name cannot hold come out as "_".
+    names = {"Don’t Stop?": TRACK_A, "Other Song": "B" * 22}
+    export = tmp_path / "Don’t Stop_-timeline.csv"
+    export.write_bytes(b"\xef\xbb\xbfdate,streams\n2026-11-01,12\n2026-11-02,15\n")
+    summary = ingest_s4a_csv(warehouse, export, run_id="r1", artist_id=ARTIST, track_ids=names, now=NOW)
+    assert (summary.source, summary.rows_stored, summary.rows_rejected) == ("s4a_song_timeline", 2, 0)
+    rows = warehouse.rows("s4a_song_daily", order_by=["day"])
+    assert [(r["track_id"], r["streams"], r["listeners"]) for r in rows] == [
+        (TRACK_A, 12, None),
+        (TRACK_A, 15, None),
+    ]
+
+
+def test_a_song_timeline_of_an_unknown_title_stores_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
+    export = tmp_path / "Nobody Wrote This-timeline.csv"
+    export.write_text("date,streams\n2026-11-01,12\n")
+    with pytest.raises(SourceFormatError, match=r"'Nobody Wrote This'.*no song of that title"):
+        ingest_s4a_csv(
+            warehouse, export, run_id="r1", artist_id=ARTIST, track_ids={"Known": TRACK_A}, now=NOW
+        )
+    assert _count(warehouse, "s4a_song_daily") == 0 and _count(warehouse, "stream_files") == 0
+
+
+def test_the_audience_timeline_as_downloaded_ignores_the_columns_encore_does_not_use(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    export = tmp_path / f"{ARTIST}-audience-timeline.csv"
+    export.write_text(
+        "date,listeners,monthly listeners,monthly active listeners,super listeners,streams,playlist adds,saves,followers\n"
+        "2026-11-01,120,2400,700,90,340,3,11,55\n"
+    )
+    summary = ingest_s4a_csv(warehouse, export, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert (summary.source, summary.rows_stored, summary.rows_rejected) == ("s4a_audience", 1, 0)
+    row = warehouse.rows("s4a_audience_daily")[0]
+    assert (row["listeners"], row["streams"], row["followers"]) == (120, 340, 55)
+
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
+
+
+def test_impossible_days_and_counts_are_rejected_alone_and_aggregation_still_runs(
+    warehouse: Warehouse,
+) -> None:
+    from analytics.streaming.aggregate import aggregate
+
+    path = HOSTILE / "audience_excel_dates_huge_counts.csv"
+    summary = ingest_s4a_csv(warehouse, path, run_id="r1", artist_id=ARTIST, now=NOW)
+    assert (summary.rows_read, summary.rows_stored, summary.rows_rejected) == (5, 2, 3)
+    assert summary.rejected_by_reason == {"date before Spotify streaming began": 1, "implausible count": 2}
+    assert [r["day"] for r in warehouse.rows("s4a_audience_daily", order_by=["day"])] == [
+        date(2026, 11, 1),
+        date(2026, 11, 4),
+    ]
+    assert aggregate(warehouse).days_recomputed == 2  # no day outside what an event id can hold
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        ('[{"ts": "2026-11-01T10:00:00Z", "ms_played": ' + "7" * 5000 + "}]", "unreadable JSON"),
+    ],
+    ids=["nested-200000-deep", "integer-of-5000-digits"],
+)
+def test_a_history_file_that_is_no_export_is_rejected_whole_naming_it(
+    warehouse: Warehouse, tmp_path: Path, content: str, problem: str
+) -> None:
+    path = tmp_path / "Streaming_History_Audio_2026.json"
+    path.write_text(content)
+    with pytest.raises(SourceFormatError, match=problem) as caught:
+        ingest_history_json(warehouse, path, run_id="r1", now=NOW)
+    assert str(path) in str(caught.value)
+    assert _count(warehouse, "stream_play_events") == 0
+
+
+def test_a_play_before_spotify_streaming_began_is_rejected(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "Streaming_History_Audio_2026.json"
+    path.write_text(
+        '[{"ts": "1970-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:'
+        + TRACK_A
+        + '"},'
+        ' {"ts": "2026-11-01T10:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:'
+        + TRACK_A
+        + '"}]'
+    )
+    summary = ingest_history_json(warehouse, path, run_id="r1", now=NOW)
+    assert (summary.rows_stored, summary.rows_rejected) == (1, 1)
+    assert summary.rejected_by_reason == {"date before Spotify streaming began": 1}

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -24,6 +25,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import SecretStr
 
 from analytics.sandbox.musicbrainz import MusicBrainzData, musicbrainz_router
+from analytics.sandbox.social.accounts import load_accounts
 from analytics.sandbox.social.faults import SocialFaults
 from analytics.sandbox.social.instagram import instagram_router
 from analytics.sandbox.social.state import SandboxState
@@ -73,6 +75,9 @@ class SocialSandbox:
     token_ttl_s : lifetime of issued tokens per platform (``instagram``, ``tiktok``), seconds.
     youtube_daily_quota : the emulator's own quota per API key and day.
     today : pin the day whose numbers are served (default: the sandbox clock's date).
+    accounts_file : serve the accounts of this ``encore-social/1`` file (see
+        :mod:`analytics.sandbox.social.accounts`) instead of the demo's; MusicBrainz then
+        links each account to its ``spotify_artist_id``.
     """
 
     def __init__(
@@ -82,15 +87,20 @@ class SocialSandbox:
         token_ttl_s: dict[str, float] | None = None,
         youtube_daily_quota: int = 10_000,
         today: date | None = None,
+        accounts_file: Path | str | None = None,
     ) -> None:
         self.state = SandboxState(seed=seed, youtube_daily_quota=youtube_daily_quota, today=today)
+        if accounts_file is not None:
+            self.state.accounts = load_accounts(accounts_file)
+            self.musicbrainz = MusicBrainzData.from_accounts(self.state.accounts)
+        else:
+            self.musicbrainz = MusicBrainzData.demo()
         self.state.token_ttl_s.update(token_ttl_s or {})
-        self.musicbrainz = MusicBrainzData.demo()
         self.app = build_app(self.state, self.musicbrainz)
         self.controls = Controls(faults=[], seed=seed, rate_limit_per_30s=None, retry_after_s=0)
         self.faults = SocialFaults(self.app, controls=self.controls)
         self.port: int | None = None
-        owner = {a.platform: a.platform_id for a in self.state.accounts if a.handle.lstrip("@") == "maxstack"}
+        owner = {platform: self.state.authorized(platform) for platform in ("instagram", "tiktok")}
         self.credentials: dict[str, str] = dict(self.state.credentials)
         self.credentials["instagram_access_token"] = self.state.issue("instagram", owner["instagram"])
         self.credentials["tiktok_access_token"] = self.state.issue("tiktok", owner["tiktok"])

@@ -37,6 +37,8 @@ class DemoAccount:
     daily_growth: int
     base_posts: int
     verified: bool = False
+    authorized: bool = False  # the account the sandbox's Instagram and TikTok tokens belong to
+    spotify_artist_id: str = ""  # links the account to its artist in the sandbox's MusicBrainz
 
     def key(self, seed: int) -> str:
         return f"{seed}:{self.platform}:{self.platform_id}"
@@ -62,7 +64,7 @@ def demo_accounts() -> list[DemoAccount]:
         ),
         DemoAccount("youtube", "UC" + stable_id("yt", "fan"), "@maxstackfanuploads", "Maxstack Fan Uploads", "", 40, 1, 6),
         DemoAccount("instagram", "178414" + stable_id("ig", "maxstack", length=11, alphabet=digits), "maxstack",
-                    "Maxstack", maxstack, 3100, 5, 120),
+                    "Maxstack", maxstack, 3100, 5, 120, authorized=True),
         DemoAccount("instagram", "178414" + stable_id("ig", "sectoid", length=11, alphabet=digits), "sectoid_band",
                     "Sectoid", sectoid, 800, 2, 60),
         DemoAccount("x", "15" + stable_id("x", "maxstack", length=17, alphabet=digits), "maxstack", "Maxstack",
@@ -70,7 +72,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("x", "15" + stable_id("x", "sectoid", length=17, alphabet=digits), "sectoid", "Sectoid",
                     sectoid, 650, 1, 300),
         DemoAccount("tiktok", stable_id("tt", "maxstack", length=32).lower(), "maxstack", "Maxstack", maxstack,
-                    7400, 21, 55),
+                    7400, 21, 55, authorized=True),
     ]  # fmt: skip
 
 
@@ -121,6 +123,12 @@ class SandboxState:
         return self.today or self.now().date()
 
     # -- accounts and numbers --------------------------------------------------------------
+    def authorized(self, platform: str) -> str:
+        """Platform id of the account the sandbox's token for ``platform`` belongs to ("" if none)."""
+        mine = [acc for acc in self.accounts if acc.platform == platform]
+        chosen = next((acc for acc in mine if acc.authorized), mine[0] if mine else None)
+        return chosen.platform_id if chosen else ""
+
     def find(
         self, platform: str, *, handle: str | None = None, platform_id: str | None = None
     ) -> DemoAccount | None:

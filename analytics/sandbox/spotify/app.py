@@ -90,7 +90,13 @@ def admin_router(rt: Runtime) -> APIRouter:
 
 def create_app(rt: Runtime) -> ASGIApp:
     """The ASGI app uvicorn serves for ``rt``."""
-    app = FastAPI(title="encore Spotify sandbox", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="encore Spotify sandbox",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,  # the Web API never redirects; the middleware drops a trailing slash
+    )
     app.state.runtime = rt
     templates: list[tuple[str, set[str]]] = []
     for prefix, router in [

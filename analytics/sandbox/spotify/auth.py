@@ -47,13 +47,14 @@ class TokenStore:
     client_secret: str
     ttl_s: float
     clock: Callable[[], float] = time.monotonic
+    user_refresh_token: str = DEMO_REFRESH_TOKEN
     _tokens: dict[str, Token] = field(default_factory=dict)
     _codes: dict[str, _Grant] = field(default_factory=dict)
     _refresh: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._refresh[DEMO_REFRESH_TOKEN] = (self.client_id, DEMO_USER_ID, frozenset(ALL_SCOPES.split()))
+        self._refresh[self.user_refresh_token] = (self.client_id, DEMO_USER_ID, frozenset(ALL_SCOPES.split()))
 
     def _now(self) -> float:
         return float(self.clock())

@@ -98,6 +98,57 @@ def _need(obj: dict[str, Any], key: str, where: str) -> Any:
     return obj[key]
 
 
+# The type of each field a catalog entry may carry: "str", "int" (non-negative), "bool",
+# "strs" (a list of strings); a trailing "?" allows null.
+FIELD_TYPES: dict[str, dict[str, str]] = {
+    "artists": {"name": "str", "genres": "strs", "followers": "int?", "popularity": "int?"},
+    "albums": {
+        "name": "str",
+        "album_type": "str",
+        "artist_ids": "strs",
+        "release_date": "str",
+        "release_date_precision": "str",
+        "track_ids": "strs",
+        "total_tracks": "int",
+        "label": "str?",
+        "upc": "str?",
+    },
+    "tracks": {
+        "name": "str",
+        "album_id": "str",
+        "artist_ids": "strs",
+        "duration_ms": "int",
+        "disc_number": "int",
+        "track_number": "int",
+        "explicit": "bool",
+        "isrc": "str?",
+        "popularity": "int?",
+    },
+    "playlists": {"name": "str", "owner_id": "str", "track_ids": "strs", "public": "bool?"},
+}
+_KINDS = {
+    "str": ("a string", lambda v: isinstance(v, str)),
+    "int": ("a whole number >= 0", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+    "bool": ("true or false", lambda v: isinstance(v, bool)),
+    "strs": ("a list of strings", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+}
+
+
+def _check_types(item: Any, section: str, position: int, source: str) -> None:
+    """Refuse a field of the wrong type, naming the entry and the field ("genres": "rock" is not a list)."""
+    if not isinstance(item, dict):
+        raise CatalogFormatError(f"{source}: {section}[{position}] is not an object")
+    for key, kind in FIELD_TYPES.get(section, {}).items():
+        if key not in item or (item[key] is None and kind.endswith("?")):
+            continue
+        label, fits = _KINDS[kind.rstrip("?")]
+        if not fits(item[key]):
+            name = item.get("name", item.get("id"))
+            raise CatalogFormatError(
+                f"{source}: {section}[{position}] {name!r}: {key} must be {label}, not {str(item[key])[:40]!r}"
+            )
+
+
 def _check_id(value: str, where: str) -> str:
     if not is_base62_id(value):
         raise CatalogFormatError(f"{where}: id {value!r} is not a 22-character base-62 Spotify id")
@@ -125,6 +176,9 @@ def parse_catalog(data: dict[str, Any], *, source: str = "catalog") -> dict[str,
         if not isinstance(items, list):
             raise CatalogFormatError(f"{source}: {section!r} must be a list")
         out[section] = items
+        for position, item in enumerate(items):
+            _check_types(item, section, position, source)
+        _check_unique(items, section=section, source=source)
     artist_ids = {_check_id(_need(a, "id", f"{source} artist"), f"{source} artist") for a in out["artists"]}
     track_ids = {_check_id(_need(t, "id", f"{source} track"), f"{source} track") for t in out["tracks"]}
     album_ids = set()
@@ -163,6 +217,23 @@ def parse_catalog(data: dict[str, Any], *, source: str = "catalog") -> dict[str,
         _check_refs([_need(playlist, "owner_id", where)], user_ids, f"{where} owner_id")
         _check_refs(playlist.get("track_ids", []), track_ids, f"{where} track_ids")
     return out
+
+
+def _check_unique(items: list[Any], *, section: str, source: str) -> None:
+    """Refuse two entries of one section with the same id, naming both (position and name)."""
+    seen: dict[str, tuple[int, Any]] = {}
+    for position, item in enumerate(items):
+        key = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(key, str):
+            continue  # a missing or malformed id is reported by the field checks
+        name = item.get("name", item.get("display_name"))
+        if key in seen:
+            first, first_name = seen[key]
+            raise CatalogFormatError(
+                f"{source}: {section}[{first}] {first_name!r} and {section}[{position}] {name!r} "
+                f"have the same id {key!r}; give each {section[:-1]} its own id"
+            )
+        seen[key] = (position, name)
 
 
 def _check_refs(values: list[str], known: set[str], where: str) -> None:

@@ -18,6 +18,20 @@ from analytics.sandbox.faults import apply_fault, call_captured, send_json, trun
 from analytics.sandbox.spotify.controls import Controls, RequestRecord
 
 ADMIN_PREFIX = "/_sandbox"
+API_PREFIX = "/v1/"
+
+
+def without_trailing_slash(scope: Scope) -> Scope:
+    """``scope`` with one trailing ``/`` dropped from an API path, as Spotify serves ``artists/?ids=…``.
+
+    spotipy sends ``artists/?ids=…`` and ``albums/{id}/tracks/``; the Web API answers them as the
+    paths without the slash (no redirect), so the sandbox routes them the same way.
+    """
+    path: str = scope["path"]
+    if not (path.startswith(API_PREFIX) and path.endswith("/") and len(path) > len(API_PREFIX)):
+        return scope
+    raw: bytes = scope.get("raw_path") or path.encode()
+    return {**scope, "path": path[:-1], "raw_path": raw[:-1] if raw.endswith(b"/") else raw}
 
 
 def etag_of(body: bytes) -> str:
@@ -54,6 +68,7 @@ class SandboxMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
+        scope = without_trailing_slash(scope)
         started = time.perf_counter()
         method: str = scope["method"]
         path: str = scope["path"]

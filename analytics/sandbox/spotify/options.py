@@ -97,6 +97,7 @@ class SandboxOptions:
     port: int = 0
     client_id: str = DEMO_CLIENT_ID
     client_secret: str = DEMO_CLIENT_SECRET
+    refresh_token: str = DEMO_REFRESH_TOKEN  # the demo user's, with every scope in ALL_SCOPES
     request_log_size: int = 10000
 
     def __post_init__(self) -> None:
@@ -104,6 +105,11 @@ class SandboxOptions:
             raise ValueError(f"quota_mode {self.quota_mode!r}: use 'development' or 'extended'")
         if self.catalog_path is not None and self.synthetic is not None:
             raise ValueError("give catalog_path or synthetic, not both")
+        for name in ("client_id", "client_secret", "refresh_token"):
+            if not getattr(self, name).strip():
+                raise ValueError(
+                    f"{name} is empty: leave it out to use the demo value, or give a non-empty one"
+                )
         if self.token_ttl_s <= 0:
             raise ValueError(f"token_ttl_s must be positive, got {self.token_ttl_s}")
         if self.rate_limit_per_30s is not None and self.rate_limit_per_30s < 1:

@@ -19,6 +19,7 @@ from analytics.sandbox.spotify.runtime import (
     can_modify,
     can_read_items,
     current_user,
+    development_forbidden,
     json_body,
     other_params,
     paging,
@@ -117,6 +118,8 @@ async def create_my_playlist(request: Request) -> Response:
 
 @router.post("/users/{user_id}/playlists")
 async def create_user_playlist(user_id: str, request: Request) -> Response:
+    """Removed for development-mode apps in Feb 2026 (they create with ``POST /me/playlists``)."""
+    development_forbidden(request)
     user = current_user(request, scope=MODIFY)
     if user_id != user.id:
         raise ApiError(403, "You cannot create a playlist for another user")

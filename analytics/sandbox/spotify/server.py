@@ -14,7 +14,7 @@ import uvicorn
 from analytics.sandbox.spotify.app import create_app
 from analytics.sandbox.spotify.auth import TokenStore
 from analytics.sandbox.spotify.controls import Controls, RequestRecord, Stats
-from analytics.sandbox.spotify.options import DEMO_REFRESH_TOKEN, FaultRule, QuotaModeName, SandboxOptions
+from analytics.sandbox.spotify.options import FaultRule, QuotaModeName, SandboxOptions
 from analytics.sandbox.spotify.runtime import Runtime
 from analytics.sandbox.spotify.state import CatalogState
 from analytics.sandbox.spotify.synthetic import generate_catalog
@@ -48,7 +48,12 @@ class SpotifySandbox:
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.options = options or SandboxOptions()
         self.state = build_state(self.options)
-        self.tokens = TokenStore(self.options.client_id, self.options.client_secret, self.options.token_ttl_s)
+        self.tokens = TokenStore(
+            self.options.client_id,
+            self.options.client_secret,
+            self.options.token_ttl_s,
+            user_refresh_token=self.options.refresh_token,
+        )
         self.controls = Controls(
             faults=list(self.options.faults),
             seed=self.options.seed,
@@ -87,7 +92,7 @@ class SpotifySandbox:
     @property
     def user_refresh_token(self) -> str:
         """A refresh token of the demo user ``encore-demo-user`` with every playlist, follow and library scope."""
-        return DEMO_REFRESH_TOKEN
+        return self.options.refresh_token
 
     # -- controls -------------------------------------------------------------------------------
     @property

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.demo import demo_artist_ids, load_catalog
-from analytics.streaming.demo_model import Label, Song, demo_songs, simulate, window
+from analytics.sandbox.streams.model import Label, Song, demo_songs, simulate, window
 from analytics.streaming.events import STREAM_MIN_MS
 from analytics.streaming.ingest import ingest_events_jsonl, ingest_history_json, ingest_s4a_csv
 from analytics.streaming.summary import IngestSummary
