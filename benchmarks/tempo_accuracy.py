@@ -190,8 +190,9 @@ def run_essentia(jobs: list[dict[str, Any]], *, workers: int) -> dict[str, dict[
     return out
 
 
-def _tuning_job(item: tuple[str, str, float, float, float]) -> dict[str, Any]:
-    song, mix, start, rate, label = item
+def _tuning_job(item: tuple[str, str, tuple[float, ...], tuple[float, ...], float]) -> list[dict[str, Any]]:
+    """Every excerpt of one song's mix: the audio is decoded once."""
+    song, mix, starts, rates, label = item
     folder = SONGS / song
     if mix == "full":
         a, b = load(folder / "song.ogg"), load(folder / "guitar.ogg")
@@ -199,21 +200,25 @@ def _tuning_job(item: tuple[str, str, float, float, float]) -> dict[str, Any]:
         y = a[:n] + b[:n]
     else:
         y = load(folder / ("song.ogg" if mix == "backing" else "guitar.ogg"))
-    clip = y[int(start * ANALYSIS_SR) : int((start + EXCERPT_S) * ANALYSIS_SR)]
-    x = clip if rate == 1.0 else librosa.effects.time_stretch(clip, rate=rate)
-    row = {"id": f"{song}/{mix}/{start:g}/{rate:g}", "song": song, "mix": mix, "start_s": start, "rate": rate}
-    return row | {"label": label} | estimates(x)
+    rows = []
+    for start in starts:
+        clip = y[int(start * ANALYSIS_SR) : int((start + EXCERPT_S) * ANALYSIS_SR)]
+        for rate in rates:
+            x = clip if rate == 1.0 else librosa.effects.time_stretch(clip, rate=rate)
+            row = {"id": f"{song}/{mix}/{start:g}/{rate:g}", "song": song, "mix": mix, "start_s": start}
+            rows.append(row | {"rate": rate, "label": label * rate} | estimates(x))
+    return rows
 
 
-def tuning_items(*, stretch: bool) -> list[tuple[str, str, float, float, float]]:
+def tuning_items(*, stretch: bool) -> list[tuple[str, str, tuple[float, ...], tuple[float, ...], float]]:
     items = []
     for folder in sorted(p for p in SONGS.iterdir() if p.is_dir()):
         label = chart_tempo(folder / "notes.mid")
-        seconds = sf.info(folder / "song.ogg").duration
+        starts = tuple(
+            float(s) for s in np.arange(SKIP_S, sf.info(folder / "song.ogg").duration - EXCERPT_S, STEP_S)
+        )
         for mix in ("backing", "guitar", "full"):
-            for start in np.arange(SKIP_S, seconds - EXCERPT_S, STEP_S):
-                for rate in (1.0, 0.8, 1.25) if stretch else (1.0,):
-                    items.append((folder.name, mix, float(start), rate, label * rate))
+            items.append((folder.name, mix, starts, (1.0, 0.8, 1.25) if stretch else (1.0,), label))
     return items
 
 
@@ -289,7 +294,8 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[str, Any] = {}
     with ProcessPoolExecutor(args.workers) as pool:
-        tuning = list(pool.map(_tuning_job, tuning_items(stretch=args.stretch))) if SONGS.is_dir() else []
+        items = tuning_items(stretch=args.stretch) if SONGS.is_dir() else []
+        tuning = [row for rows in pool.map(_tuning_job, items) for row in rows]
         held: list[dict[str, Any]] = []
         if HELD_OUT.exists():
             with HELD_OUT.open(encoding="utf-8") as handle:
