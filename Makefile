@@ -23,8 +23,8 @@ export UV_COMPILE_BYTECODE ?= 1
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
-	@echo "make test    set up, lint (ruff, mypy) and run the whole test suite"
-	@echo "make lint    ruff (lint + format check) and mypy on analytics/"
+	@echo "make test    set up, lint (ruff, mypy, import contracts) and run the whole test suite"
+	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports)"
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
 	@echo "make tempo-eval-set  render the held-out tempo/key set from Debian's free MIDI (fluidsynth, MMA)"
@@ -45,13 +45,17 @@ setup: .venv/.encore-setup
 run: setup
 	$(RUN) encore run
 
+# Two xdist workers, file by file (tests/conftest.py keeps a shared world's files together);
+# then the few tests that cannot run on an xdist worker.
 test: setup browser pushgateway lint
-	$(RUN) pytest
+	$(RUN) pytest -n 2 --dist loadfile -m "not serial"
+	$(RUN) pytest -m serial
 
 lint: setup
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports
 
 format: setup
 	$(RUN) ruff check --fix .
@@ -93,4 +97,4 @@ reliability: setup browser pushgateway
 	$(RUN) python -m reliability
 
 clean:
-	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf data reports .cache .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -114,6 +114,7 @@ class Process:
 def prefect_env(api_url: str | None, *, home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a Prefect process: quiet, its own PREFECT_HOME, talking to ``api_url``."""
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)  # never an API the caller's environment happens to name
     if api_url:
         env["PREFECT_API_URL"] = api_url
     env.update(extra or {})

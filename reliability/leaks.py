@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+import analytics.tables  # noqa: F401  (every table is read with its declared types)
 from analytics.config import Settings
 from analytics.warehouse import Warehouse
 

@@ -98,8 +98,11 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     rules_file.write_text(yaml.safe_dump(RULES), encoding="utf-8")
     with AlertReceivers().running() as rx:
         secrets = leaks.canary_env(overrides=_receivers_canaries(rx))
+        # The leak scan reads Prefect's own database under home/prefect: this run keeps its own
+        # API there rather than a server the caller's environment names.
+        inherited = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env = {
-            **os.environ,
+            **inherited,
             **secrets,
             "ENCORE_PAGERDUTY_URL": rx.pagerduty_url,
             "ENCORE_DATA_DIR": str(home / "data"),

@@ -91,9 +91,9 @@ ARTISTS = [
     ArtistSpec("yako", "夜行列車", "YKR", ("j-rock", "japanese indie"), 12_300, 38, YAKO),
     ArtistSpec("tomas", "Tomás O'Neill", "TON", ("irish folk", "acoustic"), 2_100, 22, TOMAS),
 ]
-# The user the sandbox's refresh token signs in as (docs/sandbox.md: a catalog that wants user
-# endpoints defines it); here it is Kestrel Avenue's own account, owner of the playlists.
-SIGNED_IN = "encore-demo-user"
+# The user the sandbox's refresh token signs in as: a catalog's first user (docs/sandbox.md);
+# here it is Kestrel Avenue's own account, owner of the playlists.
+SIGNED_IN = "kestrel-avenue"
 RESERVED = {
     "Paper Satellites",
     "Harbour Lights",

@@ -1,23 +1,39 @@
-"""Shared fixtures: isolated warehouses on SQLite and on the machine's real PostgreSQL, Redis."""
+"""Shared fixtures: isolated warehouses on SQLite and on the machine's real PostgreSQL, Redis,
+and one Prefect API server for the whole session (every xdist worker and child process)."""
 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from analytics.config import Settings
-from analytics.warehouse import Warehouse
+from tests.worlds import failed_run, pipeline_world  # noqa: F401  (session fixtures: the shared worlds)
+
+if TYPE_CHECKING:
+    from analytics.config import Settings
+    from analytics.warehouse import Warehouse
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ENCORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("ENCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Where the environment forbids bytecode (PYTHONDONTWRITEBYTECODE in containers and CI), every
+# test process, notebook kernel and child process would compile analytics/, flows/ and the test
+# modules (with pytest's assertion rewriting) from source again: the tests keep it (git-ignored
+# __pycache__ folders, as any Python run writes by default).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -27,6 +43,139 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 # Each test session gets its own Prefect database, so parallel sessions never share a SQLite lock.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="encore-prefect-"))
+
+
+def _worker_redis_url(base: str) -> str:
+    """The Redis database of this xdist worker: the configured one for gw0, the ones below it next.
+
+    Tests flush their database, so two workers must never share one.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw") or 0)
+    head, _, db = base.rpartition("/")
+    number = int(db) - index if db.isdigit() else -1
+    if number < 0:
+        raise RuntimeError(f"no Redis database left for xdist worker {worker} below {base}")
+    return f"{head}/{number}"
+
+
+REDIS_URL = _worker_redis_url(os.environ.get("ENCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+
+# One Prefect API for the session. The first pytest process (the xdist controller, or the only
+# one) starts it while the tests are collected and exports PREFECT_API_URL, so xdist workers,
+# in-process flows and every child process a test starts (CLI, reliability scenarios) talk to
+# it instead of each booting Prefect's ephemeral API (about 15 s of CPU each).
+_PREFECT_SERVER: subprocess.Popen[bytes] | None = None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _PREFECT_SERVER
+    if os.environ.get("PREFECT_API_URL") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if config.option.collectonly:  # no test runs: no server
+        return
+    port = _free_port()
+    home = Path(os.environ["PREFECT_HOME"])
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    log = (home / "server.log").open("wb")
+    _PREFECT_SERVER = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home)
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+
+
+# Test files whose tests share a world built once per session: under xdist they run on one
+# worker, so the world is not built twice. Every other file is a unit of its own (its
+# module-scoped fixtures are built once).
+SHARED_WORLDS: dict[str, str] = {
+    "tests/notebooks/test_notebook_runs.py": "report-world",
+    "tests/e2e/test_artist_reports.py": "report-world",
+    "tests/flows/test_pipeline.py": "pipeline-worlds",
+    "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
+}
+# The files that take longest start first, so that no worker is left with one at the end.
+LONGEST_FIRST: tuple[str, ...] = (
+    "tests/flows/test_pipeline.py",
+    "tests/observability/test_end_to_end_trace.py",
+    "tests/reliability/test_pipeline_faults.py",
+    "tests/deploy/test_deploy_and_run.py",
+    "tests/reliability/test_pipeline_hostile.py",
+    "tests/e2e/test_postgres_pipeline.py",
+    "tests/notebooks/test_notebook_runs.py",
+    "tests/e2e/test_artist_reports.py",
+    "tests/flows/test_streaming_metrics.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the files of a shared world together (pytest 9 leaves
+    ``--dist loadgroup`` without effect: xdist can no longer tag the node ids)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileAndWorld(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return SHARED_WORLDS.get(path, path)
+
+    config.option.loadscopereorder = False  # the collection order below decides
+    return ByFileAndWorld(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _PREFECT_SERVER is not None:
+        _PREFECT_SERVER.terminate()
+        try:
+            _PREFECT_SERVER.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            _PREFECT_SERVER.kill()
+
+
+@pytest.fixture(scope="session")
+def report_world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The report tests' seeded world (tests/reports/world.py), built once a session: tests read
+    it, or change a copy of it (``copy_world``)."""
+    from tests.reports.world import build_world
+
+    return build_world(tmp_path_factory.mktemp("report-world"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_api() -> str:
+    """The session's Prefect API URL, once it answers its health check."""
+    url = os.environ["PREFECT_API_URL"]
+    deadline = time.monotonic() + float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+                if response.status == 200:
+                    return url
+        except OSError as error:
+            if time.monotonic() > deadline or (_PREFECT_SERVER and _PREFECT_SERVER.poll() is not None):
+                log = Path(os.environ["PREFECT_HOME"], "server.log")
+                tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                raise RuntimeError(
+                    f"the session's Prefect API at {url} did not start: {error}\n{tail}"
+                ) from error
+        time.sleep(0.2)
 
 
 def service_missing(what: str, error: Exception) -> None:
@@ -45,6 +194,8 @@ def _postgres_schema_url(schema: str) -> str:
 @pytest.fixture
 def empty_sqlite_warehouse(tmp_path: Path) -> Iterator[Warehouse]:
     """A SQLite warehouse without any table (migrations not run)."""
+    from analytics.warehouse import Warehouse
+
     wh = Warehouse(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
     yield wh
     wh.dispose()
@@ -54,6 +205,8 @@ def empty_sqlite_warehouse(tmp_path: Path) -> Iterator[Warehouse]:
 def empty_postgres_warehouse() -> Iterator[Warehouse]:
     """A fresh, empty schema in the machine's PostgreSQL database ``test``, dropped afterwards."""
     import sqlalchemy as sa
+
+    from analytics.warehouse import Warehouse
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
@@ -108,6 +261,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         if key.startswith("ENCORE_") and not key.startswith("ENCORE_TEST_"):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
+    from analytics.config import Settings
+
     return Settings(
         data_dir=tmp_path / "data",
         reports_dir=tmp_path / "reports",
@@ -129,3 +284,10 @@ def redis_client() -> Iterator[object]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_table_declared() -> None:
+    """Every package's tables on the warehouse metadata (``analytics.tables``), so that a test
+    reading a table by name gets its declared types, whichever packages it imports itself."""
+    import analytics.tables  # noqa: F401

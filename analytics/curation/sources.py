@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from analytics.audio.tables import TrackAudioFeatures
 from analytics.curation.candidates import (
     Candidate,
     candidates_from_catalog,
@@ -15,6 +16,7 @@ from analytics.curation.candidates import (
     with_features,
     with_metrics,
 )
+from analytics.streaming.tables import StreamMetricsDaily
 from analytics.warehouse import Warehouse
 
 
@@ -41,5 +43,5 @@ def load_candidates(warehouse: Warehouse, *, catalog: Mapping[str, Any] | None =
         candidates = candidates_from_catalog(catalog)
     else:
         return []
-    candidates = with_metrics(candidates, _table(warehouse, "stream_metrics_daily"))
-    return with_features(candidates, _table(warehouse, "track_audio_features"))
+    candidates = with_metrics(candidates, _table(warehouse, StreamMetricsDaily.__tablename__))
+    return with_features(candidates, _table(warehouse, TrackAudioFeatures.__tablename__))

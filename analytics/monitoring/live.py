@@ -52,6 +52,7 @@ class LiveStats:
     latencies: list[float] = field(default_factory=list)
     metrics_port: int | None = None
     restored: int = 0  # plays counted again at start from the stream, to rebuild the baselines
+    evaluations: int = 0  # times the rules were evaluated (after a batch, or idle)
 
 
 class MinuteCounts:
@@ -140,6 +141,7 @@ def monitor_live(
     claim_idle_ms: int = 30_000,
     idle_eval_s: float = 5.0,
     on_ready: Callable[[LiveStats], None] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> LiveStats:
     """Consume play events and raise real-time alerts until SIGTERM or ``stop_event``.
 
@@ -157,6 +159,8 @@ def monitor_live(
         killed one) are claimed at start.
     idle_eval_s : with no new events, rules are still evaluated this often (resolves).
     on_ready : called once the group exists and ``/metrics`` is up.
+    clock : the current time (UTC) the minutes are counted and the rules evaluated at; the
+        wall clock by default.
     """
     import redis
 
@@ -200,9 +204,7 @@ def monitor_live(
         if on_ready:
             on_ready(stats)
         _claim_stale(client, stream, group, name, idle_ms=claim_idle_ms)
-        stats.restored = restore_counts(
-            client, stream, group, counts, minutes=counts.keep, now=datetime.now(UTC)
-        )
+        stats.restored = restore_counts(client, stream, group, counts, minutes=counts.keep, now=clock())
         log.info("monitor.live.restored", plays=stats.restored, minutes=counts.keep)
         opened = open_incidents(warehouse, spikes)
         pending_first, last_eval = True, 0.0
@@ -218,7 +220,7 @@ def monitor_live(
             if pending_first and not entries:
                 pending_first = False
                 continue
-            now = datetime.now(UTC)
+            now = clock()
             newest_ms, touched, before = 0, set(), stats.events
             for entry_id, fields in entries:
                 try:
@@ -249,7 +251,9 @@ def monitor_live(
                 trace_id=current_trace_id(),
                 stats=stats,
                 newest_ms=newest_ms,
+                now=clock(),
             )
+            stats.evaluations += 1
             if entries:
                 client.xack(stream, group, *[e[0] for e in entries])
                 stats.batches += 1
@@ -315,9 +319,9 @@ def _evaluate(
     trace_id: str,
     stats: LiveStats,
     newest_ms: int,
+    now: datetime,
 ) -> None:
     """Evaluate the tracks just played and those with an open incident; decide only on a change."""
-    now = datetime.now(UTC)
     decided_any = False
     for rule in spikes:
         mine = opened[rule.id]

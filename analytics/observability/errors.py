@@ -96,7 +96,9 @@ def configure_sentry(dsn: str | None, *, environment: str = "production", releas
         dsn=dsn,
         before_send=cast(Any, scrub),
         before_send_transaction=cast(Any, scrub),
-        send_default_pii=False,
+        # no personal data and no local variables (data_collection replaces send_default_pii and,
+        # once given, decides over include_local_variables)
+        data_collection={"user_info": False, "stack_frame_variables": False},
         default_integrations=False,
         auto_enabling_integrations=False,
         integrations=[],

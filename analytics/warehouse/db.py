@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.warehouse.models import Base
 from analytics.warehouse.text import storage_parameters
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Every package's models, so that a table read by name gets its declared types (the migrations
-# in MIGRATIONS_DIR create them); a table that is not declared anywhere is reflected instead.
-MODEL_MODULES = (
-    "analytics.warehouse.models",
-    "analytics.audio.tables",
-    "analytics.content.tables",
-    "analytics.monitoring.tables",
-    "analytics.social.tables",
-    "analytics.streaming.tables",
-    "analytics.sync.tables",
-)
-
-
-@cache
-def _import_models() -> None:
-    for module in MODEL_MODULES:
-        importlib.import_module(module)
 
 
 def _canonical(value: Any) -> Any:
@@ -115,11 +97,12 @@ class Warehouse:
         return sorted(inspect(self.engine).get_table_names())
 
     def table(self, name: str) -> Table:
-        """The table or view ``name``: as the models declare it (typed), else as the database has it."""
-        from analytics.warehouse.models import Base
+        """The table or view ``name``: as its package declares it (typed), else as the database has it.
 
-        if name not in Base.metadata.tables:
-            _import_models()  # once; a table whose package is imported already needs none
+        Packages declare their tables on the shared :class:`Base` when their ``tables`` module is
+        imported; ``analytics.tables`` imports them all. The warehouse imports none of them, so a
+        table whose package is not loaded is reflected (untyped).
+        """
         declared = Base.metadata.tables.get(name)
         return declared if declared is not None else Table(name, MetaData(), autoload_with=self.engine)
 

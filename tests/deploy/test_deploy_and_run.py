@@ -21,6 +21,8 @@ from deploy import stack
 from deploy.server_env import server_python
 from tests.conftest import POSTGRES_ADMIN_URL, service_missing
 
+# A real server, every deployment, a worker and one pipeline run: its own waits add up to 11 min
+# (240 s for the server, 420 s for the run), plus deploying.
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 

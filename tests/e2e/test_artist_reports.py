@@ -20,7 +20,7 @@ from analytics.config import PROJECT_ROOT, Settings
 from analytics.reports import Period, ReportPage, write_index
 from tests.conftest import service_missing
 from tests.e2e.browser import browser, chromium_path, visit
-from tests.reports.world import BARE_ID, BARE_NAME, HOSTILE_ID, HOSTILE_NAME, HOSTILE_TRACK, build_world
+from tests.reports.world import BARE_ID, BARE_NAME, HOSTILE_ID, HOSTILE_NAME, HOSTILE_TRACK, World, copy_world
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "reports"
 FRENCH = "hostile-in-french"
@@ -36,12 +36,12 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ReportPage]]:
+def reports(report_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ReportPage]]:
     """The world, rendered: one artist report per artist, the index, the executed notebooks."""
     from flows.reporting import render_artist_report
 
     root = tmp_path_factory.mktemp("report-world")
-    world = build_world(root)
+    world = copy_world(report_world, root)
     mp = pytest.MonkeyPatch()
     for key in ("ENCORE_DATABASE_URL", "ENCORE_DATA_DIR", "ENCORE_REPORTS_DIR"):
         mp.delenv(key, raising=False)

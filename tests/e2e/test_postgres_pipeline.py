@@ -15,7 +15,8 @@ from analytics.audit import verify
 from analytics.warehouse import Warehouse
 from analytics.warehouse.db import MIGRATIONS_DIR
 
-pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow]
+# Two whole pipeline runs (no reports): 2-5 min on a loaded 2-core machine.
+pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 FOUNDATION = "0001_foundation"
 

@@ -32,6 +32,8 @@ def run_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return run
 
 
+# Two notebooks executed in kernels, then a PDF printed by Chromium: 15-40 s.
+@pytest.mark.slow
 def test_render_reports_writes_catalog_and_artist_reports_and_the_index(run_dir: Path) -> None:
     from flows.reporting import render_reports
 

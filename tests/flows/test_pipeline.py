@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,44 +19,24 @@ from analytics.config import Settings
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.validation import DatasetValidationError
 from analytics.warehouse import Warehouse
+from tests.worlds import CANARY, FailedRun, PipelineWorld
 
-CANARY = "canary-secret-7f1e2d3c4b5a"
-# What every run writes by design: its audit records and the sync's checkpoints (the cycle and
-# run that last confirmed each artist's catalog); everything else must stay as it was.
-BOOKKEEPING = ("audit_records", "alembic_version", "sync_checkpoints")
-
-
-pytestmark = pytest.mark.timeout(1200)
+# The first test that reads the demo world also waits for its two pipeline runs (2-4 min on a
+# loaded 2-core machine, near 10 min under a load of 15).
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    """Two runs of the pipeline on the demo catalog, with a canary secret configured."""
-    from flows.pipeline import pipeline
-
-    home = tmp_path_factory.mktemp("pipeline")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ENCORE_DATA_DIR", str(home / "data"))
-    mp.setenv("ENCORE_REPORTS_DIR", str(home / "reports"))
-    mp.setenv("ENCORE_SPOTIFY_CLIENT_SECRET", CANARY)
-    mp.setenv("ENCORE_SENTRY_DSN", "")
-    mp.setenv("ENCORE_DEMO_STREAMING_DAYS", "28")
-    try:
-        first = pipeline()
-        warehouse = Warehouse.from_settings(Settings())
-        after_first = warehouse.content_hash(exclude_tables=BOOKKEEPING)
-        second = pipeline()
-        after_second = warehouse.content_hash(exclude_tables=BOOKKEEPING)
-        warehouse.dispose()
-        yield {
-            "home": home,
-            "first": first,
-            "second": second,
-            "settings": Settings(),
-            "hashes": (after_first, after_second),
-        }
-    finally:
-        mp.undo()
+def runs(pipeline_world: Callable[[str], PipelineWorld]) -> dict[str, object]:
+    """Two runs of the pipeline on the demo catalog, with a canary secret configured (shared)."""
+    world = pipeline_world("demo")
+    return {
+        "home": world.home,
+        "first": world.first,
+        "second": world.second,
+        "settings": world.settings,
+        "hashes": world.hashes,
+    }
 
 
 def test_first_run_stores_the_catalog_and_renders_a_report(runs: dict) -> None:
@@ -119,19 +99,12 @@ def test_no_secret_in_logs_audit_or_reports(runs: dict, capfd: pytest.CaptureFix
     assert CANARY not in out + err
 
 
-def test_a_dataset_that_breaks_its_suite_stops_the_flow_before_storage(tmp_path: Path, monkeypatch) -> None:
-    from flows.pipeline import pipeline
-
-    broken = demo.load_catalog()
-    broken["tracks"][0]["duration_ms"] = 5
-    catalog_file = tmp_path / "catalog.json"
-    catalog_file.write_text(json.dumps(broken))
-    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ENCORE_REPORTS_DIR", str(tmp_path / "reports"))
-    monkeypatch.setenv("ENCORE_CATALOG_FILE", str(catalog_file))
-    with pytest.raises(DatasetValidationError) as error:
-        pipeline(reports=False)
-    assert "duration_ms" in str(error.value) and "expect_column_values_to_be_between" in str(error.value)
+def test_a_dataset_that_breaks_its_suite_stops_the_flow_before_storage(failed_run: FailedRun) -> None:
+    """The demo catalog with a 5 ms track (the shared failing run, tests/worlds.py)."""
+    error = failed_run.error
+    assert isinstance(error, DatasetValidationError)
+    assert "duration_ms" in str(error) and "expect_column_values_to_be_between" in str(error)
+    tmp_path = failed_run.home
     warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
     # the gate is per unit of work: the unit holding the bad track is not written, nor anything
     # after it; the artists' unit before it passed its own suites and stays

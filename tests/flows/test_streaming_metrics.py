@@ -10,6 +10,8 @@ import pytest
 from analytics.warehouse import Warehouse
 
 
+# Two flow runs over 60 days of seeded demo streams: 30-95 s.
+@pytest.mark.slow
 def test_demo_streaming_ingest_is_idempotent_validated_and_finds_anomalies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

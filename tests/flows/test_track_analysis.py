@@ -12,8 +12,6 @@ import pytest
 from analytics import catalog, demo
 from analytics.warehouse import Warehouse
 
-pytestmark = pytest.mark.timeout(900)
-
 
 def test_demo_audio_is_analysed_matched_stored_and_a_rerun_computes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -13,7 +13,8 @@ from analytics import catalog, demo
 from analytics.warehouse import Warehouse
 from tests.reports.world import AUDIO_CACHE, HOSTILE_TRACK
 
-pytestmark = pytest.mark.timeout(900)
+# Analyses the demo audio and renders a page per artist: 20-45 s on a loaded 2-core machine.
+pytestmark = pytest.mark.slow
 MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
 SECTOID = "C6rVeFm4k7WnQjMQx9CCLT"
 RENAMED = "KJDQIrkVdFohZuzUGV62Wy"  # "Awakening", which has a demo audio file

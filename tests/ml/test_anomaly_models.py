@@ -11,7 +11,7 @@ from analytics.ml.anomaly import MODEL_VERSION, listening_pattern, seasonal_base
 def weekly_series(seed: int = 1, days: int = 120) -> pd.Series:
     rng = np.random.default_rng(seed)
     index = pd.date_range("2026-01-05", periods=days, freq="D")  # a Monday
-    weekend = np.where(index.dayofweek >= 5, 2.2, 1.0)  # strong weekly seasonality
+    weekend = np.where(index.day_of_week >= 5, 2.2, 1.0)  # strong weekly seasonality
     return pd.Series(rng.poisson(200 * weekend).astype(float), index=index)
 
 

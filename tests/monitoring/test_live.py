@@ -50,9 +50,11 @@ class Running:
     def __init__(self, settings: Any, **kwargs: Any) -> None:
         self.stop, self.ready, self.result = threading.Event(), threading.Event(), {}
         self.port: int | None = None
+        self.live: Any = None  # the monitor's stats while it runs
 
         def ready(stats: Any) -> None:
             self.port = stats.metrics_port
+            self.live = stats
             self.ready.set()
 
         def target() -> None:
@@ -98,6 +100,11 @@ def _settings(settings: Any, receivers: Any, warehouse: Any) -> Any:
     )
 
 
+def frozen(at: datetime) -> Callable[[], datetime]:
+    """A clock that stays at ``at``: the test's plays and the monitor's evaluations share one minute."""
+    return lambda: at
+
+
 def _group(redis_client: Any) -> dict[str, Any]:
     groups = {g["name"].decode(): g for g in redis_client.xinfo_groups(STREAM)}
     return groups.get("monitoring", {})
@@ -106,8 +113,9 @@ def _group(redis_client: Any) -> dict[str, Any]:
 def test_an_injected_spike_pages_within_five_seconds(warehouse, receivers, settings, redis_client):
     producer = EventProducer(redis_client)
     try:
-        with Running(_settings(settings, receivers, warehouse), rules=rules(SPIKE), metrics_port=0) as live:
-            now = datetime.now(UTC)
+        now = datetime.now(UTC)
+        cfg = _settings(settings, receivers, warehouse)
+        with Running(cfg, rules=rules(SPIKE), metrics_port=0, clock=frozen(now)) as live:
             producer.publish(baseline(HOT, now=now) + baseline(CALM, now=now))
             producer.publish(plays(CALM, 6, at=now))  # busy but not a spike: 6 < 20
             wait_for(
@@ -116,11 +124,11 @@ def test_an_injected_spike_pages_within_five_seconds(warehouse, receivers, setti
             )
             assert receivers.state.pages == []
             started = time.monotonic()
-            producer.publish(plays(HOT, 25, at=datetime.now(UTC)))
+            producer.publish(plays(HOT, 25, at=now))
             latency = wait_for(lambda: bool(receivers.state.pages), timeout=5)
             print(f"spike to page: {latency:.3f} s")
             assert receivers.state.pages == [f"spike:{ARTIST}:{HOT}"]
-            producer.publish(plays(HOT, 10, at=datetime.now(UTC)))  # still spiking: no second page
+            producer.publish(plays(HOT, 10, at=now))  # still spiking: no second page
             wait_for(
                 lambda: _group(redis_client)["pending"] == 0 and _group(redis_client).get("lag") == 0,
                 timeout=10,
@@ -145,7 +153,7 @@ def test_a_restart_resumes_from_the_group_position_and_claims_a_dead_consumers_e
     cfg = _settings(settings, receivers, sqlite_warehouse)
     now = datetime.now(UTC)
     try:
-        with Running(cfg, rules=rules(SPIKE), consumer="mon-1", idle_eval_s=0.2) as first:
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-1", idle_eval_s=0.2, clock=frozen(now)) as first:
             producer.publish(plays(HOT, 5, at=now))
             wait_for(
                 lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
@@ -155,7 +163,7 @@ def test_a_restart_resumes_from_the_group_position_and_claims_a_dead_consumers_e
         producer.publish(plays(HOT, 7, at=now))  # while nobody listens
         redis_client.xreadgroup("monitoring", "dead-one", {STREAM: ">"}, count=3)  # read, never acknowledged
         assert _group(redis_client)["pending"] == 3
-        with Running(cfg, rules=rules(SPIKE), consumer="mon-2", claim_idle_ms=0) as second:
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-2", claim_idle_ms=0, clock=frozen(now)) as second:
             wait_for(
                 lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
                 timeout=10,
@@ -170,20 +178,12 @@ def test_a_restart_resumes_from_the_group_position_and_claims_a_dead_consumers_e
         reset()
 
 
-def _clear_of_the_minute_boundary() -> None:
-    """Start early in a minute: the test's plays and the monitor's evaluation share one minute."""
-    second = datetime.now(UTC).second
-    if second > 40:
-        time.sleep(61 - second)
-
-
 def test_a_restart_keeps_the_baseline_the_stream_holds(sqlite_warehouse, receivers, settings, redis_client):
     producer = EventProducer(redis_client)
     cfg = _settings(settings, receivers, sqlite_warehouse)
-    _clear_of_the_minute_boundary()
     now = datetime.now(UTC)
     try:
-        with Running(cfg, rules=rules(SPIKE), consumer="mon-1") as first:
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-1", clock=frozen(now)) as first:
             producer.publish(baseline(HOT, now=now, per_minute=10))  # 10 plays a minute for 5 minutes
             wait_for(
                 lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
@@ -192,16 +192,19 @@ def test_a_restart_keeps_the_baseline_the_stream_holds(sqlite_warehouse, receive
         assert first.stats.events == 50 and receivers.state.pages == []
         # After the restart, 25 plays this minute are the usual rate x2.5: no spike (threshold
         # 5 x 10 = 50). A monitor that forgot the baseline would see 25 >= min_plays and page.
-        with Running(cfg, rules=rules(SPIKE), consumer="mon-2", idle_eval_s=0.2) as second:
+        with Running(cfg, rules=rules(SPIKE), consumer="mon-2", idle_eval_s=0.2, clock=frozen(now)) as second:
             assert second.result.get("stats") is None
-            producer.publish(plays(HOT, 25, at=datetime.now(UTC)))
+            producer.publish(plays(HOT, 25, at=now))
             wait_for(
                 lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
                 timeout=10,
             )
-            time.sleep(0.5)  # an idle evaluation after the batch
+            evaluated = second.live.evaluations
+            wait_for(
+                lambda: second.live.evaluations > evaluated, timeout=5
+            )  # an idle evaluation after the batch
             assert receivers.state.pages == []
-            producer.publish(plays(HOT, 30, at=datetime.now(UTC)))  # 55 this minute: 5.5x
+            producer.publish(plays(HOT, 30, at=now))  # 55 this minute: 5.5x
             wait_for(lambda: bool(receivers.state.pages), timeout=5)
         assert receivers.state.pages == [f"spike:{ARTIST}:{HOT}"]
         (hook,) = receivers.state.webhooks.values()

@@ -13,15 +13,17 @@ import pytest
 from analytics.config import PROJECT_ROOT
 from analytics.reports import notebook_to_html
 from analytics.reports.display import PLOTLY_MIME
-from tests.reports.world import BARE_ID, World, build_world
+from tests.reports.world import BARE_ID, World, copy_world
 
-pytestmark = pytest.mark.timeout(600)
+# The first test also waits for the shared report world (1-2.5 min on a loaded 2-core machine);
+# each notebook runs in its own kernel.
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]
 MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("world"), with_validation=False)
+def world(report_world: World, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return copy_world(report_world, tmp_path_factory.mktemp("world"))
 
 
 def execute(

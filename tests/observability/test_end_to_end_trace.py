@@ -1,70 +1,25 @@
 """One trace id links a flow run's log lines, exported spans, audit record and Sentry event;
-the run's metrics reach a real Pushgateway (Debian's prometheus-pushgateway, started here)."""
+the run's metrics reach a real Pushgateway (Debian's prometheus-pushgateway). The run is the
+shared failing run of tests/worlds.py, which tests/flows/test_pipeline.py reads too."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import UUID
 
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
-    ExportTraceServiceResponse,
 )
 
-from analytics import demo, observability
 from analytics.validation import DatasetValidationError
 from analytics.warehouse import Warehouse
 from tests.conftest import service_missing
+from tests.worlds import FailedRun
 
 from .conftest import json_lines
-from .receivers import receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def pushgateway(tmp_path: Path) -> Iterator[str]:
-    """prometheus-pushgateway on a free loopback port, without persistence; its base URL."""
-    binary = shutil.which("prometheus-pushgateway")
-    if binary is None:
-        service_missing(
-            "prometheus-pushgateway", FileNotFoundError("install it: deploy/deploy.sh pushgateway")
-        )
-    port = _free_port()
-    log = (tmp_path / "pushgateway.log").open("wb")
-    process = subprocess.Popen(
-        [binary, f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{url}/-/ready", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"pushgateway did not start: {(tmp_path / 'pushgateway.log').read_text()}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def _spans(requests) -> list[tuple[str, str]]:
@@ -100,42 +55,17 @@ def _sentry_events(requests) -> list[dict]:
     return events
 
 
-def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], pushgateway: str
-) -> None:
-    from flows.pipeline import pipeline
+def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(failed_run: FailedRun) -> None:
+    if failed_run.metrics is None:
+        service_missing(
+            "prometheus-pushgateway", FileNotFoundError("install it: deploy/deploy.sh pushgateway")
+        )
+    state = failed_run.state
+    assert state.is_failed()
+    assert isinstance(failed_run.error, DatasetValidationError)
+    span_requests, sentry_requests = failed_run.spans, failed_run.sentry
 
-    broken = demo.load_catalog()
-    broken["tracks"][0]["duration_ms"] = 5  # the tracks suite rejects it: the run fails on purpose
-    (tmp_path / "catalog.json").write_text(json.dumps(broken))
-    ok = ExportTraceServiceResponse().SerializeToString()
-    with (
-        receiver(content_type="application/x-protobuf", response=ok) as collector,
-        receiver(response=b'{"id": "0"}') as sentry,
-    ):
-        for key, value in {
-            "ENCORE_DATA_DIR": str(tmp_path / "data"),
-            "ENCORE_REPORTS_DIR": str(tmp_path / "reports"),
-            "ENCORE_CATALOG_FILE": str(tmp_path / "catalog.json"),
-            "ENCORE_OTEL_EXPORTER": "otlp",
-            "ENCORE_OTEL_ENDPOINT": collector.url,
-            "ENCORE_SENTRY_DSN": f"http://publickey@127.0.0.1:{sentry.url.rsplit(':', 1)[1]}/1",
-            "ENCORE_PUSHGATEWAY_URL": pushgateway,
-            "ENCORE_LOG_FORMAT": "json",
-        }.items():
-            monkeypatch.setenv(key, value)
-        try:
-            state = pipeline(reports=False, return_state=True)
-            assert state.is_failed()
-            with pytest.raises(DatasetValidationError):
-                state.result()
-            observability.flush()
-            span_requests = collector.wait()
-            sentry_requests = sentry.wait()
-        finally:
-            observability.reset()
-
-    warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
+    warehouse = Warehouse(f"sqlite:///{failed_run.home / 'data' / 'encore.sqlite'}")
     records = [json.loads(r["body"]) for r in warehouse.rows("audit_records", order_by=["seq"])]
     [closing] = [r for r in records if r["flow"] == "pipeline" and r["task"] == "run"]
     assert closing["outcome"] == "failed"
@@ -143,7 +73,7 @@ def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(
     assert len(trace_id) == 32 and trace_id != "0" * 32
     assert {r["trace_id"] for r in records if r["run_id"] == run_id} == {trace_id}
 
-    lines = [line for line in json_lines(capfd.readouterr().err) if line.get("run_id") == run_id]
+    lines = [line for line in json_lines(failed_run.stderr) if line.get("run_id") == run_id]
     assert len(lines) >= 2 and {line["trace_id"] for line in lines} == {trace_id}
 
     spans = _spans(span_requests)
@@ -160,8 +90,7 @@ def test_one_trace_id_links_logs_spans_audit_sentry_and_metrics(
     assert event["tags"]["trace_id"] == trace_id and event["tags"]["run_id"] == run_id
     assert event["exception"]["values"][-1]["type"] == "DatasetValidationError"
 
-    with urllib.request.urlopen(f"{pushgateway}/metrics", timeout=5) as response:
-        exposed = response.read().decode()
+    exposed = failed_run.metrics
     wanted = [
         line
         for line in exposed.splitlines()

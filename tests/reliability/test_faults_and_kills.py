@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from analytics.sandbox.social import SocialSandbox
 from analytics.sandbox.spotify import FaultRule
 from analytics.warehouse import Warehouse, content_hash_of_rows
@@ -44,6 +46,8 @@ def test_killed_syncs_resume_to_the_uninterrupted_content(tmp_path: Path) -> Non
     assert result.faults == 2, "both trials killed the sync part-way"
 
 
+# Three ingests killed part-way in child processes, then resumed: 30-95 s.
+@pytest.mark.slow
 def test_killed_streaming_ingests_resume_to_the_uninterrupted_rows(tmp_path: Path) -> None:
     result = run_ingest_kills(trials=3, seed=5, workdir=tmp_path)
     result.assert_ok()

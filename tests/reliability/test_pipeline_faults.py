@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reliability.pipeline_faults import run_pipeline_faults
+
+# Four whole pipeline runs in one child process (two fault-free, one faulty, its rerun): 3-6 min
+# on a loaded 2-core machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def test_the_pipeline_under_faults_then_rerun_equals_two_fault_free_runs(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ from analytics.warehouse import Warehouse
 from reliability import leaks
 from reliability.pipeline_run import PipelineRun, check_injection, check_leaks, run_pipeline_child
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+# One whole pipeline run in a child process with its own Prefect API (the leak scan reads its
+# database): 1-4 min on a loaded 2-core machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")

@@ -87,6 +87,8 @@ def _table(warehouse: Warehouse, name: str) -> list[dict[str, object]]:
     first=st.lists(plays, min_size=1, max_size=40),
     later=st.lists(st.lists(plays, min_size=1, max_size=15), min_size=1, max_size=3),
 )
+# Generated ingest histories, each aggregated twice on a real warehouse: 20-60 s.
+@pytest.mark.slow
 def test_recomputing_only_touched_days_equals_a_full_recompute(
     template: Path, tmp_path: Path, first: list[tuple], later: list[list[tuple]]
 ) -> None:

@@ -71,6 +71,8 @@ def test_the_connector_retries_short_faults_and_stops_on_a_long_rate_limit(sandb
     x.close()
 
 
+# Two full social syncs against the faulty emulators: 15-40 s.
+@pytest.mark.slow
 def test_the_seeded_mix_hits_about_a_fifth_of_the_requests_the_same_way_twice(sandbox: SocialSandbox) -> None:
     def faults_of_a_run() -> Counter[str | None]:
         sandbox.reset_stats()

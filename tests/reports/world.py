@@ -209,5 +209,19 @@ def _audio(run_dir: Path, doc: dict[str, Any]) -> None:
     features.to_parquet(run_dir / "datasets" / "audio_features.parquet", index=False)
 
 
+def copy_world(world: World, dest: Path) -> World:
+    """A copy of ``world`` under ``dest`` (run folder and warehouse), for a test that writes to it."""
+    import shutil
+
+    root = world.run_dir.parent.parent
+    shutil.copytree(root, dest, dirs_exist_ok=True)
+    return World(
+        run_dir=dest / world.run_dir.relative_to(root),
+        warehouse_url=f"sqlite:///{dest / 'encore.sqlite'}",
+        demo_ids=list(world.demo_ids),
+        period=world.period,
+    )
+
+
 def frame(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)

@@ -48,13 +48,14 @@ class TokenStore:
     ttl_s: float
     clock: Callable[[], float] = time.monotonic
     user_refresh_token: str = DEMO_REFRESH_TOKEN
+    user_id: str = DEMO_USER_ID  # who the refresh token and an authorization sign in as
     _tokens: dict[str, Token] = field(default_factory=dict)
     _codes: dict[str, _Grant] = field(default_factory=dict)
     _refresh: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._refresh[self.user_refresh_token] = (self.client_id, DEMO_USER_ID, frozenset(ALL_SCOPES.split()))
+        self._refresh[self.user_refresh_token] = (self.client_id, self.user_id, frozenset(ALL_SCOPES.split()))
 
     def _now(self) -> float:
         return float(self.clock())
@@ -199,7 +200,7 @@ def accounts_router(store: TokenStore) -> APIRouter:
         if challenge is not None and q.get("code_challenge_method") != "S256":
             raise AccountsError("invalid_request", "code_challenge_method must be S256")
         scopes = frozenset((q.get("scope") or "").replace(",", " ").split())
-        user_id = q.get("sandbox_user", DEMO_USER_ID)
+        user_id = q.get("sandbox_user", store.user_id)
         grant = _Grant(store.client_id, user_id, scopes, redirect_uri, challenge, store._now() + 600)
         params = {"code": store.new_code(grant)}
         if "state" in q:

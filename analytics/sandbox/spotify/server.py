@@ -14,7 +14,7 @@ import uvicorn
 from analytics.sandbox.spotify.app import create_app
 from analytics.sandbox.spotify.auth import TokenStore
 from analytics.sandbox.spotify.controls import Controls, RequestRecord, Stats
-from analytics.sandbox.spotify.options import FaultRule, QuotaModeName, SandboxOptions
+from analytics.sandbox.spotify.options import DEMO_USER_ID, FaultRule, QuotaModeName, SandboxOptions
 from analytics.sandbox.spotify.runtime import Runtime
 from analytics.sandbox.spotify.state import CatalogState
 from analytics.sandbox.spotify.synthetic import generate_catalog
@@ -36,6 +36,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def signed_in_user(state: Any) -> str:
+    """The catalog's first user, or the demo user when the catalog defines none."""
+    return next(iter(state.users), DEMO_USER_ID)
+
+
 class SpotifySandbox:
     """A loopback Spotify Web API and accounts service over a catalog.
 
@@ -53,6 +58,7 @@ class SpotifySandbox:
             self.options.client_secret,
             self.options.token_ttl_s,
             user_refresh_token=self.options.refresh_token,
+            user_id=signed_in_user(self.state),
         )
         self.controls = Controls(
             faults=list(self.options.faults),
@@ -91,8 +97,13 @@ class SpotifySandbox:
 
     @property
     def user_refresh_token(self) -> str:
-        """A refresh token of the demo user ``encore-demo-user`` with every playlist, follow and library scope."""
+        """A refresh token of the signed-in user (:attr:`user_id`) with every playlist, follow and library scope."""
         return self.options.refresh_token
+
+    @property
+    def user_id(self) -> str:
+        """Who the refresh token signs in as: the catalog's first user (the demo's ``encore-demo-user``)."""
+        return self.tokens.user_id
 
     # -- controls -------------------------------------------------------------------------------
     @property

@@ -8,14 +8,19 @@ Create Date: 2026-12-06 12:45:00
 play) joined to ``stream_play_contexts`` (the combinations of the eight low-cardinality
 fields, keyed by a hash of them). On SQLite the time is stored as integer microseconds and
 ``day`` is a virtual column computed from it. Existing plays are moved, not re-ingested.
+
+The layout and the context ids are a frozen snapshot of ``analytics.streaming.load`` as it was
+when this revision was written: a migration must not change when the live code does.
+``tests/warehouse/test_migration_snapshots.py`` checks that the loader still agrees with it.
 """
 
+import hashlib
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from analytics.streaming.load import CONTEXT_FIELDS, FACT_COLUMNS, context_id  # the loader's layout and ids
 
 revision = "0008_play_facts"
 down_revision = "0002_streaming"
@@ -26,6 +31,31 @@ VIEW = """CREATE VIEW stream_play_events AS
 SELECT f.event_id, f.ts, f.day, f.track_id, f.artist_id, c.source, c.country, c.platform, f.ms_played,
        c.reason_start, c.reason_end, c.shuffle, c.skipped, c.offline, f.listener_key
 FROM stream_play_facts AS f JOIN stream_play_contexts AS c ON c.context_id = f.context_id"""
+
+
+# Snapshot of analytics.streaming.load (2026-12-06): keep as is, even if the loader changes.
+CONTEXT_FIELDS = (
+    "source",
+    "country",
+    "platform",
+    "reason_start",
+    "reason_end",
+    "shuffle",
+    "skipped",
+    "offline",
+)
+FLAGS = frozenset(("shuffle", "skipped", "offline"))
+FACT_COLUMNS = ("event_id", "ts", "day", "track_id", "artist_id", "ms_played", "listener_key", "context_id")
+
+
+def context_id(context: Sequence[Any]) -> int:
+    """The id of one context (values in ``CONTEXT_FIELDS`` order): a signed 64-bit hash."""
+    canonical = [
+        None if v is None else bool(v) if name in FLAGS else str(v)
+        for name, v in zip(CONTEXT_FIELDS, context, strict=True)
+    ]
+    digest = hashlib.sha256(json.dumps(canonical).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _same(a: str, b: str, sqlite: bool) -> str:
