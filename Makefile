@@ -19,7 +19,7 @@ export UV_LINK_MODE ?= copy
 # otherwise compile prefect, pandas, plotly … from source again, about 13 s of CPU each.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help setup run test lint format bench fetch-audio browser pushgateway deploy reliability clean
+.PHONY: help setup run test lint format bench fetch-audio tempo-eval-set browser pushgateway deploy reliability clean
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
@@ -27,6 +27,7 @@ help:
 	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports)"
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
+	@echo "make tempo-eval-set  render the held-out tempo/key set from Debian's free MIDI (fluidsynth, MMA)"
 	@echo "make browser install Debian's chromium for the browser tests (needs root)"
 	@echo "make reliability  the full reliability suite; rewrites docs/RELIABILITY.md"
 	@echo "make deploy  Prefect server on PostgreSQL, every deployment, a worker, one run to COMPLETED, then stop"
@@ -66,6 +67,15 @@ bench: setup fetch-audio
 
 fetch-audio:
 	@bash scripts/fetch-audio.sh data/cache/audio
+
+# The held-out tempo and key set (benchmarks/tempo_accuracy.py): Debian's free MIDI music and MMA's
+# grooves rendered by fluidsynth into data/cache/tempo-eval/audio; labels in benchmarks/data/.
+TEMPO_EVAL_DEBS := fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont-small mma
+tempo-eval-set: setup
+	@if ! command -v fluidsynth >/dev/null 2>&1 || ! command -v mma >/dev/null 2>&1 || [ ! -e /usr/share/sounds/sf3/MuseScore_General.sf3 ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEMPO_EVAL_DEBS) >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEMPO_EVAL_DEBS) >/dev/null; fi; fi
+	nice -n 10 $(RUN) python scripts/build_tempo_eval.py
 
 # The browser tests drive Debian's chromium; install it when missing (root, or sudo).
 browser:

@@ -127,7 +127,7 @@ def summarize(data: FrameData) -> tuple[dict[str, Any], np.ndarray]:
     voiced = data.rms > SILENCE_RMS
     if not voiced.any():
         voiced = np.ones_like(data.rms, dtype=bool)
-    rhythm = rhythm_features(data.onset)
+    rhythm = rhythm_features(data.onset, reference_onset=data.onset_median)
     meter = data.loudness
     loudness = meter.integrated()
     true_peak = to_db(meter.true_peak)

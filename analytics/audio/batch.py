@@ -22,7 +22,7 @@ import pandas as pd
 from analytics.audio.analyze import FileResult, analyze_file, quarantined
 from analytics.audio.cache import FeatureCache, content_hash
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
-from analytics.audio.warmup import configure_numba_cache
+from analytics.audio.warmup import configure_numba_cache, ensure_warm
 from analytics.config import Settings
 from analytics.observability.metrics import counter, histogram
 
@@ -110,6 +110,7 @@ class AnalysisBatch:
 
 
 def _run_job(job: Job) -> FileResult:
+    ensure_warm()  # once per process; a no-op in workers forked from a warm parent
     return analyze_file(job[0], content_hash=job[1])
 
 
@@ -121,14 +122,18 @@ def _init_worker(numba_cache: str) -> None:
 def process_pool_map(workers: int, *, start_method: str | None = None) -> MapFn:
     """The default ``map_fn``: a process pool of ``workers``; a crashed worker quarantines its file.
 
-    ``start_method`` defaults to ``fork`` on Linux (workers inherit the parent's compiled JIT
-    code, see ``warmup``) and to the platform default elsewhere.
+    ``start_method`` defaults to ``fork`` on Linux and to the platform default elsewhere. The
+    JIT code is compiled in this process, from a checked cache, before any worker starts
+    (``warmup.ensure_warm``): forked workers inherit it and never compile into the shared cache
+    at the same time, which can corrupt it; other workers check the cache under its lock.
     """
     method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     context = multiprocessing.get_context(method)
     cache = str(configure_numba_cache())
 
     def run(fn: Callable[[Job], FileResult], jobs: Sequence[Job]) -> list[FileResult]:
+        if jobs:
+            ensure_warm()
         if workers <= 1 or len(jobs) <= 1:
             return [fn(job) for job in jobs]
         size = min(workers, len(jobs))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FEATURE_SET_VERSION = "audio-features/1.0"
+FEATURE_SET_VERSION = "audio-features/1.1"
 """Version of the computations below; part of every cache key and stored with every result."""
 
 ANALYSIS_SR = 22050
@@ -63,7 +63,7 @@ _SPECS: tuple[FeatureSpec, ...] = (
         "ratio",
         0.1,
         10,
-        "tempo_bpm / librosa's classic estimate on the same envelope (2 = librosa says half the tempo)",
+        "tempo_bpm / the tempo librosa.beat.beat_track reports with defaults (2 = librosa says half)",
     ),
     FeatureSpec("beat_count", "count", 0, None, "beats found by dynamic programming at tempo_bpm"),
     FeatureSpec(

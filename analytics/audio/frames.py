@@ -1,11 +1,16 @@
 """One pass over a file: decode in blocks, resample once, one STFT, every frame-level quantity.
 
-:class:`FrameAnalyzer` takes native-rate blocks and keeps, per STFT frame, only the small
-quantities the track features are derived from (onset strength, RMS, zero crossings, four
-spectral moments, 13 MFCCs, 12 chroma bins: 32 floats). Memory is therefore bounded by the
-block size plus ~128 bytes per 23 ms of audio (≈ 20 MB for an hour), whatever the file length.
-The frame grid equals ``librosa.stft(y, center=True)`` on the whole resampled signal, so results
+:class:`FrameAnalyzer` takes native-rate blocks and keeps, per STFT frame, only the quantities
+the track features are derived from: the 128-band mel spectrum in dB (float16), RMS, zero
+crossings, four spectral moments and 12 chroma bins. Memory is therefore bounded by the block
+size plus ~330 bytes per 23 ms of audio (≈ 50 MB for an hour), whatever the file length. The
+frame grid equals ``librosa.stft(y, center=True)`` on the whole resampled signal, so results
 do not depend on the block size.
+
+The mel spectrum is kept to the end because librosa's dB scale (``power_to_db(top_db=80)``, used
+by ``onset_strength`` and ``mfcc``) floors every value at 80 dB below the loudest one of the
+whole file, which is known only then. With that floor the onset envelope and the MFCCs are
+librosa's own (up to float16 rounding of the dB values, < 0.03 dB).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from analytics.audio.loudness import LoudnessMeter
 CHUNK_FRAMES = 512
 """STFT frames computed per batch (≈ 12 s of audio): large enough to amortise, small enough to bound memory."""
 AMIN = 1e-10
+TOP_DB = 80.0
+"""librosa's ``power_to_db`` floor: dB values below the file's maximum minus this are raised to it."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,8 @@ def _banks() -> _Banks:
 class FrameData:
     """Frame-level results of one file (frame rate ``ANALYSIS_SR / HOP``)."""
 
-    onset: np.ndarray  # (n,) mean positive mel-dB flux, librosa's onset_strength definition
+    onset: np.ndarray  # (n,) librosa's onset_strength: mean positive flux of the floored mel dB
+    onset_median: np.ndarray  # (n,) the same with the median over bands (what beat_track uses)
     rms: np.ndarray  # (n,) time-domain RMS of the mono mix in each 2048-sample frame
     zcr: np.ndarray  # (n,) share of sign changes in the frame
     spectral: np.ndarray  # (n, 4) centroid Hz, bandwidth Hz, rolloff Hz, flatness
@@ -72,7 +80,6 @@ class FrameAnalyzer:
     _meter: LoudnessMeter = field(init=False, repr=False)
     _resampler: soxr.ResampleStream | None = field(init=False, repr=False)
     _buf: np.ndarray = field(init=False, repr=False)
-    _prev_mel_db: np.ndarray | None = field(default=None, repr=False)
     _parts: list[tuple[np.ndarray, ...]] = field(default_factory=list, repr=False)
     _samples: int = 0
     _resampled: int = 0
@@ -102,24 +109,26 @@ class FrameAnalyzer:
             tail = self._resampler.resample_chunk(tail, last=True)
         expected = int(np.ceil(self._samples * ANALYSIS_SR / self.source_rate))
         self._push(tail, last=True, expected=expected)
-        parts = list(zip(*self._parts, strict=True)) if self._parts else [[]] * 6
-        width = {0: 1, 1: 1, 2: 1, 3: 4, 4: N_MFCC, 5: 12}
+        parts = list(zip(*self._parts, strict=True)) if self._parts else [[]] * 5
+        width = {0: N_MELS, 1: 1, 2: 1, 3: 4, 4: 12}
 
         def cat(i: int) -> np.ndarray:
             if not parts[i]:
                 return np.zeros((0, width[i]) if width[i] > 1 else 0, dtype=np.float32)
             return np.concatenate(parts[i])
 
-        flux = cat(0)
+        flux, flux_median, mfcc = _flux_and_mfcc(parts[0])
         # librosa's onset_strength(center=True) places the flux of frames (t-3, t-2) at frame t.
         onset = np.concatenate([np.zeros(2, np.float32), flux])[: flux.shape[0]]
+        onset_median = np.concatenate([np.zeros(2, np.float32), flux_median])[: flux.shape[0]]
         return FrameData(
             onset=onset,
+            onset_median=onset_median,
             rms=cat(1),
             zcr=cat(2),
             spectral=cat(3),
-            mfcc=cat(4),
-            chroma=cat(5),
+            mfcc=mfcc,
+            chroma=cat(4),
             duration_s=self._samples / self.source_rate,
             source_rate=self.source_rate,
             channels=self.channels,
@@ -156,9 +165,6 @@ class FrameAnalyzer:
         mag = np.abs(scipy.fft.rfft(framed * b.window, axis=1))  # (n, bins), float32
         power = np.square(mag)
         mel_db = 10.0 * np.log10(np.maximum((b.mel @ power.T).T, AMIN))  # (n, N_MELS)
-        prev = mel_db[:1] if self._prev_mel_db is None else self._prev_mel_db
-        flux = np.maximum(0.0, np.diff(mel_db, axis=0, prepend=prev)).mean(axis=1)
-        self._prev_mel_db = mel_db[-1:]
 
         total = mag.sum(axis=1) + AMIN
         centroid = (mag @ b.freqs) / total
@@ -181,15 +187,34 @@ class FrameAnalyzer:
 
         self._parts.append(
             (
-                flux.astype(np.float32),
+                mel_db.astype(np.float16),
                 np.sqrt(frame_energy / N_FFT).astype(np.float32),
                 (frame_flips / N_FFT).astype(np.float32),
                 np.stack([centroid, bandwidth, rolloff, flatness], axis=1).astype(np.float32),
-                (mel_db @ b.dct_t).astype(np.float32),
                 (power @ b.chroma_t).astype(np.float32),
             )
         )
         self._buf = self._buf[n * HOP :]
+
+
+def _flux_and_mfcc(
+    mel_parts: tuple[np.ndarray, ...] | list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spectral flux (mean and median over bands of the positive frame-to-frame rise) and MFCCs of
+    the mel dB parts, floored at the file's maximum minus :data:`TOP_DB` as ``power_to_db`` does."""
+    if not mel_parts:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros((0, N_MFCC), np.float32)
+    floor = np.float32(max(float(part.max()) for part in mel_parts) - TOP_DB)
+    dct_t = _banks().dct_t
+    means, medians, mfccs, prev = [], [], [], None
+    for part in mel_parts:
+        mel = np.maximum(part.astype(np.float32), floor)
+        rise = np.maximum(0.0, np.diff(mel, axis=0, prepend=mel[:1] if prev is None else prev))
+        means.append(rise.mean(axis=1, dtype=np.float32))
+        medians.append(np.median(rise, axis=1).astype(np.float32))
+        mfccs.append((mel @ dct_t).astype(np.float32))
+        prev = mel[-1:]
+    return np.concatenate(means), np.concatenate(medians), np.concatenate(mfccs)
 
 
 def _mixdown(block: np.ndarray) -> np.ndarray:
