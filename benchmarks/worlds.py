@@ -84,6 +84,7 @@ def _world2_env(home: Path, info: dict[str, Any]) -> dict[str, str]:
 
 
 def _measure(home: Path, env: dict[str, str]) -> dict[str, float]:
+    home.mkdir(parents=True, exist_ok=True)
     times = []
     for _ in range(2):
         started = time.perf_counter()
