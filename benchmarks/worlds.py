@@ -40,6 +40,7 @@ def _base_env(home: Path) -> dict[str, str]:
             "ENCORE_SPOTIFY_TOKEN_CACHE": str(home / "cache" / "spotify-token.json"),
             "ENCORE_SOCIAL_TOKEN_CACHE": str(home / "cache" / "social-tokens.json"),
             "ENCORE_LOG_LEVEL": "WARNING",
+            "PREFECT_HOME": str(home / "prefect"),  # its own Prefect database, shared with no other run
         }
     )
     return env
