@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.warehouse import Warehouse
-from tests.conftest import POSTGRES_ADMIN_URL, service_missing
+from tests.conftest import POSTGRES_ADMIN_URL, _postgres_schema_url, service_missing
 
 pytestmark = [
     pytest.mark.e2e,
@@ -94,9 +94,8 @@ def postgres_url() -> Iterator[str]:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:
         service_missing("PostgreSQL at 127.0.0.1:5432", exc)
-    sep = "&" if "?" in POSTGRES_ADMIN_URL else "?"
     try:
-        yield f"{POSTGRES_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
+        yield _postgres_schema_url(schema)
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
