@@ -11,7 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.reports.figures_audio import key_wheel, loudness_against_norm, sounds_like_map, tempo_histogram
+from analytics.reports.figures_audio import (
+    binned,
+    key_bars,
+    loudness_against_norm,
+    sounds_like_map,
+    tempo_histogram,
+)
 from analytics.reports.figures_social import social_audience
 from analytics.reports.figures_streaming import country_bars, streams_over_time, top_tracks_momentum
 from analytics.reports.style import PALETTE, TEMPLATE, plot_text
@@ -21,7 +27,7 @@ __all__ = [
     "TEMPLATE",
     "country_bars",
     "duration_distribution",
-    "key_wheel",
+    "key_bars",
     "loudness_against_norm",
     "plot_text",
     "social_audience",
@@ -69,14 +75,20 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
 
 
 def duration_distribution(tracks: pd.DataFrame) -> go.Figure:
-    """Histogram of track durations in minutes, one colour per artist name when given."""
-    minutes = tracks["duration_ms"] / 60000
+    """Tracks by length in half-minute bins, drawn as touching bars."""
+    bins = binned(tracks["duration_ms"] / 60000, width=0.5)
     fig = go.Figure(
-        go.Histogram(
-            x=minutes, nbinsx=20, marker_color=PALETTE[1], hovertemplate="%{x} min: %{y}<extra></extra>"
+        go.Bar(
+            x=bins["middle"],
+            y=bins["count"],
+            width=0.5,
+            marker={"color": PALETTE[1], "line": {"color": "#fff", "width": 1}},
+            customdata=[f"{lo:g}–{hi:g}" for lo, hi in zip(bins["low"], bins["high"], strict=True)],
+            hovertemplate="%{customdata} min: %{y} tracks<extra></extra>",
         )
     )
     fig.update_layout(
         template=TEMPLATE, title="Track durations", xaxis_title="minutes", yaxis_title="tracks", height=320
     )
+    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
     return fig

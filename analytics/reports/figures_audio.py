@@ -1,4 +1,4 @@
-"""Audio figures: tempo, key wheel, loudness against streaming normalisation, a similarity map."""
+"""Audio figures: tempo, keys, loudness against streaming normalisation, a similarity map."""
 
 from __future__ import annotations
 
@@ -12,31 +12,54 @@ STREAMING_NORM_LUFS = -14.0
 """Spotify plays tracks at about -14 LUFS integrated: louder masters are turned down."""
 
 
+def binned(values: pd.Series, *, width: float) -> pd.DataFrame:
+    """Counts of ``values`` in bins of ``width`` aligned on multiples of it, empty bins kept.
+
+    Histograms are drawn as bars of these counts: the page's plotly.js bundle draws bars, and
+    the numbers shown are the ones computed here, not re-binned in the browser.
+
+    Returns
+    -------
+    DataFrame with ``low``, ``high``, ``middle`` and ``count``, one row per bin from the lowest
+    value's bin to the highest's.
+    """
+    clean = pd.to_numeric(values, errors="coerce").dropna()
+    if clean.empty:
+        return pd.DataFrame({"low": [], "high": [], "middle": [], "count": []})
+    index = (clean // width).astype(int)
+    counts = index.value_counts().reindex(range(int(index.min()), int(index.max()) + 1), fill_value=0)
+    low = counts.index.to_numpy() * width
+    return pd.DataFrame(
+        {"low": low, "high": low + width, "middle": low + width / 2, "count": counts.to_numpy()}
+    )
+
+
 def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figure:
-    """Histogram of tracks by tempo (BPM), 10-BPM bins.
+    """Tracks by tempo (BPM) in 10-BPM bins, drawn as touching bars.
 
     Parameters
     ----------
     features : ``tempo_bpm`` per track.
     """
+    bins = binned(features["tempo_bpm"], width=10)
     fig = go.Figure(
-        go.Histogram(
-            x=features["tempo_bpm"],
-            xbins={"size": 10},
-            marker_color=PALETTE[2],
-            hovertemplate="%{x} BPM: %{y} tracks<extra></extra>",
+        go.Bar(
+            x=bins["middle"],
+            y=bins["count"],
+            width=10,
+            marker={"color": PALETTE[2], "line": {"color": "#fff", "width": 1}},
+            customdata=[f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(bins["low"], bins["high"], strict=True)],
+            hovertemplate="%{customdata} BPM: %{y} tracks<extra></extra>",
         )
     )
-    fig = finish(
-        fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks", bargap=0.08
-    )
+    fig = finish(fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks")
     # whole tracks on the count axis, never 0.2 of one
-    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if len(features) <= 10 else None)
+    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
     return fig
 
 
-def key_wheel(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
-    """A wheel of the twelve pitch classes: how many tracks are in each key, major and minor.
+def key_bars(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
+    """How many tracks are in each of the twelve pitch classes, major and minor stacked.
 
     Parameters
     ----------
@@ -51,23 +74,19 @@ def key_wheel(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
             sum(1 for k, m in zip(keys, modes, strict=True) if k == pc and m == mode) for pc in PITCH_CLASSES
         ]
         fig.add_trace(
-            go.Barpolar(
-                r=counts,
-                theta=list(PITCH_CLASSES),
+            go.Bar(
+                x=list(PITCH_CLASSES),
+                y=counts,
                 name=mode,
                 marker_color=colour,
-                opacity=0.85,
-                hovertemplate=f"%{{theta}} {mode}: %{{r}} tracks<extra></extra>",
+                hovertemplate=f"%{{x}} {mode}: %{{y}} tracks<extra></extra>",
             )
         )
-    fig.update_layout(
-        polar={
-            "angularaxis": {"direction": "clockwise", "rotation": 90},
-            "radialaxis": {"showticklabels": False, "ticks": ""},
-        },
-        barmode="stack",
-    )
-    return finish(fig, title=title, height=360, margin={"l": 24, "r": 24, "t": 56, "b": 24})
+    fig = finish(fig, title=title, height=300, barmode="stack", yaxis_title="tracks", bargap=0.25)
+    top = max((sum(1 for k in keys if k == pc) for pc in PITCH_CLASSES), default=0)
+    fig.update_xaxes(type="category", tickangle=0)
+    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if top <= 10 else None)
+    return fig
 
 
 def _pitch_class(value: object) -> str | None:

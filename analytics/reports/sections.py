@@ -236,7 +236,7 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
         show(figures.tempo_histogram(audio))
     if {"key", "mode"} <= set(audio.columns):
-        show(figures.key_wheel(audio))
+        show(figures.key_bars(audio))
     if "loudness_lufs" in audio:
         show(figures.loudness_against_norm(audio))
     points = cached_audio_map(audio, cache_dir=data.cache_dir)

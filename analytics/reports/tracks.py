@@ -21,7 +21,7 @@ from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
 from analytics.reports.display import facts, heading, metric_cards, note, show, table
 from analytics.reports.figures_audio import (
     STREAMING_NORM_LUFS,
-    key_wheel,
+    key_bars,
     loudness_against_norm,
     sounds_like_map,
     tempo_histogram,
@@ -264,7 +264,7 @@ def features_table(data: TrackAnalysis) -> None:
 
 
 def key_and_tempo(data: TrackAnalysis) -> None:
-    """Tempo histogram and key wheel."""
+    """Tempo histogram and keys."""
     heading("Key and tempo", anchor="key-tempo")
     if _no_audio(data):
         return
@@ -274,7 +274,7 @@ def key_and_tempo(data: TrackAnalysis) -> None:
     else:
         note("No tempo was measured for these recordings.", kind="missing")
     if {"key", "mode"} <= set(audio.columns) and audio["key"].notna().any():
-        show(key_wheel(audio, title="Keys, major and minor"))
+        show(key_bars(audio, title="Keys, major and minor"))
         unsure = int((pd.to_numeric(audio.get("key_confidence"), errors="coerce") < 0.3).sum())
         if unsure:
             note(f"{unsure} recordings have no clear tonal centre (key confidence under 0.3).", kind="info")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.reports import figures
-from analytics.reports.figures_audio import STREAMING_NORM_LUFS
+from analytics.reports.figures_audio import PITCH_CLASSES, STREAMING_NORM_LUFS
 
 HOSTILE = "</script><script>alert(2)</script>"
 DAYS = [date(2026, 11, 1) + timedelta(days=i) for i in range(7)]
@@ -94,11 +94,23 @@ def test_social_audience_shows_a_single_snapshot_on_the_reports_days() -> None:
     assert high - low >= pd.Timedelta(days=6)
 
 
-def test_key_wheel_counts_major_and_minor_per_pitch_class() -> None:
+def test_key_bars_count_major_and_minor_per_pitch_class() -> None:
     features = pd.DataFrame({"key": ["A", "A", "C#", 0], "mode": ["minor", "minor", "major", 1]})
-    major, minor = figures.key_wheel(features).data
-    assert minor.r[9] == 2 and sum(minor.r) == 2
-    assert major.r[1] == 1 and major.r[0] == 1 and sum(major.r) == 2
+    fig = figures.key_bars(features)
+    major, minor = fig.data
+    assert list(minor.x) == list(PITCH_CLASSES) and minor.type == "bar"
+    assert minor.y[9] == 2 and sum(minor.y) == 2
+    assert major.y[1] == 1 and major.y[0] == 1 and sum(major.y) == 2
+    assert fig.layout.barmode == "stack"
+
+
+def test_histograms_are_bars_of_counts_binned_here_with_empty_bins_kept() -> None:
+    bins = figures.binned(pd.Series([91.0, 99.9, 120.0, 121.0, None]), width=10)
+    assert list(bins["low"]) == [90, 100, 110, 120] and list(bins["count"]) == [2, 0, 0, 2]
+    durations = figures.duration_distribution(pd.DataFrame({"duration_ms": [60_000, 75_000, 200_000]}))
+    (bars,) = durations.data
+    assert bars.type == "bar" and list(bars.y) == [2, 0, 0, 0, 1] and bars.customdata[0] == "1–1.5"
+    assert figures.binned(pd.Series([], dtype=float), width=1).empty
 
 
 def test_loudness_bars_start_at_the_norm_and_say_how_much_is_turned_down() -> None:
@@ -112,7 +124,8 @@ def test_loudness_bars_start_at_the_norm_and_say_how_much_is_turned_down() -> No
 def test_tempo_histogram_and_sounds_like_map_carry_every_track() -> None:
     features = pd.DataFrame({"tempo_bpm": [90.0, 120.0, 121.0]})
     tempo = figures.tempo_histogram(features)
-    assert list(tempo.data[0].x) == [90.0, 120.0, 121.0]
+    assert list(tempo.data[0].x) == [95.0, 105.0, 115.0, 125.0] and list(tempo.data[0].y) == [1, 0, 0, 2]
+    assert tempo.data[0].customdata[0] == "90–100"
     assert tempo.layout.yaxis.tickformat == "d" and tempo.layout.yaxis.dtick == 1  # whole tracks
     points = pd.DataFrame(
         {

@@ -18,6 +18,7 @@ from analytics.reports.display import PLOTLY_MIME
 from analytics.reports.html import notebook_to_html
 
 HOSTILE = "</script><script>alert(2)</script>"
+BANNER = re.compile(r"\* plotly\.js (?:\([^)]*\) )?v\d")  # the banner opening every plotly.js bundle
 
 
 def executed_notebook() -> nbformat.NotebookNode:
@@ -117,3 +118,26 @@ def test_tables_show_data_text_without_bidi_or_control_characters(capsys) -> Non
         and "\x07" not in table_html
     )
     assert heading_html == "<h2>Nebula </h2>"
+
+
+def test_a_page_of_bars_and_lines_embeds_the_basic_bundle_once(tmp_path: Path) -> None:
+    from plotly.offline import get_plotlyjs_version
+
+    from analytics.reports.html import BASIC_BUNDLE, bundle_version
+
+    page = notebook_to_html(executed_notebook(), output_path=tmp_path / "r.html", title="t")
+    raw = page.path.read_text(encoding="utf-8")
+    assert page.plotly == "basic" and len(BANNER.findall(raw)) == 1
+    assert bundle_version(BASIC_BUNDLE.read_text(encoding="utf-8")) == get_plotlyjs_version()
+    assert page.bytes < 1_400_000
+
+
+def test_a_trace_type_beyond_the_basic_bundle_gets_the_full_bundle(tmp_path: Path) -> None:
+    nb = executed_notebook()
+    polar = go.Figure(go.Barpolar(r=[1, 2], theta=["C", "D"]))
+    nb.cells[0].outputs.append(
+        nbformat.v4.new_output("display_data", data={PLOTLY_MIME: json.loads(polar.to_json())})
+    )
+    page = notebook_to_html(nb, output_path=tmp_path / "r.html", title="t")
+    assert page.plotly == "full" and page.figures == 2
+    assert len(BANNER.findall(page.path.read_text(encoding="utf-8"))) == 1
