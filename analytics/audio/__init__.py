@@ -18,13 +18,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES, NUMERIC_FEATURES, feature_table
-from analytics.audio.matching import MatchResult, catalog_tracks, match_files
-from analytics.audio.tags import FileTags, read_all_tags, read_tags
 from analytics.audio.warmup import configure_numba_cache, warm_up
 
 if TYPE_CHECKING:
     from analytics.audio.analyze import FileResult, analyze_file
     from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
+    from analytics.audio.matching import MatchResult, catalog_tracks, match_files
+    from analytics.audio.tags import FileTags, read_all_tags, read_tags
 
 __all__ = [
     "FEATURES",
@@ -46,7 +46,15 @@ __all__ = [
     "warm_up",
 ]
 
+# Loaded on first use: librosa for the analysis, mutagen and the matching for files, none of
+# which a report (that only reads stored features) needs.
 _LAZY = {
+    "MatchResult": "analytics.audio.matching",
+    "catalog_tracks": "analytics.audio.matching",
+    "match_files": "analytics.audio.matching",
+    "FileTags": "analytics.audio.tags",
+    "read_all_tags": "analytics.audio.tags",
+    "read_tags": "analytics.audio.tags",
     "AnalysisBatch": "analytics.audio.batch",
     "analyze_files": "analytics.audio.batch",
     "find_audio_files": "analytics.audio.batch",

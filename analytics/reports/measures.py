@@ -144,13 +144,13 @@ def audio_map(features: pd.DataFrame, *, max_clusters: int = 4) -> pd.DataFrame:
     ``nearest`` (name of the closest track) and ``why`` (what they share); empty when fewer
     than 3 tracks.
     """
+    columns = ["track_id", "name", "x", "y", "cluster", "group", "nearest", "why"]
+    if len(features) < 3:  # before the imports: scikit-learn and SciPy take seconds to load
+        return pd.DataFrame(columns=columns)
     from analytics.ml.audio_space import fit_space
     from analytics.ml.clustering import cluster
     from analytics.ml.similarity import projection, similarity
 
-    columns = ["track_id", "name", "x", "y", "cluster", "group", "nearest", "why"]
-    if len(features) < 3:
-        return pd.DataFrame(columns=columns)
     space = fit_space(features, id_column="track_id")
     points = projection(features, space=space).set_index("id")
     groups = cluster(features, space=space, max_k=max_clusters)
