@@ -40,7 +40,11 @@ __all__ = [
 
 
 def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
-    """Horizontal bars: number of tracks and total minutes per release, newest first.
+    """Horizontal bars: number of tracks and total minutes per release, newest on top.
+
+    Each release's name is written above its bar and its count at the bar's end, rather than as
+    axis labels: long release names then never squeeze the bars or run off a phone's screen, and
+    no axis of whole numbers is crowded into a narrow plot.
 
     Parameters
     ----------
@@ -51,26 +55,51 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     df = albums.merge(per_album, left_on="album_id", right_index=True, how="left").fillna(
         {"tracks": 0, "ms": 0}
     )
-    df = df.sort_values("release_date")
-    labels = [
-        f"{plot_text(n, max_chars=40)} ({plot_text(g)})"
+    df = df.sort_values("release_date").reset_index(drop=True)
+    names = [
+        f"{plot_text(n, max_chars=38)} ({plot_text(g)})"
         for n, g in zip(df["name"], df["album_group"], strict=True)
     ]
+    minutes = (df["ms"] / 60000).round(0).astype(int)
     fig = go.Figure(
         go.Bar(
             x=df["tracks"],
-            y=labels,
+            y=list(range(len(df))),
             orientation="h",
-            customdata=(df["ms"] / 60000).round(1),
-            hovertemplate="%{y}<br>%{x} tracks, %{customdata} min<extra></extra>",
+            width=0.45,
+            customdata=names,
+            text=[f"{int(t)} · {m} min" for t, m in zip(df["tracks"], minutes, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{customdata}<br>%{x} tracks, %{text}<extra></extra>",
             marker_color=PALETTE[0],
         )
     )
+    for row, name in enumerate(names):
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=row,
+            yref="y",
+            yshift=12,
+            yanchor="bottom",
+            text=name,
+            showarrow=False,
+            align="left",
+            font={"size": 12, "color": "#344054"},
+        )
+    most = float(df["tracks"].max()) if not df.empty else 1.0
     fig.update_layout(
-        template=TEMPLATE, title="Tracks per release", height=120 + 36 * len(df), xaxis_title="tracks"
+        template=TEMPLATE,
+        title="Tracks per release",
+        height=90 + 58 * len(df),
+        margin={"l": 12, "r": 12, "t": 48, "b": 16},
+        showlegend=False,
     )
-    fig.update_xaxes(tickformat="d", dtick=1 if df["tracks"].max() <= 10 else None)  # whole tracks
-    fig.update_yaxes(automargin=True)
+    # room on the right for "10 · 41 min" beside the longest bar; no axis: the numbers are on the bars
+    fig.update_xaxes(visible=False, range=[0, most * 1.45 + 0.5])
+    fig.update_yaxes(visible=False, range=[-0.6, len(df) - 0.1])
     return fig
 
 

@@ -82,7 +82,15 @@ def key_bars(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
                 hovertemplate=f"%{{x}} {mode}: %{{y}} tracks<extra></extra>",
             )
         )
-    fig = finish(fig, title=title, height=300, barmode="stack", yaxis_title="tracks", bargap=0.25)
+    fig = finish(
+        fig,
+        title=title,
+        height=300,
+        barmode="stack",
+        yaxis_title="tracks",
+        bargap=0.25,
+        legend_traceorder="normal",
+    )
     top = max((sum(1 for k in keys if k == pc) for pc in PITCH_CLASSES), default=0)
     fig.update_xaxes(type="category", tickangle=0)
     fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if top <= 10 else None)
@@ -153,6 +161,7 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
         ``cluster``, ``group`` (in words), ``nearest`` (the most similar other track) and ``why``.
     """
     fig = go.Figure()
+    positions = _label_positions(points)
     for cluster, part in points.groupby("cluster", sort=True):
         group = str(part["group"].iloc[0]) if "group" in part else ""
         fig.add_trace(
@@ -162,7 +171,7 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
                 mode="markers+text",
                 name=plot_text(group or f"group {int(cluster) + 1}", max_chars=36),
                 text=[plot_text(n, max_chars=18) for n in part["name"]],
-                textposition="top center",
+                textposition=[positions[i] for i in part.index],
                 marker={
                     "size": 13,
                     "color": PALETTE[int(cluster) % len(PALETTE)],
@@ -175,6 +184,38 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
                 hovertemplate="%{text}<br>closest: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             )
         )
-    fig.update_xaxes(showticklabels=False, title=None)
-    fig.update_yaxes(showticklabels=False, title=None)
-    return finish(fig, title=title, height=380)
+    fig.update_xaxes(showticklabels=False, title=None, range=_padded(points["x"], share=0.2))
+    fig.update_yaxes(showticklabels=False, title=None, range=_padded(points["y"], share=0.15))
+    return finish(fig, title=title, height=380, legend={"orientation": "h", "y": -0.05})
+
+
+def _padded(values: pd.Series, *, share: float) -> list[float] | None:
+    """The values' range widened by ``share`` of it on each side: room for the names written
+    beside the points at the edges, which plotly would otherwise cut off."""
+    if values.empty:
+        return None
+    low, high = float(values.min()), float(values.max())
+    pad = (high - low) * share or 1.0
+    return [low - pad, high + pad]
+
+
+def _label_positions(points: pd.DataFrame) -> dict[object, str]:
+    """Where each point's name goes: above it, or below when a point close by has its name
+    above, so names of near points do not print over each other; left or right at the edges."""
+    if points.empty:
+        return {}
+    span_x = float(points["x"].max() - points["x"].min()) or 1.0
+    span_y = float(points["y"].max() - points["y"].min()) or 1.0
+    placed: list[tuple[float, float, str]] = []
+    positions: dict[object, str] = {}
+    for index, row in points.sort_values("y", ascending=False).iterrows():
+        x, y = (
+            (float(row["x"]) - float(points["x"].min())) / span_x,
+            (float(row["y"]) - float(points["y"].min())) / span_y,
+        )
+        crowded = any(abs(x - px) < 0.3 and abs(y - py) < 0.15 and side == "top" for px, py, side in placed)
+        side = "bottom" if crowded else "top"
+        horizontal = "right" if x < 0.12 else "left" if x > 0.88 else "center"
+        positions[index] = f"{side} {horizontal}"
+        placed.append((x, y, side))
+    return positions
