@@ -68,10 +68,13 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
             orientation="h",
             width=0.45,
             customdata=names,
-            text=[f"{int(t)} · {m} min" for t, m in zip(df["tracks"], minutes, strict=True)],
+            text=[
+                f"{int(t)} track{'' if int(t) == 1 else 's'} · {m} min"
+                for t, m in zip(df["tracks"], minutes, strict=True)
+            ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{customdata}<br>%{x} tracks, %{text}<extra></extra>",
+            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
             marker_color=PALETTE[0],
         )
     )
@@ -97,8 +100,9 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
         margin={"l": 12, "r": 12, "t": 48, "b": 16},
         showlegend=False,
     )
-    # room on the right for "10 · 41 min" beside the longest bar; no axis: the numbers are on the bars
-    fig.update_xaxes(visible=False, range=[0, most * 1.45 + 0.5])
+    # room on the right for "10 tracks · 41 min" beside the longest bar; no axis: the numbers are
+    # on the bars
+    fig.update_xaxes(visible=False, range=[0, most * 1.7 + 0.5])
     fig.update_yaxes(visible=False, range=[-0.6, len(df) - 0.1])
     return fig
 

@@ -154,3 +154,21 @@ def test_plot_text_escapes_once_what_plotly_reads_and_drops_bidi_controls() -> N
     # plotly decodes &amp; &lt; &gt; but shows &quot; and &#x27; as written
     assert figures.plot_text('Say "hi" & it\'s <3') == 'Say "hi" &amp; it\'s &lt;3'
     assert figures.plot_text("\u202eesreveR\u202c By-Product") == "esreveR By-Product"
+
+
+def test_tracks_per_release_writes_names_above_the_bars_and_counts_beside_them() -> None:
+    albums = pd.DataFrame(
+        {
+            "album_id": ["a", "b"],
+            "name": [HOSTILE, "Older"],
+            "album_group": ["album", "single"],
+            "release_date": ["2024-01-01", "2020-01-01"],
+        }
+    )
+    tracks = pd.DataFrame({"album_id": ["a", "a", "b"], "duration_ms": [240_000, 180_000, 60_000]})
+    fig = figures.tracks_per_release(albums, tracks)
+    (bars,) = fig.data
+    assert list(bars.x) == [1, 2] and list(bars.text) == ["1 track · 1 min", "2 tracks · 7 min"]
+    older, newer = (a.text for a in fig.layout.annotations)
+    assert older == "Older (single)" and newer.startswith("&lt;/script&gt;") and "<" not in newer
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
