@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -17,6 +17,9 @@ from typer.core import TyperGroup
 from analytics.audit.lock import RunLocked
 from analytics.config import MissingInput
 from analytics.observability.terminal import printable
+
+if TYPE_CHECKING:
+    from flows.pipeline import PipelineResult
 
 for _name, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
@@ -124,14 +127,19 @@ def run(
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
         result = pipeline(artist_ids=ids, reports=not no_reports)
-    say(f"run {result.run_id}: {result.outcome} — {result.message}")
-    say(f"evidence: {result.run_dir}")
-    for job, why in result.skipped.items():
-        say(f"skipped {job}: {why}")
-    for page in result.reports:
-        say(f"report: {page}")
+    for line in run_lines(result):
+        say(line)
+
+
+def run_lines(result: PipelineResult) -> list[str]:
+    """What ``encore run`` prints: the outcome, the evidence, what was skipped or set aside, the reports."""
+    lines = [f"run {result.run_id}: {result.outcome} — {result.message}", f"evidence: {result.run_dir}"]
+    lines += [f"skipped {job}: {why}" for job, why in result.skipped.items()]
+    lines += [f"set aside {item}" for item in result.set_aside]  # rejected alone; the rest completed
+    lines += [f"report: {page}" for page in result.reports]
     if result.reports:
-        say(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+        lines.append(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+    return lines
 
 
 @app.command()
