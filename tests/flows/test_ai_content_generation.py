@@ -88,10 +88,14 @@ def test_a_draft_that_fails_its_fact_check_is_set_aside_alone_and_the_run_ends_p
     stored = warehouse.rows("content_drafts")
     assert stored and len(stored) == summary.outputs["drafts"] and all(d["grounded"] for d in stored)
     assert summary.outputs["drafts_set_aside"] == len(summary.set_aside)
-    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records") if r["run_id"] == summary.run_id]
+    records = [
+        json.loads(r["body"]) for r in warehouse.rows("audit_records") if r["run_id"] == summary.run_id
+    ]
     (aside,) = [r for r in records if r["task"] == "set_aside.content_drafts"]
     assert aside["outcome"] == "partial" and len(aside["details"]["set_aside"]) == len(summary.set_aside)
     gate = next(r for r in records if r["task"] == "validate.content_drafts")
     assert gate["validation"]["content_drafts"]["success"] is True and gate["inputs"]["rows"] == len(stored)
     closing = next(r for r in records if r["task"] == "run")
-    assert closing["outcome"] == "partial" and closing["details"]["set_aside"] == aside["details"]["set_aside"]
+    assert (
+        closing["outcome"] == "partial" and closing["details"]["set_aside"] == aside["details"]["set_aside"]
+    )
