@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from analytics.audit.lock import RunLocked
-from analytics.config import MissingInput
+from analytics.config import InvalidInput, MissingInput
 from analytics.observability.terminal import printable
 
 if TYPE_CHECKING:
@@ -71,12 +71,20 @@ INPUT_MISSING = 2  # exit code: an input or a setting is missing or invalid; not
 RUN_REFUSED = 1  # exit code: another run holds the warehouse; nothing was written
 
 
+def artist_ids_given(values: list[str] | None) -> list[str] | None:
+    """Artist ids, ``spotify:artist:`` URIs or open.spotify.com URLs given on the command line, as
+    bare ids (:func:`analytics.spotify.ids.artist_ids_given`; imported when a command needs it)."""
+    from analytics.spotify.ids import artist_ids_given as normalised
+
+    return normalised(values)
+
+
 class _QuietMissingInput(logging.Filter):
     """Drop Prefect's traceback of a flow that stopped on a missing input: the CLI says it in one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        return not isinstance(error, MissingInput | RunLocked)
+        return not isinstance(error, MissingInput | InvalidInput | RunLocked)
 
 
 def settings_problem(error: ValidationError) -> str:
@@ -98,7 +106,7 @@ def inputs_checked() -> Iterator[None]:
     logger.addFilter(quiet)
     try:
         yield
-    except MissingInput as error:
+    except (MissingInput, InvalidInput) as error:
         say(f"encore: {error}", err=True)
         raise typer.Exit(code=INPUT_MISSING) from None
     except ValidationError as error:
@@ -114,7 +122,13 @@ def inputs_checked() -> Iterator[None]:
 @app.command()
 def run(
     artist: Annotated[
-        list[str] | None, typer.Option("--artist", "-a", help="Spotify artist id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--artist",
+            "-a",
+            help="Spotify artist id, spotify:artist:<id> or open.spotify.com/artist/<id> URL (repeatable).",
+            callback=artist_ids_given,
+        ),
     ] = None,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Skip the HTML reports.")] = False,
 ) -> None:
@@ -145,7 +159,12 @@ def run_lines(result: PipelineResult) -> list[str]:
 @app.command()
 def sync(
     artist: Annotated[
-        list[str] | None, typer.Argument(help="Spotify artist ids; default: configured or followed.")
+        list[str] | None,
+        typer.Argument(
+            help="Spotify artist ids, spotify:artist: URIs or open.spotify.com URLs; default: configured "
+            "or followed.",
+            callback=artist_ids_given,
+        ),
     ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Re-read everything (still writes only differences).")
