@@ -134,12 +134,14 @@ def run(
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.data_sync import artists_to_sync
     from flows.pipeline import pipeline
     from flows.world import world
 
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
+        start_temporary_prefect_api()  # stopped with this process, even on kill -9
         result = pipeline(artist_ids=ids, reports=not no_reports)
     for line in run_lines(result):
         say(line)
@@ -172,11 +174,13 @@ def sync(
 ) -> None:
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.data_sync import artists_to_sync, sync_artist_data
     from flows.world import world
 
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)
+        start_temporary_prefect_api()
         report = sync_artist_data(ids, full=full)
     say(report.message)
     if report.outcome == "partial":
@@ -192,11 +196,13 @@ def playlist(
 ) -> None:
     """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.playlist_update import check_playlist_inputs, update_playlist
     from flows.world import world
 
     with world(Settings()) as w:
         check_playlist_inputs(w)
+        start_temporary_prefect_api()
         summary = update_playlist(definition, apply=apply)
     say(str(summary))
 
