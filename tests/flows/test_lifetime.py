@@ -126,7 +126,9 @@ def test_kill_9_of_a_process_rendering_a_report_stops_its_notebook_kernel(tmp_pa
                         "source": ["import time\n", "time.sleep(300)"],
                     }
                 ],
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "metadata": {
+                    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+                },
                 "nbformat": 4,
                 "nbformat_minor": 5,
             }
