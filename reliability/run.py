@@ -76,15 +76,17 @@ def _playlist_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResul
 
 
 def _pipeline(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
-    from reliability.pipeline_run import check_injection, check_leaks, run_pipeline_child
+    from reliability.pipeline_run import check_injection, check_leaks, check_set_aside, run_pipeline_child
 
     injection: list[ScenarioResult] = []
     leak: list[ScenarioResult] = []
+    aside: list[ScenarioResult] = []
     for trial in range(trials):
         run = run_pipeline_child(workdir / f"trial{trial}")
         injection.append(check_injection(run))
         leak.append(check_leaks(run))
-    return [_merge(injection), _merge(leak)]
+        aside.append(check_set_aside(run))
+    return [_merge(injection), _merge(leak), _merge(aside)]
 
 
 def _merge(results: list[ScenarioResult]) -> ScenarioResult:
