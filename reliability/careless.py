@@ -420,7 +420,7 @@ def _lifetime(workdir: Path) -> ScenarioResult:
     import signal
     import time
 
-    result = ScenarioResult("kill -9 of `encore run` mid-way: no Prefect server or kernel left running")
+    result = ScenarioResult("kill -9 of `encore run` mid-way: Prefect's temporary server not left running")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {
         "PREFECT_HOME": str(workdir / "prefect"),
