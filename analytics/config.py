@@ -42,6 +42,13 @@ class MissingInput(ValueError):
         self.setting = setting
 
 
+class InvalidInput(ValueError):
+    """An input given on the command line is not of a form encore reads; nothing was written.
+
+    The message names the value and the forms that are accepted.
+    """
+
+
 # What a missing input says, in one place: flows, the CLI and the library raise these.
 NO_ARTISTS = "no artists configured: set ENCORE_ARTIST_IDS, or follow artists with the configured account"
 NO_CATALOG = "the warehouse holds no catalog yet: run `encore sync` first"

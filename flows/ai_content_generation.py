@@ -9,7 +9,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, content
-from analytics.audit import AuditRun, RunSummary
+from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
 from flows._tasks import validate_dataset
 from flows.world import require_artist_stored
@@ -46,6 +46,30 @@ def write_drafts(
 
 
 @task(cache_policy=NO_CACHE)
+def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: str) -> list[content.Draft]:
+    """The drafts that passed their fact check; each other one is set aside with its issues.
+
+    A draft even the grounded generator could not fit to the facts (a name the validator reads
+    as a link or a placeholder, say) is not stored or posted; the rest of the run goes on and
+    ends ``partial``, the audit naming each draft and why.
+    """
+    run.reject(
+        "set_aside.content_drafts",
+        (
+            SetAside(
+                "draft",
+                f"{d.kind.value} {d.language} {d.platform} for {artist}",
+                d.validation.reason,
+            )
+            for d in drafts
+            if not d.validation.ok
+        ),
+        fact_sheet_id=drafts[0].fact_sheet_id if drafts else None,
+    )
+    return [d for d in drafts if d.validation.ok]
+
+
+@task(cache_policy=NO_CACHE)
 def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path) -> list[Path]:
     changes = content.store_drafts(run.warehouse, drafts, run_id=run.run_id, facts=[facts])
     files = content.write_ready_to_post(drafts, out_dir)
@@ -75,6 +99,8 @@ def generate_content(
 
     Every number, date and name in a stored draft is checked against the fact sheet; drafts
     also go to ``data/content/<artist>/<period end>/<platform>/`` as ready-to-post text files.
+    A draft that fails the check is set aside (audited with its issues, not stored) and the run
+    ends ``partial``; the ``content_drafts`` suite then checks the drafts kept.
 
     Raises
     ------
@@ -96,9 +122,10 @@ def generate_content(
     }
     with audit.run("generate_content", settings=settings, parameters=parameters) as run:
         facts = gather_facts(run, artist_id, period_start=start, period_end=end)
-        drafts = write_drafts(
+        written = write_drafts(
             facts, settings=settings, kinds=kinds, languages=languages, platforms=platforms, seed=seed
         )
+        drafts = set_aside_ungrounded(run, written, artist=facts.artist.name)
         frame = content.drafts_frame(drafts)
         validate_dataset(frame, dataset="content_drafts", run=run)
         (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
@@ -106,5 +133,6 @@ def generate_content(
         out_dir = settings.data_dir / "content" / artist_id / end.isoformat()
         files = store(run, drafts, facts, out_dir)
         run.outputs["drafts"] = len(drafts)
+        run.outputs["drafts_set_aside"] = len(written) - len(drafts)
         run.outputs["ready_to_post_files"] = len(files)
     return run.summary()

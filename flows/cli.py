@@ -8,15 +8,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from analytics.audit.lock import RunLocked
-from analytics.config import MissingInput
+from analytics.config import InvalidInput, MissingInput
 from analytics.observability.terminal import printable
+
+if TYPE_CHECKING:
+    from flows.pipeline import PipelineResult
 
 for _name, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
@@ -68,12 +71,20 @@ INPUT_MISSING = 2  # exit code: an input or a setting is missing or invalid; not
 RUN_REFUSED = 1  # exit code: another run holds the warehouse; nothing was written
 
 
+def artist_ids_given(values: list[str] | None) -> list[str] | None:
+    """Artist ids, ``spotify:artist:`` URIs or open.spotify.com URLs given on the command line, as
+    bare ids (:func:`analytics.spotify.ids.artist_ids_given`; imported when a command needs it)."""
+    from analytics.spotify.ids import artist_ids_given as normalised
+
+    return normalised(values)
+
+
 class _QuietMissingInput(logging.Filter):
     """Drop Prefect's traceback of a flow that stopped on a missing input: the CLI says it in one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        return not isinstance(error, MissingInput | RunLocked)
+        return not isinstance(error, MissingInput | InvalidInput | RunLocked)
 
 
 def settings_problem(error: ValidationError) -> str:
@@ -95,7 +106,7 @@ def inputs_checked() -> Iterator[None]:
     logger.addFilter(quiet)
     try:
         yield
-    except MissingInput as error:
+    except (MissingInput, InvalidInput) as error:
         say(f"encore: {error}", err=True)
         raise typer.Exit(code=INPUT_MISSING) from None
     except ValidationError as error:
@@ -111,33 +122,51 @@ def inputs_checked() -> Iterator[None]:
 @app.command()
 def run(
     artist: Annotated[
-        list[str] | None, typer.Option("--artist", "-a", help="Spotify artist id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--artist",
+            "-a",
+            help="Spotify artist id, spotify:artist:<id> or open.spotify.com/artist/<id> URL (repeatable).",
+            callback=artist_ids_given,
+        ),
     ] = None,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Skip the HTML reports.")] = False,
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.data_sync import artists_to_sync
     from flows.pipeline import pipeline
     from flows.world import world
 
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
+        start_temporary_prefect_api()  # stopped with this process, even on kill -9
         result = pipeline(artist_ids=ids, reports=not no_reports)
-    say(f"run {result.run_id}: {result.outcome} — {result.message}")
-    say(f"evidence: {result.run_dir}")
-    for job, why in result.skipped.items():
-        say(f"skipped {job}: {why}")
-    for page in result.reports:
-        say(f"report: {page}")
+    for line in run_lines(result):
+        say(line)
+
+
+def run_lines(result: PipelineResult) -> list[str]:
+    """What ``encore run`` prints: the outcome, the evidence, what was skipped or set aside, the reports."""
+    lines = [f"run {result.run_id}: {result.outcome} — {result.message}", f"evidence: {result.run_dir}"]
+    lines += [f"skipped {job}: {why}" for job, why in result.skipped.items()]
+    lines += [f"set aside {item}" for item in result.set_aside]  # rejected alone; the rest completed
+    lines += [f"report: {page}" for page in result.reports]
     if result.reports:
-        say(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+        lines.append(f"all reports: {Path(result.reports[0]).parents[2] / 'index.html'}")
+    return lines
 
 
 @app.command()
 def sync(
     artist: Annotated[
-        list[str] | None, typer.Argument(help="Spotify artist ids; default: configured or followed.")
+        list[str] | None,
+        typer.Argument(
+            help="Spotify artist ids, spotify:artist: URIs or open.spotify.com URLs; default: configured "
+            "or followed.",
+            callback=artist_ids_given,
+        ),
     ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Re-read everything (still writes only differences).")
@@ -145,11 +174,13 @@ def sync(
 ) -> None:
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.data_sync import artists_to_sync, sync_artist_data
     from flows.world import world
 
     with world(Settings()) as w:
         ids = artists_to_sync(w, artist)
+        start_temporary_prefect_api()
         report = sync_artist_data(ids, full=full)
     say(report.message)
     if report.outcome == "partial":
@@ -165,11 +196,13 @@ def playlist(
 ) -> None:
     """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
     from analytics.config import Settings
+    from flows._lifetime import start_temporary_prefect_api
     from flows.playlist_update import check_playlist_inputs, update_playlist
     from flows.world import world
 
     with world(Settings()) as w:
         check_playlist_inputs(w)
+        start_temporary_prefect_api()
         summary = update_playlist(definition, apply=apply)
     say(str(summary))
 

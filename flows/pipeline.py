@@ -10,7 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, catalog, sync
-from analytics.audit import AuditRun, RunSummary
+from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, PROJECT_ROOT, Settings
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
@@ -33,6 +33,7 @@ class PipelineResult:
     run_dir: Path
     reports: list[Path] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # job -> why it did not run
+    set_aside: list[SetAside] = field(default_factory=list)  # inputs rejected alone; the rest ran
 
 
 def skipped_jobs(w: World) -> dict[str, str]:
@@ -79,13 +80,28 @@ def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun, synced: sync
 
 
 def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
-    """A sub-job's own run, as one line of the main job's audit record."""
+    """A sub-job's own run, as one line of the main job's audit record.
+
+    What the sub-job set aside (a draft, an export file or row) is named in that line and
+    becomes the main job's too: its closing record, its result and the reports list it.
+    """
     run.record(
         job,
         outputs={"run_id": summary.run_id, "outcome": summary.outcome, "message": summary.message},
         changes=UpsertResult(inserted={job: summary.rows_written}),
         outcome="partial" if summary.outcome in {"partial", "failed"} else "ok",
+        details={"set_aside": [r.as_dict() for r in summary.set_aside]} if summary.set_aside else None,
     )
+    run.set_aside += summary.set_aside
+
+
+@task(cache_policy=NO_CACHE)
+def note_set_aside(run: AuditRun) -> None:
+    """Add what the run set aside to its manifest, where the reports read it."""
+    manifest_path = run.run_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest["set_aside"] = [r.as_dict() for r in run.set_aside]
+    manifest_path.write_text(json.dumps(manifest, indent=2))
 
 
 @flow(name="pipeline", version=audit.code_version())
@@ -97,7 +113,9 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
     run goes on with what is stored and ends ``partial``, its audit record saying when the sync
     can resume. Optional jobs without their input (:func:`skipped_jobs`: a real world without an
     exports or audio folder) are skipped with a line in the audit record and the result, never
-    replaced by demo data.
+    replaced by demo data. A draft, an export file or an export row that fails its checks is
+    set aside alone (named in the audit with its reason) while the rest of the run completes;
+    the run then ends ``partial`` and the reports say what is missing.
 
     Raises
     ------
@@ -145,6 +163,7 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
         if "update_playlist" not in skipped:  # dry run: plans are audited, Spotify is not changed
             for definition in sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml")):
                 record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
+        note_set_aside(run)
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
         if skipped:
@@ -157,4 +176,5 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
         run_dir=summary.run_dir,
         reports=pages,
         skipped=skipped,
+        set_aside=summary.set_aside,
     )

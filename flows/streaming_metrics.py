@@ -10,7 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from analytics import audit
-from analytics.audit import AuditRun, RunSummary
+from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
@@ -53,7 +53,11 @@ def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> se
     touched: set[date] = set()
     scan = scan_exports(source_dir)
     for path, why in scan.refused:
-        run.record(f"ingest.{path.name}", outcome="partial", details={"rejected_file": f"{path}: {why}"})
+        run.reject(
+            f"ingest.{path.name}",
+            [SetAside("export file", path.name, why)],
+            rejected_file=f"{path}: {why}",
+        )
     if scan.ignored:
         run.record(
             "ingest.ignored",
@@ -67,8 +71,10 @@ def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> se
         try:
             summary = ingest_export(run.warehouse, export, run_id=run.run_id, artist_id=artist_id)
         except SourceFormatError as error:  # an unreadable file is rejected whole; the others go on
-            run.record(
-                f"ingest.{export.path.name}", outcome="partial", details={"rejected_file": str(error)[:2000]}
+            run.reject(
+                f"ingest.{export.path.name}",
+                [SetAside("export file", export.path.name, f"{error.problem}. {error.hint}"[:500])],
+                rejected_file=str(error)[:2000],
             )
             continue
         _record_ingest(run, f"ingest.{export.path.name}", summary)
@@ -77,7 +83,7 @@ def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> se
 
 
 def _record_ingest(run: AuditRun, task_name: str, summary: IngestSummary) -> None:
-    written = summary.rows_stored + summary.rows_updated
+    """The ingest's record; every rejected row is set aside by file and row (the run ends ``partial``)."""
     run.record(
         task_name,
         inputs={"rows_read": summary.rows_read},
@@ -85,8 +91,19 @@ def _record_ingest(run: AuditRun, task_name: str, summary: IngestSummary) -> Non
         changes=UpsertResult(
             inserted={"streaming": summary.rows_stored}, updated={"streaming": summary.rows_updated}
         ),
-        outcome="ok" if written or not summary.rows_rejected else "partial",
+        outcome="partial" if summary.rows_rejected else "ok",
     )
+    rows = [
+        SetAside("export row", f"{summary.file_name or summary.source} row {r.line}", r.reason)
+        for r in summary.rejections
+    ]
+    more = summary.rows_rejected - len(rows)
+    if more > 0:  # the summary keeps the first examples; the count says how many in all
+        where = summary.file_name or summary.source
+        rows.append(
+            SetAside("export rows", f"{more} more in {where}", "counted by reason in the ingest record")
+        )
+    run.reject(f"{task_name}.rejected_rows", rows)
 
 
 @task(cache_policy=NO_CACHE)

@@ -22,10 +22,11 @@ run_dir: str = "data/runs/latest"  # where the flow left this run's datasets
 artist_ids: list[str] = []  # artists to show; empty: every artist in the run
 
 # %%
-from analytics.reports import figures, heading, load_run, metric_cards, note, show, table
+from analytics.reports import figures, heading, load_run, metric_cards, note, set_aside, show, table
 
 run = load_run(run_dir)
 artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
+set_aside(run.manifest.get("set_aside", []))  # what the run rejected and completed without
 
 # %%
 metric_cards(

@@ -367,6 +367,128 @@ def _two_runs(workdir: Path) -> ScenarioResult:
     return result
 
 
+def _export_entries(workdir: Path) -> ScenarioResult:
+    """Links, a FIFO, a folder and an archive named like exports beside one good export."""
+    import threading
+
+    from analytics.streaming.exports import scan_exports
+    from analytics.streaming.ingest import ingest_export
+
+    result = ScenarioResult("links, a FIFO, a folder and a zip named like exports (read as files only)")
+    exports = workdir / "exports"
+    exports.mkdir()
+    secret = workdir / "outside.csv"  # a file outside the folder that a link points at
+    secret.write_text("date,listeners,streams\n2026-11-03,1,4242\n")
+    good = exports / f"{ARTIST}-audience-timeline.csv"
+    good.write_text("date,listeners,streams\n2026-11-01,10,12\n")
+    (exports / f"{ARTIST}-linked-audience-timeline.csv").symlink_to(secret)
+    (exports / "linked-folder").symlink_to(workdir, target_is_directory=True)
+    os.mkfifo(exports / f"{ARTIST}-fifo-audience-timeline.csv")
+    (exports / f"{ARTIST}-dir-audience-timeline.csv").mkdir()
+    (exports / "my_spotify_data.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    hostile = 5
+    done = threading.Event()
+    found: dict[str, int] = {}
+
+    def scan_and_ingest() -> None:  # a FIFO that is opened would block here forever
+        scan = scan_exports(exports)
+        found["refused"] = len(scan.refused)
+        with _warehouses(workdir) as warehouses:
+            warehouse = warehouses[0]
+            for export in scan.files:
+                ingest_export(warehouse, export, run_id="r", artist_id=ARTIST)
+            rows = warehouse.rows("s4a_audience_daily")
+            found["good"] = sum(1 for r in rows if r["day"] == date(2026, 11, 1))
+            found["outside"] = sum(1 for r in rows if r["day"] == date(2026, 11, 3))
+        done.set()
+
+    worker = threading.Thread(target=scan_and_ingest, daemon=True)
+    worker.start()
+    result.check(done.wait(120), "the scan or ingest hung (a FIFO was opened?)")
+    result.trials, result.faults = 1, hostile
+    result.tally(expected=1, found=found.get("good", 0))
+    result.injected += found.get("outside", 0)  # a link followed out of the folder
+    result.check(
+        found.get("refused") == hostile, f"refused {found.get('refused')} of {hostile} entries by name"
+    )
+    result.notes = "each refused by name, the good export beside them stored once, nothing outside read"
+    return result
+
+
+def _lifetime(workdir: Path) -> ScenarioResult:
+    """kill -9 of `encore run` mid-way: Prefect's temporary server must not outlive it."""
+    import signal
+    import time
+
+    result = ScenarioResult("kill -9 of `encore run` mid-way: Prefect's temporary server not left running")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(workdir / "prefect"),
+        "ENCORE_DATA_DIR": str(workdir / "data"),
+        "ENCORE_REPORTS_DIR": str(workdir / "reports"),
+    }
+    encore = Path(sys.executable).with_name("encore")
+    process = subprocess.Popen(
+        [str(encore), "run", "--no-reports"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = workdir / "data" / "runs"
+    children: dict[int, str] = {}
+    deadline = time.monotonic() + 480
+    while time.monotonic() < deadline and process.poll() is None:
+        children = _descendants(process.pid)
+        server = any("prefect.server.api.server:create_app" in c for c in children.values())
+        if server and runs.is_dir() and any(p.name != "latest" for p in runs.iterdir()):
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        result.problems.append("the run ended or never reached its first step before the kill")
+    process.wait(timeout=30)
+    time.sleep(10)  # the parent-death signal is immediate; give the server time to exit
+    left = [pid for pid in children if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    result.trials, result.faults = 1, 1
+    result.leaked = len(left)
+    result.notes = f"{len(children)} child processes at the kill; {len(left)} left 10 s later"
+    return result
+
+
+def _descendants(root: int) -> dict[int, str]:
+    """The living descendants of ``root`` (from /proc): pid -> command line."""
+    table: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            table[int(entry.name)] = (int(stat[stat.rindex(")") + 2 :].split()[1]), cmd)
+    out: dict[int, str] = {}
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, cmd) in table.items():
+            if ppid == parent and pid not in out and _alive(pid):
+                out[pid] = cmd
+                frontier.append(pid)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
 CHECKS: tuple[Callable[[Path], ScenarioResult], ...] = (
     _backlog,
     _formattings,
@@ -377,13 +499,21 @@ CHECKS: tuple[Callable[[Path], ScenarioResult], ...] = (
     _secret_forms,
     _audit_tampering,
     _two_runs,
+    _export_entries,
+    _lifetime,
 )
 
 
-def run_careless(*, trials: int = 1, seed: int = 0, workdir: Path) -> list[ScenarioResult]:
+def run_careless(
+    *,
+    trials: int = 1,
+    seed: int = 0,
+    workdir: Path,
+    checks: tuple[Callable[[Path], ScenarioResult], ...] = CHECKS,
+) -> list[ScenarioResult]:
     """Every check once (they are deterministic: ``trials`` and ``seed`` change nothing)."""
     results = []
-    for check in CHECKS:
+    for check in checks:
         folder = workdir / check.__name__.strip("_")
         folder.mkdir(parents=True, exist_ok=True)
         try:

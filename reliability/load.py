@@ -8,6 +8,7 @@ p99 lag (publish to store) stays under ``max_p99_lag_s``.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -19,7 +20,8 @@ from analytics.streaming.realtime import EventProducer, PlayEventConsumer
 from analytics.warehouse import Warehouse
 from reliability.result import ScenarioResult
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# the machine's Redis database for tests (ENCORE_TEST_REDIS_URL), as the test suite uses it
+REDIS_URL = os.environ.get("ENCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
 

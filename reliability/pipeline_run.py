@@ -29,6 +29,11 @@ from reliability.result import ScenarioResult
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTS = ("history_hostile.json",)
+# One input of each kind the main job sets aside alone: a history file cut short, a Spotify for
+# Artists row dated Excel's zero date among good rows, and a genre that fails drafts' fact check.
+UNREADABLE = "Streaming_History_Audio_truncated.json"
+AUDIENCE_DAYS = ("2026-01-05", "2026-01-06")
+HOSTILE_GENRE = "lo-fi [beats]"
 CHILD = """
 import json, sys
 from flows.pipeline import pipeline
@@ -36,7 +41,8 @@ from flows.artist_monitoring import monitor_artist
 from flows.ai_content_generation import generate_content
 result = pipeline()
 print("PIPELINE-RESULT " + json.dumps({"outcome": result.outcome, "run_dir": str(result.run_dir),
-      "reports": [str(p) for p in result.reports], "message": result.message}))
+      "reports": [str(p) for p in result.reports], "message": result.message,
+      "set_aside": [item.as_dict() for item in result.set_aside]}))
 alerts = monitor_artist(sys.argv[1])
 print("MONITOR-RESULT " + json.dumps({"outcome": alerts.outcome, "message": alerts.message}))
 try:
@@ -91,7 +97,14 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     exports.mkdir(parents=True, exist_ok=True)
     for name in EXPORTS:  # under the name Spotify's download gives a history file
         shutil.copy(CORPUS / name, exports / f"Streaming_History_Audio_{Path(name).stem}.json")
+    shutil.copy(CORPUS / "history_truncated.json", exports / UNREADABLE)
     catalog = hostile_catalog(demo.load_catalog())
+    catalog["artists"][1]["genres"] = [HOSTILE_GENRE, *catalog["artists"][1]["genres"]]
+    (exports / f"{catalog['artists'][0]['id']}-audience-timeline.csv").write_text(
+        "date,listeners,streams\n"
+        + "".join(f"{day},{10 + i},{100 + i}\n" for i, day in enumerate(AUDIENCE_DAYS))
+        + "1900-01-01,12,102\n"
+    )
     catalog_file = home / "catalog.json"
     catalog_file.write_text(json.dumps(catalog), encoding="utf-8")
     rules_file = home / "rules.yaml"
@@ -204,6 +217,50 @@ def check_injection(run: PipelineRun) -> ScenarioResult:
     result.notes = (
         f"{len(stored)} hostile names stored verbatim; {len(pages)} report(s) checked, showing "
         f"{'/'.join(map(str, shown_per_page))} of them escaped; {browser_note}"
+    )
+    return result
+
+
+def check_set_aside(run: PipelineRun) -> ScenarioResult:
+    """One bad draft, export file and export row were set aside alone: the run completed
+    ``partial``, stored the good rows, rendered every report, and named each item in its
+    closing audit record and in every report."""
+    result = ScenarioResult("one bad draft, export file and 1900-01-01 row set aside; the run completes")
+    result.trials, result.faults = 1, 3
+    result.check(run.returncode == 0, f"the pipeline crashed: {run.stderr[-600:]}")
+    result.check(run.result.get("outcome") == "partial", f"pipeline outcome {run.result.get('outcome')}")
+    items = run.result.get("set_aside", [])
+    expected = {
+        "draft": lambda i: i["what"] == "draft" and "placeholder" in i["reason"],
+        "export file": lambda i: i["what"] == "export file" and i["item"] == UNREADABLE,
+        "export row": lambda i: i["what"] == "export row" and "1900-01-01" in i["reason"],
+    }
+    named = {kind: [i for i in items if test(i)] for kind, test in expected.items()}
+    for kind, found in named.items():
+        result.check(bool(found), f"no {kind} set aside: {items[:5]}")
+    pages = [Path(p) for p in run.result.get("reports", [])]
+    result.check(len(pages) >= 2, f"reports not rendered: {pages}")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for kind, found in named.items():
+            if found and html.escape(found[0]["item"]) not in text:
+                result.problems.append(f"{page.name} does not name the {kind} set aside")
+    warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
+    try:
+        days = {r["day"].isoformat() for r in warehouse.rows("s4a_audience_daily")}
+        result.tally(expected=len(AUDIENCE_DAYS), found=len(days & set(AUDIENCE_DAYS)))
+        result.injected += sum(1 for d in days if d.startswith("1900"))
+        result.injected += sum(1 for d in warehouse.rows("content_drafts") if not d["grounded"])
+        run_id = Path(str(run.result.get("run_dir", ""))).name
+        entries = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
+        closing = [e for e in entries if e["run_id"] == run_id and e["task"] == "run"]
+        aside = closing[0]["details"].get("set_aside", []) if closing else []
+        result.check(aside == items, "the run's closing audit record does not list what was set aside")
+    finally:
+        warehouse.dispose()
+    result.notes = (
+        f"{len(items)} items set aside ({', '.join(f'{len(v)} {k}' for k, v in named.items())}); "
+        f"{len(pages)} reports rendered, each naming them"
     )
     return result
 

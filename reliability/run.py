@@ -76,15 +76,17 @@ def _playlist_kills(trials: int, seed: int, workdir: Path) -> list[ScenarioResul
 
 
 def _pipeline(trials: int, seed: int, workdir: Path) -> list[ScenarioResult]:
-    from reliability.pipeline_run import check_injection, check_leaks, run_pipeline_child
+    from reliability.pipeline_run import check_injection, check_leaks, check_set_aside, run_pipeline_child
 
     injection: list[ScenarioResult] = []
     leak: list[ScenarioResult] = []
+    aside: list[ScenarioResult] = []
     for trial in range(trials):
         run = run_pipeline_child(workdir / f"trial{trial}")
         injection.append(check_injection(run))
         leak.append(check_leaks(run))
-    return [_merge(injection), _merge(leak)]
+        aside.append(check_set_aside(run))
+    return [_merge(injection), _merge(leak), _merge(aside)]
 
 
 def _merge(results: list[ScenarioResult]) -> ScenarioResult:
@@ -170,6 +172,11 @@ What each row checks:
   strings, shell and Python code, RTL overrides, control characters and 10,000 characters; the
   names are stored verbatim, shown escaped in the report, no raw markup reaches the page, the
   audit chain verifies and no shell or notebook code ran (no marker file appeared).
+- **one bad draft, export file and row set aside**: the same run's inputs also hold an artist
+  genre that fails some drafts' fact check (`lo-fi [beats]` reads as a placeholder), a history
+  file cut short and a Spotify for Artists row dated 1900-01-01 among good rows; the run
+  completes `partial`, stores the good rows and only grounded drafts, renders every report, and
+  its closing audit record and every report name each item set aside with its reason.
 - **secret canaries**: a unique canary in every `SecretStr` setting (the alert channels pointing
   at loopback Sentry, PagerDuty and webhook receivers); the logs, every file written (warehouse,
   audit, run folders, executed notebooks, Data Docs, reports, Prefect's own database), every
@@ -208,7 +215,11 @@ What each row checks:
   60 characters (every draft grounded); Slack markup in a track name (no live mention or
   link); release dates the calendar does not have (refused by the albums suite); a secret as
   parsers rewrite it (never shown); audit tampering (a cut tail with its head file, a forged
-  record, an edit re-chained: each named by `verify`); two runs at once (the second refused).
+  record, an edit re-chained: each named by `verify`); two runs at once (the second refused);
+  links, a FIFO, a folder and a zip named like exports (each refused by name without being
+  opened, the good export beside them stored, nothing outside the folder read); `kill -9` of
+  `encore run` once Prefect's temporary API is up and the run has begun (no child process, the
+  API server included, is left running 10 s later).
 - **real-time consumer soak**: plays published to Redis at a fixed 2,000 events/s for 20 s (and
   the first tick published again, as a retrying producer would); every event stored exactly
   once; the notes give the events/s stored and the p99 lag from publish to store.

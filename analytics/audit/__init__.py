@@ -18,7 +18,7 @@ from analytics.audit.chain import (
 )
 from analytics.audit.key import audit_key
 from analytics.audit.lock import RunLocked, warehouse_lock
-from analytics.audit.run import AuditRun, RunSummary, run
+from analytics.audit.run import AuditRun, RunSummary, SetAside, run
 
 __all__ = [
     "AuditEntry",
@@ -26,6 +26,7 @@ __all__ = [
     "ChainProblem",
     "RunLocked",
     "RunSummary",
+    "SetAside",
     "VerifyReport",
     "append",
     "audit_key",

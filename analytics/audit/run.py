@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +29,33 @@ class RunSummary:
     run_dir: Path
     message: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    set_aside: list[SetAside] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.flow} run {self.run_id}: {self.outcome} — {self.message}"
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """One input a run rejected and went on without: a draft, an export file, an export row.
+
+    Attributes
+    ----------
+    what : the kind of item (``draft``, ``export file``, ``export row``).
+    item : which one, as a person finds it (a file and row number, a draft's kind, language
+        and platform).
+    reason : why it was rejected.
+    """
+
+    what: str
+    item: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.item}: {self.reason}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"what": self.what, "item": self.item, "reason": self.reason}
 
 
 @dataclass
@@ -52,6 +76,7 @@ class AuditRun:
     message: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
 
     def record(
         self,
@@ -102,6 +127,20 @@ class AuditRun:
         self.records.append(stored)
         return stored
 
+    def reject(self, task: str, items: Iterable[SetAside], **details: Any) -> list[SetAside]:
+        """Set ``items`` aside: one ``partial`` record naming each with its reason.
+
+        The run goes on without them and ends ``partial``; its closing record and summary list
+        every item set aside (so the report can say what is missing). ``details`` join the record.
+        """
+        rejected = list(items)
+        if rejected:
+            self.set_aside += rejected
+            self.record(
+                task, outcome="partial", details={**details, "set_aside": [r.as_dict() for r in rejected]}
+            )
+        return rejected
+
     def summary(self) -> RunSummary:
         return RunSummary(
             run_id=self.run_id,
@@ -112,13 +151,15 @@ class AuditRun:
             run_dir=self.run_dir,
             message=self.message or self._default_message(),
             outputs=dict(self.outputs),
+            set_aside=list(self.set_aside),
         )
 
     def _default_message(self) -> str:
         written = self.changes.rows_written
+        aside = f"; {len(self.set_aside)} set aside" if self.set_aside else ""
         if written == 0:
             unchanged = sum(self.changes.unchanged.values())
-            return f"no change: nothing written, {unchanged} stored rows already up to date"
+            return f"no change: nothing written, {unchanged} stored rows already up to date{aside}"
         parts = [
             f"{kind} {sum(d.values())}"
             for kind, d in (
@@ -128,7 +169,7 @@ class AuditRun:
             )
             if sum(d.values())
         ]
-        return f"{written} rows written ({', '.join(parts)})"
+        return f"{written} rows written ({', '.join(parts)}){aside}"
 
 
 @contextmanager
@@ -217,7 +258,8 @@ def run(
                 },
                 requests=active.requests,
                 validation=active.validations,
-                details={"message": summary.message},
+                details={"message": summary.message}
+                | ({"set_aside": [r.as_dict() for r in active.set_aside]} if active.set_aside else {}),
             )
             log.info("run.end", outcome=active.outcome, rows_written=summary.rows_written)
             FLOW_RUNS.labels(flow, active.outcome).inc()

@@ -43,18 +43,24 @@ def live(
 
 
 @app.command()
-def once(artist_id: Annotated[str, typer.Argument(help="Spotify artist id")]) -> None:
+def once(
+    artist_id: Annotated[
+        str, typer.Argument(help="Spotify artist id, spotify:artist:<id> or open.spotify.com/artist/<id> URL")
+    ],
+) -> None:
     """Snapshot, evaluate, decide and deliver for one artist, without Prefect; prints the counts."""
     from analytics.catalog.stored import require_artist_stored
-    from analytics.config import MissingInput
+    from analytics.config import InvalidInput, MissingInput
     from analytics.monitoring.service import monitor_once
     from analytics.observability import configure, current_trace_id
+    from analytics.spotify.ids import artist_id_given
     from analytics.warehouse import Warehouse
 
     settings = Settings()
     try:
+        artist_id = artist_id_given(artist_id)
         require_artist_stored(settings, artist_id)  # before the warehouse is created or changed
-    except MissingInput as error:
+    except (MissingInput, InvalidInput) as error:
         typer.echo(f"encore: {error}", err=True)
         raise typer.Exit(code=2) from None
     configure(settings)

@@ -18,6 +18,7 @@ from analytics.reports.display import (
     link,
     metric_cards,
     note,
+    set_aside,
     show,
     table,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "note",
     "notebook_to_html",
     "parse_period",
+    "set_aside",
     "show",
     "table",
     "write_index",

@@ -53,6 +53,8 @@ class ArtistData:
     missing: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     freshness: dict[str, str] = field(default_factory=dict)
+    set_aside: list[dict[str, str]] = field(default_factory=list)
+    """What the run set aside (rejected drafts, export files and rows), from its manifest."""
     cache_dir: Path | None = None
     """Where derived results that outlive the period (the "sounds like" map) are kept."""
 
@@ -143,6 +145,7 @@ def load_artist_data(
         albums=albums,
         tracks=tracks,
         cache_dir=cache_dir,
+        set_aside=list(run.manifest.get("set_aside", [])),
     )
     followers = row.iloc[0].get("followers")
     data.spotify_followers = None if followers is None or pd.isna(followers) else int(followers)

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.reports.style import display_text
+from analytics.reports.texts import text as fixed_text
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -71,6 +72,18 @@ def note(text: str, *, kind: str = "info") -> None:
     """A short paragraph: ``info``, ``missing`` (data not available and why) or ``warning``."""
     css = kind if kind in {"info", "missing", "warning"} else "info"
     _display({"text/html": f"<p class='note {css}'>{_esc(text)}</p>", "text/plain": text})
+
+
+def set_aside(items: Sequence[Mapping[str, str]], *, language: str = "en") -> None:
+    """What the run set aside (rejected drafts, export files and rows) as a warning and a table;
+    nothing when the run set nothing aside."""
+    if not items:
+        return
+    note(fixed_text("set_aside.note", language=language, count=len(items)), kind="warning")
+    columns = {key: fixed_text(f"set_aside.{key}", language=language) for key in ("what", "item", "reason")}
+    table(
+        pd.DataFrame([{key: item.get(key, "") for key in columns} for item in items]).rename(columns=columns)
+    )
 
 
 def sparkline_svg(values: Sequence[float], *, width: int = 120, height: int = 30) -> str:

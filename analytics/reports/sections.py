@@ -23,6 +23,7 @@ from analytics.reports.display import (
     link,
     metric_cards,
     note,
+    set_aside,
     show,
     table,
 )
@@ -76,7 +77,8 @@ def contents_of(*, language: str = "en") -> list[tuple[str, str]]:
 
 
 def overview(data: ArtistData, *, language: str = "en") -> None:
-    """Contents, then the headline numbers with their change and a sparkline each."""
+    """Contents, then the headline numbers with their change and a sparkline each, and what the
+    run set aside (so the page says what it is missing)."""
     check_language(language)
     contents(contents_of(language=language))
     _heading("highlights", language=language)
@@ -141,6 +143,7 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
         {"label": text("card.releases", language=language), "value": len(data.albums), "hint": tracks}
     )
     metric_cards(cards)
+    set_aside(data.set_aside, language=language)
     _missing(data, "streaming", language=language)
     _missing(data, "streaming_late", language=language)
 

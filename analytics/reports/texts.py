@@ -72,6 +72,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "posts.more": "{count} more drafts in the warehouse (content_drafts).",
         "quality.all_passed": "All {count} datasets passed their checks before this report read them.",
         "quality.failed": "{count} datasets failed their checks: {datasets}",
+        "set_aside.note": (
+            "This run set {count} input(s) aside and completed without them; what is missing from this page:"
+        ),
+        "set_aside.what": "what",
+        "set_aside.item": "item",
+        "set_aside.reason": "why it was set aside",
         "quality.docs_before": "Every expectation and its result: ",
         "quality.docs_link": "Data Docs",
         "quality.docs_after": ".",
@@ -207,6 +213,13 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
             "Les {count} jeux de données ont passé leurs contrôles avant que ce rapport ne les lise."
         ),
         "quality.failed": "{count} jeux de données ont échoué à leurs contrôles : {datasets}",
+        "set_aside.note": (
+            "Cette exécution a écarté {count} entrée(s) et s'est terminée sans elles ; ce qui manque "
+            "à cette page :"
+        ),
+        "set_aside.what": "quoi",
+        "set_aside.item": "élément",
+        "set_aside.reason": "pourquoi il a été écarté",
         "quality.docs_before": "Chaque attente et son résultat : ",
         "quality.docs_link": "Data Docs",
         "quality.docs_after": ".",
@@ -362,6 +375,13 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
             "Alle {count} Datensätze haben ihre Prüfungen bestanden, bevor dieser Bericht sie gelesen hat."
         ),
         "quality.failed": "{count} Datensätze haben ihre Prüfungen nicht bestanden: {datasets}",
+        "set_aside.note": (
+            "Dieser Lauf hat {count} Eingabe(n) zurückgestellt und ohne sie abgeschlossen; was auf "
+            "dieser Seite fehlt:"
+        ),
+        "set_aside.what": "was",
+        "set_aside.item": "Element",
+        "set_aside.reason": "warum zurückgestellt",
         "quality.docs_before": "Jede Erwartung und ihr Ergebnis: ",
         "quality.docs_link": "Data Docs",
         "quality.docs_after": ".",

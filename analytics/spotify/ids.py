@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from analytics.config import InvalidInput
 
 _URI = re.compile(r"^spotify:(?P<kind>[a-z]+):(?P<id>[0-9A-Za-z]+)$")
 _URL = re.compile(
@@ -27,6 +30,28 @@ def spotify_id(kind: str, value: str) -> str:
     if _ID.match(text):
         return text
     raise ValueError(f"not a Spotify {kind} id, URI or URL: {value!r}")
+
+
+def artist_id_given(value: str) -> str:
+    """The bare id of an artist as a person gives it: an id, ``spotify:artist:<id>`` or an
+    ``open.spotify.com/artist/<id>`` URL.
+
+    Raises
+    ------
+    InvalidInput : any other form; names the value and the accepted forms.
+    """
+    try:
+        return spotify_id("artist", value)
+    except ValueError as error:
+        raise InvalidInput(
+            f"{error}; give an artist id (22 letters and digits), spotify:artist:<id> "
+            "or https://open.spotify.com/artist/<id>"
+        ) from None
+
+
+def artist_ids_given(values: Sequence[str] | None) -> list[str] | None:
+    """:func:`artist_id_given` of each value (None stays None: nothing was given)."""
+    return None if values is None else [artist_id_given(v) for v in values]
 
 
 def spotify_uri(kind: str, value: str) -> str:

@@ -48,3 +48,40 @@ def test_audit_verify_passes_then_names_an_edited_record(
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert "#2" in broken.output and "edited" in broken.output
+
+
+def test_artists_are_accepted_as_ids_uris_or_urls_and_stored_by_their_bare_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analytics import demo
+
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    maxstack, sectoid = demo.demo_artist_ids()[:2]
+    result = runner.invoke(
+        app, ["sync", f"spotify:artist:{maxstack}", f"https://open.spotify.com/artist/{sectoid}?si=abc"]
+    )
+    assert result.exit_code == 0, result.output
+    warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
+    assert {a["artist_id"] for a in warehouse.rows("artists")} >= {maxstack, sectoid}
+    assert not any(":" in a["artist_id"] or "/" in a["artist_id"] for a in warehouse.rows("artists"))
+    warehouse.dispose()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--artist", "spotify:album:4aawyAB9vmqN3uQ7FjRGTy"],
+        ["run", "-a", "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"],
+        ["sync", "Maxstack (official)"],
+        ["monitor", "once", "spotify:artist:"],
+    ],
+)
+def test_an_artist_in_no_accepted_form_is_one_line_and_exit_code_2_before_anything_is_written(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("encore: ") and "spotify:artist:<id>" in line and repr(argv[-1]) in line
+    assert not (tmp_path / "data").exists()

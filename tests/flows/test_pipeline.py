@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,7 +20,9 @@ from analytics.config import Settings
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.validation import DatasetValidationError
 from analytics.warehouse import Warehouse
-from tests.worlds import CANARY, FailedRun, PipelineWorld
+from tests.worlds import CANARY, WORLDS, FailedRun, PipelineWorld
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
 # The first test that reads the demo world also waits for its two pipeline runs (2-4 min on a
 # loaded 2-core machine, near 10 min under a load of 15).
@@ -97,6 +100,70 @@ def test_no_secret_in_logs_audit_or_reports(runs: dict, capfd: pytest.CaptureFix
             assert CANARY.encode() not in path.read_bytes(), f"secret leaked into {path}"
     out, err = capfd.readouterr()
     assert CANARY not in out + err
+
+
+def test_one_hostile_draft_export_file_and_1900_row_are_set_aside_and_the_rest_of_the_run_completes(
+    runs: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main job on a copy of the demo world, with one artist's genre that fails some of its
+    drafts' fact check, one unreadable history export and one audience row dated 1900-01-01
+    among the demo's own exports: it ends partial, renders every report, and the audit, the
+    command line's lines and every report name each item it set aside."""
+    from flows.cli import run_lines
+    from flows.pipeline import pipeline
+
+    home = tmp_path / "home"
+    shutil.copytree(Path(runs["home"]) / "data", home / "data", symlinks=True)
+    catalog = demo.load_catalog()
+    sectoid = next(a for a in catalog["artists"] if a["name"] == "Sectoid")
+    sectoid["genres"] = ["metal", "lo-fi [beats]"]  # "[beats]" reads as a placeholder in a draft
+    (home / "catalog.json").write_text(json.dumps(catalog))
+    exports = home / "exports"
+    exports.mkdir()
+    maxstack = demo.demo_artist_ids()[0]
+    (demo_csv,) = (home / "data" / "demo" / "streaming").glob(f"*/s4a/{maxstack}/audience-timeline.csv")
+    audience = exports / f"{maxstack}-audience-timeline.csv"
+    good = demo_csv.read_text(encoding="utf-8").splitlines()
+    audience.write_text("\n".join([*good, f"1900-01-01,{good[-1].split(',', 1)[1]}"]) + "\n")
+    shutil.copyfile(HOSTILE / "history_truncated.json", exports / "Streaming_History_Audio_2026_1.json")
+    for key, value in WORLDS["demo"](home).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("ENCORE_CATALOG_FILE", str(home / "catalog.json"))
+    monkeypatch.setenv("ENCORE_STREAMING_EXPORTS_DIR", str(exports))
+
+    result = pipeline()
+
+    assert result.outcome == "partial", result.message
+    assert len(result.reports) == 1 + len(demo.demo_artist_ids()) and all(p.exists() for p in result.reports)
+    by_what: dict[str, list] = {}
+    for item in result.set_aside:
+        by_what.setdefault(item.what, []).append(item)
+    assert set(by_what) == {"draft", "export file", "export row"}, result.set_aside
+    assert all("Sectoid" in d.item and "placeholder" in d.reason for d in by_what["draft"])
+    (bad_file,) = by_what["export file"]
+    assert bad_file.item == "Streaming_History_Audio_2026_1.json"
+    (bad_row,) = by_what["export row"]
+    assert bad_row.item == f"{audience.name} row {len(good) + 1}" and "1900-01-01" in bad_row.reason
+    # the audit: each item in the main job's closing record, the run chain intact
+    warehouse = Warehouse(f"sqlite:///{home / 'data' / 'encore.sqlite'}")
+    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records") if r["run_id"] == result.run_id]
+    closing = next(r for r in records if r["task"] == "run")
+    assert closing["outcome"] == "partial"
+    assert closing["details"]["set_aside"] == [item.as_dict() for item in result.set_aside]
+    assert verify(warehouse).ok
+    # the good data went on: Sectoid's other drafts and the demo's days are stored
+    drafts = [d for d in warehouse.rows("content_drafts") if d["removed_run"] is None]
+    assert any(d["artist_id"] == sectoid["id"] for d in drafts) and all(d["grounded"] for d in drafts)
+    assert not any(r["day"].year == 1900 for r in warehouse.rows("s4a_audience_daily"))
+    warehouse.dispose()
+    # the command line's lines and every report say what is missing
+    lines = run_lines(result)
+    assert f"set aside {bad_file}" in lines and f"set aside {bad_row}" in lines
+    assert sum(line.startswith("set aside draft ") for line in lines) == len(by_what["draft"])
+    for page in result.reports:
+        html = page.read_text(encoding="utf-8")
+        assert "set aside" in html and bad_file.item in html and f"row {len(good) + 1}" in html, page
+        assert by_what["draft"][0].item in html, page
 
 
 def test_a_dataset_that_breaks_its_suite_stops_the_flow_before_storage(failed_run: FailedRun) -> None:

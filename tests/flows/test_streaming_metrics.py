@@ -98,3 +98,29 @@ def test_in_the_real_world_the_flow_reads_the_configured_exports_and_never_demo_
     configured = collect_streaming_metrics(end_date="2026-11-02")
     assert configured.rows_written > 0
     assert len(warehouse.rows("stream_play_events")) == 1
+
+
+def test_a_row_dated_1900_is_set_aside_by_file_and_row_and_the_run_ends_partial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel's zero date among good rows: the good rows are stored, the run says which row it
+    left out and why, and ends partial instead of ok."""
+    from flows.streaming_metrics import collect_streaming_metrics
+
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    name = "YQhOGXX8g2pM1yHEFVFAjK-audience-timeline.csv"
+    (exports / name).write_text(
+        "date,listeners,streams\n2026-11-01,10,120\n1900-01-01,10,99\n2026-11-02,11,130\n"
+    )
+    summary = collect_streaming_metrics(str(exports), end_date="2026-11-02")
+    assert summary.outcome == "partial"
+    (row,) = summary.set_aside
+    assert (row.what, row.item) == ("export row", f"{name} row 3") and "1900-01-01" in row.reason
+    warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
+    days = {r["day"].isoformat() for r in warehouse.rows("s4a_audience_daily")}
+    assert days == {"2026-11-01", "2026-11-02"}
+    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
+    closing = next(r for r in records if r["run_id"] == summary.run_id and r["task"] == "run")
+    assert closing["outcome"] == "partial" and closing["details"]["set_aside"] == [row.as_dict()]

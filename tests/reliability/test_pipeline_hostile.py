@@ -13,7 +13,13 @@ import pytest
 
 from analytics.warehouse import Warehouse
 from reliability import leaks
-from reliability.pipeline_run import PipelineRun, check_injection, check_leaks, run_pipeline_child
+from reliability.pipeline_run import (
+    PipelineRun,
+    check_injection,
+    check_leaks,
+    check_set_aside,
+    run_pipeline_child,
+)
 
 # One whole pipeline run in a child process with its own Prefect API (the leak scan reads its
 # database): 1-4 min on a loaded 2-core machine.
@@ -28,7 +34,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
 def test_hostile_names_are_stored_verbatim_and_shown_escaped_and_nothing_runs(run: PipelineRun) -> None:
     result = check_injection(run)
     result.assert_ok()
-    assert run.result["outcome"] == "ok"
+    assert run.result["outcome"] == "partial"  # what it set aside: the test below
+
+
+def test_one_bad_draft_export_file_and_row_are_set_aside_and_named_while_the_run_completes(
+    run: PipelineRun,
+) -> None:
+    result = check_set_aside(run)
+    result.assert_ok()
+    assert result.lost == result.injected == 0
 
 
 def test_no_canary_in_logs_files_tables_or_alert_payloads(run: PipelineRun) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import string
 from datetime import date
 from pathlib import Path
@@ -153,3 +154,40 @@ def test_track_counts_follow_each_languages_plural_rules_and_grouping(
     assert tracks_count(count, language=language) == expected
     # the reports and the content generator read the same plural rules
     assert (plural_category(count, language) == "one") == (count == 1 or (language == "fr" and count == 0))
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("en", "set 2 input(s) aside"),
+        ("fr", "a écarté 2 entrée(s)"),
+        ("de", "hat 2 Eingabe(n) zurückgestellt"),
+    ],
+)
+def test_the_overview_names_what_the_run_set_aside_escaped_in_the_report_language(
+    run_dir: Path, capsys: pytest.CaptureFixture[str], language: str, heading: str
+) -> None:
+    manifest = run_dir / "manifest.json"
+    items = [
+        {"what": "export file", "item": "Streaming_History_Audio_2026_1.json", "reason": "truncated JSON"},
+        {"what": "draft", "item": f"short_bio en web for {HOSTILE_NAME}", "reason": "placeholder: '[x]'"},
+    ]
+    manifest.write_text(json.dumps({"run_id": "r1", "quota_mode": "development", "set_aside": items}))
+    data = load_artist_data(
+        load_run(run_dir, artist_id=BARE_ID), None, artist_id=BARE_ID, start=START, end=END
+    )
+    capsys.readouterr()
+    sections.overview(data, language=language)
+    shown = _shown_html(capsys)
+    assert heading in shown.replace("&#x27;", "'")
+    assert "Streaming_History_Audio_2026_1.json" in shown and "truncated JSON" in shown
+    assert HOSTILE_NAME not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+def test_a_run_that_set_nothing_aside_shows_no_such_note(run_dir: Path, capsys) -> None:
+    data = load_artist_data(
+        load_run(run_dir, artist_id=BARE_ID), None, artist_id=BARE_ID, start=START, end=END
+    )
+    capsys.readouterr()
+    sections.overview(data)
+    assert "aside" not in _shown_html(capsys)

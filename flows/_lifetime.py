@@ -1,0 +1,107 @@
+"""Processes a command starts stop with it, even when it is killed with SIGKILL.
+
+Prefect starts a temporary API server (``uvicorn`` in a child process) when no
+``PREFECT_API_URL`` is set, and stops it from an ``atexit`` hook: a command killed with
+``kill -9`` never runs that hook, and the server (about 260 MB) kept running. The command line
+starts that server itself, before any flow, with a parent-death signal (Linux ``prctl``): the
+kernel sends the server SIGTERM the moment the command's process is gone, however it ended.
+Report kernels already watch their parent (ipykernel's parent poller, ``JPY_PARENT_PID``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def dies_with_parent(parent: int, *, sig: int = signal.SIGTERM) -> Callable[[], None]:
+    """A ``preexec_fn`` that has the child receive ``sig`` when ``parent`` (the caller) dies.
+
+    The signal is tied to the thread that starts the child: start it from a thread that lives
+    as long as the process (the main thread). A parent that died before the signal was set is
+    caught by comparing the child's parent id afterwards.
+    """
+
+    def set_parent_death_signal() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:
+            os.kill(os.getpid(), sig)
+
+    return set_parent_death_signal
+
+
+def _temporary_server_class() -> type[Any]:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class TemporaryServer(SubprocessASGIServer):  # type: ignore[misc]
+        """Prefect's temporary API server, started with a parent-death signal."""
+
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            # Prefect 3.x's own command and environment (SubprocessASGIServer._run_uvicorn_command),
+            # plus the parent-death signal.
+            import prefect
+            from prefect.settings import get_current_settings
+
+            server_env = {
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+            }
+            return subprocess.Popen(
+                args=[
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--app-dir",
+                    str(prefect.__module_path__.parent),
+                    "--factory",
+                    "prefect.server.api.server:create_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--log-level",
+                    "error",
+                    "--lifespan",
+                    "on",
+                ],
+                env={
+                    **os.environ,
+                    **server_env,
+                    **get_current_settings().to_environment_variables(exclude_unset=True),
+                },
+                preexec_fn=dies_with_parent(os.getpid()),  # started from the main thread
+            )
+
+    return TemporaryServer
+
+
+def start_temporary_prefect_api() -> str | None:
+    """Start Prefect's temporary API so that it stops with this process however it ends.
+
+    Without ``PREFECT_API_URL``, starts the server Prefect would start on first use (its clients
+    find and reuse it; Prefect stops it at a normal exit) and returns its URL; with one set (a
+    Prefect server, the tests' shared one) or off Linux, does nothing and returns None. Call it
+    from the main thread (see :func:`dies_with_parent`).
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value() or not sys.platform.startswith("linux"):
+        return None
+    # The instance Prefect's clients ask for (SubprocessASGIServer() keeps one per port, None
+    # for "any"): created here as the subclass, so that theirs is this one, already running.
+    server = (
+        _temporary_server_class()() if None not in SubprocessASGIServer._instances else SubprocessASGIServer()
+    )
+    server.start()
+    return str(server.api_url)

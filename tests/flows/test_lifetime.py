@@ -1,0 +1,149 @@
+"""A command killed with SIGKILL leaves no process behind: Prefect's temporary API server and
+report kernels stop with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; prctl is Linux's"),
+    pytest.mark.timeout(600),
+]
+
+
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """pid -> (parent pid, state, command line) of every process /proc shows."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), fields[0], cmdline)
+    return found
+
+
+def _descendants(root: int) -> dict[int, str]:
+    """The living descendants of ``root``: pid -> command line."""
+    table = _processes()
+    out: dict[int, str] = {}
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, state, cmdline) in table.items():
+            if ppid == parent and pid not in out and state != "Z":
+                out[pid] = cmdline
+                frontier.append(pid)
+    return out
+
+
+def _alive(pids: dict[int, str]) -> dict[int, str]:
+    table = _processes()
+    return {pid: cmd for pid, cmd in pids.items() if pid in table and table[pid][1] != "Z"}
+
+
+def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[dict[int, str]], bool]) -> dict[int, str]:
+    """Wait until ``ready(descendants)``, SIGKILL ``process``; the descendants it had then."""
+    deadline = time.monotonic() + 480
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the command ended (code {process.returncode}) before it was killed"
+        children = _descendants(process.pid)
+        if ready(children):
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+            return children
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the command never reached the point where it is killed")
+
+
+def _gone_within(children: dict[int, str], seconds: float) -> dict[int, str]:
+    deadline = time.monotonic() + seconds
+    while (left := _alive(children)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:  # leave nothing running whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+def _environment(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # Prefect's temporary API
+    env.update(
+        {
+            "PREFECT_HOME": str(tmp_path / "prefect"),
+            "ENCORE_DATA_DIR": str(tmp_path / "data"),
+            "ENCORE_REPORTS_DIR": str(tmp_path / "reports"),
+        }
+    )
+    return env
+
+
+def test_kill_9_of_encore_run_mid_way_stops_prefects_temporary_server(tmp_path: Path) -> None:
+    encore = Path(sys.executable).with_name("encore")
+    process = subprocess.Popen(
+        [str(encore), "run", "--no-reports"],
+        cwd=ROOT,
+        env=_environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = tmp_path / "data" / "runs"
+
+    def mid_way(children: dict[int, str]) -> bool:  # the server is up and the run has begun
+        server = any("prefect.server.api.server:create_app" in cmd for cmd in children.values())
+        return server and runs.is_dir() and any(p.name != "latest" for p in runs.iterdir())
+
+    children = _kill_when(process, mid_way)
+    assert _gone_within(children, 10) == {}, "processes outlived the killed encore run"
+
+
+def test_kill_9_of_a_process_rendering_a_report_stops_its_notebook_kernel(tmp_path: Path) -> None:
+    notebook = tmp_path / "slow.ipynb"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "execution_count": None,
+                        "metadata": {},
+                        "outputs": [],
+                        "source": ["import time\n", "time.sleep(300)"],
+                    }
+                ],
+                "metadata": {
+                    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom flows.reporting import run_notebook\n"
+        "run_notebook(sys.argv[1], output=Path(sys.argv[2]), parameters={})\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(notebook), str(tmp_path / "out" / "slow.ipynb")],
+        cwd=ROOT,
+        env=_environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = _kill_when(process, lambda c: any("ipykernel" in cmd for cmd in c.values()))
+    assert _gone_within(children, 10) == {}, "the report kernel outlived the killed process"
