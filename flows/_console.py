@@ -71,11 +71,13 @@ class RunLogFile(io.TextIOBase):
                 self._file.flush()
 
     def close(self) -> None:
+        """Close the file; a line logged after this (a thread still finishing) is dropped."""
         with self._lock:
             if self._file is not None:
                 self._file.close()
+                self._file = None
             self._held.clear()
-        super().close()
+            self._size = _BUFFER_LIMIT  # hold nothing more
 
     # -- progress.Listener: only the run's folder matters here --------------------------------
     def run_opened(self, *, flow: str, run_id: str, run_dir: Path) -> None:
@@ -120,6 +122,8 @@ class TerminalDisplay:
         self.lines = 0
 
     def __enter__(self) -> TerminalDisplay:
+        # A terminal that cannot move its cursor (TERM=dumb) gets the stage lines, not the bars.
+        self._progress.disable = not self.console.is_interactive
         self._progress.start()
         self._setup = self._progress.add_task(self._setup_label, total=None)
         return self

@@ -334,7 +334,7 @@ def run_summary(result: PipelineResult, *, index: Path | None) -> Group:
     for name, count in result.rows.items():
         key = name.split(".", 1)[0]
         grouped[key] = grouped.get(key, 0) + count
-    for name, count in sorted(grouped.items(), key=lambda item: (-item[1], item[0]))[:10]:
+    for name, count in sorted(grouped.items(), key=lambda item: (-item[1], item[0]))[:8]:
         table.add_row(printable(name), f"{count:,}")
     open_alerts = _status.open_alerts(Settings())
     lines: list[Any] = [

@@ -133,11 +133,12 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
             run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
         ids = artist_ids or list(synced.artist_ids)
         frames = stored_catalog(run, ids)
-        with progress.stage("catalog checks", total=len(frames)) as step:
-            for name, frame in frames.items():  # what the reports read, checked as a whole
+        datasets = list(frames.items())
+        with progress.stage("catalog checks", total=len(datasets)) as step:
+            for name, frame in datasets:  # what the reports read, checked as a whole
                 validate_dataset(frame, dataset=name, run=run)
                 step.advance()
-            step.note(f"{len(frames)} datasets passed their suites")
+            step.note(f"{len(datasets)} datasets passed their suites")
         save_run_datasets(frames, run, synced)
         stored = [a for a in ids if a in set(frames.artists["artist_id"])]
         for job, why in skipped.items():
@@ -146,17 +147,17 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
             only = ids[0] if len(ids) == 1 else None
             with progress.stage("streaming metrics") as step:
                 done = collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days)
-                step.note(done.message)
+                step.note(f"{done.rows_written:,} rows written")
             record_job(run, "collect_streaming_metrics", done)
         if "analyze_tracks" not in skipped:
             with progress.stage("track analysis") as step:
                 done = analyze_tracks(reports=reports)
-                step.note(done.message)
+                step.note(f"{done.rows_written:,} rows written")
             record_job(run, "analyze_tracks", done)
         if "sync_social_media" not in skipped:
             with progress.stage("social media") as step:
                 done = sync_social_media()
-                step.note(done.message)
+                step.note(f"{done.rows_written:,} rows written")
             record_job(run, "sync_social_media", done)
         with progress.stage("monitoring and content", total=2 * len(stored)) as step:
             for artist_id in stored:
@@ -169,7 +170,11 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
             definitions = sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml"))
             with progress.stage("playlist plans (dry run)", total=len(definitions)) as step:
                 for definition in definitions:
-                    record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
+                    record_job(
+                        run,
+                        f"update_playlist.{definition.stem}",
+                        update_playlist(str(definition), print_plan=False),
+                    )
                     step.advance()
                 step.note(f"{len(definitions)} playlists planned, Spotify unchanged")
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
