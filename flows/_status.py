@@ -74,7 +74,8 @@ def warehouse_size(warehouse: Warehouse, settings: Settings) -> int | None:
 
 
 def last_runs(warehouse: Warehouse, *, limit: int = 8) -> list[RunLine]:
-    """The newest runs' closing records (flow, outcome, when, message), newest first."""
+    """The newest runs' closing records (flow, outcome, when, message), newest first; the main
+    job's sub-jobs (its records name their runs) are part of its line."""
     with warehouse.session() as session:
         rows = session.execute(
             select(AuditRecord.body, AuditRecord.created_at)
@@ -82,9 +83,12 @@ def last_runs(warehouse: Warehouse, *, limit: int = 8) -> list[RunLine]:
             .limit(RECENT_RECORDS)
         ).all()
     runs = []
+    inside: set[str] = set()  # the main job's sub-jobs: listed as part of it, not on their own
     for body, created_at in rows:
         record = json.loads(body)
-        if record.get("task") != "run":
+        if record.get("flow") == "pipeline" and record.get("task") != "run":
+            inside.add(str((record.get("outputs") or {}).get("run_id", "")))
+        if record.get("task") != "run" or record.get("run_id") in inside:
             continue
         details = record.get("details") or {}
         message = str(details.get("message") or details.get("error") or "")
