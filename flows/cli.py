@@ -223,6 +223,23 @@ def _prefect_defaults() -> None:
         logging.getLogger(name).setLevel(os.environ["PREFECT_LOGGING_LEVEL"].upper())
 
 
+def _log_failure(error: BaseException) -> None:
+    """A failure's traceback into the log; a refused input or an exit is no failure (one line said it)."""
+    from analytics.curation.definition import DefinitionError
+
+    refused = (
+        MissingInput,
+        DefinitionError,
+        ValidationError,
+        SettingsError,
+        RunLocked,
+        click.exceptions.Exit,
+        click.exceptions.ClickException,
+    )
+    if isinstance(error, Exception) and not isinstance(error, refused):
+        logging.getLogger("encore.cli").error("command.failed", exc_info=error)
+
+
 @contextmanager
 def progress_shown() -> Iterator[None]:
     """At a terminal, the progress of the job in the block (a line per stage, bars under way)."""
@@ -274,8 +291,7 @@ def output_for(log_format: str) -> Iterator[None]:
             try:
                 yield
             except BaseException as error:
-                if not isinstance(error, click.exceptions.Exit):
-                    logging.getLogger("encore.cli").error("command.failed", exc_info=True)
+                _log_failure(error)
                 session.log_file = log.path
                 session.log_elsewhere = "no run had started, so no log was kept"
                 raise
@@ -286,8 +302,8 @@ def output_for(log_format: str) -> Iterator[None]:
             configure_logging(level=settings.log_level, fmt=settings.log_format)
             try:
                 yield
-            except Exception:
-                logging.getLogger("encore.cli").error("command.failed", exc_info=True)
+            except BaseException as error:
+                _log_failure(error)
                 raise
 
 

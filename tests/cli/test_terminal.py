@@ -108,6 +108,7 @@ def test_debug_prints_the_traceback_of_a_bad_input(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # the shared world's two runs (when this test builds it), then this one
 def test_a_clean_run_shows_its_stages_progress_and_summary_in_at_most_25_lines(
     pipeline_world, tmp_path: Path
 ) -> None:
