@@ -13,7 +13,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -186,7 +185,7 @@ def inputs_checked() -> Iterator[None]:
     logger.addFilter(quiet)
     try:
         yield
-    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+    except (typer.Exit, typer.TyperException, typer.Abort):
         raise
     except (MissingInput, DefinitionError) as error:
         _debug_traceback()
@@ -233,8 +232,8 @@ def _log_failure(error: BaseException) -> None:
         ValidationError,
         SettingsError,
         RunLocked,
-        click.exceptions.Exit,
-        click.exceptions.ClickException,
+        typer.Exit,
+        typer.TyperException,
     )
     if isinstance(error, Exception) and not isinstance(error, refused):
         logging.getLogger("encore.cli").error("command.failed", exc_info=error)
