@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,8 @@ from prefect.tasks import exponential_backoff
 
 from analytics import audit, sync
 from analytics.audit import AuditRun
-from analytics.config import Settings
+from analytics.config import MissingInput, Settings
+from analytics.observability import progress
 from analytics.spotify import QuotaExhausted, SpotifyApi
 from analytics.validation import DatasetValidationError
 from flows.world import World, world
@@ -73,11 +75,39 @@ def artists_to_sync(w: World, artist_ids: Sequence[str] | None = None) -> list[s
     w.require_spotify()
     ids = list(artist_ids or w.artists)
     if ids:
+        check_artist_ids(w, ids)
         return list(dict.fromkeys(ids))
     try:
         return sync.resolve_artist_ids(w.spotify)
     except QuotaExhausted:
         return None
+
+
+SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+
+
+def check_artist_ids(w: World, artist_ids: Sequence[str]) -> None:
+    """Artist ids that cannot be right, refused before anything starts or is written: in the
+    sandbox world, ids its catalog does not hold; in a real world, ids that are not Spotify ids
+    (22 letters and digits) — whether Spotify knows a well-formed id only the sync can tell.
+
+    Raises
+    ------
+    MissingInput : naming the ids, the form wanted and where to find one.
+    """
+    if w.catalog is not None:
+        known = [str(a["id"]) for a in w.catalog.get("artists", [])]
+        wrong = [a for a in artist_ids if a not in known]
+        where = f"the sandbox's catalog holds {', '.join(known[:5])}" + (" …" if len(known) > 5 else "")
+    else:
+        wrong = [a for a in artist_ids if not SPOTIFY_ID.fullmatch(a)]
+        where = "a Spotify artist id is the 22 letters and digits after open.spotify.com/artist/"
+    if wrong:
+        shown = ", ".join(repr(a) for a in wrong[:5])
+        raise MissingInput(
+            f"unknown artist id {shown}: {where}; give such ids (or set ENCORE_ARTIST_IDS)",
+            setting="ENCORE_ARTIST_IDS",
+        )
 
 
 def sync_in_run(
@@ -105,12 +135,16 @@ def sync_in_run(
         validate=sync.gx_validator(run_dir=run.run_dir, run_id=run.run_id),
     )
     try:
-        ids = resolve_artists(syncer, list(artist_ids) if artist_ids else None, run.settings)
-        if ids:
-            syncer.open(ids)
-            for stage in sync.STAGES:
-                if not sync_stage(syncer, stage, ids):
-                    break
+        with progress.stage("catalog sync", total=1 + len(sync.STAGES)) as step:
+            ids = resolve_artists(syncer, list(artist_ids) if artist_ids else None, run.settings)
+            step.advance()
+            if ids:
+                syncer.open(ids)
+                for stage in sync.STAGES:
+                    if not sync_stage(syncer, stage, ids):
+                        break
+                    step.advance()
+            step.note(f"{len(ids)} artists")
     except Exception as error:
         _record_failure(run, syncer.finish(), ids=ids, full=full, error=error)
         raise

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from analytics import audit, catalog, sync
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, PROJECT_ROOT, Settings
+from analytics.observability import progress
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
@@ -34,6 +35,7 @@ class PipelineResult:
     reports: list[Path] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # job -> why it did not run
     set_aside: list[SetAside] = field(default_factory=list)  # inputs rejected alone; the rest ran
+    rows: dict[str, int] = field(default_factory=dict)  # dataset or sub-job -> rows written
 
 
 def skipped_jobs(w: World) -> dict[str, str]:
@@ -77,6 +79,15 @@ def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun, synced: sync
         },
     }
     (run.run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+
+
+def rows_written(changes: UpsertResult) -> dict[str, int]:
+    """Rows inserted, updated or removed per dataset (a sub-job's datasets under its own name)."""
+    rows: dict[str, int] = {}
+    for part in (changes.inserted, changes.updated, changes.removed):
+        for name, count in part.items():
+            rows[name] = rows.get(name, 0) + int(count)
+    return rows
 
 
 def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
@@ -140,29 +151,50 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
             run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
         ids = artist_ids or list(synced.artist_ids)
         frames = stored_catalog(run, ids)
-        for name, frame in frames.items():  # what the reports read, checked as a whole
-            validate_dataset(frame, dataset=name, run=run)
+        datasets = list(frames.items())
+        with progress.stage("catalog checks", total=len(datasets)) as step:
+            for name, frame in datasets:  # what the reports read, checked as a whole
+                validate_dataset(frame, dataset=name, run=run)
+                step.advance()
+            step.note(f"{len(datasets)} datasets passed their suites")
         save_run_datasets(frames, run, synced)
         stored = [a for a in ids if a in set(frames.artists["artist_id"])]
         for job, why in skipped.items():
             run.record(job, details={"skipped": why})
         if "collect_streaming_metrics" not in skipped:
             only = ids[0] if len(ids) == 1 else None
-            record_job(
-                run,
-                "collect_streaming_metrics",
-                collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days),
-            )
+            with progress.stage("streaming metrics") as step:
+                done = collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days)
+                step.note(f"{done.rows_written:,} rows written")
+            record_job(run, "collect_streaming_metrics", done)
         if "analyze_tracks" not in skipped:
-            record_job(run, "analyze_tracks", analyze_tracks(reports=reports))
+            with progress.stage("track analysis") as step:
+                done = analyze_tracks(reports=reports)
+                step.note(f"{done.rows_written:,} rows written")
+            record_job(run, "analyze_tracks", done)
         if "sync_social_media" not in skipped:
-            record_job(run, "sync_social_media", sync_social_media())
-        for artist_id in stored:
-            record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
-            record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
+            with progress.stage("social media") as step:
+                done = sync_social_media()
+                step.note(f"{done.rows_written:,} rows written")
+            record_job(run, "sync_social_media", done)
+        with progress.stage("monitoring and content", total=2 * len(stored)) as step:
+            for artist_id in stored:
+                record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
+                step.advance()
+                record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
+                step.advance()
+            step.note(f"{len(stored)} artists")
         if "update_playlist" not in skipped:  # dry run: plans are audited, Spotify is not changed
-            for definition in sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml")):
-                record_job(run, f"update_playlist.{definition.stem}", update_playlist(str(definition)))
+            definitions = sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml"))
+            with progress.stage("playlist plans (dry run)", total=len(definitions)) as step:
+                for definition in definitions:
+                    record_job(
+                        run,
+                        f"update_playlist.{definition.stem}",
+                        update_playlist(str(definition), print_plan=False),
+                    )
+                    step.advance()
+                step.note(f"{len(definitions)} playlists planned, Spotify unchanged")
         note_set_aside(run)
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
         run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
@@ -177,4 +209,5 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
         reports=pages,
         skipped=skipped,
         set_aside=summary.set_aside,
+        rows=rows_written(run.changes),
     )

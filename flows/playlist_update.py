@@ -66,7 +66,7 @@ def check_playlist_inputs(w: World) -> None:
 
 
 @flow(name="update-playlist", version=audit.code_version())
-def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
+def update_playlist(definition: str, *, apply: bool = False, print_plan: bool = True) -> RunSummary:
     """Curate the playlist ``definition`` describes; a dry run unless ``apply``.
 
     Every plan goes through the ``playlist_plans`` expectation suite and into the audit record
@@ -87,11 +87,13 @@ def update_playlist(definition: str, *, apply: bool = False) -> RunSummary:
         with audit.run(
             "update_playlist", settings=settings, parameters={"definition": str(path), "apply": apply}
         ) as run:
-            _update(run, w, spec, path=str(path), apply=apply)
+            _update(run, w, spec, path=str(path), apply=apply, print_plan=print_plan)
     return run.summary()
 
 
-def _update(run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path: str, apply: bool) -> None:
+def _update(
+    run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path: str, apply: bool, print_plan: bool
+) -> None:
     """Curate, plan, validate, audit and (with ``apply``) apply, inside the open audit run."""
     client = w.spotify
     candidates = curation.load_candidates(run.warehouse, catalog=w.catalog)
@@ -108,11 +110,12 @@ def _update(run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path:
     plan = plan_update(client, curated, generated)
     validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
     names = {c.track_id: c.name for c in candidates}
-    print(plan.render(names))
-    for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
-        print(
-            f"  left out: {printable(names.get(track_id, track_id))} ({printable(track_id)}): {printable(why)}"
-        )
+    if print_plan:  # the plan for the person who asked for it (the main job only audits it)
+        print(plan.render(names))
+        for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
+            print(
+                f"  left out: {printable(names.get(track_id, track_id))} ({printable(track_id)}): {printable(why)}"
+            )
     run.record(
         "playlist.plan",
         inputs={

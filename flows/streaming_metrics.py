@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from analytics import audit
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
+from analytics.observability import progress
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
 from analytics.streaming.exports import scan_exports
@@ -212,33 +213,40 @@ def _collect(
     seed: int,
 ) -> None:
     """Ingest, aggregate, detect and save the run's datasets inside the open audit run."""
-    touched: set[date] = set()
-    if source is not None:
-        touched = ingest_exports(run, source, artist_id)
-    elif w.demo_streams is not None:
-        data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)
-        touched = ingest_demo(run, w.demo_streams, data)
-    else:
-        run.record("ingest.files", details={"skipped": "no exports folder: the Redis play stream only"})
-    if realtime_seconds > 0:
-        touched |= realtime_events(run, run.settings, realtime_seconds)
-    validate_dataset(
-        table_frame(run, "stream_play_events", days=touched),
-        dataset="stream_play_events",
-        run=run,
-        suite=SUITES["stream_play_events"],
-    )
-    aggregate_days(run, touched)
-    daily = table_frame(run, "stream_metrics_daily")
-    validate_dataset(
-        daily,
-        dataset="stream_metrics_daily",
-        run=run,
-        suite=SUITES["stream_metrics_daily"],
-    )
-    run.outputs.update(find_anomalies(run, seed=seed))
-    anomalies = table_frame(run, "stream_anomalies")
-    validate_dataset(anomalies, dataset="stream_anomalies", run=run, suite=SUITES["stream_anomalies"])
+    with progress.stage("streaming ingest", total=5) as step:
+        touched: set[date] = set()
+        if source is not None:
+            touched = ingest_exports(run, source, artist_id)
+        elif w.demo_streams is not None:
+            data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)
+            touched = ingest_demo(run, w.demo_streams, data)
+        else:
+            run.record("ingest.files", details={"skipped": "no exports folder: the Redis play stream only"})
+        if realtime_seconds > 0:
+            touched |= realtime_events(run, run.settings, realtime_seconds)
+        step.advance()  # ingested
+        validate_dataset(
+            table_frame(run, "stream_play_events", days=touched),
+            dataset="stream_play_events",
+            run=run,
+            suite=SUITES["stream_play_events"],
+        )
+        step.advance()
+        aggregate_days(run, touched)
+        step.advance()
+        daily = table_frame(run, "stream_metrics_daily")
+        validate_dataset(
+            daily,
+            dataset="stream_metrics_daily",
+            run=run,
+            suite=SUITES["stream_metrics_daily"],
+        )
+        step.advance()
+        run.outputs.update(find_anomalies(run, seed=seed))
+        anomalies = table_frame(run, "stream_anomalies")
+        validate_dataset(anomalies, dataset="stream_anomalies", run=run, suite=SUITES["stream_anomalies"])
+        step.advance()
+        step.note(f"{len(touched)} days touched")
     datasets = run.run_dir / "datasets"
     datasets.mkdir(parents=True, exist_ok=True)
     daily.to_parquet(datasets / "stream_metrics_daily.parquet", index=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -24,6 +24,7 @@ from analytics.audio.cache import FeatureCache, content_hash
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
 from analytics.audio.warmup import configure_numba_cache, ensure_warm
 from analytics.config import Settings
+from analytics.observability import progress
 from analytics.observability.metrics import counter, histogram
 
 Job = tuple[str, str]
@@ -131,19 +132,25 @@ def process_pool_map(workers: int, *, start_method: str | None = None) -> MapFn:
     context = multiprocessing.get_context(method)
     cache = str(configure_numba_cache())
 
-    def run(fn: Callable[[Job], FileResult], jobs: Sequence[Job]) -> list[FileResult]:
+    def run(fn: Callable[[Job], FileResult], jobs: Sequence[Job]) -> Iterator[FileResult]:
+        """Each file's result as soon as it and those before it are done (progress follows)."""
         if jobs:
-            ensure_warm()
+            with progress.stage("audio JIT warm-up"):
+                ensure_warm()
         if workers <= 1 or len(jobs) <= 1:
-            return [fn(job) for job in jobs]
+            yield from (fn(job) for job in jobs)
+            return
         size = min(workers, len(jobs))
+        given = 0
         try:
             with ProcessPoolExecutor(
                 size, mp_context=context, initializer=_init_worker, initargs=(cache,)
             ) as pool:
-                return list(pool.map(fn, jobs))
+                for result in pool.map(fn, jobs):
+                    given += 1
+                    yield result
         except BrokenProcessPool:
-            return [_isolated(fn, job, context, cache) for job in jobs]
+            yield from (_isolated(fn, job, context, cache) for job in jobs[given:])
 
     return run
 
@@ -203,10 +210,14 @@ def analyze_files(
 
     jobs.sort(key=lambda item: -_size(item[1][0]))  # longest first balances the pool
     run = map_fn or process_pool_map(count)
-    for (index, _), result in zip(jobs, run(_run_job, [job for _, job in jobs]), strict=True):
-        results[index] = result
-        cache.put(result)
-        _SECONDS.observe(result.compute_s)
+    with progress.stage("audio analysis", total=len(paths)) as step:
+        step.advance(len(paths) - len(jobs))  # read from the cache
+        for (index, _), result in zip(jobs, run(_run_job, [job for _, job in jobs]), strict=True):
+            results[index] = result
+            cache.put(result)
+            _SECONDS.observe(result.compute_s)
+            step.advance()
+        step.note(f"{len(paths)} files, {len(paths) - len(jobs)} from the cache")
 
     ordered = [results[i] for i in range(len(paths))]
     for r in ordered:

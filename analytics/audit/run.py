@@ -199,6 +199,7 @@ def run(
         current_trace_id,
         flush,
         get_logger,
+        progress,
         push_metrics,
         span,
     )
@@ -217,6 +218,7 @@ def run(
         # one run at a time per warehouse; a second finds the lock taken before it writes anything
         stack.enter_context(warehouse_lock(wh, flow=flow, run_id=run_id))
         run_dir.mkdir(parents=True, exist_ok=True)
+        progress.run_opened(flow=flow, run_id=run_id, run_dir=run_dir)
         wh.migrate()
         stack.enter_context(bind_run(run_id=run_id, flow=flow))
         stack.enter_context(span(f"flow.{flow}", attributes={"encore.run_id": run_id}))

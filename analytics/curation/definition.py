@@ -171,7 +171,14 @@ def definition_path(definition: str, *, directory: Path = DEFINITIONS_DIR) -> Pa
     if path.suffix in (".yaml", ".yml") and path.exists():
         return path
     named = directory / f"{path.stem}.yaml"
+    known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:  # meant as a file
+        if path.parent == Path(".") and named.exists():
+            return named
+        raise DefinitionError(
+            f"playlist definition file {definition} does not exist: check the path, "
+            f"or give the name of one in {directory}: {known}"
+        )
     if named.exists():
         return named
-    known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
     raise DefinitionError(f"no playlist definition '{definition}': give a YAML path or one of: {known}")

@@ -29,15 +29,21 @@ _saved_root_level: int | None = None
 _displaced: list[logging.Handler] = []
 
 
+# Where the root handler writes instead of stderr, and in which format (see :func:`send_to`).
+_sink: Any = None
+_sink_format: str | None = None
+
+
 class EncoreHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The root handler: writes to whatever ``sys.stderr`` is at the time of each record."""
+    """The root handler: writes to the sink of :func:`send_to`, else to whatever ``sys.stderr``
+    is at the time of each record."""
 
     def __init__(self) -> None:
         super().__init__(sys.stderr)
 
     @property  # type: ignore[override]
     def stream(self) -> Any:
-        return sys.stderr
+        return _sink if _sink is not None else sys.stderr
 
     @stream.setter
     def stream(self, value: Any) -> None:
@@ -185,6 +191,7 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     Parameters are the settings ``log_level`` and ``log_format``.
     """
     global _saved_root_level
+    fmt = _sink_format or fmt
     names = logging.getLevelNamesMapping()
     if level.upper() not in names:
         raise ValueError(f"log_level {level!r} is not a logging level; use DEBUG, INFO, WARNING or ERROR")
@@ -194,7 +201,7 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(default=str, sort_keys=False)
         if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=_sink is None and sys.stderr.isatty())
     )
     handler = EncoreHandler()
     if names[level.upper()] > logging.DEBUG:
@@ -222,6 +229,26 @@ def configure_logging(*, level: str = "INFO", fmt: str = "json") -> None:
         _saved_root_level = root.level
     root.setLevel(names[level.upper()])
     _install_record_factory()
+
+
+@contextmanager
+def send_to(stream: Any, *, fmt: str | None = None) -> Iterator[None]:
+    """Inside the block, log lines go to ``stream`` (anything with ``write`` and ``flush``) instead
+    of stderr, in ``fmt`` (``json`` or ``console``) whatever the settings say; a later
+    :func:`configure_logging` (each run calls it) keeps both.
+
+    The ``encore`` command uses it to keep a terminal for people: the JSON lines go to the run's
+    evidence folder, or to stdout where no person is watching.
+    """
+    global _sink, _sink_format
+    if fmt is not None and fmt not in LOG_FORMATS:
+        raise ValueError(f"log format must be json or console, not {fmt!r}")
+    saved = _sink, _sink_format
+    _sink, _sink_format = stream, fmt
+    try:
+        yield
+    finally:
+        _sink, _sink_format = saved
 
 
 def unconfigure_logging() -> None:

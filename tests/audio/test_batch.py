@@ -142,7 +142,9 @@ def _dies_on_b(job: tuple[str, str]) -> FileResult:
 
 def test_a_dead_worker_quarantines_its_file_for_this_run_only(tmp_path: Path) -> None:
     """The crash is no verdict on the file: the others finish, and nothing is cached for it."""
-    results = process_pool_map(2)(_dies_on_b, [("a.wav", "h" * 64), ("b.wav", "b" * 64), ("c.wav", "c" * 64)])
+    results = list(
+        process_pool_map(2)(_dies_on_b, [("a.wav", "h" * 64), ("b.wav", "b" * 64), ("c.wav", "c" * 64)])
+    )
     assert [r.status for r in results] == ["ok", "quarantined", "ok"]
     assert results[1].reason == "crashed" and "tried again next run" in (results[1].detail or "")
     cache = FeatureCache(tmp_path / "features")

@@ -27,7 +27,7 @@ def _run(code: str, **extra: str) -> str:
     ).stdout.strip()
 
 
-@pytest.mark.parametrize("module", ["analytics", "analytics.reports", "flows"])
+@pytest.mark.parametrize("module", ["analytics", "analytics.reports", "flows", "flows.pipeline", "flows.cli"])
 def test_importing_encore_switches_telemetry_off(module: str) -> None:
     code = (
         f"import {module}, os\n"
