@@ -22,6 +22,12 @@ quarter in 6/8, 9/8 and 12/8; MMA's compound-metre styles are left out). A key l
 key the MMA cadence is written in, or for game pieces a key signature other than C major
 (which sequencers write when nobody set one).
 
+Two splits, by source (``split`` column): a piece's excerpts, and every MMA style of one groove
+family (all waltzes, all ballads, all swing styles …, see :func:`group_of`), are all in one split,
+chosen by a hash of the group's name: **tuning** (2 groups in 5; estimators may be designed and fitted on it) and
+**held_out** (only scored, never looked at while tuning). The same piece or groove family is never
+in both.
+
 Writes ``benchmarks/data/tempo_eval.csv`` (labels, committed) and the rendered audio under
 ``data/cache/tempo-eval/audio/`` (not committed). Needs ``fluidsynth`` and the soundfont packages
 ``fluid-soundfont-gm``, ``timgm6mb-soundfont`` and ``musescore-general-soundfont-small``
@@ -76,6 +82,7 @@ class Excerpt:
     key: str
     drums: bool
     soundfont: str
+    split: str
 
 
 def fetch(package: str) -> Path:
@@ -88,6 +95,7 @@ def fetch(package: str) -> Path:
     if not list(debs.glob(f"{package}_*.deb")):
         subprocess.run(["apt-get", "download", package], cwd=debs, check=True)
     deb = sorted(debs.glob(f"{package}_*.deb"))[0]
+    target.parent.mkdir(parents=True, exist_ok=True)  # dpkg-deb -x makes the target, not its parents
     subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True)
     return target
 
@@ -276,6 +284,27 @@ def excerpt_midi(
     return out
 
 
+# Related MMA styles share patterns (waltz, jazzwaltz, fastjazzwaltz …): a style belongs to the first
+# family whose name it contains, so a family is never split between tuning and held-out material.
+MMA_FAMILIES = (
+    "waltz", "ballad", "boggie", "blues", "swing", "dixie", "march", "bolero", "jazz", "rock",
+    "country", "folk", "broadway", "spiritual", "bossa", "rhumba", "tango", "bigband", "beat",
+)  # fmt: skip
+
+
+def group_of(package: str, name: str, digest: str) -> str:
+    """The group an excerpt is split by: the MMA groove family, else the MIDI file's content."""
+    if package == "mma":
+        style = name.removesuffix(".mma")
+        return "mma:" + next((family for family in MMA_FAMILIES if family in style), style)
+    return f"{package}:{digest}"
+
+
+def split_of(group: str) -> str:
+    """'tuning' or 'held_out' for a group, by a hash of its name (reproducibly; 2 groups in 5 tune)."""
+    return "tuning" if hashlib.sha256(group.encode()).digest()[0] % 5 < 2 else "held_out"
+
+
 def scaled_rate(bpm: float) -> float:
     """The second rendering's tempo factor: slow pieces faster, fast pieces slower (60-200 BPM)."""
     return 1.5 if bpm < 100 else 1.35 if bpm <= 140 else 0.75
@@ -317,6 +346,7 @@ def plan() -> list[tuple[Excerpt, mido.MidiFile]]:
                 key=known_key if known_key is not None else key_at(midi, start),
                 drums=has_drums and drums,
                 soundfont=soundfont.name,
+                split=split_of(group_of(package, name, hashlib.sha256(data).hexdigest())),
             )
             out.append((excerpt, excerpt_midi(midi, start, end, tempo=tempo, rate=rate, drums=drums)))
     return out
@@ -363,6 +393,9 @@ def main() -> None:
         writer.writerows(asdict(e) for e, _ in planned)
     pieces = len({e.midi_sha256 for e, _ in planned})
     print(f"{len(planned)} excerpts of {pieces} pieces; labels in {LABELS.relative_to(ROOT)}")
+    for split in ("tuning", "held_out"):
+        chosen = [e for e, _ in planned if e.split == split]
+        print(f"  {split}: {len(chosen)} excerpts of {len({e.midi_sha256 for e in chosen})} pieces")
     if args.labels_only:
         return
     audio_dir = WORK / "audio"
