@@ -104,10 +104,13 @@ SHARED_WORLDS: dict[str, str] = {
     "tests/flows/test_pipeline.py": "pipeline-worlds",
     "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
 }
-# The files that take longest start first, so that no worker is left with one at the end.
+# The files that take longest start first, so that no worker is left with one at the end
+# (seconds on an idle 2-core machine in brackets).
 LONGEST_FIRST: tuple[str, ...] = (
-    "tests/flows/test_pipeline.py",
+    "tests/e2e/test_real_mode_world2.py",  # a sandbox process, two `encore run`, a plan (~165)
+    "tests/flows/test_pipeline.py",  # with the trace test: the demo world and the failed run (~170)
     "tests/observability/test_end_to_end_trace.py",
+    "tests/audio/test_jit_cache.py",  # cold numba compiles in child processes (~95)
     "tests/reliability/test_pipeline_faults.py",
     "tests/deploy/test_deploy_and_run.py",
     "tests/reliability/test_pipeline_hostile.py",
