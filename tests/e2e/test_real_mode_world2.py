@@ -30,6 +30,8 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.postgres,
     pytest.mark.slow,  # two whole real-mode runs (sync, audio, streaming, social, content, reports) and a plan
+    # about 165 s on an idle 2-core machine, over 300 s (the suite's default) on a loaded one
+    pytest.mark.timeout(900),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
