@@ -53,10 +53,12 @@ run: setup
 	$(RUN) encore run
 
 # Two xdist workers, file by file (tests/conftest.py keeps a shared world's files together);
-# then the few tests that cannot run on an xdist worker.
+# then the few tests that cannot run on an xdist worker, by file, so that the suite is not
+# collected a second time for them (tests/conftest.py SERIAL_FILES checks this list).
+SERIAL_TESTS := tests/sandbox/test_spotify_properties.py
 test: setup browser pushgateway lint
 	$(RUN) pytest -n 2 --dist loadfile -m "not serial"
-	$(RUN) pytest -m serial
+	$(RUN) pytest -m serial $(SERIAL_TESTS)
 
 lint: setup
 	$(RUN) ruff check .

@@ -68,7 +68,7 @@ def _files(cache: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in cache.rglob("*") if p.is_file()}
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # three fresh processes, one cold numba compile: most of the file's ~95 s idle
 @pytest.mark.timeout(1200)
 def test_two_processes_on_an_empty_cache_then_a_third_from_the_cache_they_left(built_cache: Path) -> None:
     assert any(p.suffix == ".nbc" for p in built_cache.rglob("*")), "nothing was cached"
@@ -77,7 +77,7 @@ def test_two_processes_on_an_empty_cache_then_a_third_from_the_cache_they_left(b
     assert _files(built_cache) == before  # read, not compiled again
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # two fresh processes, the first recompiling what was damaged
 @pytest.mark.timeout(1200)
 def test_a_half_written_cache_is_rebuilt(built_cache: Path, tmp_path: Path) -> None:
     cache = tmp_path / "numba"

@@ -163,6 +163,9 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
                 "ENCORE_DATABASE_URL": warehouse_url,
                 "ENCORE_DATA_DIR": str(tmp_path / "data"),
                 "ENCORE_REPORTS_DIR": str(tmp_path / "reports"),
+                # four weeks of seeded streams (as in tests/worlds.py), not the default 90 days:
+                # the deployment's wiring is under test here, not the ingest's volume
+                "ENCORE_DEMO_STREAMING_DAYS": "28",
             },
         )
         state, flow_run_id = stack.run_and_wait(

@@ -73,6 +73,9 @@ def test_pipeline_on_postgres_then_unchanged(
     monkeypatch.setenv("ENCORE_DATABASE_URL", postgres_warehouse.url)
     monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ENCORE_REPORTS_DIR", str(tmp_path / "reports"))
+    # four weeks of seeded streams, as in the demo world (tests/worlds.py), instead of the
+    # default 90 days: a third of the rows to write to PostgreSQL, each ingest path still taken
+    monkeypatch.setenv("ENCORE_DEMO_STREAMING_DAYS", "28")
     first = pipeline(reports=False)
     second = pipeline(reports=False)
 

@@ -10,7 +10,7 @@ import pytest
 from analytics.warehouse import Warehouse
 
 
-# Two flow runs over 60 days of seeded demo streams: 30-95 s.
+# Two flow runs over four weeks of seeded demo streams (enough for the anomaly models): 15-50 s.
 @pytest.mark.slow
 def test_demo_streaming_ingest_is_idempotent_validated_and_finds_anomalies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -18,8 +18,8 @@ def test_demo_streaming_ingest_is_idempotent_validated_and_finds_anomalies(
     from flows.streaming_metrics import collect_streaming_metrics
 
     monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
-    first = collect_streaming_metrics(demo_days=60, end_date="2026-11-20")
-    second = collect_streaming_metrics(demo_days=60, end_date="2026-11-20")
+    first = collect_streaming_metrics(demo_days=28, end_date="2026-11-20")
+    second = collect_streaming_metrics(demo_days=28, end_date="2026-11-20")
     assert first.rows_written > 0
     assert second.outcome == "unchanged" and second.rows_written == 0
     warehouse = Warehouse(f"sqlite:///{tmp_path / 'data' / 'encore.sqlite'}")
