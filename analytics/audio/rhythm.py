@@ -31,7 +31,6 @@ from analytics.audio.features import ANALYSIS_SR, HOP
 
 FPS = ANALYSIS_SR / HOP
 AC_WINDOW = 384  # frames, 8.9 s (librosa's ac_size=8.0 rounded the same way)
-MIN_BPM, MAX_BPM = 30.0, 300.0
 PRIOR_BPM = 120.0
 TEMPOGRAM_BATCH = 512  # windows per FFT batch
 SEARCH_BPM = (40.0, 250.0)
