@@ -62,6 +62,3 @@ _.loadscopereorder
 _.dont_write_bytecode
 # A fixture requested by tests for what it writes, not for a value (tests/flows/test_world.py).
 _.sqlite_catalog
-
-# Module ``__getattr__`` (PEP 562): Python calls it for the lazily exported names.
-_.__getattr__

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 import scipy.ndimage
 
+from analytics.audio._librosa import librosa
 from analytics.audio.features import ANALYSIS_SR, HOP
 
 FPS = ANALYSIS_SR / HOP
