@@ -23,8 +23,8 @@ export UV_COMPILE_BYTECODE ?= 1
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
-	@echo "make test    set up, lint (ruff, mypy, import contracts) and run the whole test suite"
-	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports)"
+	@echo "make test    set up, lint (ruff, mypy, import contracts, dead code) and run the whole test suite"
+	@echo "make lint    ruff (lint + format check), mypy on analytics/, the import contracts (lint-imports), dead code (vulture)"
 	@echo "make bench   run the benchmarks (figures as ratios; JSON in benchmarks/results/)"
 	@echo "make fetch-audio  fetch the full freely licensed albums used by the benchmarks"
 	@echo "make tempo-eval-set  render the held-out tempo/key set from Debian's free MIDI (fluidsynth, MMA)"
@@ -65,6 +65,7 @@ lint: setup
 	$(RUN) ruff format --check .
 	$(RUN) mypy
 	$(RUN) lint-imports
+	$(RUN) vulture
 
 format: setup
 	$(RUN) ruff check --fix .

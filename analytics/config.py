@@ -207,8 +207,6 @@ class Settings(BaseSettings):
     instagram_api_version: str = "v23.0"
     instagram_user_id: str = Field(default="me", description="Instagram professional account id")
     instagram_token_expires_at: str | None = Field(default=None, description="ISO time the token expires")
-    instagram_app_id: str | None = None
-    instagram_app_secret: SecretStr | None = None
     x_api_url: str = Field(default="https://api.x.com", description="base URL of the X API")
     tiktok_api_url: str = Field(
         default="https://open.tiktokapis.com", description="base URL of the TikTok API"

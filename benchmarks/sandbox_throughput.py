@@ -1,6 +1,6 @@
 """Requests per second the Spotify sandbox serves on this machine, against a bare FastAPI baseline.
 
-Both servers run the same way (uvicorn in a thread on 127.0.0.1) and are driven by the same
+Both servers run the same way (``LoopbackServer``: uvicorn in a thread on 127.0.0.1) and are driven by the same
 keep-alive HTTP client, so the ratio is the cost of the sandbox's work per request (auth, rendering,
 ETag hashing, accounting) over the cost of HTTP itself. Loopback only, bounded in count and time.
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 
+from analytics.sandbox.loopback import LoopbackServer
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox, SyntheticCatalogSpec, generate_catalog
-from analytics.sandbox.spotify.server import free_port
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sandbox_throughput.json"
 MAX_SECONDS_PER_FIGURE = 20.0
@@ -43,19 +41,8 @@ def bare_fastapi() -> Iterator[str]:
     async def hello() -> dict[str, str]:
         return {"hello": "world"}
 
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/hello"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with LoopbackServer(app, name="the bare FastAPI baseline").running() as server:
+        yield f"{server.url}/hello"
 
 
 def rate(url: str, *, headers: dict[str, str], requests: int, threads: int) -> float:

@@ -122,7 +122,7 @@ def _make_changes(sb: SpotifySandbox, ids: list[str]) -> dict[str, Any]:
     }
 
 
-def _history_once(warehouse: Warehouse, keys: dict[str, str], run_id_hint: int) -> bool:
+def _history_once(warehouse: Warehouse, keys: dict[str, str]) -> bool:
     versions = warehouse.rows("entity_versions")
 
     def changes(kind: str, key: str) -> list[str]:
@@ -158,7 +158,7 @@ def measure(mode: str, spec: SyntheticCatalogSpec) -> dict[str, Any]:
         change = _make_changes(sb, ids)
         changed = _timed_sync(sb, settings, warehouse, ids)
         found = {k: changed["changes"][k] for k in ("inserted", "updated", "removed")}
-        exact = found == change["expected"] and _history_once(warehouse, change["keys"], 0)
+        exact = found == change["expected"] and _history_once(warehouse, change["keys"])
         again = _timed_sync(sb, settings, warehouse, ids)
         warehouse.dispose()
     rows = shape.rows

@@ -1,13 +1,8 @@
-"""Where fan-outs run: threads on this machine, or a Dask cluster when one is configured.
+"""Where library batches run: a process pool on this machine, or a Dask cluster when one is configured.
 
 ``settings.dask_scheduler_address`` (``ENCORE_DASK_SCHEDULER_ADDRESS=tcp://scheduler:8786``)
-switches both kinds of fan-out to the cluster:
-
-- Prefect task fan-outs (``task.map`` / ``task.submit``): give the flow
-  ``task_runner=task_runner_from_settings()`` (read when the flow module is imported, i.e. in
-  the worker's flow-run process, with the worker's environment);
-- library batches that take a ``map_fn`` (``analytics.audio.analyze_files``): wrap the call in
-  ``with dask_map_fn(settings) as map_fn:`` — ``None`` means "use the library's own pool".
+moves the batches that take a ``map_fn`` (``analytics.audio.analyze_files``) to the cluster: wrap
+the call in ``with dask_map_fn(settings) as map_fn:`` — ``None`` means "use the library's own pool".
 """
 
 from __future__ import annotations
@@ -16,31 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-
 from analytics.config import Settings
 
 J = TypeVar("J")
 R = TypeVar("R")
 MapFn = Callable[[Callable[[J], R], Sequence[J]], Iterable[R]]
-
-
-def task_runner_from_settings(
-    settings: Settings | None = None, *, max_workers: int | None = None
-) -> TaskRunner:
-    """A ``DaskTaskRunner`` on the configured scheduler, else Prefect's default thread pool.
-
-    Parameters
-    ----------
-    settings : default ``Settings()`` (the environment of the process importing the flow).
-    max_workers : threads of the default runner (Prefect's default when ``None``).
-    """
-    settings = settings or Settings()
-    if settings.dask_scheduler_address:
-        from prefect_dask import DaskTaskRunner
-
-        return DaskTaskRunner(address=settings.dask_scheduler_address)
-    return ThreadPoolTaskRunner(max_workers=max_workers)
 
 
 @contextmanager

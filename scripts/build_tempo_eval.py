@@ -372,11 +372,6 @@ def render(excerpt: Excerpt, midi: mido.MidiFile, *, audio_dir: Path) -> Path:
     return target
 
 
-def audio_path(excerpt_id: str) -> Path:
-    """Where the rendered audio of an excerpt is."""
-    return WORK / "audio" / f"{excerpt_id}.flac"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="fluidsynth processes at once")

@@ -28,8 +28,6 @@ MIN_DURATION_S = 1.0
 SILENCE_RMS = 10 ** (-60 / 20)
 """Frames quieter than -60 dBFS count as silence."""
 
-QuarantineReason = Literal["missing", "empty", "unreadable", "corrupt", "too_short", "silent", "error"]
-
 
 @dataclass(frozen=True)
 class FileResult:

@@ -18,12 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-import librosa
 import numpy as np
 import scipy.fft
 import scipy.sparse
 import soxr
 
+from analytics.audio._librosa import librosa
 from analytics.audio.features import ANALYSIS_SR, HOP, N_FFT, N_MELS, N_MFCC
 from analytics.audio.loudness import LoudnessMeter
 

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 import scipy.ndimage
 
+from analytics.audio._librosa import librosa
 from analytics.audio.features import ANALYSIS_SR, HOP
 
 FPS = ANALYSIS_SR / HOP
 AC_WINDOW = 384  # frames, 8.9 s (librosa's ac_size=8.0 rounded the same way)
-MIN_BPM, MAX_BPM = 30.0, 300.0
 PRIOR_BPM = 120.0
 TEMPOGRAM_BATCH = 512  # windows per FFT batch
 SEARCH_BPM = (40.0, 250.0)

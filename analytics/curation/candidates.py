@@ -13,7 +13,6 @@ from analytics.audio.features import CHROMA_COLUMNS, MFCC_COLUMNS
 from analytics.curation.definition import CandidatePool
 
 KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-FEATURE_COLUMNS = ("tempo_bpm", "key", "mode", "energy", "loudness_lufs")
 # The audio fingerprint of near-identical versions: the MFCC means and spreads without MFCC 0
 # (the overall level, which a gain change moves), and the chroma (each frame max-normalised).
 TIMBRE_FEATURES = tuple(c for c in MFCC_COLUMNS if not c.startswith("mfcc_00_"))

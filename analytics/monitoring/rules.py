@@ -32,7 +32,6 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from analytics.config import PROJECT_ROOT
 
-SEVERITIES = ("critical", "error", "warning", "info")
 CHANNELS = ("sentry", "pagerduty", "webhook")
 TEMPLATE_FIELDS = frozenset({"rule_id", "artist_id", "subject", "metric", "kind"})
 DEFAULT_RULES_FILE = PROJECT_ROOT / "config" / "alert_rules.yaml"

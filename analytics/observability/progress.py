@@ -42,12 +42,6 @@ class Stage:
         for listener in self._listeners:
             listener.stage_advanced(self)
 
-    def grow(self, total: int) -> None:
-        """The number of steps is now known (or changed)."""
-        self.total = total
-        for listener in self._listeners:
-            listener.stage_advanced(self)
-
     def note(self, detail: str) -> None:
         """A short result shown with the stage when it ends, e.g. ``"12 files, 3 cached"``."""
         self.detail = detail

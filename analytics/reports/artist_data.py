@@ -24,7 +24,6 @@ from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
-SECTIONS = ("streaming", "countries", "social", "audio", "playlists", "alerts", "drafts", "validation")
 
 
 @dataclass
@@ -70,7 +69,8 @@ class ArtistData:
         self.reasons[section] = (f"missing.{reason}", values)
 
     def has(self, section: str) -> bool:
-        """True when ``section`` (one of :data:`SECTIONS`) has data to show."""
+        """True when ``section`` (``streaming``, ``countries``, ``social``, ``audio``, ``playlists``,
+        ``alerts``, ``drafts`` or ``validation``) has data to show."""
         return section not in self.missing
 
     def releases_between(self, first: date, last: date) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,10 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import SecretStr
+
+from analytics.sandbox.loopback import LoopbackServer
 
 PD_SEVERITIES = {"critical", "error", "warning", "info"}
 PD_ACTIONS = {"trigger", "acknowledge", "resolve"}
@@ -164,16 +164,18 @@ class AlertReceivers:
             webhook_token=secrets.token_urlsafe(18),
         )
         self.app = build_app(self.state)
-        self.port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
+        self._server = LoopbackServer(self.app, name="the alert receivers")
+
+    @property
+    def port(self) -> int | None:
+        """The receivers' port (kept while they are down), ``None`` outside :meth:`running`."""
+        return self._server.port or None
 
     @property
     def base_url(self) -> str:
         if self.port is None:
             raise RuntimeError("the alert receivers are not running; use `with AlertReceivers().running():`")
-        return f"http://127.0.0.1:{self.port}"
+        return self._server.url
 
     @property
     def sentry_dsn(self) -> str:
@@ -209,38 +211,14 @@ class AlertReceivers:
 
     def up(self) -> None:
         """Start answering (on the same port as before, if there was one)."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port or 0))
-        self.port = sock.getsockname()[1]
-        server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
-        )
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the alert receivers did not start within 10 s on 127.0.0.1")
-            time.sleep(0.01)
-        self._server, self._thread, self._sock = server, thread, sock
+        self._server.start()
 
     def down(self) -> None:
         """Stop answering: connections to the port are refused until :meth:`up`."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        if self._sock is not None:
-            self._sock.close()
-        self._server = self._thread = self._sock = None
+        self._server.stop()
 
     @contextmanager
     def running(self) -> Iterator[AlertReceivers]:
         """Serve on a free loopback port until the block ends."""
-        self.up()
-        try:
+        with self._server.running(keep_port=False):
             yield self
-        finally:
-            self.down()
-            self.port = None

@@ -10,7 +10,6 @@ import importlib
 import json
 import os
 import pkgutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -51,7 +50,6 @@ class ConnectorClass(Protocol):
     """The class-level side of a connector, used by the registry."""
 
     platform: ClassVar[str]
-    credential_settings: ClassVar[tuple[str, ...]]
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> SocialConnector: ...
@@ -142,6 +140,3 @@ class TokenStore:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh)
         tmp.replace(self.path)
-
-
-Clock = Callable[[], datetime]

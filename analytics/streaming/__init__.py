@@ -1,7 +1,7 @@
 """Streaming metrics: sources, idempotent ingest, real-time events, aggregation, anomalies.
 
-Public entry points (imported lazily, so that a real-time consumer process does not load
-pandas or scikit-learn):
+Public entry points (listed in ``__init__.pyi`` and loaded on first use, so that a real-time
+consumer process does not load pandas or scikit-learn):
 
 - :func:`ingest_s4a_csv`, :func:`ingest_history_json` - files, idempotent by content hash
 - :func:`find_exports` - the exports in a folder of downloads, with their kind and artist
@@ -11,36 +11,8 @@ pandas or scikit-learn):
 - :class:`IngestSummary`, :class:`SourceFormatError`
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+import lazy_loader as lazy
 
 import analytics.streaming.tables  # noqa: F401  (registers the tables on the warehouse Base)
 
-_EXPORTS = {
-    "ingest_s4a_csv": "analytics.streaming.ingest",
-    "ingest_history_json": "analytics.streaming.ingest",
-    "EventProducer": "analytics.streaming.realtime",
-    "PlayEventConsumer": "analytics.streaming.realtime",
-    "consume_events": "analytics.streaming.realtime",
-    "decode_event": "analytics.streaming.wire",
-    "decode_events": "analytics.streaming.wire",
-    "STREAM": "analytics.streaming.realtime",
-    "aggregate": "analytics.streaming.aggregate",
-    "AggregateSummary": "analytics.streaming.aggregate",
-    "detect_anomalies": "analytics.streaming.anomalies",
-    "IngestSummary": "analytics.streaming.summary",
-    "SourceFormatError": "analytics.streaming.summary",
-    "S4AKind": "analytics.streaming.s4a",
-    "ExportFile": "analytics.streaming.exports",
-    "find_exports": "analytics.streaming.exports",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'analytics.streaming' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

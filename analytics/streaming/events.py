@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,6 @@ EVENT_COLUMNS = (
     "offline",
     "listener_key",
 )
-SOURCES = ("history", "realtime")
 _TRACK_ID = re.compile(r"^[0-9A-Za-z]{1,64}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REASON = re.compile(r"^[a-z_]{1,24}$")
@@ -269,7 +268,3 @@ def normalise_play(
 def as_tuples(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Rows in :data:`EVENT_COLUMNS` order, for the bulk loaders."""
     return [tuple(r[c] for c in EVENT_COLUMNS) for r in rows]
-
-
-def days_of(rows: Iterable[tuple[Any, ...]]) -> set[date]:
-    return {r[2] for r in rows}

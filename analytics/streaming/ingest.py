@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -187,11 +187,6 @@ def ingest_history_json(
         _finish_file(conn, summary, parsed, run_id=run_id)
     _count(summary)
     return summary
-
-
-def store_event_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, source: str) -> IngestSummary:
-    """Store already validated event rows in the caller's transaction."""
-    return store_event_tuples(conn, as_tuples(rows), source=source)
 
 
 def store_event_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]], *, source: str) -> IngestSummary:

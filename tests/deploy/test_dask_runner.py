@@ -1,4 +1,4 @@
-"""Fan-outs on a Dask cluster (prefect-dask) give the same results as on the default runner."""
+"""Library batches on a Dask cluster give the same results as on the library's own process pool."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from prefect import flow, task
 
-from analytics import catalog, demo
 from analytics.config import PROJECT_ROOT, Settings
-from flows._runners import dask_map_fn, task_runner_from_settings
+from flows._runners import dask_map_fn
 
 EXCERPTS = sorted((PROJECT_ROOT / "analytics" / "demo" / "audio").glob("*.ogg"))[:2]
 
@@ -35,47 +33,9 @@ def cluster() -> Iterator[Any]:
         yield local
 
 
-@task
-def artist_frames(artist_id: str) -> tuple[dict[str, list[dict[str, Any]]], str]:
-    """One artist's catalog frames (a pure library transform), and the Dask worker that made them."""
-    from distributed import get_worker
-
-    frames = catalog.frames_from_catalog(demo.load_catalog(), artist_ids=[artist_id], quota_mode="extended")
-    try:
-        where = get_worker().address
-    except ValueError:
-        where = "not on dask"
-    return {name: frame.to_dict("records") for name, frame in frames.items()}, where
-
-
-@flow
-def fan_out(artist_ids: list[str]) -> list[tuple[dict[str, list[dict[str, Any]]], str]]:
-    return [future.result() for future in artist_frames.map(artist_ids)]
-
-
-def test_without_a_scheduler_the_default_thread_pool_runs_tasks(settings: Settings) -> None:
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    assert isinstance(task_runner_from_settings(settings), ThreadPoolTaskRunner)
+def test_without_a_scheduler_the_library_keeps_its_own_pool(settings: Settings) -> None:
     with dask_map_fn(settings) as map_fn:
         assert map_fn is None
-
-
-def test_dask_task_runner_gives_the_default_runs_results(cluster: Any, settings: Settings) -> None:
-    from prefect_dask import DaskTaskRunner
-
-    artist_ids = [a["id"] for a in demo.load_catalog()["artists"]]
-    default = fan_out.with_options(task_runner=task_runner_from_settings(settings))(artist_ids)
-    on_dask = settings.model_copy(update={"dask_scheduler_address": cluster.scheduler_address})
-    runner = task_runner_from_settings(on_dask)
-    assert isinstance(runner, DaskTaskRunner)
-    distributed = fan_out.with_options(task_runner=runner)(artist_ids)
-
-    assert [frames for frames, _ in distributed] == [frames for frames, _ in default]
-    assert all(frames["tracks"] for frames, _ in default[:2]), "the demo artists have tracks"
-    workers = set(cluster.scheduler_info["workers"])
-    assert {where for _, where in distributed} <= workers, "tasks did not run on the Dask workers"
-    assert {where for _, where in default} == {"not on dask"}
 
 
 def test_analyze_files_on_dask_equals_the_process_pool(

@@ -10,20 +10,17 @@
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import SecretStr
 
+from analytics.sandbox.loopback import LoopbackServer
 from analytics.sandbox.musicbrainz import MusicBrainzData, musicbrainz_router
 from analytics.sandbox.social.accounts import load_accounts
 from analytics.sandbox.social.faults import SocialFaults
@@ -99,6 +96,7 @@ class SocialSandbox:
         self.app = build_app(self.state, self.musicbrainz)
         self.controls = Controls(faults=[], seed=seed, rate_limit_per_30s=None, retry_after_s=0)
         self.faults = SocialFaults(self.app, controls=self.controls)
+        self._server = LoopbackServer(self.faults, name="the social sandbox")
         self.port: int | None = None
         owner = {platform: self.state.authorized(platform) for platform in ("instagram", "tiktok")}
         self.credentials: dict[str, str] = dict(self.state.credentials)
@@ -111,26 +109,12 @@ class SocialSandbox:
     @contextmanager
     def running(self) -> Iterator[SocialSandbox]:
         """Serve on 127.0.0.1 on a free port until the block ends."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.faults, log_level="warning", access_log=False, lifespan="off")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the social sandbox did not start within 10 s on 127.0.0.1")
-            time.sleep(0.01)
-        try:
-            yield self
-        finally:
-            server.should_exit = True
-            thread.join(timeout=5)
-            sock.close()
-            self.port = None
+        with self._server.running(keep_port=False):
+            self.port = self._server.port
+            try:
+                yield self
+            finally:
+                self.port = None
 
     @property
     def root(self) -> str:

@@ -1,16 +1,13 @@
-"""``SpotifySandbox``: build the state, serve it with uvicorn in a thread on a free loopback port."""
+"""``SpotifySandbox``: build the state, serve it on a loopback port (:class:`~analytics.sandbox.loopback.LoopbackServer`)."""
 
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
-
+from analytics.sandbox.loopback import LoopbackServer
 from analytics.sandbox.spotify.app import create_app
 from analytics.sandbox.spotify.auth import TokenStore
 from analytics.sandbox.spotify.controls import Controls, RequestRecord, Stats
@@ -69,10 +66,22 @@ class SpotifySandbox:
         )
         self.runtime = Runtime(self.options, self.state, self.tokens, self.controls, self.options.quota_mode)
         self.app = create_app(self.runtime)
-        self.host = self.options.host
-        self.port = self.options.port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(
+            self.app,
+            host=self.options.host,
+            port=self.options.port,
+            name="the Spotify sandbox",
+            graceful_shutdown_s=1,
+        )
+
+    @property
+    def host(self) -> str:
+        return self._server.host
+
+    @property
+    def port(self) -> int:
+        """The port served on (0 until the first start when the options leave it to the system)."""
+        return self._server.port
 
     # -- addresses and credentials ------------------------------------------------------------
     @property
@@ -137,36 +146,11 @@ class SpotifySandbox:
     # -- serving --------------------------------------------------------------------------------
     def start(self, *, timeout_s: float = 10.0) -> SpotifySandbox:
         """Serve in a daemon thread; returns once the port accepts connections."""
-        if self._thread is not None:
-            raise RuntimeError("this sandbox is already running")
-        if self.port == 0:
-            self.port = free_port(self.host)
-        config = uvicorn.Config(
-            self.app,
-            host=self.host,
-            port=self.port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, name=f"spotify-sandbox-{self.port}", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the Spotify sandbox did not start on {self.host}:{self.port}")
-            time.sleep(0.01)
+        self._server.start(timeout_s=timeout_s)
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server, self._thread = None, None
+        self._server.stop()
 
     @contextmanager
     def running(self) -> Iterator[SpotifySandbox]:
@@ -178,5 +162,5 @@ class SpotifySandbox:
             self.stop()
 
     def __repr__(self) -> str:
-        state: Any = "running" if self._thread else "stopped"
+        state: Any = "running" if self._server.is_running else "stopped"
         return f"SpotifySandbox({self.accounts_url}, {self.runtime.quota_mode}, {state})"

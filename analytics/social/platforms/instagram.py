@@ -43,7 +43,6 @@ class InstagramConnector:
     """The Instagram Graph API with a long-lived Instagram user access token."""
 
     platform: ClassVar[str] = PLATFORM
-    credential_settings: ClassVar[tuple[str, ...]] = ("instagram_access_token",)
     default_base_url: ClassVar[str] = "https://graph.instagram.com"
 
     def __init__(

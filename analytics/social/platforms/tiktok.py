@@ -38,7 +38,6 @@ class TikTokConnector:
     """TikTok Display API (``/v2/user/info/``, ``/v2/video/list/``) for the authorized account."""
 
     platform: ClassVar[str] = PLATFORM
-    credential_settings: ClassVar[tuple[str, ...]] = ("tiktok_access_token",)
     default_base_url: ClassVar[str] = "https://open.tiktokapis.com"
 
     def __init__(

@@ -37,7 +37,6 @@ class XConnector:
     """X API v2 (``/2/users/by/username``, ``/2/users/:id/tweets``)."""
 
     platform: ClassVar[str] = PLATFORM
-    credential_settings: ClassVar[tuple[str, ...]] = ("x_bearer_token",)
     default_base_url: ClassVar[str] = "https://api.x.com"
 
     def __init__(

@@ -84,7 +84,6 @@ class YouTubeConnector:
     """The YouTube Data API v3 with an API key (public channel data)."""
 
     platform: ClassVar[str] = PLATFORM
-    credential_settings: ClassVar[tuple[str, ...]] = ("youtube_api_key",)
     default_base_url: ClassVar[str] = "https://www.googleapis.com/youtube/v3"
 
     def __init__(

@@ -1,0 +1,60 @@
+"""LoopbackServer: an ASGI app served by uvicorn in a thread on a loopback port, stopped and restarted."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from analytics.sandbox.loopback import LoopbackServer
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"hello": "world"}
+
+    return app
+
+
+def test_it_serves_on_a_free_loopback_port_and_refuses_once_stopped() -> None:
+    server = LoopbackServer(_app(), name="the test server")
+    with server.running():
+        assert server.is_running and server.port > 0
+        assert server.url == f"http://127.0.0.1:{server.port}"
+        assert httpx.get(f"{server.url}/hello", timeout=5).json() == {"hello": "world"}
+        with pytest.raises(RuntimeError, match="the test server is already running"):
+            server.start()
+    assert not server.is_running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.url}/hello", timeout=5)
+
+
+def test_a_restarted_server_is_found_on_its_port_unless_it_let_it_go() -> None:
+    server = LoopbackServer(_app())
+    server.start()
+    port = server.port
+    server.stop()
+    server.start()
+    try:
+        assert server.port == port
+        assert httpx.get(f"http://127.0.0.1:{port}/hello", timeout=5).status_code == 200
+    finally:
+        server.stop(keep_port=False)
+    assert server.port == 0
+    with pytest.raises(RuntimeError, match="no port yet"):
+        _ = server.url
+
+
+def test_a_port_held_by_another_listener_is_an_error_not_a_silent_second_server() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = LoopbackServer(_app(), port=taken.getsockname()[1])
+        with pytest.raises(OSError):
+            server.start()
+        assert not server.is_running

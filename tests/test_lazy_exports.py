@@ -1,0 +1,73 @@
+"""The packages with lazy exports (lazy_loader over ``__init__.pyi``) load what they export on first use.
+
+For each: importing the package loads none of the heavy libraries its lazy exports exist to
+spare; every name of the stub resolves to the object its module defines, and the package lists
+exactly those names; a name that is also a submodule's stays the function.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analytics.config import PROJECT_ROOT
+
+# package: libraries that importing it must not load
+SPARED = {
+    "analytics.audio": ["librosa", "numba", "pandas", "numpy"],
+    "analytics.monitoring": ["pandas", "numpy"],
+    "analytics.reports": ["nbconvert", "nbformat", "jinja2", "plotly", "pandas"],
+    "analytics.streaming": ["pandas", "sklearn", "numpy"],
+}
+
+
+def _stub(package: str) -> dict[str, str]:
+    """Exported name -> its module, read from the package's ``__init__.pyi``."""
+    path = PROJECT_ROOT.joinpath(*package.split("."), "__init__.pyi")
+    names: dict[str, str] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 1 and node.module, "lazy_loader reads `from .module import name` only"
+            names.update({alias.name: f"{package}.{node.module}" for alias in node.names})
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(SPARED))
+def test_importing_the_package_loads_no_heavy_library(package: str) -> None:
+    code = f"import json, sys, {package}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = set(json.loads(out.stdout))
+    assert not loaded & set(SPARED[package]), sorted(loaded & set(SPARED[package]))
+
+
+@pytest.mark.parametrize("package", sorted(SPARED))
+def test_every_stub_name_is_exported_and_resolves_to_its_module_s_object(package: str) -> None:
+    module = importlib.import_module(package)
+    stub = _stub(package)
+    assert sorted(module.__all__) == sorted(stub)
+    assert set(stub) <= set(dir(module))
+    for name, source in stub.items():
+        assert getattr(module, name) is getattr(importlib.import_module(source), name), name
+    with pytest.raises(AttributeError):
+        _ = module.nothing_here
+
+
+def test_a_function_named_as_its_module_stays_the_function() -> None:
+    """``analytics.streaming.aggregate`` is the function, even once its module was imported by name."""
+    code = (
+        "import importlib, analytics.streaming as pkg\n"
+        "module = importlib.import_module('analytics.streaming.aggregate')\n"
+        "from analytics.streaming import aggregate\n"
+        "print(callable(aggregate) and aggregate is module.aggregate and pkg.aggregate is module.aggregate)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "True", out.stderr
