@@ -63,6 +63,9 @@ def up(*, keep_running: bool) -> tuple[str, list[stack.Process]]:
     try:
         took = stack.wait_healthy(api_url, process=server)
         print(f"server up at {api_url} in {took:.0f} s (database {cfg.database})")
+        ui = stack.ui_url(cfg.port)
+        stack.wait_ui(ui)
+        print(f"Prefect UI: {ui} (loopback only)")
         limits = stack.load_limits(stack.PROJECT_ROOT / "prefect.yaml")
         stack.apply_pool_and_limits(api_url, pool="encore", limits=limits)
         print(f"work pool 'encore' (process) and limits {json.dumps(limits)}")
@@ -79,7 +82,10 @@ def up(*, keep_running: bool) -> tuple[str, list[stack.Process]]:
     if keep_running:
         pids = {p.name: p.popen.pid for p in started}
         (state / "pids.json").write_text(json.dumps({"api_url": api_url, "pids": pids}))
-        print(f"left running; PREFECT_API_URL={api_url}; stop with `deploy/deploy.sh down`")
+        print(
+            f"left running; Prefect UI {stack.ui_url(cfg.port)}, PREFECT_API_URL={api_url}; "
+            "stop with `deploy/deploy.sh down`"
+        )
     return api_url, started
 
 
