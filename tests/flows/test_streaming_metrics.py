@@ -98,3 +98,15 @@ def test_in_the_real_world_the_flow_reads_the_configured_exports_and_never_demo_
     configured = collect_streaming_metrics(end_date="2026-11-02")
     assert configured.rows_written > 0
     assert len(warehouse.rows("stream_play_events")) == 1
+
+
+def test_the_play_stream_only_run_needs_a_window_and_stops_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``exports=False`` (the 15-minute schedule) reads nothing but the play stream."""
+    from flows.streaming_metrics import collect_streaming_metrics
+
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(ValueError, match="nothing to collect"):
+        collect_streaming_metrics.fn(exports=False, realtime_seconds=0)
+    assert not (tmp_path / "data").exists()
