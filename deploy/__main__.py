@@ -27,6 +27,9 @@ from deploy.server_env import server_python
 
 SMOKE_DEPLOYMENT = "pipeline/pipeline-daily"
 SMOKE_PARAMETERS = {"reports": False}
+# The smoke run syncs, ingests and analyses the demo from scratch: a few minutes on a busy 2-core
+# machine (the first run also compiles the audio code); ENCORE_DEPLOY_RUN_TIMEOUT overrides.
+SMOKE_TIMEOUT_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,10 @@ def check() -> int:
     api_url, started = up(keep_running=False)
     try:
         begin = time.monotonic()
-        state, run_id = stack.run_and_wait(api_url, SMOKE_DEPLOYMENT, parameters=SMOKE_PARAMETERS)
+        timeout_s = float(os.environ.get("ENCORE_DEPLOY_RUN_TIMEOUT", SMOKE_TIMEOUT_S))
+        state, run_id = stack.run_and_wait(
+            api_url, SMOKE_DEPLOYMENT, parameters=SMOKE_PARAMETERS, timeout_s=timeout_s
+        )
         print(f"{SMOKE_DEPLOYMENT} run {run_id}: {state} in {time.monotonic() - begin:.0f} s")
     finally:
         for process in reversed(started):

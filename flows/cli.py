@@ -48,7 +48,7 @@ app = typer.Typer(
     name="encore",
     help="encore: the data and operations back office of an independent artist or small label on Spotify.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `encore --install-completion` (README, "Shell completion")
 )
 audit_app = typer.Typer(help="Inspect and verify the hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
