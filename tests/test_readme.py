@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +29,9 @@ import pytest
 
 from analytics.config import PROJECT_ROOT, Settings
 
+# About a dozen `encore` start-ups, four at a time: seconds on a quiet machine, minutes on a
+# loaded one.
+pytestmark = pytest.mark.timeout(600)
 # Commands that finish in seconds and change nothing outside the clone: run as written.
 QUICK = (
     ".venv/bin/encore --help",
