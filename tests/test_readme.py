@@ -85,15 +85,18 @@ def _environment(home: Path, clone: Path) -> dict[str, str]:
 
 
 def _run(command: str, *, cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    started = time.monotonic()
+    done = subprocess.run(
         ["bash", "-c", command],
         cwd=cwd,
         env=dict(env),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         check=False,
     )
+    print(f"{time.monotonic() - started:6.1f} s  {command}")
+    return done
 
 
 @pytest.fixture(scope="module")
