@@ -93,7 +93,7 @@ pushgateway:
 deploy: setup
 	bash deploy/deploy.sh check
 
-# JupyterLab on loopback with a token and no browser. The kernel is registered inside .venv
+# JupyterLab on loopback with a token and no browser (nor an extension manager querying PyPI). The kernel is registered inside .venv
 # (--sys-prefix) under the name the notebooks carry (python3), so it is the project's
 # environment and nothing goes to the user's own Jupyter folders. Kernels start in the project
 # root, where the notebooks' default paths (data/runs/latest) are.
@@ -101,9 +101,9 @@ ENCORE_NOTEBOOK_PORT ?= 8888
 notebooks: setup
 	.venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "encore (.venv)" >/dev/null
 	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(ENCORE_NOTEBOOK_PORT) \
-		--ServerApp.port_retries=0 --ServerApp.open_browser=False \
-		--ServerApp.root_dir=$(CURDIR) --ServerApp.preferred_dir=$(CURDIR)/notebooks \
-		--LabApp.default_url=/lab/tree/notebooks
+		--ServerApp.port_retries=0 --ServerApp.open_browser=False --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/notebooks --LabApp.extension_manager=readonly \
+		$(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 # Faults, crashes, hostile input and secret leaks at full trial counts; writes docs/RELIABILITY.md.
 reliability: setup browser pushgateway
