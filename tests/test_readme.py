@@ -97,7 +97,9 @@ def _environment(home: Path, clone: Path) -> dict[str, str]:
 def _run(command: str, *, cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
     done = subprocess.run(
-        ["bash", "-c", command],
+        # bash stays the parent process (no exec of a lone command), as in a terminal: completion
+        # install detects the shell from it
+        ["bash", "-c", f"{command}\nexit $?"],
         cwd=cwd,
         env=dict(env),
         capture_output=True,
