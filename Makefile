@@ -19,7 +19,7 @@ export UV_LINK_MODE ?= copy
 # otherwise compile prefect, pandas, plotly … from source again, about 13 s of CPU each.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help setup run test lint format bench fetch-audio tempo-eval-set browser pushgateway deploy reliability clean
+.PHONY: help setup run test lint format bench fetch-audio tempo-eval-set browser pushgateway deploy notebooks reliability clean
 
 help:
 	@echo "make run     set up, run the main job on the embedded defaults, print where the reports are"
@@ -30,7 +30,8 @@ help:
 	@echo "make tempo-eval-set  render the held-out tempo/key set from Debian's free MIDI (fluidsynth, MMA)"
 	@echo "make browser install Debian's chromium for the browser tests (needs root)"
 	@echo "make reliability  the full reliability suite; rewrites docs/RELIABILITY.md"
-	@echo "make deploy  Prefect server on PostgreSQL, every deployment, a worker, one run to COMPLETED, then stop"
+	@echo "make deploy  Prefect server on PostgreSQL (UI on 127.0.0.1), every deployment, a worker, one run to COMPLETED, then stop"
+	@echo "make notebooks  JupyterLab on 127.0.0.1 (token, no browser) with the project's kernel"
 
 setup: .venv/.encore-setup web/node_modules/.package-lock.json
 
@@ -101,6 +102,18 @@ pushgateway:
 # Prefect server on PostgreSQL, every deployment, a worker, one pipeline run to COMPLETED, then stop.
 deploy: setup
 	bash deploy/deploy.sh check
+
+# JupyterLab on loopback with a token and no browser (nor an extension manager querying PyPI). The kernel is registered inside .venv
+# (--sys-prefix) under the name the notebooks carry (python3), so it is the project's
+# environment and nothing goes to the user's own Jupyter folders. Kernels start in the project
+# root, where the notebooks' default paths (data/runs/latest) are.
+ENCORE_NOTEBOOK_PORT ?= 8888
+notebooks: setup
+	.venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "encore (.venv)" >/dev/null
+	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(ENCORE_NOTEBOOK_PORT) \
+		--ServerApp.port_retries=0 --ServerApp.open_browser=False --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/notebooks --LabApp.extension_manager=readonly \
+		$(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 # Faults, crashes, hostile input and secret leaks at full trial counts; writes docs/RELIABILITY.md.
 reliability: setup browser pushgateway

@@ -27,6 +27,9 @@ from deploy.server_env import server_python
 
 SMOKE_DEPLOYMENT = "pipeline/pipeline-daily"
 SMOKE_PARAMETERS = {"reports": False}
+# The smoke run syncs, ingests and analyses the demo from scratch: a few minutes on a busy 2-core
+# machine (the first run also compiles the audio code); ENCORE_DEPLOY_RUN_TIMEOUT overrides.
+SMOKE_TIMEOUT_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ def up(*, keep_running: bool) -> tuple[str, list[stack.Process]]:
     try:
         took = stack.wait_healthy(api_url, process=server)
         print(f"server up at {api_url} in {took:.0f} s (database {cfg.database})")
+        ui = stack.ui_url(cfg.port)
+        stack.wait_ui(ui)
+        print(f"Prefect UI: {ui} (loopback only)")
         limits = stack.load_limits(stack.PROJECT_ROOT / "prefect.yaml")
         stack.apply_pool_and_limits(api_url, pool="encore", limits=limits)
         print(f"work pool 'encore' (process) and limits {json.dumps(limits)}")
@@ -79,7 +85,10 @@ def up(*, keep_running: bool) -> tuple[str, list[stack.Process]]:
     if keep_running:
         pids = {p.name: p.popen.pid for p in started}
         (state / "pids.json").write_text(json.dumps({"api_url": api_url, "pids": pids}))
-        print(f"left running; PREFECT_API_URL={api_url}; stop with `deploy/deploy.sh down`")
+        print(
+            f"left running; Prefect UI {stack.ui_url(cfg.port)}, PREFECT_API_URL={api_url}; "
+            "stop with `deploy/deploy.sh down`"
+        )
     return api_url, started
 
 
@@ -88,7 +97,10 @@ def check() -> int:
     api_url, started = up(keep_running=False)
     try:
         begin = time.monotonic()
-        state, run_id = stack.run_and_wait(api_url, SMOKE_DEPLOYMENT, parameters=SMOKE_PARAMETERS)
+        timeout_s = float(os.environ.get("ENCORE_DEPLOY_RUN_TIMEOUT", SMOKE_TIMEOUT_S))
+        state, run_id = stack.run_and_wait(
+            api_url, SMOKE_DEPLOYMENT, parameters=SMOKE_PARAMETERS, timeout_s=timeout_s
+        )
         print(f"{SMOKE_DEPLOYMENT} run {run_id}: {state} in {time.monotonic() - begin:.0f} s")
     finally:
         for process in reversed(started):

@@ -17,7 +17,12 @@ export PREFECT_SERVER_ANALYTICS_ENABLED="${PREFECT_SERVER_ANALYTICS_ENABLED:-fal
 export DO_NOT_TRACK="${DO_NOT_TRACK:-1}"
 export GX_ANALYTICS_ENABLED="${GX_ANALYTICS_ENABLED:-false}"
 
-UV="$(command -v uv 2>/dev/null || echo "python3 -m uv")"
+# The project's environment (make setup) runs everything; uv need not be on the PATH.
+PYTHON=.venv/bin/python
+if [ ! -x "$PYTHON" ]; then
+  echo "no project environment in .venv: run \`make setup\` first" >&2
+  exit 2
+fi
 
 install_pushgateway() {
   if command -v prometheus-pushgateway >/dev/null 2>&1; then return 0; fi
@@ -33,7 +38,7 @@ install_pushgateway() {
 
 case "${1:-check}" in
   pushgateway) install_pushgateway ;;
-  server-env) exec $UV run --frozen --no-sync python -m deploy.server_env "${ENCORE_DEPLOY_DIR:-data/deploy}/server-venv" ;;
-  check|up|down) exec $UV run --frozen --no-sync python -m deploy "${1:-check}" ;;
+  server-env) exec "$PYTHON" -m deploy.server_env "${ENCORE_DEPLOY_DIR:-data/deploy}/server-venv" ;;
+  check|up|down) exec "$PYTHON" -m deploy "${1:-check}" ;;
   *) echo "usage: $0 [check|up|down|pushgateway]" >&2; exit 2 ;;
 esac

@@ -33,7 +33,6 @@ QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "GX_ANALYTICS_ENABLED": "false",
-    "PREFECT_UI_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 
@@ -146,20 +145,53 @@ def start_server(
     log: Path,
     python: Path | None = None,
     env: Mapping[str, str] | None = None,
+    ui: bool = True,
 ) -> Process:
     """``prefect server start`` on 127.0.0.1:``port`` with its database at ``database_url``.
 
     ``python`` is the server environment's interpreter (:func:`deploy.server_env.server_python`);
-    default: this one.
+    default: this one. With ``ui`` the server also serves Prefect's UI at :func:`ui_url`, on
+    loopback like the API (the UI talks to the API it is served with).
     """
-    extra = {"PREFECT_API_DATABASE_CONNECTION_URL": database_url, **(env or {})}
+    extra = {
+        "PREFECT_API_DATABASE_CONNECTION_URL": database_url,
+        "PREFECT_UI_ENABLED": "true" if ui else "false",
+        "PREFECT_UI_API_URL": f"{ui_url(port)}/api",
+        **(env or {}),
+    }
+    args = [*_prefect(python), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     return _spawn(
         "prefect server",
-        [*_prefect(python), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
+        [*args, "--ui" if ui else "--no-ui"],
         env=prefect_env(None, home=home, extra=extra),
         log=log,
         cwd=home,
     )
+
+
+def ui_url(port: int) -> str:
+    """Where the server started by :func:`start_server` on ``port`` serves Prefect's UI."""
+    return f"http://127.0.0.1:{port}"
+
+
+def wait_ui(url: str, *, timeout_s: float = 30.0) -> int:
+    """The HTTP status of Prefect's UI page at ``url`` once it answers (the server is healthy).
+
+    Raises
+    ------
+    DeployError : no answer in time.
+    """
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_s:
+        try:
+            answer = httpx.get(url, timeout=5, follow_redirects=True)
+        except httpx.HTTPError:
+            time.sleep(0.5)
+            continue
+        if answer.status_code == 200 and "<html" in answer.text.lower():
+            return answer.status_code
+        time.sleep(0.5)
+    raise DeployError(f"Prefect's UI did not answer at {url} after {timeout_s:.0f} s")
 
 
 def wait_healthy(api_url: str, *, process: Process | None = None, timeout_s: float = 180.0) -> float:

@@ -1,4 +1,4 @@
-"""generate_content: grounded drafts for an artist's period, validated, stored, ready to post."""
+"""generate_content: grounded drafts for the artists' period, validated, stored, ready to post."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
 from flows._tasks import validate_dataset
-from flows.world import require_artist_stored
+from flows.world import artists_in_scope, world
 
 
 @task(cache_policy=NO_CACHE)
@@ -86,7 +86,7 @@ def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, 
 
 @flow(name="generate-content", version=audit.code_version())
 def generate_content(
-    artist_id: str,
+    artist_id: str | None = None,
     *,
     kinds: list[str] | None = None,
     languages: list[str] | None = None,
@@ -97,7 +97,8 @@ def generate_content(
 ) -> RunSummary:
     """Drafts of every kind × language × platform the artist's facts support.
 
-    Every number, date and name in a stored draft is checked against the fact sheet; drafts
+    ``artist_id`` None: every configured artist (:func:`flows.world.artists_in_scope`), in one
+    run. Every number, date and name in a stored draft is checked against the fact sheet; drafts
     also go to ``data/content/<artist>/<period end>/<platform>/`` as ready-to-post text files.
     A draft that fails the check is set aside (audited with its issues, not stored) and the run
     ends ``partial``; the ``content_drafts`` suite then checks the drafts kept.
@@ -108,12 +109,14 @@ def generate_content(
         nothing is written.
     """
     settings = Settings()
-    require_artist_stored(settings, artist_id)
+    with world(settings) as w:
+        artist_ids = artists_in_scope(w, artist_id)
     end = date.fromisoformat(period_end) if period_end else datetime.now(UTC).date()
     start = end - timedelta(days=period_days - 1)
     languages = languages or list(content.LANGUAGES)
     parameters = {
         "artist_id": artist_id,
+        "artist_ids": artist_ids,
         "kinds": kinds,
         "languages": languages,
         "platforms": platforms,
@@ -121,18 +124,22 @@ def generate_content(
         "seed": seed,
     }
     with audit.run("generate_content", settings=settings, parameters=parameters) as run:
-        facts = gather_facts(run, artist_id, period_start=start, period_end=end)
-        written = write_drafts(
-            facts, settings=settings, kinds=kinds, languages=languages, platforms=platforms, seed=seed
-        )
-        drafts = set_aside_ungrounded(run, written, artist=facts.artist.name)
-        frame = content.drafts_frame(drafts)
-        validate_dataset(frame, dataset="content_drafts", run=run)
-        (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(run.run_dir / "datasets" / f"content_drafts_{artist_id}.parquet", index=False)
-        out_dir = settings.data_dir / "content" / artist_id / end.isoformat()
-        files = store(run, drafts, facts, out_dir)
-        run.outputs["drafts"] = len(drafts)
-        run.outputs["drafts_set_aside"] = len(written) - len(drafts)
-        run.outputs["ready_to_post_files"] = len(files)
+        drafted = set_aside = files_written = 0
+        for each in artist_ids:
+            facts = gather_facts(run, each, period_start=start, period_end=end)
+            written = write_drafts(
+                facts, settings=settings, kinds=kinds, languages=languages, platforms=platforms, seed=seed
+            )
+            drafts = set_aside_ungrounded(run, written, artist=facts.artist.name)
+            frame = content.drafts_frame(drafts)
+            validate_dataset(frame, dataset="content_drafts", run=run)
+            (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
+            frame.to_parquet(run.run_dir / "datasets" / f"content_drafts_{each}.parquet", index=False)
+            files = store(run, drafts, facts, settings.data_dir / "content" / each / end.isoformat())
+            drafted += len(drafts)
+            set_aside += len(written) - len(drafts)
+            files_written += len(files)
+        run.outputs["drafts"] = drafted
+        run.outputs["drafts_set_aside"] = set_aside
+        run.outputs["ready_to_post_files"] = files_written
     return run.summary()

@@ -1,4 +1,4 @@
-"""monitor_artist: snapshot one artist, compute trends, evaluate the alert rules, deliver alerts."""
+"""monitor_artist: snapshot artists, compute trends, evaluate the alert rules, deliver alerts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from analytics.config import Settings
 from analytics.observability import current_trace_id
 from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
-from flows.world import require_artist_stored
+from flows.world import artists_in_scope, world
 
 
 @task(cache_policy=NO_CACHE)
@@ -93,12 +93,15 @@ def stored_alerts(run: AuditRun, artist_id: str) -> Any:
 
 
 @flow(name="monitor-artist", version=audit.code_version())
-def monitor_artist(artist_id: str, *, at: str | None = None, granularity: str = "day") -> RunSummary:
-    """Snapshot an artist, compute trends, evaluate the alert rules and deliver the alerts.
+def monitor_artist(
+    artist_id: str | None = None, *, at: str | None = None, granularity: str = "day"
+) -> RunSummary:
+    """Snapshot the artists, compute trends, evaluate the alert rules and deliver the alerts.
 
     Parameters
     ----------
-    artist_id : the Spotify artist id.
+    artist_id : the Spotify artist id (default: every configured artist, see
+        :func:`flows.world.artists_in_scope`).
     at : ISO time of the snapshot (default: now, UTC).
     granularity : ``day`` (one row per metric and day) or ``hour``.
 
@@ -108,22 +111,25 @@ def monitor_artist(artist_id: str, *, at: str | None = None, granularity: str = 
         nothing is written.
     """
     settings = Settings()
-    require_artist_stored(settings, artist_id)
+    with world(settings) as w:
+        artist_ids = artists_in_scope(w, artist_id)
     rules = monitoring.load_rules(monitoring.rules_path(settings))
     now = datetime.fromisoformat(at) if at else datetime.now(UTC)
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    parameters = {"artist_id": artist_id, "at": now.isoformat(), "granularity": granularity}
+    parameters = {"artist_ids": artist_ids, "at": now.isoformat(), "granularity": granularity}
     with audit.run("monitor_artist", settings=settings, parameters=parameters) as run:
         channels = monitoring.channels_from_settings(settings)
-        snap = snapshot_artist(run, artist_id, now=now, granularity=granularity)
-        validate_dataset(stored_snapshots(run, artist_id), dataset="monitoring_snapshots", run=run)
-        evaluation = evaluate_rules(run, snap, rules=rules, channels=sorted(channels), now=now)
-        validate_dataset(stored_alerts(run, artist_id), dataset="alerts", run=run)
+        fired = resolved = metrics = 0
+        for each in artist_ids:
+            snap = snapshot_artist(run, each, now=now, granularity=granularity)
+            validate_dataset(stored_snapshots(run, each), dataset="monitoring_snapshots", run=run)
+            evaluation = evaluate_rules(run, snap, rules=rules, channels=sorted(channels), now=now)
+            validate_dataset(stored_alerts(run, each), dataset="alerts", run=run)
+            metrics += len(snap.values)
+            fired += len(evaluation.decisions.fired)
+            resolved += len(evaluation.decisions.resolved)
         report = deliver_alerts(run, channels)
         run.outputs.update(
-            metrics=len(snap.values),
-            alerts_fired=len(evaluation.decisions.fired),
-            alerts_resolved=len(evaluation.decisions.resolved),
-            deliveries_sent=report.sent,
+            metrics=metrics, alerts_fired=fired, alerts_resolved=resolved, deliveries_sent=report.sent
         )
     return run.summary()

@@ -80,7 +80,7 @@ app = typer.Typer(
     name="encore",
     help="encore: the data and operations back office of an independent artist or small label on Spotify.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # `encore --install-completion` (README, "Shell completion")
 )
 
 

@@ -163,6 +163,7 @@ def collect_streaming_metrics(
     *,
     artist_id: str | None = None,
     realtime_seconds: float = 0.0,
+    exports: bool = True,
     demo_days: int = 90,
     end_date: str | None = None,
     seed: int = 7,
@@ -172,21 +173,29 @@ def collect_streaming_metrics(
     Files come from ``source_dir``, else ``ENCORE_STREAMING_EXPORTS_DIR``; with neither, the
     sandbox world uses its seeded demo streams and a real world stops (nothing written) unless
     ``realtime_seconds`` > 0, which drains the Redis play stream (``ENCORE_REDIS_URL``).
+    ``exports=False`` reads the play stream only (the frequent schedule: the files are the
+    daily main job's).
 
     Raises
     ------
     MissingInput : a real world with no exports folder and no real-time window.
+    ValueError : ``exports=False`` without a real-time window: nothing to collect.
     """
+    if not exports and realtime_seconds <= 0:
+        raise ValueError(
+            "nothing to collect: exports=False reads the play stream only, set realtime_seconds > 0"
+        )
     settings = Settings()
     end = date.fromisoformat(end_date) if end_date else datetime.now(UTC).date() - timedelta(days=1)
     parameters = {
         "source_dir": source_dir,
         "artist_id": artist_id,
         "realtime_seconds": realtime_seconds,
+        "exports": exports,
         "end": end,
     }
     with world(settings) as w:
-        source = streaming_source(w, source_dir, realtime_seconds=realtime_seconds)
+        source = streaming_source(w, source_dir, realtime_seconds=realtime_seconds) if exports else None
         with audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run:
             _collect(
                 run,
@@ -194,6 +203,7 @@ def collect_streaming_metrics(
                 source,
                 artist_id=artist_id,
                 realtime_seconds=realtime_seconds,
+                exports=exports,
                 demo_days=demo_days,
                 end=end,
                 seed=seed,
@@ -208,6 +218,7 @@ def _collect(
     *,
     artist_id: str | None,
     realtime_seconds: float,
+    exports: bool,
     demo_days: int,
     end: date,
     seed: int,
@@ -215,7 +226,9 @@ def _collect(
     """Ingest, aggregate, detect and save the run's datasets inside the open audit run."""
     with progress.stage("streaming ingest", total=5) as step:
         touched: set[date] = set()
-        if source is not None:
+        if not exports:
+            run.record("ingest.files", details={"skipped": "exports=False: the Redis play stream only"})
+        elif source is not None:
             touched = ingest_exports(run, source, artist_id)
         elif w.demo_streams is not None:
             data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)

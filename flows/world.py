@@ -53,6 +53,7 @@ __all__ = [
     "MissingInput",
     "SocialApis",
     "World",
+    "artists_in_scope",
     "prefect_rate_limit",
     "require_artist_stored",
     "require_catalog",
@@ -285,6 +286,27 @@ class _SandboxStreams:
         from analytics.sandbox.streams import ingest_demo_data
 
         return ingest_demo_data(warehouse, data, run_id=run_id)
+
+
+def artists_in_scope(w: World, artist_id: str | None = None) -> list[str]:
+    """The artists a job covers, each checked to be in the warehouse's catalog.
+
+    ``artist_id``, else the configured artists (``ENCORE_ARTIST_IDS``; the sandbox: the demo's),
+    else every artist of the warehouse's catalog (a real world whose sync took the artists the
+    account follows). So a scheduled job names no artist and follows the settings.
+
+    Raises
+    ------
+    MissingInput : the warehouse holds no catalog, or not one of these artists (run
+        ``encore sync`` first); nothing is written.
+    """
+    if artist_id:
+        ids = [artist_id]
+    else:
+        ids = list(w.artists) or [r["artist_id"] for r in require_catalog(w.settings, table="artists")]
+    for each in ids:
+        require_artist_stored(w.settings, each)
+    return ids
 
 
 def stable_port(seed: str, *, host: str = "127.0.0.1") -> int:

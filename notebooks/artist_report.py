@@ -15,9 +15,9 @@
 
 # %% tags=["parameters"]
 artist_id: str = "YQhOGXX8g2pM1yHEFVFAjK"  # Spotify artist id (default: the demo's Maxstack)
-period_start: str = "2026-10-26"  # first day of the period, ISO date, inclusive
-period_end: str = "2026-11-22"  # last day of the period, ISO date, inclusive
-run_dir: str = "data/runs/latest"  # where the flow left this run's validated datasets
+period_start: str = ""  # first day of the period, ISO date, inclusive; empty: the latest 28 days with data
+period_end: str = ""  # last day of the period, ISO date, inclusive; empty: the latest day with data
+run_dir: str = ""  # the run's folder of validated datasets; empty: the main job's latest run
 quota_mode: str = ""  # development | extended; empty: the run's own
 language: str = "en"  # en, fr or de: headings and notes, number and date format, drafts in it first
 data_docs_href: str = ""  # relative link to the run's Data Docs beside the report; empty: none
@@ -30,10 +30,10 @@ code_version: str = ""  # code version shown under Methods; empty: this checkout
 # Every section reads through `analytics.reports`; a section without data says what is missing
 # and why. The warehouse comes from the environment (ENCORE_DATABASE_URL or ENCORE_DATA_DIR),
 # never from a parameter.
-from datetime import date
 
 from analytics.config import Settings
 from analytics.reports import load_artist_data, load_run, sections
+from analytics.reports.explore import latest_period, latest_run_dir
 from analytics.reports.texts import check_language
 from analytics.warehouse import Warehouse
 
@@ -42,15 +42,16 @@ if not code_version:
     from analytics.audit import code_version as checkout_version
 
     code_version = checkout_version()
-run = load_run(run_dir, artist_id=artist_id)
 settings = Settings()
+run = load_run(latest_run_dir(settings, run_dir), artist_id=artist_id)
 warehouse = Warehouse.from_settings(settings)
+period = latest_period(warehouse, start=period_start, end=period_end, artist_id=artist_id)
 data = load_artist_data(
     run,
     warehouse,
     artist_id=artist_id,
-    start=date.fromisoformat(period_start),
-    end=date.fromisoformat(period_end),
+    start=period.start,
+    end=period.end,
     quota_mode=quota_mode or None,
     language=language,
     cache_dir=settings.data_dir / "cache" / "reports",

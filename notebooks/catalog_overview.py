@@ -18,13 +18,15 @@
 # artist owns. Every number on this page comes from the run's validated datasets.
 
 # %% tags=["parameters"]
-run_dir: str = "data/runs/latest"  # where the flow left this run's datasets
+run_dir: str = ""  # where the flow left this run's datasets; empty: the main job's latest run
 artist_ids: list[str] = []  # artists to show; empty: every artist in the run
 
 # %%
+from analytics.config import Settings
 from analytics.reports import figures, heading, load_run, metric_cards, note, set_aside, show, table
+from analytics.reports.explore import latest_run_dir
 
-run = load_run(run_dir)
+run = load_run(latest_run_dir(Settings(), run_dir))
 artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
 set_aside(run.manifest.get("set_aside", []))  # what the run rejected and completed without
 

@@ -22,24 +22,25 @@
 # `ENCORE_DATA_DIR`); nothing secret goes into parameters.
 
 # %% tags=["parameters"]
-run_dir: str = "data/runs/latest"  # run folder with the validated datasets
+run_dir: str = ""  # run folder with the validated datasets; empty: the main job's latest run
 artist_id: str = ""  # artist to look at closely; empty: the run's first artist
-period_start: str = "2026-10-26"  # first day of the period, ISO date, inclusive
-period_end: str = "2026-11-22"  # last day of the period, ISO date, inclusive
+period_start: str = ""  # first day of the period, ISO date, inclusive; empty: the latest 28 days with data
+period_end: str = ""  # last day of the period, ISO date, inclusive; empty: the latest day with data
 top_n: int = 10  # rows to show in rankings
 
 # %%
-from datetime import date
 
 from analytics.config import Settings
 from analytics.reports import figures, heading, load_artist_data, load_run, note, show, table
-from analytics.reports.explore import inventory, stream_coverage
+from analytics.reports.explore import inventory, latest_period, latest_run_dir, stream_coverage
 from analytics.reports.measures import track_momentum
 from analytics.warehouse import Warehouse
 
-warehouse = Warehouse.from_settings(Settings())
-run = load_run(run_dir)
-start, end = date.fromisoformat(period_start), date.fromisoformat(period_end)
+settings = Settings()
+warehouse = Warehouse.from_settings(settings)
+run = load_run(latest_run_dir(settings, run_dir))
+period = latest_period(warehouse, start=period_start, end=period_end)
+start, end = period.start, period.end
 
 # %% [markdown]
 # ## What the warehouse holds

@@ -25,20 +25,19 @@
 
 # %% tags=["parameters"]
 artist_id: str = "YQhOGXX8g2pM1yHEFVFAjK"  # Spotify artist id (default: the demo's Maxstack)
-start: str = "2026-10-26"  # first day to look at, ISO date (UTC), inclusive
-end: str = "2026-11-22"  # last day to look at, ISO date (UTC), inclusive
+start: str = ""  # first day to look at, ISO date (UTC), inclusive; empty: the latest 28 days with data
+end: str = ""  # last day to look at, ISO date (UTC), inclusive; empty: the latest day with data
 
 # %%
-from datetime import date
 
 from analytics.config import Settings
 from analytics.reports import streaming_explorer as explorer
+from analytics.reports.explore import latest_period
 from analytics.warehouse import Warehouse
 
 warehouse = Warehouse.from_settings(Settings())
-view = explorer.load_streaming(
-    warehouse, artist_id=artist_id, start=date.fromisoformat(start), end=date.fromisoformat(end)
-)
+period = latest_period(warehouse, start=start, end=end, artist_id=artist_id)
+view = explorer.load_streaming(warehouse, artist_id=artist_id, start=period.start, end=period.end)
 warehouse.dispose()
 
 # %%

@@ -15,7 +15,7 @@
 
 # %% tags=["parameters"]
 artist_id: str = "YQhOGXX8g2pM1yHEFVFAjK"  # Spotify artist id (default: the demo's Maxstack)
-run_dir: str = "data/runs/latest"  # run folder of analyze_tracks (or any run with audio features)
+run_dir: str = ""  # a run with audio features (analyze_tracks' own, say); empty: the latest main run
 
 # %%
 # One artist's sound, measured from their own audio files: the features of every recording,
@@ -26,10 +26,12 @@ run_dir: str = "data/runs/latest"  # run folder of analyze_tracks (or any run wi
 from analytics.config import Settings
 from analytics.reports import contents
 from analytics.reports import tracks as page
+from analytics.reports.explore import latest_run_dir
 from analytics.warehouse import Warehouse
 
-warehouse = Warehouse.from_settings(Settings())
-data = page.load_track_analysis(run_dir, warehouse, artist_id=artist_id)
+settings = Settings()
+warehouse = Warehouse.from_settings(settings)
+data = page.load_track_analysis(latest_run_dir(settings, run_dir), warehouse, artist_id=artist_id)
 warehouse.dispose()
 contents(page.TOC)
 

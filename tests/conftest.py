@@ -102,6 +102,7 @@ SHARED_WORLDS: dict[str, str] = {
     "tests/notebooks/test_notebook_runs.py": "report-world",
     "tests/e2e/test_artist_reports.py": "report-world",
     "tests/flows/test_pipeline.py": "pipeline-worlds",
+    "tests/notebooks/test_notebook_defaults.py": "pipeline-worlds",
     "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
     "tests/e2e/test_report_pages.py": "pipeline-worlds",
     "tests/cli/test_terminal.py": "pipeline-worlds",

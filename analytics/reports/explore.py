@@ -1,11 +1,44 @@
-"""Warehouse summaries for the data scientist's exploration notebook (``explore_catalog``)."""
+"""Warehouse summaries for the data scientist's exploration notebook (``explore_catalog``), and
+the defaults every notebook starts from: the main job's latest run and the latest period."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import MetaData, func, inspect, select
 
+from analytics.config import Settings
+from analytics.reports.period import Period, parse_period
 from analytics.warehouse import Warehouse
+
+
+def latest_run_dir(settings: Settings, run_dir: str = "") -> Path:
+    """``run_dir`` when given, else ``<data dir>/runs/latest``: the main job's last run.
+
+    Read from the settings rather than the working directory, so a notebook opened in
+    JupyterLab (whose kernel starts in ``notebooks/``) finds the same run as papermill.
+    """
+    return Path(run_dir).expanduser() if run_dir else settings.data_dir / "runs" / "latest"
+
+
+def latest_period(
+    warehouse: Warehouse, *, days: int = 28, start: str = "", end: str = "", artist_id: str | None = None
+) -> Period:
+    """The period a notebook shows: ``start``..``end`` when both are given, else the ``days``
+    days ending on the latest day the warehouse has streaming numbers for (``artist_id``'s,
+    else any artist's); with none at all, the reports' default (the last ``days`` full days).
+    """
+    if start and end:
+        return parse_period(f"{start}..{end}")
+    coverage = stream_coverage(warehouse)
+    if artist_id:
+        coverage = coverage[coverage["artist_id"] == artist_id]
+    if coverage.empty:
+        return parse_period(f"last-{days}d")
+    last = pd.to_datetime(coverage["last_day"]).max().date()
+    return parse_period(f"last-{days}d", today=last + timedelta(days=1))
 
 
 def inventory(warehouse: Warehouse) -> pd.DataFrame:

@@ -136,7 +136,7 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
             got = registered[spec["name"]]
             schedules = [s["schedule"] for s in got["schedules"]]
             assert [(s["cron"], s["timezone"]) for s in schedules] == [
-                (s["cron"], s["timezone"]) for s in spec["schedules"]
+                (s["cron"], s["timezone"]) for s in spec.get("schedules") or []
             ], spec["name"]
             assert got["work_pool_name"] == "encore"
             assert got["entrypoint"] == spec["entrypoint"]
@@ -145,10 +145,13 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
             assert got["concurrency_options"]["collision_strategy"] == "ENQUEUE"
             for key, value in (spec.get("parameters") or {}).items():
                 assert got["parameters"][key] == value
-        objects = _wait_for_scheduled_runs(api_url, {d["id"] for d in registered.values()})
+        # on-demand deployments (no schedule) get no runs of their own
+        scheduled = {registered[spec["name"]]["id"] for spec in written if spec.get("schedules")}
+        objects = _wait_for_scheduled_runs(api_url, scheduled)
         assert objects["pool_type"] == "process"
         assert objects["tag_limit"] == 4 and objects["rate_limit"] == (10, 5.0)
-        assert {d["id"] for d in registered.values()} <= objects["scheduled"], "the scheduler made no runs"
+        assert scheduled and scheduled <= objects["scheduled"], "the scheduler made no runs"
+        assert objects["scheduled"] <= scheduled, "an on-demand deployment got scheduled runs"
 
         assert asyncio.run(_hold_other_schedules(api_url, keep="pipeline-daily")) == len(written) - 1
 

@@ -60,3 +60,36 @@ def test_monitor_artist_fires_once_reports_unavailable_metrics_and_audits(
     }
     assert tasks["validate.monitoring_snapshots"]["validation"]["monitoring_snapshots"]["success"] is True
     assert tasks["validate.alerts"]["validation"]["alerts"]["success"] is True
+
+
+def test_monitor_artist_without_an_id_covers_every_artist_of_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the hourly deployment runs: no artist id, every configured artist in one run."""
+    from analytics.warehouse import upsert_rows
+    from flows.artist_monitoring import monitor_artist
+
+    second = "0OdUWJ0sBjDrqHygGUXeCF"
+    data = tmp_path / "data"
+    warehouse = Warehouse(f"sqlite:///{data / 'encore.sqlite'}")
+    warehouse.migrate()
+    now = datetime.now(UTC)
+    seed_catalog(warehouse, at=now - timedelta(days=60))
+    with warehouse.session() as s:
+        upsert_rows(
+            s,
+            "artists",
+            [{"artist_id": second, "name": "Second", "genres": [], "followers": None, "popularity": None}],
+            key=["artist_id"],
+            run_id="seed",
+            now=now - timedelta(days=60),
+        )
+    for key in [k for k in os.environ if k.startswith("ENCORE_") and not k.startswith("ENCORE_TEST_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(data))
+    monkeypatch.setenv("ENCORE_ARTIST_IDS", json.dumps([ARTIST, second]))
+    summary = monitor_artist(granularity="hour")
+    records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
+    tasks = {r["task"] for r in records if r["run_id"] == summary.run_id}
+    assert {f"snapshot.{ARTIST}", f"snapshot.{second}", f"rules.{ARTIST}", f"rules.{second}"} <= tasks
+    assert summary.outcome == "ok"

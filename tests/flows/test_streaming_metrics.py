@@ -124,3 +124,15 @@ def test_a_row_dated_1900_is_set_aside_by_file_and_row_and_the_run_ends_partial(
     records = [json.loads(r["body"]) for r in warehouse.rows("audit_records")]
     closing = next(r for r in records if r["run_id"] == summary.run_id and r["task"] == "run")
     assert closing["outcome"] == "partial" and closing["details"]["set_aside"] == [row.as_dict()]
+
+
+def test_the_play_stream_only_run_needs_a_window_and_stops_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``exports=False`` (the 15-minute schedule) reads nothing but the play stream."""
+    from flows.streaming_metrics import collect_streaming_metrics
+
+    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(ValueError, match="nothing to collect"):
+        collect_streaming_metrics.fn(exports=False, realtime_seconds=0)
+    assert not (tmp_path / "data").exists()
