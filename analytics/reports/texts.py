@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from analytics.reports.texts_words import WORDS
+
 LANGUAGES = ("en", "fr", "de")
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -69,7 +71,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "No track was streamed in this period.",
         "sound.measured": "Measured from {measured} of {tracks} recordings' audio files.",
         "sound.map_needs_three": "The similarity map needs at least three analysed tracks.",
-        "posts.more": "{count} more drafts in the warehouse (content_drafts).",
+        "posts.more": "{count} more drafts in the warehouse.",
         "quality.all_passed": "All {count} datasets passed their checks before this report read them.",
         "quality.failed": "{count} datasets failed their checks: {datasets}",
         "quality.docs_before": "Every expectation and its result: ",
@@ -202,7 +204,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "Aucun titre n'a été écouté sur cette période.",
         "sound.measured": "Mesuré à partir des fichiers audio de {measured} enregistrements sur {tracks}.",
         "sound.map_needs_three": "La carte des ressemblances nécessite au moins trois titres analysés.",
-        "posts.more": "{count} autres brouillons dans l'entrepôt (content_drafts).",
+        "posts.more": "{count} autres brouillons dans l'entrepôt.",
         "quality.all_passed": (
             "Les {count} jeux de données ont passé leurs contrôles avant que ce rapport ne les lise."
         ),
@@ -357,7 +359,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "In diesem Zeitraum wurde kein Titel gestreamt.",
         "sound.measured": "Gemessen anhand der Audiodateien von {measured} der {tracks} Aufnahmen.",
         "sound.map_needs_three": "Die Ähnlichkeitskarte braucht mindestens drei analysierte Titel.",
-        "posts.more": "{count} weitere Entwürfe im Warehouse (content_drafts).",
+        "posts.more": "{count} weitere Entwürfe im Warehouse.",
         "quality.all_passed": (
             "Alle {count} Datensätze haben ihre Prüfungen bestanden, bevor dieser Bericht sie gelesen hat."
         ),
@@ -458,6 +460,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
     },
 }
+
+
+TEXTS = {
+    language: {**words, **WORDS[language]} for language, words in TEXTS.items()
+}  # the plain words for detectors, kinds and facts (texts_words.py)
 
 
 def check_language(language: str) -> str:
