@@ -25,6 +25,23 @@ from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
+REPORT_DATASETS = (
+    "artists",
+    "albums",
+    "tracks",
+    "playlists",
+    "playlist_items",
+    "stream_metrics_daily",
+    "stream_play_events",
+    "stream_anomalies",
+    "social_accounts",
+    "social_snapshots",
+    "track_features",
+    "alerts",
+    "monitoring_snapshots",
+    "content_drafts",
+)
+"""Every validated dataset the artist report reads (its data-quality table and Data Docs)."""
 SECTIONS = ("streaming", "countries", "social", "audio", "playlists", "alerts", "drafts", "validation")
 
 
@@ -378,8 +395,10 @@ def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
 def _validation(data: ArtistData, run: RunData) -> None:
     import json
 
+    from analytics.validation import latest_results
+
     rows = []
-    for path in sorted((run.run_dir / "validation").glob("*.json")):
+    for path in latest_results(run.run_dir, datasets=REPORT_DATASETS):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             stats = doc.get("statistics", {})

@@ -24,9 +24,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-SPOTIFY_ID = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{22}(?![A-Za-z0-9])")
+SPOTIFY_ID = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{22}(?![A-Za-z0-9])"
+)
 SNAKE_CASE = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
-ENGINEER_WORDS = re.compile(r"(?<![\w-])(?:s4a|appears_on|isolation[ _]forest|robust z|baseline)(?![\w-])", re.I)
+ENGINEER_WORDS = re.compile(
+    r"(?<![\w-])(?:s4a|appears_on|isolation[ _]forest|robust z|baseline)(?![\w-])", re.I
+)
 # four or more decimals (digit groups have three), or a share written as 0.28 instead of 28%
 UNROUNDED = re.compile(r"\d[.,]\d{4,}|(?<![\d.,])0[.,]\d{2,}(?![\d.,])")
 TECHNICAL_SECTIONS = frozenset({"methods"})

@@ -50,7 +50,8 @@ class Catalog:
 
 
 def count_catalog(albums: pd.DataFrame, tracks: pd.DataFrame) -> Catalog:
-    """Recordings (distinct ISRCs; a track without one counts alone), catalog tracks, releases."""
+    """Recordings (distinct ISRCs; a track without one counts alone), catalog tracks, and the
+    releases those tracks are on."""
     if tracks.empty:
         recordings = 0
     elif "isrc" not in tracks:
@@ -58,7 +59,11 @@ def count_catalog(albums: pd.DataFrame, tracks: pd.DataFrame) -> Catalog:
     else:
         isrc = tracks["isrc"].replace("", None)
         recordings = int(isrc.dropna().nunique() + isrc.isna().sum())
-    releases = int(albums["album_id"].nunique()) if "album_id" in albums else len(albums)
+    # the releases the tracks are on (a compilation the artist appears on counts), else the artist's own
+    if "album_id" in tracks and not tracks.empty:
+        releases = int(tracks["album_id"].nunique())
+    else:
+        releases = int(albums["album_id"].nunique()) if "album_id" in albums else len(albums)
     return Catalog(recordings=recordings, tracks=len(tracks), releases=releases)
 
 

@@ -30,7 +30,7 @@ from analytics.reports.display import (
 from analytics.reports.measures import cached_audio_map, country_totals, headlines, track_momentum
 from analytics.reports.report_facts import Fact, ReportFacts, excerpt_seconds
 from analytics.reports.texts import TEXTS, check_language, long_date, text
-from analytics.reports.words import kind_name, measure, metric_name, recordings_count
+from analytics.reports.words import counted, kind_name, measure, metric_name, recordings_count
 
 SECTION_ANCHORS = (
     ("highlights", "highlights"),
@@ -108,14 +108,13 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
     contents(contents_of(language=language))
     _heading("highlights", language=language)
     catalog, values = catalog_sentence(facts_, language=language)
-    summary = text(
-        "period_summary",
-        language=language,
+    fact_note(
+        text("facts.period_summary", language=language).replace("{catalog}", catalog),
+        kind="info",
         start=long_date(data.start, language=language),
         end=long_date(data.end, language=language),
-        tracks="{catalog}",
+        **values,
     )
-    fact_note(summary.replace("{catalog}", catalog), kind="info", **values)
     cards: list[dict[str, Any]] = []
     if data.has("streaming"):
         for h in headlines(data.artist_daily, start=data.start, end=data.end):
@@ -139,7 +138,7 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
                 "value": format_count(facts_.social_followers, language=language),
                 "fact": facts_.fact("social_followers"),
                 "hint": text(
-                    "card.social_hint",
+                    "card.social_hint" if facts_.social_day <= data.end else "card.social_hint_after",
                     language=language,
                     platforms=facts_.social_platforms,
                     day=long_date(facts_.social_day, language=language),
@@ -206,7 +205,10 @@ def streams(data: ArtistData, *, language: str = "en") -> None:
     if facts_.anomalies.empty:
         note(text("anomalies.none", language=language), kind="info")
         return
-    fact_note(text("facts.anomalies", language=language), anomalies=facts_.fact("anomalies"))
+    fact_note(
+        counted("facts.anomalies", len(facts_.anomalies), language=language),
+        anomalies=facts_.fact("anomalies"),
+    )
     shown = listed.assign(
         day=[long_date(d, language=language) for d in listed["day"]],
         what=[w or text("all_songs", language=language) for w in listed["what"]],
@@ -330,7 +332,7 @@ def alerts(data: ArtistData, *, language: str = "en") -> None:
     if _missing(data, "alerts", language=language):
         return
     facts_ = _facts(data)
-    fact_note(text("facts.alerts", language=language), alerts=facts_.fact("alerts"))
+    fact_note(counted("facts.alerts", len(facts_.alerts), language=language), alerts=facts_.fact("alerts"))
     rows = [alert_row(a, facts_, language=language) for a in facts_.alerts.to_dict("records")]
     table(
         pd.DataFrame(rows, columns=["day", "about", "severity", "status"]).rename(
@@ -416,8 +418,13 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
             ),
             kind="warning",
         )
+    yes_no = {True: text("word.yes", language=language), False: text("word.no", language=language)}
+    shown = data.validation.assign(
+        dataset=data.validation["dataset"].str.replace("_", " "), passed=data.validation["passed"].map(yes_no)
+    )
     table(
-        data.validation.assign(passed=data.validation["passed"].map({True: "yes", False: "no"})), max_rows=30
+        shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
+        max_rows=30,
     )
     if data_docs_href:
         link(

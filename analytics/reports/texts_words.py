@@ -27,6 +27,12 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "metric.country_hhi": "concentration in one country",
         "metric.hour_entropy": "spread over the hours of the day",
         "column.day": "day",
+        "column.dataset": "dataset",
+        "column.passed": "passed",
+        "column.expectations": "checks",
+        "column.failed": "failed",
+        "word.yes": "yes",
+        "word.no": "no",
         "column.sounds_like": "sounds most like",
         "column.because": "because",
         "column.group": "group",
@@ -47,14 +53,20 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "resolved",
         "facts.catalog": "{recordings} in the catalog",
         "facts.catalog_differs": (
-            "{recordings} in the catalog ({releases} releases list {catalog_tracks} tracks; "
-            "the same recording can appear on several releases)"
+            "{recordings} ({releases} releases list {catalog_tracks} tracks; the same recording can "
+            "appear on several releases)"
         ),
-        "facts.catalog_same": "{recordings} in the catalog across {releases} releases",
+        "facts.catalog_same": "{recordings} on {releases} releases",
+        "facts.period_summary": "{start} – {end} · in the catalog: {catalog}.",
         "facts.recordings_one": "{count} recording",
         "facts.recordings_other": "{count} recordings",
-        "facts.anomalies": "{anomalies} unusual days in this period, each marked on the chart.",
-        "facts.alerts": (
+        "facts.anomalies_one": "{anomalies} unusual day in this period, marked on the chart.",
+        "facts.anomalies_other": "{anomalies} unusual days in this period, each marked on the chart.",
+        "facts.alerts_one": (
+            "{alerts} alert about this period. Monitoring checks the data after it arrives, so an "
+            "alert about the last days can fire after the period ends."
+        ),
+        "facts.alerts_other": (
             "{alerts} alerts about this period. Monitoring checks the data after it arrives, so an "
             "alert about the last days can fire after the period ends."
         ),
@@ -69,11 +81,12 @@ WORDS: Mapping[str, Mapping[str, str]] = {
             "{followers} followers on {platforms} platforms, counted on {day}. Follower history "
             "starts {day}: a chart needs more days."
         ),
-        "social.after_period": "Counted on {day}, the day after the period: where the period ended.",
+        "social.after_period": "{day} is the day after the period: that count tells where the period ended.",
+        "card.social_hint_after": "{platforms} platforms, {day} (the day after the period)",
         "history.starts": "history starts {day}",
         "sound.excerpts": (
-            "The demo analyses short excerpts ({seconds} s each) of its freely licensed tracks, not "
-            "whole songs: tempo, key and loudness describe the excerpt."
+            "The audio files analysed are short excerpts ({seconds} s each; the demo ships excerpts of "
+            "its freely licensed tracks), not whole songs: tempo, key and loudness describe the excerpt."
         ),
         "overview.tracks_listed": "{tracks} listed, {recordings}",
         "methods.detectors": "detectors",
@@ -105,6 +118,12 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "metric.country_hhi": "concentration dans un pays",
         "metric.hour_entropy": "répartition sur les heures de la journée",
         "column.day": "jour",
+        "column.dataset": "jeu de données",
+        "column.passed": "réussi",
+        "column.expectations": "contrôles",
+        "column.failed": "échoués",
+        "word.yes": "oui",
+        "word.no": "non",
         "column.sounds_like": "ressemble le plus à",
         "column.because": "parce que",
         "column.group": "groupe",
@@ -125,14 +144,20 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "résolue",
         "facts.catalog": "{recordings} au catalogue",
         "facts.catalog_differs": (
-            "{recordings} au catalogue ({releases} sorties comptent {catalog_tracks} pistes ; un même "
-            "enregistrement peut figurer sur plusieurs sorties)"
+            "{recordings} ({releases} sorties comptent {catalog_tracks} pistes ; un même enregistrement "
+            "peut figurer sur plusieurs sorties)"
         ),
-        "facts.catalog_same": "{recordings} au catalogue sur {releases} sorties",
+        "facts.catalog_same": "{recordings} sur {releases} sorties",
+        "facts.period_summary": "{start} – {end} · au catalogue : {catalog}.",
         "facts.recordings_one": "{count} enregistrement",
         "facts.recordings_other": "{count} enregistrements",
-        "facts.anomalies": "{anomalies} jours inhabituels sur cette période, chacun marqué sur le graphique.",
-        "facts.alerts": (
+        "facts.anomalies_one": "{anomalies} jour inhabituel sur cette période, marqué sur le graphique.",
+        "facts.anomalies_other": "{anomalies} jours inhabituels sur cette période, chacun marqué sur le graphique.",
+        "facts.alerts_one": (
+            "{alerts} alerte sur cette période. La surveillance vérifie les données après leur "
+            "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
+        ),
+        "facts.alerts_other": (
             "{alerts} alertes sur cette période. La surveillance vérifie les données après leur "
             "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
         ),
@@ -149,11 +174,13 @@ WORDS: Mapping[str, Mapping[str, str]] = {
             "{followers} abonnés sur {platforms} plateformes, comptés le {day}. L'historique des "
             "abonnés commence le {day} : un graphique demande plus de jours."
         ),
-        "social.after_period": "Comptés le {day}, le lendemain de la période : là où elle s'est terminée.",
+        "social.after_period": "Le {day} est le lendemain de la période : ce compte dit où elle s'est terminée.",
+        "card.social_hint_after": "{platforms} plateformes, {day} (le lendemain de la période)",
         "history.starts": "historique à partir du {day}",
         "sound.excerpts": (
-            "La démo analyse de courts extraits ({seconds} s chacun) de ses titres sous licence libre, "
-            "pas les morceaux entiers : tempo, tonalité et volume décrivent l'extrait."
+            "Les fichiers audio analysés sont de courts extraits ({seconds} s chacun ; la démo fournit "
+            "des extraits de ses titres sous licence libre), pas les morceaux entiers : tempo, "
+            "tonalité et volume décrivent l'extrait."
         ),
         "overview.tracks_listed": "{tracks} listés, {recordings}",
         "methods.detectors": "détecteurs",
@@ -186,6 +213,12 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "metric.country_hhi": "Konzentration auf ein Land",
         "metric.hour_entropy": "Verteilung über die Tageszeit",
         "column.day": "Tag",
+        "column.dataset": "Datensatz",
+        "column.passed": "bestanden",
+        "column.expectations": "Prüfungen",
+        "column.failed": "fehlgeschlagen",
+        "word.yes": "ja",
+        "word.no": "nein",
         "column.sounds_like": "klingt am ehesten wie",
         "column.because": "weil",
         "column.group": "Gruppe",
@@ -206,14 +239,20 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "erledigt",
         "facts.catalog": "{recordings} im Katalog",
         "facts.catalog_differs": (
-            "{recordings} im Katalog ({releases} Veröffentlichungen listen {catalog_tracks} Tracks; "
-            "dieselbe Aufnahme kann auf mehreren Veröffentlichungen stehen)"
+            "{recordings} ({releases} Veröffentlichungen listen {catalog_tracks} Tracks; dieselbe "
+            "Aufnahme kann auf mehreren Veröffentlichungen stehen)"
         ),
-        "facts.catalog_same": "{recordings} im Katalog auf {releases} Veröffentlichungen",
+        "facts.catalog_same": "{recordings} auf {releases} Veröffentlichungen",
+        "facts.period_summary": "{start} – {end} · im Katalog: {catalog}.",
         "facts.recordings_one": "{count} Aufnahme",
         "facts.recordings_other": "{count} Aufnahmen",
-        "facts.anomalies": "{anomalies} ungewöhnliche Tage in diesem Zeitraum, jeder im Diagramm markiert.",
-        "facts.alerts": (
+        "facts.anomalies_one": "{anomalies} ungewöhnlicher Tag in diesem Zeitraum, im Diagramm markiert.",
+        "facts.anomalies_other": "{anomalies} ungewöhnliche Tage in diesem Zeitraum, jeder im Diagramm markiert.",
+        "facts.alerts_one": (
+            "{alerts} Warnung zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
+            "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
+        ),
+        "facts.alerts_other": (
             "{alerts} Warnungen zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
             "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
         ),
@@ -230,11 +269,13 @@ WORDS: Mapping[str, Mapping[str, str]] = {
             "{followers} Follower auf {platforms} Plattformen, gezählt am {day}. Der Follower-Verlauf "
             "beginnt am {day}: ein Diagramm braucht mehr Tage."
         ),
-        "social.after_period": "Gezählt am {day}, dem Tag nach dem Zeitraum: wo er endete.",
+        "social.after_period": "Der {day} ist der Tag nach dem Zeitraum: diese Zahl zeigt, wo er endete.",
+        "card.social_hint_after": "{platforms} Plattformen, {day} (Tag nach dem Zeitraum)",
         "history.starts": "Verlauf ab {day}",
         "sound.excerpts": (
-            "Die Demo analysiert kurze Ausschnitte ({seconds} s je Titel) ihrer frei lizenzierten "
-            "Titel, nicht ganze Songs: Tempo, Tonart und Lautheit beschreiben den Ausschnitt."
+            "Die analysierten Audiodateien sind kurze Ausschnitte ({seconds} s je Titel; die Demo "
+            "liefert Ausschnitte ihrer frei lizenzierten Titel), keine ganzen Songs: Tempo, Tonart "
+            "und Lautheit beschreiben den Ausschnitt."
         ),
         "overview.tracks_listed": "{tracks} gelistet, {recordings}",
         "methods.detectors": "Detektoren",

@@ -12,8 +12,8 @@ import math
 
 from analytics.reports.texts import TEXTS, check_language, text
 
-RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi"})
-"""Measures between 0 and 1 that read as a percentage."""
+RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi", "hour_entropy"})
+"""Measures between 0 and 1 that read as a percentage (hour entropy is normalised)."""
 
 
 def _number(value: object) -> float | None:
@@ -42,7 +42,7 @@ def percent(value: object, *, language: str = "en") -> str:
     number = _number(value)
     if number is None:
         return "—"
-    return str(format_percent(number, locale=check_language(language), format="#,##0%"))
+    return str(format_percent(round(number, 2), locale=check_language(language)))
 
 
 def minutes_seconds(milliseconds: object) -> str:
@@ -90,3 +90,12 @@ def recordings_count(count: int, *, language: str = "en") -> str:
 
     form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
     return text(f"facts.recordings_{form}", language=language, count=format_decimal(count, locale=language))
+
+
+def counted(key: str, count: int, *, language: str = "en") -> str:
+    """The text ``<key>_one`` or ``<key>_other``, as the language's plural rules pick for ``count``
+    (its placeholders are left for the caller: facts fill them as marked numbers)."""
+    from babel import Locale
+
+    form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
+    return text(f"{key}_{form}", language=language)
