@@ -286,9 +286,7 @@ def features_table(data: TrackAnalysis) -> None:
             shown[column] = [percent(v) for v in values]
         elif values is not None:
             digits = 0 if column in {"tempo_bpm", "spectral_centroid_hz"} else 1
-            shown[column] = [
-                plain_number(round(v, digits)) if digits else plain_number(round(v)) for v in values
-            ]
+            shown[column] = [plain_number(round(v)) if digits == 0 else f"{v:.1f}" for v in values]
     table(
         shown.rename(columns=TABLE_COLUMNS),
         max_rows=200,
