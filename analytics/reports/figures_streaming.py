@@ -100,7 +100,17 @@ def streams_over_time(
             yanchor="bottom",
             font={"size": 11, "color": "#475467"},
         )
-    return finish(fig, title=title, height=360, bargap=0.15, yaxis_rangemode="tozero", hovermode="x unified")
+    if "listeners" in df and df["listeners"].notna().any():
+        fig.update_layout(yaxis2_title="listeners a day", yaxis2_tickformat=",d")
+    return finish(
+        fig,
+        title=title,
+        height=360,
+        bargap=0.15,
+        yaxis_rangemode="tozero",
+        yaxis_title="streams a day",
+        hovermode="x unified",
+    )
 
 
 def _num(value: object) -> str:
