@@ -133,9 +133,12 @@ def period_alerts(alerts: pd.DataFrame, *, start: date, end: date) -> pd.DataFra
     rows = [r for r in alerts.to_dict("records") if r.get("status") != "unavailable"]
     for r in rows:
         r["day"], r["key"] = alert_day(r), alert_subject(r)
-    frame = pd.DataFrame(rows, columns=[*{*columns, *(rows[0] if rows else {})}])
-    if frame.empty:
+    if not rows:
         return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
     frame = frame[(frame["day"] >= start) & (frame["day"] <= end)]
     # the first firing of a subject stands for it; a later one from another source repeats it
     frame = frame.sort_values(["fired_at"]).drop_duplicates("key")
