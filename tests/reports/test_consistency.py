@@ -143,3 +143,21 @@ def test_a_count_altered_in_one_place_is_caught_by_its_value_and_by_its_digits()
     assert any("recordings: shows '21' but states 20" in p for p in check_page(shown))
     stated = page.replace('data-value="20">20</span></div>', 'data-value="21">21</span></div>')
     assert any("recordings: the page states 2 different values" in p for p in check_page(stated))
+
+
+def test_no_fixed_text_for_the_artist_names_a_flow_or_a_table() -> None:
+    import re
+
+    from analytics.reports.consistency import ENGINEER_WORDS, SNAKE_CASE
+    from analytics.reports.texts import TEXTS
+
+    technical = ("methods.", "quota.")  # shown under "Methods and limits" only
+    found = [
+        (language, key, match)
+        for language, texts in TEXTS.items()
+        for key, value in texts.items()
+        if not key.startswith(technical)
+        for pattern in (SNAKE_CASE, ENGINEER_WORDS)
+        for match in pattern.findall(re.sub(r"\{\w+\}", "", value))
+    ]
+    assert found == []
