@@ -408,7 +408,7 @@ def methods(data: TrackAnalysis) -> None:
     facts(
         [
             ("feature set", FEATURE_SET_VERSION),
-            ("similarity and groups", f"{MODEL_VERSION}: seeded k-means in the standardised audio space"),
+            ("similarity and groups", f"Seeded k-means in the standardised audio space ({MODEL_VERSION})"),
             ("features measured", f"{len(FEATURES)} per recording (docs/audio-features.md)"),
             ("loudness", "ITU-R BS.1770-4 integrated loudness; true peak 4x oversampled"),
             ("tempo", "onset autocorrelation with metrical support; may be an octave off on sparse material"),
