@@ -62,17 +62,18 @@ def run_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> 
 
 
 def copy_data_docs(run_path: Path, folder: Path) -> str:
-    """Copy the run's Data Docs beside a report; returns the relative link ('' if none)."""
-    from analytics.validation import build_data_docs
+    """Write the Data Docs of every dataset the report reads beside it, with the result files
+    they link to; returns the relative link ('' if there are no results)."""
+    from analytics.reports.artist_data import REPORT_DATASETS
+    from analytics.validation import build_data_docs, latest_results
 
-    validation = run_path / "validation"
-    if not any(validation.glob("*.json")):
+    results = latest_results(run_path, datasets=REPORT_DATASETS)
+    if not results:
         return ""
-    index = validation / "index.html"
-    if not index.exists():
-        index = build_data_docs(run_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(index, folder / "data-docs.html")
+    files = folder / "validation"
+    files.mkdir(parents=True, exist_ok=True)
+    copied = [Path(shutil.copyfile(r, files / r.name)) for r in results]
+    build_data_docs(run_path, results=copied, output=folder / "data-docs.html", files_href="validation/")
     return "data-docs.html"
 
 

@@ -24,25 +24,49 @@ artist_ids: list[str] = []  # artists to show; empty: every artist in the run
 # %%
 from analytics.config import Settings
 from analytics.reports import figures, heading, load_run, metric_cards, note, set_aside, show, table
+from analytics.reports.display import fact_note
 from analytics.reports.explore import latest_run_dir
+from analytics.reports.report_facts import Fact, count_catalog
+from analytics.reports.texts import text
+from analytics.reports.words import minutes_seconds, recordings_count
 
 run = load_run(latest_run_dir(Settings(), run_dir))
 artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
 set_aside(run.manifest.get("set_aside", []))  # what the run rejected and completed without
+# the catalog counted once, by recording (tracks sharing an ISRC are one); every count below reads it
+catalog = count_catalog(run.albums, run.tracks)
+hours = run.tracks.drop_duplicates("isrc")["duration_ms"].sum() / 3_600_000
 
 # %%
 metric_cards(
     [
         {"label": "Artists", "value": len(artists)},
-        {"label": "Releases", "value": len(run.albums)},
-        {"label": "Tracks", "value": len(run.tracks)},
         {
-            "label": "Catalog length",
-            "value": f"{run.tracks['duration_ms'].sum() / 3_600_000:.1f} h",
+            "label": "Releases",
+            "value": catalog.releases,
+            "fact": Fact("releases", catalog.releases, str(catalog.releases)),
         },
+        {
+            "label": "Recordings",
+            "value": catalog.recordings,
+            "fact": Fact("recordings", catalog.recordings, str(catalog.recordings)),
+            "hint": text(
+                "overview.tracks_listed",
+                tracks=f"{catalog.tracks} tracks",
+                recordings=recordings_count(catalog.recordings),
+            ),
+        },
+        {"label": "Catalog length", "value": f"{hours:.1f} h"},
         {"label": "Own playlists", "value": len(run.playlists)},
     ]
 )
+if catalog.differs:
+    fact_note(
+        text("facts.catalog_differs"),
+        recordings=Fact("recordings", catalog.recordings, recordings_count(catalog.recordings)),
+        releases=Fact("releases", catalog.releases, str(catalog.releases)),
+        catalog_tracks=Fact("catalog_tracks", catalog.tracks, str(catalog.tracks)),
+    )
 
 # %%
 for artist in artists.itertuples():
@@ -51,18 +75,25 @@ for artist in artists.itertuples():
     if tracks.empty:
         note("No tracks stored for this artist yet.", kind="missing")
         continue
-    show(figures.tracks_per_release(run.albums[run.albums["album_id"].isin(tracks["album_id"])], tracks))
+    releases = run.albums[run.albums["album_id"].isin(tracks["album_id"])]
+    own = count_catalog(releases, tracks)
+    show(figures.tracks_per_release(releases, tracks))
     listing = tracks.merge(
         run.albums[["album_id", "name", "release_date"]], on="album_id", how="left", suffixes=("", "_release")
     )
     # newest release first, then in track order, as the releases read
     listing = listing.sort_values(["release_date", "album_id", "track_number"], ascending=[False, True, True])
-    listing = listing.assign(minutes=(listing["duration_ms"] / 60000).round(2))
+    listing = listing.assign(length=[minutes_seconds(ms) for ms in listing["duration_ms"]])
+    fact_note(
+        text("facts.catalog_differs" if own.differs else "facts.catalog_same"),
+        recordings=Fact(f"recordings-{artist.artist_id}", own.recordings, recordings_count(own.recordings)),
+        releases=Fact(f"releases-{artist.artist_id}", own.releases, str(own.releases)),
+        catalog_tracks=Fact(f"catalog-tracks-{artist.artist_id}", own.tracks, str(own.tracks)),
+    )
     table(
-        listing[["name", "name_release", "track_number", "minutes", "isrc"]].rename(
-            columns={"name": "track", "name_release": "release", "track_number": "#"}
+        listing[["name", "name_release", "track_number", "length", "isrc"]].rename(
+            columns={"name": "track", "name_release": "release", "track_number": "#", "isrc": "ISRC"}
         ),
-        caption=f"{len(tracks)} tracks",
     )
 
 # %%

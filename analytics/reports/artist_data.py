@@ -19,11 +19,29 @@ from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.store import one_per_recording
 from analytics.reports.load import RunData
-from analytics.reports.measures import pick_source, previous_window
+from analytics.reports.measures import headlines, pick_source, previous_window
+from analytics.reports.report_facts import ReportFacts, count_catalog, period_alerts, period_anomalies
 from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
+REPORT_DATASETS = (
+    "artists",
+    "albums",
+    "tracks",
+    "playlists",
+    "playlist_items",
+    "stream_metrics_daily",
+    "stream_play_events",
+    "stream_anomalies",
+    "social_accounts",
+    "social_snapshots",
+    "track_features",
+    "alerts",
+    "monitoring_snapshots",
+    "content_drafts",
+)
+"""Every validated dataset the artist report reads (its data-quality table and Data Docs)."""
 
 
 @dataclass
@@ -56,6 +74,10 @@ class ArtistData:
     """What the run set aside (rejected drafts, export files and rows), from its manifest."""
     cache_dir: Path | None = None
     """Where derived results that outlive the period (the "sounds like" map) are kept."""
+    drafts_window: tuple[date, date] | None = None
+    """The period of the facts the drafts shown were written from."""
+    facts: ReportFacts | None = None
+    """What the page states, computed once from everything above (see :mod:`report_facts`)."""
 
     def mark_missing(self, section: str, reason: str, **values: str) -> None:
         """Say that ``section`` has no data and why: ``reason`` is a ``missing.*`` key of
@@ -158,7 +180,36 @@ def load_artist_data(
     _drafts(data, tables, language=language)
     _validation(data, run)
     data.freshness["report built"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    data.facts = report_facts(data, language=language)
     return data
+
+
+def report_facts(data: ArtistData, *, language: str = "en") -> ReportFacts:
+    """What the page states about ``data``'s period, computed once for every section."""
+    facts = ReportFacts(
+        artist=data.name,
+        start=data.start,
+        end=data.end,
+        language=language,
+        catalog=count_catalog(data.albums, data.tracks),
+        anomalies=period_anomalies(data.anomalies, start=data.start, end=data.end),
+        alerts=data.alerts,
+        posts=len(data.drafts),
+        track_names=dict(zip(data.tracks.get("track_id", []), data.tracks.get("name", []), strict=True)),
+    )
+    if data.has("streaming") and not data.artist_daily.empty:
+        for h in headlines(data.artist_daily, start=data.start, end=data.end):
+            if h.label == "Streams":
+                facts.streams = h.value
+            elif h.label == "Listeners a day":
+                facts.listeners = h.value
+    if not data.social.empty and data.social["followers"].notna().any():
+        known = data.social[data.social["followers"].notna()]
+        facts.social_day = max(known["day"])
+        latest = known[known["day"] == facts.social_day]
+        facts.social_followers = float(latest["followers"].sum())
+        facts.social_platforms = int(latest["platform"].nunique())
+    return facts
 
 
 def _of_artist(frame: pd.DataFrame, artist_id: str) -> pd.DataFrame:
@@ -305,12 +356,12 @@ def _alerts(data: ArtistData, tables: _Tables) -> None:
     if alerts is None:
         data.mark_missing("alerts", "alerts_not_run")
         return
-    fired = pd.to_datetime(alerts["fired_at"], utc=True).dt.date
-    alerts = alerts[(fired >= data.start) & (fired <= data.end)]
+    # an alert belongs to the period of what it is about, whenever monitoring fired it
+    alerts = period_alerts(alerts, start=data.start, end=data.end)
     if alerts.empty:
         data.mark_missing("alerts", "alerts_none")
         return
-    data.alerts = alerts.sort_values("fired_at", ascending=False).reset_index(drop=True)
+    data.alerts = alerts
 
 
 def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
@@ -320,10 +371,20 @@ def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
         return
     sheets = tables.read("content_fact_sheets", artist_id=data.artist_id)
     if sheets is not None and not sheets.empty:
-        current = sheets[(sheets["period_end"] <= data.end.isoformat())]
-        if not current.empty:
-            latest = current.sort_values(["period_end", "period_start"]).iloc[-1]["fact_sheet_id"]
-            drafts = drafts[drafts["fact_sheet_id"] == latest]
+        # the latest facts that overlap the period: drafts about another period say other things
+        overlapping = sheets[
+            (sheets["period_start"] <= data.end.isoformat())
+            & (sheets["period_end"] >= data.start.isoformat())
+        ]
+        if overlapping.empty:
+            data.mark_missing("drafts", "drafts_none")
+            return
+        latest = overlapping.sort_values(["period_end", "period_start"]).iloc[-1]
+        drafts = drafts[drafts["fact_sheet_id"] == latest["fact_sheet_id"]]
+        data.drafts_window = (
+            date.fromisoformat(str(latest["period_start"])[:10]),
+            date.fromisoformat(str(latest["period_end"])[:10]),
+        )
     drafts = drafts[drafts["grounded"].astype(bool)]
     if drafts.empty:
         data.mark_missing("drafts", "drafts_ungrounded")
@@ -337,8 +398,10 @@ def _drafts(data: ArtistData, tables: _Tables, *, language: str) -> None:
 def _validation(data: ArtistData, run: RunData) -> None:
     import json
 
+    from analytics.validation import latest_results
+
     rows = []
-    for path in sorted((run.run_dir / "validation").glob("*.json")):
+    for path in latest_results(run.run_dir, datasets=REPORT_DATASETS):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             stats = doc.get("statistics", {})

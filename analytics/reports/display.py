@@ -39,16 +39,72 @@ def show(fig: go.Figure) -> None:
     _display({PLOTLY_MIME: json.loads(fig.to_json()), "text/plain": f"<figure: {len(fig.data)} traces>"})
 
 
-def table(df: pd.DataFrame, *, max_rows: int = 50, caption: str | None = None) -> None:
-    """An escaped HTML table (at most ``max_rows`` rows, says how many were left out)."""
+def table(
+    df: pd.DataFrame,
+    *,
+    max_rows: int = 50,
+    caption: str | None = None,
+    rows: Sequence[Mapping[str, str]] | None = None,
+) -> None:
+    """An escaped HTML table (at most ``max_rows`` rows, says how many were left out).
+
+    ``rows`` gives each row ``data-*`` attributes (e.g. ``{"row": "anomaly", "key": …}``), so a
+    checker can find every listed item on the page.
+    """
     shown = df.head(max_rows).copy()
     for column in shown.columns:
         if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: display_text(v) if isinstance(v, str) else v)
     body = shown.to_html(index=False, escape=True, border=0, classes="encore-table", na_rep="—")
+    if rows is not None:
+        body = _row_attributes(body, rows)
     more = f"<p class='muted'>{len(df) - max_rows} more rows not shown.</p>" if len(df) > max_rows else ""
     cap = f"<p class='caption'>{_esc(caption)}</p>" if caption else ""
     _display({"text/html": f"{cap}{body}{more}", "text/plain": shown.to_string()})
+
+
+def _row_attributes(body: str, rows: Sequence[Mapping[str, str]]) -> str:
+    head, sep, rest = body.partition("<tbody>")
+    chunks = rest.split("<tr>")  # the first chunk is what comes before the first row
+    out = [chunks[0]]
+    for i, chunk in enumerate(chunks[1:]):
+        attrs = rows[i] if i < len(rows) else {}
+        marks = "".join(f' data-{_slug(k)}="{html.escape(str(v))}"' for k, v in attrs.items())
+        out.append(f"<tr{marks}>{chunk}")
+    return head + sep + "".join(out)
+
+
+def fact_html(key: str, value: object, shown: str) -> str:
+    """A stated number marked for checking: ``data-fact`` names it, ``data-value`` is its value."""
+    return (
+        f'<span class="fact" data-fact="{html.escape(_slug(key))}" data-value="{html.escape(str(value))}">'
+        f"{_esc(shown)}</span>"
+    )
+
+
+def fact_note(template: str, *, kind: str = "info", **values: object) -> None:
+    """:func:`note` of a fixed text whose ``{placeholders}`` take facts or plain values.
+
+    A value with ``key``, ``value`` and ``shown`` attributes (a report fact) is written as a
+    marked number (:func:`fact_html`); anything else is escaped text.
+    """
+    import string
+
+    css = kind if kind in {"info", "missing", "warning"} else "info"
+    parts, plain = [], []
+    for literal, field, _spec, _conv in string.Formatter().parse(template):
+        parts.append(_esc(literal))
+        plain.append(literal)
+        if field is None:
+            continue
+        value = values[field]
+        if all(hasattr(value, a) for a in ("key", "value", "shown")):
+            parts.append(fact_html(value.key, value.value, value.shown))  # type: ignore[attr-defined]
+            plain.append(str(value.shown))  # type: ignore[attr-defined]
+        else:
+            parts.append(_esc(value))
+            plain.append(str(value))
+    _display({"text/html": f"<p class='note {css}'>{''.join(parts)}</p>", "text/plain": "".join(plain)})
 
 
 def heading(text: str, *, level: int = 2, anchor: str | None = None) -> None:
@@ -117,10 +173,15 @@ def metric_cards(cards: Iterable[Mapping[str, Any]]) -> None:
         hint = card.get("hint")
         hint_html = f"<div class='hint'>{_esc(str(hint))}</div>" if hint else ""
         spark = sparkline_svg(card.get("spark") or [])
+        fact = card.get("fact")
+        value = (
+            fact_html(fact.key, fact.value, fact.shown) if fact is not None and fact.value != "" else
+            _esc(str(card["value"]))
+        )  # fmt: skip
         parts.append(
             "<div class='card'>"
             f"<div class='label'>{_esc(str(card['label']))}</div>"
-            f"<div class='value'>{_esc(str(card['value']))}</div>{delta_html}{spark}{hint_html}</div>"
+            f"<div class='value'>{value}</div>{delta_html}{spark}{hint_html}</div>"
         )
     _display({"text/html": f"<div class='cards'>{''.join(parts)}</div>", "text/plain": str(cards)})
 

@@ -23,8 +23,10 @@ def streams_over_time(
     ----------
     daily : one row per day: ``day``, ``streams`` and optionally ``listeners`` (NaN when the
         source has none).
-    anomalies : ``day``, ``kind``, ``metric``, ``observed``, ``expected`` of the artist-level
-        anomalies to mark on the streams (a red marker and its explanation on hover).
+    anomalies : ``day``, ``kind``, ``metric``, ``observed``, ``expected`` of the unusual days to
+        mark on the streams (a red marker on the day's bar and its explanation on hover);
+        optional ``what`` (the song, named on hover) and ``key`` (the marker's id, which the
+        page's table refers to).
     releases : ``name``, ``release_date`` of releases inside the window (a dashed line each).
     """
     df = daily.sort_values("day")
@@ -68,14 +70,20 @@ def streams_over_time(
                         "symbol": "diamond",
                         "line": {"color": "#fff", "width": 1},
                     },
+                    ids=list(marks["key"]) if "key" in marks else None,
                     customdata=[
-                        [plot_text(k), plot_text(m), _num(o), _num(e)]
-                        for k, m, o, e in zip(
-                            marks["kind"], marks["metric"], marks["observed"], marks["expected"], strict=True
+                        [plot_text(k), plot_text(m), _num(o), _num(e), plot_text(w)]
+                        for k, m, o, e, w in zip(
+                            marks["kind"],
+                            marks["metric"],
+                            marks["observed"],
+                            marks["expected"],
+                            marks["what"] if "what" in marks else [""] * len(marks),
+                            strict=True,
                         )
                     ],
-                    hovertemplate="%{x|%d %b}: %{customdata[0]}<br>%{customdata[1]} %{customdata[2]}"
-                    " (expected %{customdata[3]})<extra></extra>",
+                    hovertemplate="%{x|%d %b}: %{customdata[4]} %{customdata[0]}<br>%{customdata[1]} "
+                    "%{customdata[2]} (%{customdata[3]})<extra></extra>",
                 )
             )
     for release in (releases if releases is not None else pd.DataFrame()).itertuples():
@@ -92,10 +100,22 @@ def streams_over_time(
             yanchor="bottom",
             font={"size": 11, "color": "#475467"},
         )
-    return finish(fig, title=title, height=360, bargap=0.15, yaxis_rangemode="tozero", hovermode="x unified")
+    if "listeners" in df and df["listeners"].notna().any():
+        fig.update_layout(yaxis2_title="listeners a day", yaxis2_tickformat=",d")
+    return finish(
+        fig,
+        title=title,
+        height=360,
+        bargap=0.15,
+        yaxis_rangemode="tozero",
+        yaxis_title="streams a day",
+        hovermode="x unified",
+    )
 
 
 def _num(value: object) -> str:
+    if isinstance(value, str):  # already written for the reader
+        return value
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return "—"
     return f"{float(value):,.0f}"  # type: ignore[arg-type]

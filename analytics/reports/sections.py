@@ -12,10 +12,11 @@ from typing import Any
 import pandas as pd
 
 from analytics.reports import figures
-from analytics.reports.artist_data import ArtistData, recordings
+from analytics.reports.artist_data import ArtistData
 from analytics.reports.display import (
     contents,
     drafts,
+    fact_note,
     facts,
     format_change,
     format_count,
@@ -28,7 +29,9 @@ from analytics.reports.display import (
     table,
 )
 from analytics.reports.measures import cached_audio_map, country_totals, headlines, track_momentum
-from analytics.reports.texts import check_language, long_date, text, tracks_count
+from analytics.reports.report_facts import Fact, ReportFacts, excerpt_seconds
+from analytics.reports.texts import TEXTS, check_language, long_date, text
+from analytics.reports.words import counted, kind_name, measure, metric_name, recordings_count
 
 SECTION_ANCHORS = (
     ("highlights", "highlights"),
@@ -76,49 +79,71 @@ def contents_of(*, language: str = "en") -> list[tuple[str, str]]:
     return [(text(f"toc.{key}", language=language), anchor) for key, anchor in SECTION_ANCHORS]
 
 
+def _facts(data: ArtistData) -> ReportFacts:
+    if data.facts is None:  # built by hand rather than by load_artist_data
+        from analytics.reports.artist_data import report_facts
+
+        data.facts = report_facts(data)
+    return data.facts
+
+
+def catalog_sentence(facts: ReportFacts, *, language: str = "en") -> tuple[str, dict[str, Fact]]:
+    """The catalog in one phrase, counted by recording, with releases and listed tracks where
+    they differ: a template and the facts for its placeholders."""
+    recordings = facts.fact("recordings")
+    values = {
+        "recordings": Fact(
+            recordings.key, recordings.value, recordings_count(facts.catalog.recordings, language=language)
+        ),
+        "releases": facts.fact("releases"),
+        "catalog_tracks": facts.fact("catalog_tracks"),
+    }
+    key = "facts.catalog_differs" if facts.catalog.differs else "facts.catalog_same"
+    return text(key, language=language), values
+
+
 def overview(data: ArtistData, *, language: str = "en") -> None:
     """Contents, then the headline numbers with their change and a sparkline each, and what the
     run set aside (so the page says what it is missing)."""
     check_language(language)
+    facts_ = _facts(data)
     contents(contents_of(language=language))
     _heading("highlights", language=language)
-    tracks = tracks_count(len(data.tracks), language=language)
-    note(
-        text(
-            "period_summary",
-            language=language,
-            start=long_date(data.start, language=language),
-            end=long_date(data.end, language=language),
-            tracks=tracks,
-        ),
+    catalog, values = catalog_sentence(facts_, language=language)
+    fact_note(
+        text("facts.period_summary", language=language).replace("{catalog}", catalog),
         kind="info",
+        start=long_date(data.start, language=language),
+        end=long_date(data.end, language=language),
+        **values,
     )
     cards: list[dict[str, Any]] = []
     if data.has("streaming"):
         for h in headlines(data.artist_daily, start=data.start, end=data.end):
             change, trend = format_change(h.change, language=language)
             label = HEADLINE_LABELS.get(h.label)
+            fact_key = {"Streams": "streams", "Listeners a day": "listeners"}.get(h.label)
             cards.append(
                 {
                     "label": text(label, language=language) if label else h.label,
                     "value": format_count(h.value, language=language),
+                    "fact": facts_.fact(fact_key) if fact_key else None,
                     "delta": change,
                     "trend": trend,
                     "spark": h.series,
                 }
             )
-    if not data.social.empty and data.social["followers"].notna().any():
-        last_day = max(data.social["day"])
-        total = data.social[data.social["day"] == last_day]["followers"].sum()
+    if facts_.social_day is not None:
         cards.append(
             {
                 "label": text("card.social_followers", language=language),
-                "value": format_count(float(total), language=language),
+                "value": format_count(facts_.social_followers, language=language),
+                "fact": facts_.fact("social_followers"),
                 "hint": text(
-                    "card.social_hint",
+                    "card.social_hint" if facts_.social_day <= data.end else "card.social_hint_after",
                     language=language,
-                    platforms=data.social["platform"].nunique(),
-                    day=long_date(last_day, language=language),
+                    platforms=facts_.social_platforms,
+                    day=long_date(facts_.social_day, language=language),
                 ),
                 "spark": list(data.social.groupby("day")["followers"].sum()),
             }
@@ -140,7 +165,12 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
             }
         )
     cards.append(
-        {"label": text("card.releases", language=language), "value": len(data.albums), "hint": tracks}
+        {
+            "label": text("card.releases", language=language),
+            "value": facts_.catalog.releases,
+            "fact": facts_.fact("releases"),
+            "hint": recordings_count(facts_.catalog.recordings, language=language),
+        }
     )
     metric_cards(cards)
     set_aside(data.set_aside, language=language)
@@ -149,44 +179,49 @@ def overview(data: ArtistData, *, language: str = "en") -> None:
 
 
 def streams(data: ArtistData, *, language: str = "en") -> None:
-    """Streams and listeners by day, with the period's anomalies and releases marked."""
+    """Streams and listeners by day, with the period's unusual days and releases marked.
+
+    Every unusual day of the table is counted in the sentence above it and marked on the chart
+    (a song's unusual day on that day's bar, the song named on hover).
+    """
     _heading("streams", language=language)
     if _missing(data, "streaming", language=language):
         return
+    facts_ = _facts(data)
     daily = data.artist_daily[pd.to_datetime(data.artist_daily["day"]).dt.date >= data.start]
-    artist_level = data.anomalies[data.anomalies["level"] == "artist"] if not data.anomalies.empty else None
+    listed = facts_.anomaly_rows()
+    marks = facts_.anomalies.assign(
+        kind=list(listed["kind"]),
+        metric=list(listed["metric"]),
+        what=[w or text("all_songs", language=language) for w in listed["what"]],
+        observed=list(listed["observed"]),
+        expected=list(listed["expected"]),
+    )
     show(
         figures.streams_over_time(
             daily,
-            anomalies=artist_level,
+            anomalies=marks,
             releases=data.releases_between(data.start, data.end),
             title=text("figure.streams_a_day", language=language),
         )
     )
-    if not data.anomalies.empty:
-        names = data.tracks.set_index("track_id")["name"]
-        unique = data.anomalies.drop_duplicates(["day", "entity_id", "kind", "metric"])
-        shown = unique.assign(
-            what=[names.get(e, "all tracks") for e in unique["entity_id"]],
-            kind=unique["kind"].str.replace("_", " "),
-            metric=unique["metric"].str.replace("_", " "),
-            observed=[_figure(v) for v in unique["observed"]],
-            expected=[_figure(v) for v in unique["expected"]],
-        )
-        table(
-            shown[["day", "what", "kind", "metric", "observed", "expected", "detector"]],
-            max_rows=15,
-            caption=text("anomalies.caption", language=language),
-        )
-    else:
+    if facts_.anomalies.empty:
         note(text("anomalies.none", language=language), kind="info")
-
-
-def _figure(value: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    return f"{number:,.0f}" if abs(number) >= 10 else f"{number:.2f}"
+        return
+    fact_note(
+        counted("facts.anomalies", len(facts_.anomalies), language=language),
+        anomalies=facts_.fact("anomalies"),
+    )
+    shown = listed.assign(
+        day=[long_date(d, language=language) for d in listed["day"]],
+        what=[w or text("all_songs", language=language) for w in listed["what"]],
+    )
+    table(
+        shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
+        max_rows=len(shown),
+        caption=text("anomalies.caption", language=language),
+        rows=[{"row": "anomaly", "key": k} for k in facts_.anomalies["key"]],
+    )
 
 
 def top_tracks(data: ArtistData, *, language: str = "en") -> None:
@@ -217,13 +252,35 @@ def countries(data: ArtistData, *, language: str = "en") -> None:
     )
 
 
+MIN_CHART_DAYS = 3
+"""A line over fewer days says nothing a number cannot: the page shows the number instead."""
+
+
 def social(data: ArtistData, *, language: str = "en") -> None:
-    """Followers on each linked platform over the period."""
+    """Followers on each linked platform over the period; the number alone while history is short."""
     _heading("social", language=language)
     if _missing(data, "social", language=language):
         return
+    facts_ = _facts(data)
     window = data.social[data.social["day"] >= data.start]
-    show(figures.social_audience(window, start=data.start, end=data.end))
+    known_days = sorted(set(window.loc[window["followers"].notna(), "day"]))
+    if len(known_days) < MIN_CHART_DAYS and facts_.social_day is not None:
+        day = long_date(facts_.social_day, language=language)
+        fact_note(
+            text("social.one_day", language=language),
+            followers=facts_.fact("social_followers"),
+            platforms=str(facts_.social_platforms),
+            day=day,
+        )
+    else:
+        show(figures.social_audience(window, start=data.start, end=data.end))
+    if facts_.social_day is not None and facts_.social_day > data.end:
+        note(
+            text(
+                "social.after_period", language=language, day=long_date(facts_.social_day, language=language)
+            ),
+            kind="info",
+        )
 
 
 def sound(data: ArtistData, *, language: str = "en") -> None:
@@ -232,10 +289,14 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
     if _missing(data, "audio", language=language):
         return
     audio = data.audio
-    note(
-        text("sound.measured", language=language, measured=len(audio), tracks=recordings(data.tracks)),
-        kind="info",
+    fact_note(
+        text("sound.measured", language=language),
+        measured=str(len(audio)),
+        tracks=_facts(data).fact("recordings"),
     )
+    seconds = excerpt_seconds(audio, data.tracks)
+    if seconds is not None:
+        note(text("sound.excerpts", language=language, seconds=format_count(seconds, language=language)))
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
         show(figures.tempo_histogram(audio))
     if {"key", "mode"} <= set(audio.columns):
@@ -249,7 +310,12 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
         show(figures.sounds_like_map(points))
         table(
             points[["name", "nearest", "why", "group"]].rename(
-                columns={"name": "track", "nearest": "sounds most like", "why": "because", "group": "group"}
+                columns={
+                    "name": text("column.what", language=language),
+                    "nearest": text("column.sounds_like", language=language),
+                    "why": text("column.because", language=language),
+                    "group": text("column.group", language=language),
+                }
             ),
             max_rows=20,
         )
@@ -264,19 +330,76 @@ def playlists(data: ArtistData, *, language: str = "en") -> None:
 
 
 def alerts(data: ArtistData, *, language: str = "en") -> None:
-    """Alerts monitoring fired in the period, newest first."""
+    """Alerts about the period (whenever monitoring fired them), one per subject, newest first."""
     _heading("alerts", language=language)
     if _missing(data, "alerts", language=language):
         return
-    cols = [c for c in ("fired_at", "severity", "subject", "summary", "status") if c in data.alerts]
-    table(data.alerts[cols], max_rows=30)
+    facts_ = _facts(data)
+    fact_note(counted("facts.alerts", len(facts_.alerts), language=language), alerts=facts_.fact("alerts"))
+    rows = [alert_row(a, facts_, language=language) for a in facts_.alerts.to_dict("records")]
+    table(
+        pd.DataFrame(rows, columns=["day", "about", "severity", "status"]).rename(
+            columns={
+                c: text(f"column.{c}", language=language) for c in ("day", "about", "severity", "status")
+            }
+        ),
+        max_rows=len(rows),
+        rows=[
+            {"row": "alert", "key": a["key"], **({"anomaly": a["key"]} if a["kind"] == "anomaly" else {})}
+            for a in facts_.alerts.to_dict("records")
+        ],
+    )
+
+
+def alert_row(alert: dict[str, Any], facts_: ReportFacts, *, language: str) -> dict[str, str]:
+    """One alert in the artist's words: its day, what it is about, severity and status."""
+    info = alert.get("facts") or {}
+
+    def word(prefix: str, value: object) -> str:
+        key = f"{prefix}.{value}"
+        return text(key, language=language) if key in TEXTS[language] else str(value).replace("_", " ")
+
+    if alert["kind"] == "anomaly":
+        metric = str(info.get("metric", ""))
+        about = text(
+            "alert.anomaly",
+            language=language,
+            day=long_date(alert["day"], language=language),
+            what=facts_.track_names.get(str(info.get("entity_id")), text("all_songs", language=language)),
+            kind=kind_name(info.get("kind"), language=language),
+            metric=metric_name(metric, language=language),
+            observed=measure(metric, info.get("observed"), language=language),
+            expected=measure(metric, info.get("expected"), language=language),
+        )
+    else:
+        about = text(
+            "alert.other", language=language, subject=str(alert.get("subject", "")).replace("_", " ")
+        )
+    return {
+        "day": long_date(alert["day"], language=language),
+        "about": about,
+        "severity": word("severity", alert.get("severity")),
+        "status": word("status", alert.get("status")),
+    }
 
 
 def posts(data: ArtistData, *, language: str = "en", limit: int = 8) -> None:
-    """Grounded drafts ready to copy, the report's language first."""
+    """Grounded drafts ready to copy, the report's language first, with the period they state."""
     _heading("posts", language=language)
     if _missing(data, "drafts", language=language):
         return
+    if data.drafts_window is not None:
+        first, last = data.drafts_window
+        inside = data.start <= first and last <= data.end
+        note(
+            text(
+                "posts.window" if inside else "posts.window_outside",
+                language=language,
+                start=long_date(first, language=language),
+                end=long_date(last, language=language),
+            ),
+            kind="info" if inside else "warning",
+        )
     rows = data.drafts.head(limit).to_dict("records")
     drafts(rows)
     if len(data.drafts) > limit:
@@ -298,8 +421,13 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
             ),
             kind="warning",
         )
+    yes_no = {True: text("word.yes", language=language), False: text("word.no", language=language)}
+    shown = data.validation.assign(
+        dataset=data.validation["dataset"].str.replace("_", " "), passed=data.validation["passed"].map(yes_no)
+    )
     table(
-        data.validation.assign(passed=data.validation["passed"].map({True: "yes", False: "no"})), max_rows=30
+        shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
+        max_rows=30,
     )
     if data_docs_href:
         link(
@@ -339,6 +467,8 @@ def methods(data: ArtistData, *, run_id: str, code_version: str, language: str =
         (label("streaming_source"), data.source or label("none")),
         (label("listeners"), label("listeners_value")),
         (label("anomalies"), label("anomalies_value")),
+        (label("detectors"), label("detectors_value")),
+        (label("sources"), label("sources_value")),
         (label("loudness_norm"), label("loudness_norm_value")),
         (label("run"), run_id),
         (label("code_version"), code_version),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from analytics.reports.texts_words import WORDS
+
 LANGUAGES = ("en", "fr", "de")
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -69,7 +71,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "No track was streamed in this period.",
         "sound.measured": "Measured from {measured} of {tracks} recordings' audio files.",
         "sound.map_needs_three": "The similarity map needs at least three analysed tracks.",
-        "posts.more": "{count} more drafts in the warehouse (content_drafts).",
+        "posts.more": "{count} more drafts in the warehouse.",
         "quality.all_passed": "All {count} datasets passed their checks before this report read them.",
         "quality.failed": "{count} datasets failed their checks: {datasets}",
         "set_aside.note": (
@@ -84,17 +86,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         # what is missing and why
         "missing.streaming_no_tables": (
             "No streaming data: the warehouse has no streaming tables yet. Import Spotify for Artists "
-            "exports (Audience and Songs CSVs) or the streaming history with the "
-            "collect_streaming_metrics flow."
+            "exports (Audience and Songs CSVs) or the streaming history by running "
+            "encore run."
         ),
         "missing.countries_no_tables": "No streaming data: the warehouse has no streaming tables yet.",
         "missing.streaming_none": (
             "No streaming data for this artist yet: import Spotify for Artists exports (Audience and "
-            "Songs CSVs) or the streaming history with the collect_streaming_metrics flow."
+            "Songs CSVs) or the streaming history by running encore run."
         ),
         "missing.streaming_since": (
             "No streaming data for this artist since {since}: import recent Spotify for Artists "
-            "exports with the collect_streaming_metrics flow."
+            "exports by running encore run."
         ),
         "missing.streaming_late": (
             "Streaming data ends on {last}, before the end of the period: Spotify for Artists exports "
@@ -105,24 +107,24 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
             "real-time feed), and none are stored for this artist."
         ),
         "missing.countries_period": "No plays with a country in this period.",
-        "missing.social_not_run": "No social data: the social_media_sync flow has not run on this warehouse.",
+        "missing.social_not_run": "No social data: the social sync (part of encore run) has not run on this warehouse.",
         "missing.social_unlinked": (
-            "No social accounts linked to this artist yet: link them (sync_social_media maps them "
-            "from MusicBrainz, or add an override) and run sync_social_media."
+            "No social accounts linked to this artist yet: link them (encore run finds them "
+            "on MusicBrainz, or add an override) and run encore run again."
         ),
         "missing.social_hidden": "The linked platforms hide follower counts for these accounts.",
         "missing.audio": (
             "No audio analysis for this artist: Spotify removed audio features for new apps in 2024, "
             "so encore measures the artist's own files. Put the masters (WAV, FLAC, Ogg or MP3, "
-            "tagged with their ISRC or title) in the audio folder and run analyze_tracks."
+            "tagged with their ISRC or title) in the audio folder and run encore run."
         ),
         "missing.playlists": (
             "No changes to the artist's playlists in this period (encore sees only playlists the "
             "account owns or collaborates on)."
         ),
-        "missing.alerts_not_run": "No alerts: monitoring (monitor_artist) has not run on this warehouse.",
+        "missing.alerts_not_run": "No alerts: monitoring has not run on this warehouse.",
         "missing.alerts_none": "No alerts fired in this period.",
-        "missing.drafts_none": "No content drafts yet: the generate_content flow writes them from the facts.",
+        "missing.drafts_none": "No content drafts yet: encore run writes them from the facts.",
         "missing.drafts_ungrounded": (
             "No grounded drafts for this period: every draft failed its fact check."
         ),
@@ -208,7 +210,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "Aucun titre n'a été écouté sur cette période.",
         "sound.measured": "Mesuré à partir des fichiers audio de {measured} enregistrements sur {tracks}.",
         "sound.map_needs_three": "La carte des ressemblances nécessite au moins trois titres analysés.",
-        "posts.more": "{count} autres brouillons dans l'entrepôt (content_drafts).",
+        "posts.more": "{count} autres brouillons dans l'entrepôt.",
         "quality.all_passed": (
             "Les {count} jeux de données ont passé leurs contrôles avant que ce rapport ne les lise."
         ),
@@ -225,19 +227,19 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "quality.docs_after": ".",
         "missing.streaming_no_tables": (
             "Aucune donnée d'écoute : l'entrepôt n'a pas encore de tables d'écoutes. Importez les "
-            "exports Spotify for Artists (CSV Audience et Songs) ou l'historique d'écoute avec le flow "
-            "collect_streaming_metrics."
+            "exports Spotify for Artists (CSV Audience et Songs) ou l'historique d'écoute en lançant "
+            "encore run."
         ),
         "missing.countries_no_tables": (
             "Aucune donnée d'écoute : l'entrepôt n'a pas encore de tables d'écoutes."
         ),
         "missing.streaming_none": (
             "Pas encore de données d'écoute pour cet artiste : importez les exports Spotify for Artists "
-            "(CSV Audience et Songs) ou l'historique d'écoute avec le flow collect_streaming_metrics."
+            "(CSV Audience et Songs) ou l'historique d'écoute en lançant encore run."
         ),
         "missing.streaming_since": (
             "Aucune donnée d'écoute pour cet artiste depuis le {since} : importez des exports Spotify "
-            "for Artists récents avec le flow collect_streaming_metrics."
+            "for Artists récents en lançant encore run."
         ),
         "missing.streaming_late": (
             "Les données d'écoute s'arrêtent au {last}, avant la fin de la période : les exports "
@@ -249,31 +251,28 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "missing.countries_period": "Aucune écoute avec un pays sur cette période.",
         "missing.social_not_run": (
-            "Aucune donnée sociale : le flow social_media_sync n'a pas été exécuté sur cet entrepôt."
+            "Aucune donnée sociale : la synchronisation sociale (encore run) n'a pas été exécutée sur cet entrepôt."
         ),
         "missing.social_unlinked": (
-            "Aucun compte social n'est encore associé à cet artiste : associez-les (sync_social_media "
-            "les retrouve via MusicBrainz, ou ajoutez une correspondance manuelle) puis lancez "
-            "sync_social_media."
+            "Aucun compte social n'est encore associé à cet artiste : associez-les (encore run "
+            "les retrouve via MusicBrainz, ou ajoutez une correspondance manuelle) puis relancez "
+            "encore run."
         ),
         "missing.social_hidden": "Les plateformes associées masquent le nombre d'abonnés de ces comptes.",
         "missing.audio": (
             "Aucune analyse audio pour cet artiste : Spotify a supprimé les caractéristiques audio pour "
             "les nouvelles applications en 2024, encore mesure donc les fichiers de l'artiste. Placez "
             "les masters (WAV, FLAC, Ogg ou MP3, avec leur ISRC ou leur titre dans les tags) dans le "
-            "dossier audio et lancez analyze_tracks."
+            "dossier audio et lancez encore run."
         ),
         "missing.playlists": (
             "Aucun changement dans les playlists de l'artiste sur cette période (encore ne voit que les "
             "playlists dont le compte est propriétaire ou collaborateur)."
         ),
-        "missing.alerts_not_run": (
-            "Aucune alerte : la surveillance (monitor_artist) n'a pas été exécutée sur cet entrepôt."
-        ),
+        "missing.alerts_not_run": ("Aucune alerte : la surveillance n'a pas été exécutée sur cet entrepôt."),
         "missing.alerts_none": "Aucune alerte déclenchée sur cette période.",
         "missing.drafts_none": (
-            "Pas encore de brouillons de publication : le flow generate_content les rédige à partir "
-            "des faits."
+            "Pas encore de brouillons de publication : encore run les rédige à partir des faits."
         ),
         "missing.drafts_ungrounded": (
             "Aucun brouillon vérifié pour cette période : chaque brouillon a échoué à la vérification "
@@ -370,7 +369,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "In diesem Zeitraum wurde kein Titel gestreamt.",
         "sound.measured": "Gemessen anhand der Audiodateien von {measured} der {tracks} Aufnahmen.",
         "sound.map_needs_three": "Die Ähnlichkeitskarte braucht mindestens drei analysierte Titel.",
-        "posts.more": "{count} weitere Entwürfe im Warehouse (content_drafts).",
+        "posts.more": "{count} weitere Entwürfe im Warehouse.",
         "quality.all_passed": (
             "Alle {count} Datensätze haben ihre Prüfungen bestanden, bevor dieser Bericht sie gelesen hat."
         ),
@@ -387,19 +386,19 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "quality.docs_after": ".",
         "missing.streaming_no_tables": (
             "Keine Streaming-Daten: Das Warehouse hat noch keine Streaming-Tabellen. Importieren Sie "
-            "Spotify-for-Artists-Exporte (Audience- und Songs-CSVs) oder den Streaming-Verlauf mit dem "
-            "Flow collect_streaming_metrics."
+            "Spotify-for-Artists-Exporte (Audience- und Songs-CSVs) oder den Streaming-Verlauf mit "
+            "encore run."
         ),
         "missing.countries_no_tables": (
             "Keine Streaming-Daten: Das Warehouse hat noch keine Streaming-Tabellen."
         ),
         "missing.streaming_none": (
             "Noch keine Streaming-Daten für diesen Künstler: Importieren Sie Spotify-for-Artists-Exporte "
-            "(Audience- und Songs-CSVs) oder den Streaming-Verlauf mit dem Flow collect_streaming_metrics."
+            "(Audience- und Songs-CSVs) oder den Streaming-Verlauf mit encore run."
         ),
         "missing.streaming_since": (
             "Keine Streaming-Daten für diesen Künstler seit dem {since}: Importieren Sie aktuelle "
-            "Spotify-for-Artists-Exporte mit dem Flow collect_streaming_metrics."
+            "Spotify-for-Artists-Exporte mit encore run."
         ),
         "missing.streaming_late": (
             "Die Streaming-Daten enden am {last}, vor dem Ende des Zeitraums: Spotify-for-Artists-"
@@ -411,32 +410,30 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "missing.countries_period": "Keine Wiedergaben mit Land in diesem Zeitraum.",
         "missing.social_not_run": (
-            "Keine Social-Media-Daten: Der Flow social_media_sync ist auf diesem Warehouse noch nicht "
+            "Keine Social-Media-Daten: Die Social-Media-Synchronisierung (encore run) ist auf diesem Warehouse noch nicht "
             "gelaufen."
         ),
         "missing.social_unlinked": (
             "Mit diesem Künstler sind noch keine Social-Media-Konten verknüpft: Verknüpfen Sie sie "
-            "(sync_social_media findet sie über MusicBrainz, oder legen Sie eine manuelle Zuordnung an) "
-            "und starten Sie sync_social_media."
+            "(encore run findet sie über MusicBrainz, oder legen Sie eine manuelle Zuordnung an) "
+            "und starten Sie encore run erneut."
         ),
         "missing.social_hidden": "Die verknüpften Plattformen verbergen die Followerzahlen dieser Konten.",
         "missing.audio": (
             "Keine Audioanalyse für diesen Künstler: Spotify hat die Audio-Features für neue Apps 2024 "
             "abgeschaltet, daher misst encore die eigenen Dateien des Künstlers. Legen Sie die Master "
             "(WAV, FLAC, Ogg oder MP3, mit ISRC oder Titel in den Tags) in den Audio-Ordner und starten "
-            "Sie analyze_tracks."
+            "Sie encore run."
         ),
         "missing.playlists": (
             "Keine Änderungen an den Playlists des Künstlers in diesem Zeitraum (encore sieht nur "
             "Playlists, die dem Konto gehören oder an denen es mitarbeitet)."
         ),
         "missing.alerts_not_run": (
-            "Keine Warnungen: Die Überwachung (monitor_artist) ist auf diesem Warehouse noch nicht gelaufen."
+            "Keine Warnungen: Die Überwachung ist auf diesem Warehouse noch nicht gelaufen."
         ),
         "missing.alerts_none": "In diesem Zeitraum wurden keine Warnungen ausgelöst.",
-        "missing.drafts_none": (
-            "Noch keine Beitragsentwürfe: Der Flow generate_content schreibt sie aus den Fakten."
-        ),
+        "missing.drafts_none": ("Noch keine Beitragsentwürfe: encore run schreibt sie aus den Fakten."),
         "missing.drafts_ungrounded": (
             "Keine geprüften Entwürfe für diesen Zeitraum: Jeder Entwurf ist an der Faktenprüfung "
             "gescheitert."
@@ -478,6 +475,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
     },
 }
+
+
+TEXTS = {
+    language: {**words, **WORDS[language]} for language, words in TEXTS.items()
+}  # the plain words for detectors, kinds and facts (texts_words.py)
 
 
 def check_language(language: str) -> str:

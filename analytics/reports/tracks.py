@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
-from analytics.reports.display import facts, heading, metric_cards, note, show, table
+from analytics.reports.display import fact_note, facts, heading, metric_cards, note, show, table
 from analytics.reports.figures_audio import (
     STREAMING_NORM_LUFS,
     key_bars,
@@ -28,6 +28,9 @@ from analytics.reports.figures_audio import (
 )
 from analytics.reports.load import load_run
 from analytics.reports.measures import audio_map
+from analytics.reports.report_facts import Fact, count_catalog, excerpt_seconds
+from analytics.reports.texts import text
+from analytics.reports.words import minutes_seconds, percent, plain_number, recordings_count
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
@@ -38,7 +41,7 @@ NO_AUDIO = (
 )
 TABLE_COLUMNS = {
     "name": "track",
-    "duration_s": "length (s)",
+    "duration_s": "length analysed",
     "tempo_bpm": "tempo (BPM)",
     "tempo_confidence": "tempo conf.",
     "key": "key",
@@ -51,6 +54,19 @@ TABLE_COLUMNS = {
     "beat_regularity": "beat regularity",
     "spectral_centroid_hz": "brightness (Hz)",
 }
+PLAIN_FEATURES = {
+    "loudness_lufs": ("loudness", "LUFS"),
+    "true_peak_dbtp": ("loudest peak", "dBTP"),
+    "dynamic_range_db": ("dynamic range", "dB"),
+    "loudness_range_lu": ("loudness range", "LU"),
+    "tempo_bpm": ("tempo", "BPM"),
+    "spectral_centroid_hz": ("brightness", "Hz"),
+    "energy": ("energy", "%"),
+    "duration_s": ("length analysed", ""),
+}
+"""Outlier features in plain words and the unit they are shown in (technical names: Methods)."""
+SHARES = frozenset({"tempo_confidence", "key_confidence", "energy", "beat_regularity"})
+"""Table columns between 0 and 1, shown as percentages."""
 TOC = (
     ("Summary", "summary"),
     ("Features", "features"),
@@ -222,12 +238,13 @@ def summary(data: TrackAnalysis) -> None:
     tempo, loudness = _median(audio, "tempo_bpm"), _median(audio, "loudness_lufs")
     louder = int((pd.to_numeric(audio.get("loudness_lufs"), errors="coerce") > STREAMING_NORM_LUFS).sum())
     versions = int(audio["versions"].sum())
+    catalog = count_catalog(EMPTY, data.tracks)
     metric_cards(
         [
             {
                 "label": "Recordings analysed",
                 "value": len(audio),
-                "hint": f"{versions} of {len(data.tracks)} catalog tracks",
+                "hint": f"of {recordings_count(catalog.recordings)} in the catalog",
             },
             {"label": "Median tempo", "value": "—" if tempo is None else f"{tempo:.0f} BPM"},
             {"label": "Median loudness", "value": "—" if loudness is None else f"{loudness:.1f} LUFS"},
@@ -238,11 +255,18 @@ def summary(data: TrackAnalysis) -> None:
             },
         ]
     )
-    if versions > len(audio):
-        note(
-            f"{versions - len(audio)} tracks share a recording (same ISRC) with another and are shown once.",
-            kind="info",
+    if catalog.differs:
+        fact_note(
+            "The catalog lists {catalog_tracks} tracks for {recordings}: the same recording can appear "
+            "on several releases, and is measured and shown once.",
+            catalog_tracks=Fact("catalog_tracks", catalog.tracks, str(catalog.tracks)),
+            recordings=Fact("recordings", catalog.recordings, recordings_count(catalog.recordings)),
         )
+    if versions > len(audio):
+        note(f"{versions} of the catalog's tracks are versions of the {len(audio)} recordings analysed.")
+    seconds = excerpt_seconds(audio, data.tracks)
+    if seconds is not None:
+        note(text("sound.excerpts", seconds=f"{seconds:.0f}"), kind="info")
 
 
 def features_table(data: TrackAnalysis) -> None:
@@ -253,13 +277,20 @@ def features_table(data: TrackAnalysis) -> None:
     columns = [c for c in TABLE_COLUMNS if c in data.features.columns]
     shown = data.features[columns].copy()
     for column in columns:
-        if column not in {"name", "key", "mode"}:
-            shown[column] = pd.to_numeric(shown[column], errors="coerce").round(2)
+        values = (
+            pd.to_numeric(shown[column], errors="coerce") if column not in {"name", "key", "mode"} else None
+        )
+        if column == "duration_s" and values is not None:
+            shown[column] = [minutes_seconds(v * 1000) for v in values]
+        elif column in SHARES and values is not None:
+            shown[column] = [percent(v) for v in values]
+        elif values is not None:
+            digits = 0 if column in {"tempo_bpm", "spectral_centroid_hz"} else 1
+            shown[column] = [plain_number(round(v)) if digits == 0 else f"{v:.1f}" for v in values]
     table(
         shown.rename(columns=TABLE_COLUMNS),
         max_rows=200,
-        caption=f"Measured from the artist's own files (feature set {FEATURE_SET_VERSION}); "
-        "confidences run from 0 (unsure) to 1.",
+        caption="Measured from the artist's own files; confidences run from 0% (unsure) to 100%.",
     )
 
 
@@ -338,7 +369,7 @@ def groups(data: TrackAnalysis, points: pd.DataFrame) -> None:
         members["size"] = points.groupby("cluster").size().to_numpy()
         table(
             members[["group", "size", "name"]].rename(columns={"group": "sounds", "name": "tracks"}),
-            caption="Seeded k-means in the standardised audio space; each group named from its centre.",
+            caption="Recordings that sound alike, grouped; each group is described by what they share.",
         )
     found = outliers(data.features, id_column="track_id")
     if found.empty:
@@ -346,9 +377,27 @@ def groups(data: TrackAnalysis, points: pd.DataFrame) -> None:
         return
     names = data.features.set_index("track_id")["name"]
     table(
-        found.assign(track=[names.get(i, i) for i in found["id"]])[["track", "description"]],
-        caption="Recordings far from the catalog median (robust z of 3.5 or more).",
+        found.assign(
+            track=[names.get(i, i) for i in found["id"]],
+            description=[outlier_words(r) for r in found.to_dict("records")],
+        )[["track", "description"]],
+        caption="Recordings far from the rest of the catalog (see Methods for how far).",
     )
+
+
+def outlier_words(row: dict[str, Any]) -> str:
+    """ "loudness range 3.6 LU, well above the catalog's usual 1.1 LU" for one outlier row."""
+    name, unit = PLAIN_FEATURES.get(str(row["feature"]), (str(row["feature"]).replace("_", " "), ""))
+
+    def shown(value: float) -> str:
+        if unit == "%":
+            return percent(value)
+        if row["feature"] == "duration_s":
+            return minutes_seconds(value * 1000)
+        return f"{plain_number(value)} {unit}".strip()
+
+    side = "above" if row["value"] > row["catalog_median"] else "below"
+    return f"{name} {shown(row['value'])}, well {side} the catalog's usual {shown(row['catalog_median'])}"
 
 
 def methods(data: TrackAnalysis) -> None:
@@ -359,11 +408,16 @@ def methods(data: TrackAnalysis) -> None:
     facts(
         [
             ("feature set", FEATURE_SET_VERSION),
-            ("similarity and groups", MODEL_VERSION),
+            ("similarity and groups", f"Seeded k-means in the standardised audio space ({MODEL_VERSION})"),
             ("features measured", f"{len(FEATURES)} per recording (docs/audio-features.md)"),
             ("loudness", "ITU-R BS.1770-4 integrated loudness; true peak 4x oversampled"),
             ("tempo", "onset autocorrelation with metrical support; may be an octave off on sparse material"),
             ("key", "chroma against Krumhansl-Kessler profiles; major and minor only"),
+            (
+                "outliers",
+                "robust z-score of 3.5 or more from the catalog median on "
+                + ", ".join(f"{plain} = {name}" for name, (plain, _) in PLAIN_FEATURES.items()),
+            ),
             ("run", data.run_id),
         ]
     )

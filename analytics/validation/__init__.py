@@ -10,7 +10,7 @@ failed expectation with a short sample of bad rows) when an expectation fails.
 
 from __future__ import annotations
 
-from analytics.validation.docs import build_data_docs
+from analytics.validation.docs import build_data_docs, latest_results
 from analytics.validation.gate import DatasetValidationError, ValidationOutcome, validate, validate_frames
 from analytics.validation.suites import SuiteError, SuiteFile, available_suites, load_suite, read_suite
 
@@ -21,6 +21,7 @@ __all__ = [
     "ValidationOutcome",
     "available_suites",
     "build_data_docs",
+    "latest_results",
     "load_suite",
     "read_suite",
     "validate",

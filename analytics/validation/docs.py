@@ -8,7 +8,7 @@ external assets, every value from the data escaped.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,26 +22,40 @@ TEMPLATE = Path(__file__).with_name("data_docs.html.j2")
 INDEX_NAME = "index.html"
 
 
-def build_data_docs(run_dir: Path, *, run_id: str | None = None) -> Path:
-    """Render ``run_dir/validation/*.json`` as ``run_dir/validation/index.html``.
+def build_data_docs(
+    run_dir: Path,
+    *,
+    run_id: str | None = None,
+    results: Sequence[Path] | None = None,
+    output: Path | None = None,
+    files_href: str = "",
+) -> Path:
+    """Render ``run_dir/validation/*.json`` (or ``results``) as one HTML page.
 
     Parameters
     ----------
     run_dir : the run's directory (results are in its ``validation/`` folder).
     run_id : shown in the title; default: the results' own run id, else the folder's name.
+    results : the result files to show instead of the run's own (e.g. the newest of each
+        dataset a report reads, from several runs).
+    output : where to write the page; default ``run_dir/validation/index.html``.
+    files_href : the folder, relative to the page, where each result's JSON file is linked
+        (``""``: beside the page).
 
     Returns
     -------
     Path of the HTML page; it opens from ``file://`` without network.
     """
     folder = Path(run_dir) / "validation"
-    folder.mkdir(parents=True, exist_ok=True)
+    if results is None:
+        folder.mkdir(parents=True, exist_ok=True)
+    paths = sorted(results) if results is not None else sorted(folder.glob("*.json"))
     datasets: list[dict[str, Any]] = []
     problems: list[str] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in paths:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-            datasets.append(dataset_view(document, file_name=path.name))
+            datasets.append(dataset_view(document, file_name=files_href + path.name))
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
             problems.append(path.name)
     datasets.sort(key=lambda d: (d["success"], d["dataset"]))  # failed datasets first
@@ -57,9 +71,32 @@ def build_data_docs(run_dir: Path, *, run_id: str | None = None) -> Path:
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
     )
-    index = folder / INDEX_NAME
+    index = output or folder / INDEX_NAME
+    index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def latest_results(run_dir: Path, *, datasets: Iterable[str]) -> list[Path]:
+    """The newest saved result of each of ``datasets`` among ``run_dir`` and the runs beside it.
+
+    Each flow of the main job validates its own datasets in its own run folder; a report that
+    reads the catalog, the streams, the social numbers and the drafts shows all of their results.
+    """
+    run = Path(run_dir).resolve()
+    folders = [run / "validation"] + [
+        p / "validation"
+        for p in sorted(run.parent.iterdir())
+        if p.is_dir() and not p.is_symlink() and p != run
+    ]
+    found: dict[str, Path] = {}
+    for name in datasets:
+        candidates = [f / f"{name}.json" for f in folders if (f / f"{name}.json").is_file()]
+        if candidates:
+            # the report's own run first, then the newest
+            own = [c for c in candidates if c.parent.parent == run]
+            found[name] = own[0] if own else max(candidates, key=lambda c: c.stat().st_mtime)
+    return [found[n] for n in datasets if n in found]
 
 
 def dataset_view(document: Mapping[str, Any], *, file_name: str) -> dict[str, Any]:

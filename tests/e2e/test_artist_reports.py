@@ -122,7 +122,7 @@ def test_artist_without_data_gets_a_report_that_says_what_is_missing_and_why(rep
     text = seen.facts["text"].lower()
     assert seen.errors == [] and seen.facts["h1"] == BARE_NAME
     assert "no streaming data for this artist yet" in text and "spotify for artists" in text
-    assert "no audio analysis for this artist" in text and "analyze_tracks" in text
+    assert "no audio analysis for this artist" in text and "encore run" in text
     assert "development quota mode" in text and "no follower counts" in text
     assert "spotify followers" in text and "unavailable in development quota mode" in text
     assert "no social accounts linked" in text

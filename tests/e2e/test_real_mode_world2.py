@@ -23,8 +23,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from analytics.reports.consistency import check_page
 from analytics.warehouse import Warehouse
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_schema_url, service_missing
+from tests.report_pages import altered_count, broken_links, page_problems, report_pages
 
 pytestmark = [
     pytest.mark.e2e,
@@ -216,3 +218,15 @@ def test_the_playlist_plan_holds_only_the_users_tracks(real: dict[str, Any]) -> 
     (planned,) = [b for b in bodies if b["task"] == "playlist.plan"]
     after = planned["outputs"]["after"]
     assert len(after) == 8 and set(after) <= TRACKS
+
+
+def test_every_report_tells_one_story_and_its_data_docs_links_resolve(real: dict[str, Any]) -> None:
+    reports = real["home"] / "reports"
+    pages = report_pages(reports)
+    assert {p.name for p in pages} >= {"artist_report.html", "catalog_overview.html"}
+    assert page_problems(reports) == {}
+    for page in (p for p in pages if p.name == "artist_report.html"):
+        docs = page.parent / "data-docs.html"
+        assert docs.is_file() and broken_links(docs) == []
+    artist_page = next(p for p in pages if p.name == "artist_report.html")
+    assert check_page(altered_count(artist_page.read_text(encoding="utf-8")))

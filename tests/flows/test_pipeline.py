@@ -17,9 +17,11 @@ from sqlalchemy import text
 from analytics import demo
 from analytics.audit import verify
 from analytics.config import Settings
+from analytics.reports.consistency import check_page
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.validation import DatasetValidationError
 from analytics.warehouse import Warehouse
+from tests.report_pages import altered_count, broken_links, page_problems, report_pages
 from tests.worlds import CANARY, WORLDS, FailedRun, PipelineWorld
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
@@ -257,3 +259,34 @@ def test_a_quota_stop_in_the_sync_ends_the_run_partial_and_the_job_goes_on_with_
             k.startswith(("GET /artists/{id} ", "GET /artists/{id}/albums")) for k in resumed.requests
         )
         warehouse.dispose()
+
+
+def test_every_report_tells_one_story_and_its_data_docs_links_resolve(runs: dict) -> None:
+    reports = Path(runs["home"]) / "reports"
+    pages = report_pages(reports)
+    artist_pages = [p for p in pages if p.name == "artist_report.html"]
+    assert len(artist_pages) == len(demo.demo_artist_ids()) and any(
+        p.name == "catalog_overview.html" for p in pages
+    )
+    assert page_problems(reports) == {}
+    for page in artist_pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'data-fact="recordings"' in html and 'data-fact="streams"' in html
+        docs = page.parent / "data-docs.html"
+        assert 'href="data-docs.html"' in html and docs.is_file()
+        assert broken_links(docs) == [] and len(list((page.parent / "validation").glob("*.json"))) >= 8
+    # the demo's catalog dates every release years back: no release-day rise may be stored
+    warehouse = Warehouse.from_settings(runs["settings"])
+    try:
+        kinds = {r["kind"] for r in warehouse.rows("stream_anomalies")}
+    finally:
+        warehouse.dispose()
+    assert "release_spike" not in kinds
+
+
+def test_the_checker_fails_a_report_where_one_count_was_altered(runs: dict) -> None:
+    page = next((Path(runs["home"]) / "reports").rglob("artist_report.html"))
+    html = page.read_text(encoding="utf-8")
+    assert check_page(html) == []
+    problems = check_page(altered_count(html))
+    assert problems and "shows" in problems[0], problems

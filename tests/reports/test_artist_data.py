@@ -32,10 +32,10 @@ def test_without_a_warehouse_every_section_says_why_it_is_empty(run_dir: Path) -
     assert data.name == "Quiet Newcomer" and data.quota_mode == "development" and len(data.tracks) == 1
     assert "no streaming tables yet" in data.missing["streaming"]
     assert "Spotify for Artists" in data.missing["streaming"]
-    assert "analyze_tracks" in data.missing["audio"] and "removed audio features" in data.missing["audio"]
-    assert "social_media_sync" in data.missing["social"]
-    assert "monitor_artist" in data.missing["alerts"]
-    assert "generate_content" in data.missing["drafts"]
+    assert "encore run" in data.missing["audio"] and "removed audio features" in data.missing["audio"]
+    assert "social sync" in data.missing["social"]
+    assert "monitoring has not run" in data.missing["alerts"]
+    assert "encore run writes them" in data.missing["drafts"]
     assert "no validation results" in data.missing["validation"]
     assert not data.has("streaming") and data.artist_daily.empty
     assert data.spotify_followers is None  # development mode: Spotify gives no followers

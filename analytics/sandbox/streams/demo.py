@@ -191,7 +191,7 @@ def _song_table(
     for s in songs:
         mine = counted[counted["track_id"] == s.track_id]
         listeners = int(mine["listener"].nunique())
-        release = releases.get(s.track_id)
+        release = releases.get(s.track_id) or s.released  # the catalog's date, as Spotify for Artists shows
         rows.append(
             [s.name, listeners, len(mine), _saves(listeners, rng), release.isoformat() if release else ""]
         )

@@ -1,7 +1,8 @@
 """A seeded model of a small artist's plays: the demo data behind ``make run``, tests, benchmarks.
 
 Per song and UTC day: a popularity-based level, weekly seasonality (weekends higher), a slow
-random-walk trend, a new single's release spike, a playlist add, and injected anomalies of
+random-walk trend, a release spike for a song the catalog dates inside the window (none when
+the catalog's releases are all older), a playlist add, and injected anomalies of
 known kinds with labels: ``suspected_artificial_streaming`` (a few bot listeners stream one
 song from one country in a narrow time window, just past 30 s), ``sudden_drop`` (a song loses
 most of its streams for a few days), ``release_spike`` (the new single's first days, at the
@@ -40,6 +41,7 @@ class Song:
     name: str
     duration_ms: int
     popularity: int
+    released: date | None = None  # its release's date in the catalog
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,20 @@ class Label:
         }
 
 
+def release_day(value: object) -> date | None:
+    """A catalog release date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) as its first day."""
+    parts = str(value or "").split("-")
+    try:
+        return date(
+            int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1
+        )
+    except (ValueError, IndexError):
+        return None
+
+
 def demo_songs(catalog: Mapping[str, Any], artist_ids: Sequence[str]) -> list[Song]:
     """One song per ISRC of each artist (the first track id of an ISRC, in catalog order)."""
+    released = {a["id"]: release_day(a.get("release_date")) for a in catalog.get("albums", [])}
     seen: set[str] = set()
     songs = []
     for t in catalog["tracks"]:
@@ -74,7 +88,8 @@ def demo_songs(catalog: Mapping[str, Any], artist_ids: Sequence[str]) -> list[So
         if artist in artist_ids and key not in seen:
             seen.add(key)
             pop = t.get("popularity") or 20
-            songs.append(Song(t["id"], artist, t["name"], int(t["duration_ms"]), int(pop)))
+            when = released.get(t.get("album_id", ""))
+            songs.append(Song(t["id"], artist, t["name"], int(t["duration_ms"]), int(pop), when))
     return songs
 
 
@@ -103,14 +118,22 @@ def plan(songs: Sequence[Song], days: Sequence[date], rng: np.random.Generator, 
         by_artist.setdefault(s.artist_id, []).append(i)
     if d <= WARMUP_DAYS + 7:
         return Plan(level, bots, release, labels)
+    day_index = {day: k for k, day in enumerate(days)}
     for artist, idx in by_artist.items():
         order = [int(x) for x in rng.permutation(idx)]
-        single, listed, dropped = order[0], order[1 % len(order)], order[2 % len(order)]
-        r = int(rng.integers(WARMUP_DAYS + 3, d - 5))
-        release[single] = r
-        level[single, :r] = 0.0
-        level[single, r:] *= 1.5 + 5.0 * np.exp(-np.arange(d - r) / 4.0)
-        labels.append(Label("release_spike", "artist", artist, artist, days[r], days[min(r + 1, d - 1)]))
+        listed, dropped = order[1 % len(order)], order[2 % len(order)]
+        rng.integers(WARMUP_DAYS + 3, d - 5)  # drawn as before, so every later draw stays the same
+        # Only a song the catalog dates inside the window gets a release spike: a spike for a
+        # catalog whose releases are years old would contradict the catalog the report shows.
+        starts = {i: day_index.get(songs[i].released or days[0], 0) for i in order}
+        fresh = [i for i in order if starts[i] > WARMUP_DAYS]
+        single = fresh[0] if fresh else -1
+        if single >= 0:
+            r = starts[single]
+            release[single] = r
+            level[single, :r] = 0.0
+            level[single, r:] *= 1.5 + 5.0 * np.exp(-np.arange(d - r) / 4.0)
+            labels.append(Label("release_spike", "artist", artist, artist, days[r], days[min(r + 1, d - 1)]))
         if listed != single:
             p = int(rng.integers(WARMUP_DAYS, d - 3))
             level[listed, p:] *= 1.8 + 0.8 * np.exp(-np.arange(d - p) / 10.0)

@@ -1,0 +1,219 @@
+"""The facts a report states, computed once from the warehouse and the run, read by every section.
+
+A number that appears in several places of a page (the catalog's size, the period's streams,
+how many alerts and unusual days) comes from here, so the sections cannot disagree. Each is a
+:class:`Fact`: a key, the value a machine reads, and the words a reader sees; the page carries
+the key and the value as ``data-fact`` and ``data-value`` attributes on the number, and
+:mod:`analytics.reports.consistency` checks the rendered page against them.
+
+Everything here is a pure function over DataFrames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from analytics.reports.words import detector_name, kind_name, measure, metric_name, plain_number
+
+ANOMALY_SUBJECT = ("day", "entity_id", "kind", "metric")
+"""What an unusual day is about: the same day, song, kind and metric seen by two sources is one."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stated number: ``key`` names what it describes, ``value`` is what a machine compares,
+    ``shown`` is how the page writes it."""
+
+    key: str
+    value: int | float | str
+    shown: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A catalog counted by recording: tracks sharing an ISRC are one recording."""
+
+    recordings: int
+    tracks: int
+    releases: int
+
+    @property
+    def differs(self) -> bool:
+        """True when the catalog lists some recordings more than once (the count needs saying)."""
+        return self.tracks != self.recordings
+
+
+def count_catalog(albums: pd.DataFrame, tracks: pd.DataFrame) -> Catalog:
+    """Recordings (distinct ISRCs; a track without one counts alone), catalog tracks, and the
+    releases those tracks are on."""
+    if tracks.empty:
+        recordings = 0
+    elif "isrc" not in tracks:
+        recordings = len(tracks)
+    else:
+        isrc = tracks["isrc"].replace("", None)
+        recordings = int(isrc.dropna().nunique() + isrc.isna().sum())
+    # the releases the tracks are on (a compilation the artist appears on counts), else the artist's own
+    if "album_id" in tracks and not tracks.empty:
+        releases = int(tracks["album_id"].nunique())
+    else:
+        releases = int(albums["album_id"].nunique()) if "album_id" in albums else len(albums)
+    return Catalog(recordings=recordings, tracks=len(tracks), releases=releases)
+
+
+def period_anomalies(anomalies: pd.DataFrame, *, start: date, end: date) -> pd.DataFrame:
+    """The unusual days of ``[start, end]``, one row per day, song, kind and metric.
+
+    Two sources (Spotify for Artists and the play stream) can flag the same day of the same song;
+    the page shows it once, from the source listed first in the detector's order. Each row gets a
+    ``key`` (stable across renders) that the table, the chart and the alerts refer to.
+    """
+    columns = [*ANOMALY_SUBJECT, "level", "observed", "expected", "detector", "source", "score", "key"]
+    if anomalies.empty:
+        return pd.DataFrame(columns=columns)
+    frame = anomalies.copy()
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    frame = frame[(frame["day"] >= start) & (frame["day"] <= end)]
+    frame = frame.sort_values(["day", "entity_id", "kind", "metric", "source"])
+    frame = frame.drop_duplicates(list(ANOMALY_SUBJECT)).reset_index(drop=True)
+    frame["key"] = [anomaly_key(r) for r in frame.to_dict("records")]
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
+    return frame[columns]
+
+
+def anomaly_key(row: Mapping[str, Any]) -> str:
+    """``anomaly-<12 hex>``: the same for the same day, song, kind and metric, whatever the source."""
+    subject = "|".join(str(row.get(k)) for k in ANOMALY_SUBJECT)
+    return "anomaly-" + hashlib.sha256(subject.encode()).hexdigest()[:12]
+
+
+def alert_day(alert: Mapping[str, Any]) -> date:
+    """The day an alert is about: an unusual day's date, a release's date, a snapshot's day;
+    the day it fired only when it says nothing else.
+
+    Monitoring runs after the period's data has arrived, so an alert about the last days of a
+    period fires the day after it ends; it belongs to the period of what it is about.
+    """
+    facts = alert.get("facts") or {}
+    for key in ("day", "release_date"):
+        value = facts.get(key) if isinstance(facts, Mapping) else None
+        if value:
+            try:
+                return pd.Timestamp(str(value)[:10]).date()
+            except ValueError:
+                continue
+    return pd.Timestamp(alert["fired_at"]).date()
+
+
+def alert_subject(alert: Mapping[str, Any]) -> str:
+    """What an alert is about: an anomaly alert by its unusual day (so the same day seen through
+    two sources is one alert), any other by the rule and subject it fired for."""
+    facts = alert.get("facts") or {}
+    if alert.get("kind") == "anomaly" and isinstance(facts, Mapping) and facts.get("day"):
+        return anomaly_key(facts)
+    return f"{alert.get('rule_id')}|{alert.get('subject')}"
+
+
+def period_alerts(alerts: pd.DataFrame, *, start: date, end: date) -> pd.DataFrame:
+    """Alerts about ``[start, end]`` (see :func:`alert_day`), one per subject, newest first.
+
+    Notices that a rule could not be evaluated (``unavailable``) are not alerts that fired.
+    """
+    columns = ["day", "key", "kind", "severity", "status", "subject", "facts", "rule_id", "fired_at"]
+    if alerts.empty:
+        return pd.DataFrame(columns=columns)
+    rows = [r for r in alerts.to_dict("records") if r.get("status") != "unavailable"]
+    for r in rows:
+        r["day"], r["key"] = alert_day(r), alert_subject(r)
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
+    frame = frame[(frame["day"] >= start) & (frame["day"] <= end)]
+    # the first firing of a subject stands for it; a later one from another source repeats it
+    frame = frame.sort_values(["fired_at"]).drop_duplicates("key")
+    return frame.sort_values(["day", "fired_at"], ascending=False).reset_index(drop=True)[columns]
+
+
+def excerpt_seconds(audio: pd.DataFrame, tracks: pd.DataFrame) -> float | None:
+    """The typical length analysed when the audio files are excerpts (under half of the songs'
+    length), so the page can say so; None when whole songs were analysed or it is unknown."""
+    if audio.empty or "duration_s" not in audio or tracks.empty or "duration_ms" not in tracks:
+        return None
+    lengths = audio.merge(tracks[["track_id", "duration_ms"]], on="track_id", how="inner")
+    lengths = lengths[lengths["duration_ms"] > 0]
+    if lengths.empty:
+        return None
+    ratio = (lengths["duration_s"] * 1000 / lengths["duration_ms"]).median()
+    return float(lengths["duration_s"].median()) if ratio < 0.5 else None
+
+
+@dataclass
+class ReportFacts:
+    """Everything one artist report states, for one period."""
+
+    artist: str
+    start: date
+    end: date
+    language: str
+    catalog: Catalog
+    streams: float | None = None
+    listeners: float | None = None
+    anomalies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    posts: int = 0
+    social_followers: float | None = None
+    social_day: date | None = None
+    social_platforms: int = 0
+    track_names: dict[str, str] = field(default_factory=dict)
+
+    def fact(self, key: str) -> Fact:
+        """The :class:`Fact` ``key`` (``recordings``, ``catalog_tracks``, ``releases``, ``streams``,
+        ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``) as shown."""
+        values: dict[str, int | float | None] = {
+            "recordings": self.catalog.recordings,
+            "catalog_tracks": self.catalog.tracks,
+            "releases": self.catalog.releases,
+            "streams": None if self.streams is None else round(self.streams),
+            "listeners": None if self.listeners is None else round(self.listeners),
+            "anomalies": len(self.anomalies),
+            "alerts": len(self.alerts),
+            "posts": self.posts,
+            "social_followers": None if self.social_followers is None else round(self.social_followers),
+        }
+        value = values[key]
+        if value is None:
+            return Fact(key, "", "—")
+        return Fact(key, int(value), plain_number(value, language=self.language))
+
+    def anomaly_rows(self) -> pd.DataFrame:
+        """The unusual days as the page lists them: day, what, what happened, observed, usual."""
+        names = self.track_names
+        shown = self.anomalies
+        return pd.DataFrame(
+            {
+                "day": list(shown["day"]),
+                "what": [names.get(e, "") for e in shown["entity_id"]],
+                "kind": [kind_name(k, language=self.language) for k in shown["kind"]],
+                "metric": [metric_name(m, language=self.language) for m in shown["metric"]],
+                "observed": [
+                    measure(m, v, language=self.language)
+                    for m, v in zip(shown["metric"], shown["observed"], strict=True)
+                ],
+                "expected": [
+                    measure(m, v, language=self.language)
+                    for m, v in zip(shown["metric"], shown["expected"], strict=True)
+                ],
+                "detector": [detector_name(d, language=self.language) for d in shown["detector"]],
+            }
+        )

@@ -1,0 +1,293 @@
+"""The artist report's words for what the detectors and the facts layer produce, in EN, FR, DE.
+
+Merged into :data:`analytics.reports.texts.TEXTS`: plain names for detectors, kinds of unusual
+day and the features behind them (the technical names appear only under "Methods and limits"),
+and the sentences that state the facts of a period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "detector.baseline": "usual level for the weekday",
+        "detector.isolation_forest": "listening pattern",
+        "kind.spike": "more streams than usual",
+        "kind.sudden_drop": "fewer streams than usual",
+        "kind.release_spike": "release-day rise",
+        "kind.suspected_artificial_streaming": "looks like artificial streaming",
+        "kind.unusual_listening_pattern": "unusual way of listening",
+        "metric.streams": "streams",
+        "metric.listeners": "listeners",
+        "metric.saves": "saves",
+        "metric.streams_per_listener": "streams per listener",
+        "metric.skip_rate": "share of plays skipped",
+        "metric.completion_rate": "share of plays heard to the end",
+        "metric.country_hhi": "concentration in one country",
+        "metric.hour_entropy": "spread over the hours of the day",
+        "column.day": "day",
+        "column.dataset": "dataset",
+        "column.passed": "passed",
+        "column.expectations": "checks",
+        "column.failed": "failed",
+        "word.yes": "yes",
+        "word.no": "no",
+        "column.sounds_like": "sounds most like",
+        "column.because": "because",
+        "column.group": "group",
+        "column.what": "song",
+        "column.kind": "what happened",
+        "column.metric": "measure",
+        "column.observed": "seen",
+        "column.expected": "usual",
+        "column.detector": "noticed by",
+        "column.severity": "severity",
+        "column.status": "status",
+        "column.about": "about",
+        "all_songs": "all songs",
+        "severity.critical": "critical",
+        "severity.warning": "warning",
+        "severity.info": "for information",
+        "status.firing": "open",
+        "status.resolved": "resolved",
+        "facts.catalog": "{recordings} in the catalog",
+        "facts.catalog_differs": (
+            "{recordings} ({releases} releases list {catalog_tracks} tracks; the same recording can "
+            "appear on several releases)"
+        ),
+        "facts.catalog_same": "{recordings} on {releases} releases",
+        "facts.period_summary": "{start} – {end} · in the catalog: {catalog}.",
+        "facts.recordings_one": "{count} recording",
+        "facts.recordings_other": "{count} recordings",
+        "facts.anomalies_one": "{anomalies} unusual day in this period, marked on the chart.",
+        "facts.anomalies_other": "{anomalies} unusual days in this period, each marked on the chart.",
+        "facts.alerts_one": (
+            "{alerts} alert about this period. Monitoring checks the data after it arrives, so an "
+            "alert about the last days can fire after the period ends."
+        ),
+        "facts.alerts_other": (
+            "{alerts} alerts about this period. Monitoring checks the data after it arrives, so an "
+            "alert about the last days can fire after the period ends."
+        ),
+        "alert.anomaly": "Unusual day on {day}: {what}, {kind} ({metric}: {observed}, usually {expected}).",
+        "alert.other": "{subject}",
+        "posts.window": "Drafted from the facts of {start} – {end}.",
+        "posts.window_outside": (
+            "Drafted from the facts of {start} – {end}: the latest drafts reach past this report's "
+            "period, so their numbers can differ from the ones above."
+        ),
+        "social.one_day": (
+            "{followers} followers on {platforms} platforms, counted on {day}. Follower history "
+            "starts {day}: a chart needs more days."
+        ),
+        "social.after_period": "{day} is the day after the period: that count tells where the period ended.",
+        "card.social_hint_after": "{platforms} platforms, {day} (the day after the period)",
+        "history.starts": "history starts {day}",
+        "sound.excerpts": (
+            "The audio files analysed are short excerpts ({seconds} s each; the demo ships excerpts of "
+            "its freely licensed tracks), not whole songs: tempo, key and loudness describe the excerpt."
+        ),
+        "overview.tracks_listed": "{tracks} listed, {recordings}",
+        "methods.detectors": "detectors",
+        "methods.detectors_value": (
+            "usual level for the weekday = seasonal baseline (robust z-score over the same weekday); "
+            "listening pattern = isolation forest over streams per listener, skip and completion "
+            "rates, country concentration (HHI) and hour entropy"
+        ),
+        "methods.sources": "sources",
+        "methods.sources_value": (
+            "Spotify for Artists exports (s4a), the real-time play stream (realtime) and the "
+            "streaming history (history); the same unusual day seen by two sources is listed once"
+        ),
+    },
+    "fr": {
+        "detector.baseline": "niveau habituel du jour de la semaine",
+        "detector.isolation_forest": "façon d'écouter",
+        "kind.spike": "plus d'écoutes que d'habitude",
+        "kind.sudden_drop": "moins d'écoutes que d'habitude",
+        "kind.release_spike": "hausse à la sortie",
+        "kind.suspected_artificial_streaming": "ressemble à des écoutes artificielles",
+        "kind.unusual_listening_pattern": "façon d'écouter inhabituelle",
+        "metric.streams": "écoutes",
+        "metric.listeners": "auditeurs",
+        "metric.saves": "sauvegardes",
+        "metric.streams_per_listener": "écoutes par auditeur",
+        "metric.skip_rate": "part des écoutes passées",
+        "metric.completion_rate": "part des écoutes jusqu'au bout",
+        "metric.country_hhi": "concentration dans un pays",
+        "metric.hour_entropy": "répartition sur les heures de la journée",
+        "column.day": "jour",
+        "column.dataset": "jeu de données",
+        "column.passed": "réussi",
+        "column.expectations": "contrôles",
+        "column.failed": "échoués",
+        "word.yes": "oui",
+        "word.no": "non",
+        "column.sounds_like": "ressemble le plus à",
+        "column.because": "parce que",
+        "column.group": "groupe",
+        "column.what": "titre",
+        "column.kind": "ce qui s'est passé",
+        "column.metric": "mesure",
+        "column.observed": "observé",
+        "column.expected": "habituel",
+        "column.detector": "repéré par",
+        "column.severity": "gravité",
+        "column.status": "état",
+        "column.about": "objet",
+        "all_songs": "tous les titres",
+        "severity.critical": "critique",
+        "severity.warning": "avertissement",
+        "severity.info": "pour information",
+        "status.firing": "ouverte",
+        "status.resolved": "résolue",
+        "facts.catalog": "{recordings} au catalogue",
+        "facts.catalog_differs": (
+            "{recordings} ({releases} sorties comptent {catalog_tracks} pistes ; un même enregistrement "
+            "peut figurer sur plusieurs sorties)"
+        ),
+        "facts.catalog_same": "{recordings} sur {releases} sorties",
+        "facts.period_summary": "{start} – {end} · au catalogue : {catalog}.",
+        "facts.recordings_one": "{count} enregistrement",
+        "facts.recordings_other": "{count} enregistrements",
+        "facts.anomalies_one": "{anomalies} jour inhabituel sur cette période, marqué sur le graphique.",
+        "facts.anomalies_other": "{anomalies} jours inhabituels sur cette période, chacun marqué sur le graphique.",
+        "facts.alerts_one": (
+            "{alerts} alerte sur cette période. La surveillance vérifie les données après leur "
+            "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
+        ),
+        "facts.alerts_other": (
+            "{alerts} alertes sur cette période. La surveillance vérifie les données après leur "
+            "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
+        ),
+        "alert.anomaly": (
+            "Jour inhabituel le {day} : {what}, {kind} ({metric} : {observed}, d'habitude {expected})."
+        ),
+        "alert.other": "{subject}",
+        "posts.window": "Rédigées à partir des faits du {start} au {end}.",
+        "posts.window_outside": (
+            "Rédigées à partir des faits du {start} au {end} : les derniers brouillons dépassent la "
+            "période de ce rapport, leurs chiffres peuvent donc différer de ceux ci-dessus."
+        ),
+        "social.one_day": (
+            "{followers} abonnés sur {platforms} plateformes, comptés le {day}. L'historique des "
+            "abonnés commence le {day} : un graphique demande plus de jours."
+        ),
+        "social.after_period": "Le {day} est le lendemain de la période : ce compte dit où elle s'est terminée.",
+        "card.social_hint_after": "{platforms} plateformes, {day} (le lendemain de la période)",
+        "history.starts": "historique à partir du {day}",
+        "sound.excerpts": (
+            "Les fichiers audio analysés sont de courts extraits ({seconds} s chacun ; la démo fournit "
+            "des extraits de ses titres sous licence libre), pas les morceaux entiers : tempo, "
+            "tonalité et volume décrivent l'extrait."
+        ),
+        "overview.tracks_listed": "{tracks} listés, {recordings}",
+        "methods.detectors": "détecteurs",
+        "methods.detectors_value": (
+            "niveau habituel du jour de la semaine = ligne de base saisonnière (z-score robuste sur "
+            "le même jour de la semaine) ; façon d'écouter = isolation forest sur les écoutes par "
+            "auditeur, les taux de saut et d'écoute complète, la concentration par pays (HHI) et "
+            "l'entropie horaire"
+        ),
+        "methods.sources": "sources",
+        "methods.sources_value": (
+            "exports Spotify for Artists (s4a), flux d'écoutes en temps réel (realtime) et historique "
+            "d'écoute (history) ; un même jour inhabituel vu par deux sources n'est listé qu'une fois"
+        ),
+    },
+    "de": {
+        "detector.baseline": "übliches Niveau des Wochentags",
+        "detector.isolation_forest": "Hörmuster",
+        "kind.spike": "mehr Streams als üblich",
+        "kind.sudden_drop": "weniger Streams als üblich",
+        "kind.release_spike": "Anstieg zur Veröffentlichung",
+        "kind.suspected_artificial_streaming": "wirkt wie künstliche Streams",
+        "kind.unusual_listening_pattern": "ungewöhnliches Hörmuster",
+        "metric.streams": "Streams",
+        "metric.listeners": "Hörer",
+        "metric.saves": "Saves",
+        "metric.streams_per_listener": "Streams pro Hörer",
+        "metric.skip_rate": "Anteil übersprungener Wiedergaben",
+        "metric.completion_rate": "Anteil bis zum Ende gehörter Wiedergaben",
+        "metric.country_hhi": "Konzentration auf ein Land",
+        "metric.hour_entropy": "Verteilung über die Tageszeit",
+        "column.day": "Tag",
+        "column.dataset": "Datensatz",
+        "column.passed": "bestanden",
+        "column.expectations": "Prüfungen",
+        "column.failed": "fehlgeschlagen",
+        "word.yes": "ja",
+        "word.no": "nein",
+        "column.sounds_like": "klingt am ehesten wie",
+        "column.because": "weil",
+        "column.group": "Gruppe",
+        "column.what": "Titel",
+        "column.kind": "was geschah",
+        "column.metric": "Messgröße",
+        "column.observed": "gesehen",
+        "column.expected": "üblich",
+        "column.detector": "bemerkt durch",
+        "column.severity": "Schwere",
+        "column.status": "Status",
+        "column.about": "betrifft",
+        "all_songs": "alle Titel",
+        "severity.critical": "kritisch",
+        "severity.warning": "Warnung",
+        "severity.info": "zur Information",
+        "status.firing": "offen",
+        "status.resolved": "erledigt",
+        "facts.catalog": "{recordings} im Katalog",
+        "facts.catalog_differs": (
+            "{recordings} ({releases} Veröffentlichungen listen {catalog_tracks} Tracks; dieselbe "
+            "Aufnahme kann auf mehreren Veröffentlichungen stehen)"
+        ),
+        "facts.catalog_same": "{recordings} auf {releases} Veröffentlichungen",
+        "facts.period_summary": "{start} – {end} · im Katalog: {catalog}.",
+        "facts.recordings_one": "{count} Aufnahme",
+        "facts.recordings_other": "{count} Aufnahmen",
+        "facts.anomalies_one": "{anomalies} ungewöhnlicher Tag in diesem Zeitraum, im Diagramm markiert.",
+        "facts.anomalies_other": "{anomalies} ungewöhnliche Tage in diesem Zeitraum, jeder im Diagramm markiert.",
+        "facts.alerts_one": (
+            "{alerts} Warnung zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
+            "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
+        ),
+        "facts.alerts_other": (
+            "{alerts} Warnungen zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
+            "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
+        ),
+        "alert.anomaly": (
+            "Ungewöhnlicher Tag am {day}: {what}, {kind} ({metric}: {observed}, üblich {expected})."
+        ),
+        "alert.other": "{subject}",
+        "posts.window": "Verfasst aus den Fakten vom {start} bis {end}.",
+        "posts.window_outside": (
+            "Verfasst aus den Fakten vom {start} bis {end}: Die neuesten Entwürfe reichen über den "
+            "Zeitraum dieses Berichts hinaus, ihre Zahlen können von den obigen abweichen."
+        ),
+        "social.one_day": (
+            "{followers} Follower auf {platforms} Plattformen, gezählt am {day}. Der Follower-Verlauf "
+            "beginnt am {day}: ein Diagramm braucht mehr Tage."
+        ),
+        "social.after_period": "Der {day} ist der Tag nach dem Zeitraum: diese Zahl zeigt, wo er endete.",
+        "card.social_hint_after": "{platforms} Plattformen, {day} (Tag nach dem Zeitraum)",
+        "history.starts": "Verlauf ab {day}",
+        "sound.excerpts": (
+            "Die analysierten Audiodateien sind kurze Ausschnitte ({seconds} s je Titel; die Demo "
+            "liefert Ausschnitte ihrer frei lizenzierten Titel), keine ganzen Songs: Tempo, Tonart "
+            "und Lautheit beschreiben den Ausschnitt."
+        ),
+        "overview.tracks_listed": "{tracks} gelistet, {recordings}",
+        "methods.detectors": "Detektoren",
+        "methods.detectors_value": (
+            "übliches Niveau des Wochentags = saisonale Basislinie (robuster z-Wert über denselben "
+            "Wochentag); Hörmuster = Isolation Forest über Streams pro Hörer, Skip- und "
+            "Abschlussrate, Länderkonzentration (HHI) und Stunden-Entropie"
+        ),
+        "methods.sources": "Quellen",
+        "methods.sources_value": (
+            "Spotify-for-Artists-Exporte (s4a), der Echtzeit-Wiedergabestrom (realtime) und der "
+            "Streaming-Verlauf (history); derselbe ungewöhnliche Tag aus zwei Quellen steht nur einmal"
+        ),
+    },
+}

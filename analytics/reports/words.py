@@ -1,0 +1,101 @@
+"""Numbers and names as an artist reads them, in the report's language.
+
+Counts with the language's digit grouping, shares as percentages, durations as m:ss, and plain
+names for the detectors, the kinds of unusual day and the measures behind them (their technical
+names appear only under "Methods and limits"). Every word comes from
+:data:`analytics.reports.texts.TEXTS`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from analytics.reports.texts import TEXTS, check_language, text
+
+RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi", "hour_entropy"})
+"""Measures between 0 and 1 that read as a percentage (hour entropy is normalised)."""
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def plain_number(value: object, *, language: str = "en") -> str:
+    """A count or measure for people: whole above 10, one decimal below; '—' when unknown."""
+    from babel.numbers import format_decimal
+
+    number = _number(value)
+    if number is None:
+        return "—"
+    shown = round(number) if abs(number) >= 10 else round(number, 1)
+    return str(format_decimal(shown, locale=check_language(language)))
+
+
+def percent(value: object, *, language: str = "en") -> str:
+    """A share between 0 and 1 as a whole percentage ("28%", "28 %" in French)."""
+    from babel.numbers import format_percent
+
+    number = _number(value)
+    if number is None:
+        return "—"
+    return str(format_percent(round(number, 2), locale=check_language(language)))
+
+
+def minutes_seconds(milliseconds: object) -> str:
+    """A duration as m:ss ("4:48"); '—' when unknown."""
+    number = _number(milliseconds)
+    if number is None:
+        return "—"
+    seconds = round(number / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def measure(metric: str, value: object, *, language: str = "en") -> str:
+    """The value of one measure of an unusual day, as its kind reads (rates as percentages)."""
+    if metric in RATE_METRICS:
+        return percent(value, language=language)
+    return plain_number(value, language=language)
+
+
+def _named(prefix: str, name: object, *, language: str) -> str:
+    key = f"{prefix}.{name}"
+    if key in TEXTS[check_language(language)]:
+        return text(key, language=language)
+    return str(name).replace("_", " ")
+
+
+def detector_name(name: object, *, language: str = "en") -> str:
+    """ "usual level for the weekday" for ``baseline``, "listening pattern" for the forest."""
+    return _named("detector", name, language=language)
+
+
+def kind_name(name: object, *, language: str = "en") -> str:
+    """ "more streams than usual" for ``spike`` and so on."""
+    return _named("kind", name, language=language)
+
+
+def metric_name(name: object, *, language: str = "en") -> str:
+    """ "share of plays skipped" for ``skip_rate`` and so on."""
+    return _named("metric", name, language=language)
+
+
+def recordings_count(count: int, *, language: str = "en") -> str:
+    """ "1 recording", "20 recordings" by the language's plural rules."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
+    return text(f"facts.recordings_{form}", language=language, count=format_decimal(count, locale=language))
+
+
+def counted(key: str, count: int, *, language: str = "en") -> str:
+    """The text ``<key>_one`` or ``<key>_other``, as the language's plural rules pick for ``count``
+    (its placeholders are left for the caller: facts fill them as marked numbers)."""
+    from babel import Locale
+
+    form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
+    return text(f"{key}_{form}", language=language)

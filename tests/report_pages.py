@@ -1,0 +1,50 @@
+"""What the tests check on every rendered report of a world: the page checker and the links of
+the Data Docs beside each report (shared by the demo world's and the second world's tests)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from analytics.reports.consistency import check_page
+
+NOT_REPORTS = {"index.html", "data-docs.html"}
+
+
+def report_pages(reports_dir: Path) -> list[Path]:
+    """Every report page a run rendered (the index and the Data Docs are not reports)."""
+    return sorted(p for p in reports_dir.rglob("*.html") if p.name not in NOT_REPORTS)
+
+
+def page_problems(reports_dir: Path) -> dict[str, list[str]]:
+    """The checker's problems on each report page that has any, by path under ``reports_dir``."""
+    found = {}
+    for page in report_pages(reports_dir):
+        problems = check_page(page.read_text(encoding="utf-8"))
+        if problems:
+            found[str(page.relative_to(reports_dir))] = problems
+    return found
+
+
+def broken_links(page: Path) -> list[str]:
+    """Relative links of ``page`` whose file does not exist beside it (anchors checked too)."""
+    html = page.read_text(encoding="utf-8")
+    anchors = set(re.findall(r'\bid="([^"]+)"', html))
+    broken = []
+    for href in re.findall(r'\bhref="([^"]+)"', html):
+        target, _, anchor = unquote(href).partition("#")
+        if not target:
+            if anchor not in anchors:
+                broken.append(href)
+        elif "://" in target or not (page.parent / target).is_file():
+            broken.append(href)
+    return broken
+
+
+def altered_count(html: str) -> str:
+    """``html`` with the first marked count shown one higher, as a hand-edited page would be."""
+    match = re.search(r'(data-fact="[^"]+" data-value="(\d+)">)([^<]*?)(\d[\d,.\u00a0\u202f]*)', html)
+    assert match, "the page marks no count"
+    shown = str(int(re.sub(r"\D", "", match.group(4))) + 1)
+    return html[: match.start(4)] + shown + html[match.end(4) :]

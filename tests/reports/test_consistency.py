@@ -1,0 +1,163 @@
+"""The facts layer and the page checker: one story per page, in words for an artist.
+
+Pages here are assembled by the same helpers the report sections call (``fact_html``, ``table``
+with marked rows, the streams figure with its markers), then checked as rendered HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+
+from analytics.reports.consistency import check_page, read_page
+from analytics.reports.display import fact_html
+from analytics.reports.figures import streams_over_time
+from analytics.reports.report_facts import (
+    anomaly_key,
+    count_catalog,
+    excerpt_seconds,
+    period_alerts,
+    period_anomalies,
+)
+from analytics.reports.words import measure, minutes_seconds, plain_number
+
+START, END = date(2026, 11, 8), date(2026, 12, 5)
+
+
+def _anomalies() -> pd.DataFrame:
+    one = {"day": date(2026, 12, 5), "entity_id": "trackA", "kind": "spike", "metric": "streams"}
+    return pd.DataFrame(
+        [
+            {**one, "level": "track", "observed": 226.0, "expected": 109.06298991371605, "detector": "baseline",
+             "source": "s4a", "score": 6.1},
+            {**one, "level": "track", "observed": 226.0, "expected": 109.06298991371605, "detector": "baseline",
+             "source": "realtime", "score": 6.1},
+            {"day": date(2026, 11, 7), "entity_id": "trackA", "kind": "spike", "metric": "streams", "level": "track",
+             "observed": 1.0, "expected": 1.0, "detector": "baseline", "source": "s4a", "score": 5.0},
+        ]
+    )  # fmt: skip
+
+
+def _page(*, anomalies_stated: int, mark: bool = True, extra_text: str = "") -> str:
+    """A page as the sections write it: a summary, the chart with its markers, the table."""
+    found = period_anomalies(_anomalies(), start=START, end=END)
+    daily = pd.DataFrame({"day": [date(2026, 12, 4), date(2026, 12, 5)], "streams": [300, 400]})
+    figure = streams_over_time(daily, anomalies=found if mark else None)
+    rows = "".join(f'<tr data-row="anomaly" data-key="{k}"><td>5 Dec 2026</td></tr>' for k in found["key"])
+    script = f'Plotly.newPlot("p1",{json.dumps(figure.to_dict()["data"], default=str)},{{}},{{}});'
+    return (
+        '<html><body><h2 id="highlights">Highlights</h2>'
+        f"<p>{fact_html('recordings', 20, '20 recordings')} in the catalog; {extra_text}</p>"
+        f'<div class="card">{fact_html("recordings", 20, "20")}</div>'
+        f'<h2 id="streams">Streams</h2><div class="plot"></div><script>{script}</script>'
+        f"<p>{fact_html('anomalies', anomalies_stated, str(anomalies_stated))} unusual day</p>"
+        f"<table><tbody>{rows}</tbody></table>"
+        '<h2 id="methods">Methods</h2><p>seasonal baseline, isolation_forest, s4a, 0.123456</p>'
+        "<footer>run 0fd02f4b4ad3449f9f8d9f6ce83a2e85</footer></body></html>"
+    )
+
+
+def test_the_same_unusual_day_from_two_sources_is_one_and_only_the_period_counts() -> None:
+    found = period_anomalies(_anomalies(), start=START, end=END)
+    assert len(found) == 1 and found.iloc[0]["source"] == "realtime"
+    assert found.iloc[0]["key"] == anomaly_key({"day": date(2026, 12, 5), "entity_id": "trackA",
+                                               "kind": "spike", "metric": "streams"})  # fmt: skip
+
+
+def test_an_alert_belongs_to_the_period_of_what_it_is_about_and_a_repeat_is_dropped() -> None:
+    about = {"day": "2026-12-05", "entity_id": "trackA", "kind": "spike", "metric": "streams"}
+    fired_after = datetime(2026, 12, 6, 1, tzinfo=UTC)
+    alerts = pd.DataFrame(
+        [
+            {"kind": "anomaly", "rule_id": "r", "subject": "a1", "status": "firing", "severity": "warning",
+             "facts": {**about, "anomaly_id": "a1"}, "fired_at": fired_after},
+            {"kind": "anomaly", "rule_id": "r", "subject": "a2", "status": "firing", "severity": "warning",
+             "facts": {**about, "anomaly_id": "a2"}, "fired_at": fired_after},
+            {"kind": "pct_change", "rule_id": "f", "subject": "followers", "status": "unavailable",
+             "severity": "info", "facts": {}, "fired_at": fired_after},
+            {"kind": "threshold", "rule_id": "t", "subject": "streams", "status": "firing", "severity": "info",
+             "facts": {"day": "2026-12-06"}, "fired_at": fired_after},
+        ]
+    )  # fmt: skip
+    kept = period_alerts(alerts, start=START, end=END)
+    assert list(kept["subject"]) == ["a1"], "fired the day after, about the period: in; its repeat: out"
+    assert kept.iloc[0]["day"] == date(2026, 12, 5)
+
+
+def test_the_catalog_is_counted_by_recording_with_its_releases() -> None:
+    tracks = pd.DataFrame(
+        {"track_id": list("abcde"), "album_id": ["x", "x", "x", "y", "z"],
+         "isrc": ["I1", "I2", "I3", "I1", None]}
+    )  # fmt: skip
+    counted = count_catalog(pd.DataFrame({"album_id": ["x", "y"]}), tracks)
+    assert (counted.recordings, counted.tracks, counted.releases, counted.differs) == (4, 5, 3, True)
+
+
+def test_words_for_an_artist() -> None:
+    assert minutes_seconds(288_000) == "4:48" and minutes_seconds(None) == "—"
+    assert measure("skip_rate", 0.28) == "28%" and measure("skip_rate", 0.28, language="fr") == "28\u00a0%"
+    assert plain_number(109.06298991371605) == "109" and plain_number(1234567, language="de") == "1.234.567"
+    assert plain_number(4.87) == "4.9"
+
+
+def test_excerpts_are_told_apart_from_whole_songs() -> None:
+    tracks = pd.DataFrame({"track_id": ["a", "b"], "duration_ms": [288_000, 200_000]})
+    assert excerpt_seconds(pd.DataFrame({"track_id": ["a", "b"], "duration_s": [10.0, 10.0]}), tracks) == 10.0
+    assert (
+        excerpt_seconds(pd.DataFrame({"track_id": ["a", "b"], "duration_s": [288.0, 199.0]}), tracks) is None
+    )
+
+
+def test_a_page_that_tells_one_story_passes() -> None:
+    page = _page(anomalies_stated=1)
+    assert check_page(page) == []
+    facts = read_page(page)
+    assert {k for k, _, _ in facts.facts} == {"recordings", "anomalies"} and len(facts.plots) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [
+        (_page(anomalies_stated=2), "the summary counts 2, the table lists 1"),
+        (_page(anomalies_stated=1, mark=False), "is not marked on any chart"),
+        (
+            _page(anomalies_stated=1, extra_text="noticed by isolation_forest"),
+            "snake_case 'isolation_forest'",
+        ),
+        (_page(anomalies_stated=1, extra_text="from s4a"), "technical word 's4a'"),
+        (_page(anomalies_stated=1, extra_text="artist YQhOGXX8g2pM1yHEFVFAjK"), "raw id"),
+        (_page(anomalies_stated=1, extra_text="expected 109.06298991371605"), "unrounded number"),
+        (_page(anomalies_stated=1, extra_text="skip rate 0.28"), "unrounded number '0.28'"),
+    ],
+)
+def test_the_checker_names_what_breaks_the_story(page: str, problem: str) -> None:
+    assert any(problem in p for p in check_page(page)), check_page(page)
+
+
+def test_a_count_altered_in_one_place_is_caught_by_its_value_and_by_its_digits() -> None:
+    page = _page(anomalies_stated=1)
+    shown = page.replace('data-value="20">20</span></div>', 'data-value="20">21</span></div>')
+    assert any("recordings: shows '21' but states 20" in p for p in check_page(shown))
+    stated = page.replace('data-value="20">20</span></div>', 'data-value="21">21</span></div>')
+    assert any("recordings: the page states 2 different values" in p for p in check_page(stated))
+
+
+def test_no_fixed_text_for_the_artist_names_a_flow_or_a_table() -> None:
+    import re
+
+    from analytics.reports.consistency import ENGINEER_WORDS, SNAKE_CASE
+    from analytics.reports.texts import TEXTS
+
+    technical = ("methods.", "quota.")  # shown under "Methods and limits" only
+    found = [
+        (language, key, match)
+        for language, texts in TEXTS.items()
+        for key, value in texts.items()
+        if not key.startswith(technical)
+        for pattern in (SNAKE_CASE, ENGINEER_WORDS)
+        for match in pattern.findall(re.sub(r"\{\w+\}", "", value))
+    ]
+    assert found == []
