@@ -323,3 +323,15 @@ def every_table_declared() -> None:
     """Every package's tables on the warehouse metadata (``analytics.tables``), so that a test
     reading a table by name gets its declared types, whichever packages it imports itself."""
     import analytics.tables  # noqa: F401
+
+
+_PROJECT_FOLDER = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _working_directory_kept() -> Iterator[None]:
+    """Every test starts in the project folder, whatever an earlier test on the same worker did
+    (papermill and notebook kernels change the process's working directory while they run)."""
+    os.chdir(_PROJECT_FOLDER)
+    yield
+    os.chdir(_PROJECT_FOLDER)

@@ -12,7 +12,8 @@ reports every problem it finds:
   about one) not marked on a chart;
 - a raw identifier (a Spotify id, a snake_case token such as ``isolation_forest``, ``s4a``) or
   an unrounded number in text meant for the artist: everything but the "Methods and limits"
-  section, the page footer, scripts and styles.
+  section, the page footer, scripts, styles and table rows marked ``data-verbatim`` (what the
+  run set aside, named as the artist's own files name it).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = PageFacts()
         self.section = ""
-        self.skip = 0  # inside script, style or footer
+        self.skip = 0  # inside script, style, footer or a verbatim row
+        self.verbatim_row = False
         self.fact: list[Any] | None = None  # [key, value, shown parts, depth]
         self.depth = 0
         self.script: list[str] | None = None
@@ -67,7 +69,10 @@ class _Reader(HTMLParser):
             self.script = []
         if tag in {"script", "style", "footer"}:
             self.skip += 1
-        if tag == "tr" and "data-row" in a:
+        if tag == "tr" and "data-verbatim" in a:
+            self.verbatim_row = True
+            self.skip += 1
+        elif tag == "tr" and "data-row" in a:
             self.page.rows.append({k[5:]: v for k, v in a.items() if k.startswith("data-")})
         if "data-fact" in a and self.fact is None:
             self.fact = [a["data-fact"], a.get("data-value", ""), [], self.depth]
@@ -76,8 +81,10 @@ class _Reader(HTMLParser):
         if tag == "script" and self.script is not None:
             self.page.plots.extend(_plots("".join(self.script)))
             self.script = None
-        if tag in {"script", "style", "footer"}:
+        if tag in {"script", "style", "footer"} or (tag == "tr" and self.verbatim_row):
             self.skip = max(self.skip - 1, 0)
+        if tag == "tr":
+            self.verbatim_row = False
         if self.fact is not None and self.depth == self.fact[3]:
             self.page.facts.append((self.fact[0], self.fact[1], "".join(self.fact[2]).strip()))
             self.fact = None

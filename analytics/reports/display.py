@@ -137,8 +137,9 @@ def set_aside(items: Sequence[Mapping[str, str]], *, language: str = "en") -> No
         return
     note(fixed_text("set_aside.note", language=language, count=len(items)), kind="warning")
     columns = {key: fixed_text(f"set_aside.{key}", language=language) for key in ("what", "item", "reason")}
-    table(
-        pd.DataFrame([{key: item.get(key, "") for key in columns} for item in items]).rename(columns=columns)
+    table(  # file names and reasons as the files and checks give them (a file may be named by an id)
+        pd.DataFrame([{key: item.get(key, "") for key in columns} for item in items]).rename(columns=columns),
+        rows=[{"verbatim": "1"}] * len(items),
     )
 
 

@@ -57,7 +57,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     )
     df = df.sort_values("release_date").reset_index(drop=True)
     names = [
-        f"{plot_text(n, max_chars=38)} ({plot_text(g)})"
+        f"{plot_text(n, max_chars=38)} ({plot_text(str(g).replace('_', ' '))})"  # "appears on"
         for n, g in zip(df["name"], df["album_group"], strict=True)
     ]
     minutes = (df["ms"] / 60000).round(0).astype(int)

@@ -161,3 +161,24 @@ def test_no_fixed_text_for_the_artist_names_a_flow_or_a_table() -> None:
         for match in pattern.findall(re.sub(r"\{\w+\}", "", value))
     ]
     assert found == []
+
+
+def test_what_the_run_set_aside_is_named_verbatim_and_nothing_else_is() -> None:
+    """A set-aside export file may be named by an artist id: its row is marked verbatim and not
+    read as text for the artist; the same words outside such a row still fail."""
+    from analytics.reports import display
+
+    shown: list[dict[str, str]] = []
+    original = display._display
+    display._display = lambda bundle: shown.append(bundle)  # collect the HTML the notebook would show
+    try:
+        display.set_aside(
+            [{"what": "export row", "item": "4LtH2tujZmdzrXoxgN9pXM-songs-1year.csv row 3", "reason": "bad"}]
+        )
+    finally:
+        display._display = original
+    body = "".join(part["text/html"] for part in shown)
+    page = f"<html><body><h2 id='highlights'>Highlights</h2>{body}</body></html>"
+    assert 'data-verbatim="1"' in body and check_page(page) == []
+    unmarked = page.replace(' data-verbatim="1"', "")
+    assert any("4LtH2tujZmdzrXoxgN9pXM" in p for p in check_page(unmarked))
