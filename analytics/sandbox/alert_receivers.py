@@ -211,6 +211,7 @@ class AlertReceivers:
 
     def up(self) -> None:
         """Start answering (on the same port as before, if there was one)."""
+        self._server.app = self.app  # what is served now (a layer put in front of the receivers too)
         self._server.start()
 
     def down(self) -> None:
@@ -220,5 +221,6 @@ class AlertReceivers:
     @contextmanager
     def running(self) -> Iterator[AlertReceivers]:
         """Serve on a free loopback port until the block ends."""
+        self._server.app = self.app  # what is served now (a layer put in front of the receivers too)
         with self._server.running(keep_port=False):
             yield self
