@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from analytics.reports.figures_audio import (
     binned,
+    binned_bars,
     key_bars,
     loudness_against_norm,
     sounds_like_map,
@@ -25,6 +26,7 @@ from analytics.reports.style import PALETTE, TEMPLATE, plot_text
 __all__ = [
     "PALETTE",
     "TEMPLATE",
+    "binned",
     "country_bars",
     "duration_distribution",
     "key_bars",
@@ -109,19 +111,8 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
 
 def duration_distribution(tracks: pd.DataFrame) -> go.Figure:
     """Tracks by length in half-minute bins, drawn as touching bars."""
-    bins = binned(tracks["duration_ms"] / 60000, width=0.5)
-    fig = go.Figure(
-        go.Bar(
-            x=bins["middle"],
-            y=bins["count"],
-            width=0.5,
-            marker={"color": PALETTE[1], "line": {"color": "#fff", "width": 1}},
-            customdata=[f"{lo:g}–{hi:g}" for lo, hi in zip(bins["low"], bins["high"], strict=True)],
-            hovertemplate="%{customdata} min: %{y} tracks<extra></extra>",
-        )
-    )
+    fig = binned_bars(tracks["duration_ms"] / 60000, width=0.5, color=PALETTE[1], bounds="{:g}", unit="min")
     fig.update_layout(
         template=TEMPLATE, title="Track durations", xaxis_title="minutes", yaxis_title="tracks", height=320
     )
-    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
     return fig

@@ -34,6 +34,30 @@ def binned(values: pd.Series, *, width: float) -> pd.DataFrame:
     )
 
 
+def binned_bars(values: pd.Series, *, width: float, color: str, bounds: str, unit: str) -> go.Figure:
+    """Tracks counted in bins of ``width`` (:func:`binned`), drawn as touching bars.
+
+    ``bounds`` formats each bin's edges in its hover text (``"{:g}"``), followed by ``unit``;
+    the count axis shows whole tracks only, never 0.2 of one.
+    """
+    bins = binned(values, width=width)
+    fig = go.Figure(
+        go.Bar(
+            x=bins["middle"],
+            y=bins["count"],
+            width=width,
+            marker={"color": color, "line": {"color": "#fff", "width": 1}},
+            customdata=[
+                f"{bounds.format(lo)}–{bounds.format(hi)}"
+                for lo, hi in zip(bins["low"], bins["high"], strict=True)
+            ],
+            hovertemplate=f"%{{customdata}} {unit}: %{{y}} tracks<extra></extra>",
+        )
+    )
+    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
+    return fig
+
+
 def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figure:
     """Tracks by tempo (BPM) in 10-BPM bins, drawn as touching bars.
 
@@ -41,21 +65,8 @@ def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figur
     ----------
     features : ``tempo_bpm`` per track.
     """
-    bins = binned(features["tempo_bpm"], width=10)
-    fig = go.Figure(
-        go.Bar(
-            x=bins["middle"],
-            y=bins["count"],
-            width=10,
-            marker={"color": PALETTE[2], "line": {"color": "#fff", "width": 1}},
-            customdata=[f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(bins["low"], bins["high"], strict=True)],
-            hovertemplate="%{customdata} BPM: %{y} tracks<extra></extra>",
-        )
-    )
-    fig = finish(fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks")
-    # whole tracks on the count axis, never 0.2 of one
-    fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
-    return fig
+    fig = binned_bars(features["tempo_bpm"], width=10, color=PALETTE[2], bounds="{:.0f}", unit="BPM")
+    return finish(fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks")
 
 
 def key_bars(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
