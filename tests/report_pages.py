@@ -9,6 +9,14 @@ from urllib.parse import unquote
 
 from analytics.reports.consistency import check_page
 
+PLOTLY_BANNER = re.compile(r"\* plotly\.js (?:\([^)]*\) )?v\d")  # opens every plotly.js bundle, basic or full
+
+
+def plotly_bundles(html: str) -> int:
+    """How many plotly.js bundles a page embeds (one is right)."""
+    return len(PLOTLY_BANNER.findall(html))
+
+
 NOT_REPORTS = {"index.html", "data-docs.html"}
 
 

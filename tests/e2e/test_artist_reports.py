@@ -18,21 +18,12 @@ import pytest
 
 from analytics.config import PROJECT_ROOT, Settings
 from analytics.reports import Period, ReportPage, write_index
-from tests.conftest import service_missing
-from tests.e2e.browser import browser, chromium_path, visit
+from tests.e2e.browser import visit
 from tests.reports.world import BARE_ID, BARE_NAME, HOSTILE_ID, HOSTILE_NAME, HOSTILE_TRACK, World, copy_world
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "reports"
 FRENCH = "hostile-in-french"
 LAPTOP, PHONE = 1280, 390
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if chromium_path() is None:
-        service_missing("Chromium (/usr/bin/chromium, `make browser`)", FileNotFoundError("not installed"))
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ page and the index.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -20,8 +19,8 @@ import pytest
 from analytics.config import PROJECT_ROOT
 from analytics.reports import notebook_to_html
 from analytics.reports.display import PLOTLY_MIME
-from tests.conftest import service_missing
-from tests.e2e.browser import browser, chromium_path, layout_problems, visit
+from tests.e2e.browser import layout_problems, visit
+from tests.report_pages import plotly_bundles
 from tests.worlds import PipelineWorld
 
 pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
@@ -29,15 +28,6 @@ pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "reports"
 LAPTOP, PHONE = 1280, 390
 MAX_BYTES = 2_000_000
-BANNER = re.compile(r"\* plotly\.js (?:\([^)]*\) )?v\d")  # the banner opening every plotly.js bundle
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if chromium_path() is None:
-        service_missing("Chromium (/usr/bin/chromium, `make browser`)", FileNotFoundError("not installed"))
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ def test_every_page_is_light_and_holds_one_partial_plotly_bundle(pages: list[Pat
     for page in pages:
         raw = page.read_text(encoding="utf-8")
         assert len(raw.encode()) <= MAX_BYTES, f"{_name(page)}: {len(raw.encode()) / 1e6:.2f} MB"
-        assert len(BANNER.findall(raw)) == 1, f"{_name(page)}: {len(BANNER.findall(raw))} plotly bundles"
+        assert plotly_bundles(raw) == 1, f"{_name(page)}: {plotly_bundles(raw)} plotly bundles"
         assert "plotly.js (basic" in raw, f"{_name(page)}: not the basic bundle"
 
 

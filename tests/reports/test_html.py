@@ -16,9 +16,9 @@ import pytest
 from analytics.reports import display, write_index, write_report_meta
 from analytics.reports.display import PLOTLY_MIME
 from analytics.reports.html import notebook_to_html
+from tests.report_pages import plotly_bundles
 
 HOSTILE = "</script><script>alert(2)</script>"
-BANNER = re.compile(r"\* plotly\.js (?:\([^)]*\) )?v\d")  # the banner opening every plotly.js bundle
 
 
 def executed_notebook() -> nbformat.NotebookNode:
@@ -127,7 +127,7 @@ def test_a_page_of_bars_and_lines_embeds_the_basic_bundle_once(tmp_path: Path) -
 
     page = notebook_to_html(executed_notebook(), output_path=tmp_path / "r.html", title="t")
     raw = page.path.read_text(encoding="utf-8")
-    assert page.plotly == "basic" and len(BANNER.findall(raw)) == 1
+    assert page.plotly == "basic" and plotly_bundles(raw) == 1
     assert bundle_version(BASIC_BUNDLE.read_text(encoding="utf-8")) == get_plotlyjs_version()
     assert page.bytes < 1_400_000
 
@@ -140,4 +140,4 @@ def test_a_trace_type_beyond_the_basic_bundle_gets_the_full_bundle(tmp_path: Pat
     )
     page = notebook_to_html(nb, output_path=tmp_path / "r.html", title="t")
     assert page.plotly == "full" and page.figures == 2
-    assert len(BANNER.findall(page.path.read_text(encoding="utf-8"))) == 1
+    assert plotly_bundles(page.path.read_text(encoding="utf-8")) == 1
