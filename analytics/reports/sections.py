@@ -373,7 +373,7 @@ def alert_row(alert: dict[str, Any], facts_: ReportFacts, *, language: str) -> d
         )
     else:
         about = text(
-            "alert.other", language=language, subject=str(alert.get("subject", "")).replace("_", " ")
+            "alert.subject", language=language, subject=str(alert.get("subject", "")).replace("_", " ")
         )
     return {
         "day": long_date(alert["day"], language=language),
@@ -441,7 +441,7 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
 def methods(data: ArtistData, *, run_id: str, code_version: str, language: str = "en") -> None:
     """Quota mode and what it hides, data freshness, code version and run id."""
     _heading("methods", language=language)
-    quota = data.quota_mode if data.quota_mode in QUOTA_LIMITS else "other"
+    quota = data.quota_mode if data.quota_mode in QUOTA_LIMITS else "unknown_mode"
     note(text(f"quota.{quota}", language=language, mode=data.quota_mode), kind="info")
     hidden = [v for k, v in data.missing.items() if k not in {"streaming_late"}]
 

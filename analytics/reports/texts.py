@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from babel import Locale
+from babel.numbers import format_decimal
+
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -71,11 +74,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "No track was streamed in this period.",
         "sound.measured": "Measured from {measured} of {tracks} recordings' audio files.",
         "sound.map_needs_three": "The similarity map needs at least three analysed tracks.",
-        "posts.more": "{count} more drafts in the warehouse.",
-        "quality.all_passed": "All {count} datasets passed their checks before this report read them.",
-        "quality.failed": "{count} datasets failed their checks: {datasets}",
-        "set_aside.note": (
-            "This run set {count} input(s) aside and completed without them; what is missing from this page:"
+        "posts.more.one": "{count} more draft in the warehouse.",
+        "posts.more.other": "{count} more drafts in the warehouse.",
+        "quality.all_passed.one": "The {count} dataset passed its checks before this report read it.",
+        "quality.all_passed.other": "All {count} datasets passed their checks before this report read them.",
+        "quality.failed.one": "{count} dataset failed its checks: {datasets}",
+        "quality.failed.other": "{count} datasets failed their checks: {datasets}",
+        "set_aside.note.one": (
+            "This run set {count} input aside and completed without it; what is missing from this page:"
+        ),
+        "set_aside.note.other": (
+            "This run set {count} inputs aside and completed without them; what is missing from this page:"
         ),
         "set_aside.what": "what",
         "set_aside.item": "item",
@@ -136,7 +145,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
             "streaming numbers come from your own Spotify for Artists exports instead."
         ),
         "quota.extended": "Extended quota mode: followers and popularity come from the Spotify Web API.",
-        "quota.other": "Quota mode: {mode}.",
+        "quota.unknown_mode": "Quota mode: {mode}.",
         "methods.period": "period",
         "methods.period_value": "{start} to {end}",
         "methods.quota_mode": "quota mode",
@@ -155,7 +164,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "methods.loudness_norm_value": "Spotify plays tracks at about -14 LUFS; louder masters are turned down",
         "methods.run": "run",
         "methods.code_version": "code version",
-        "methods.sections_missing": "{count} sections have no data for this artist; each says why above.",
+        "methods.sections_missing.one": "{count} section has no data for this artist; it says why above.",
+        "methods.sections_missing.other": "{count} sections have no data for this artist; each says why above.",
     },
     "fr": {
         "toc.highlights": "Essentiel",
@@ -210,13 +220,22 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "Aucun titre n'a été écouté sur cette période.",
         "sound.measured": "Mesuré à partir des fichiers audio de {measured} enregistrements sur {tracks}.",
         "sound.map_needs_three": "La carte des ressemblances nécessite au moins trois titres analysés.",
-        "posts.more": "{count} autres brouillons dans l'entrepôt.",
-        "quality.all_passed": (
+        "posts.more.one": "{count} autre brouillon dans l'entrepôt.",
+        "posts.more.other": "{count} autres brouillons dans l'entrepôt.",
+        "quality.all_passed.one": (
+            "{count} jeu de données a passé ses contrôles avant que ce rapport ne le lise."
+        ),
+        "quality.all_passed.other": (
             "Les {count} jeux de données ont passé leurs contrôles avant que ce rapport ne les lise."
         ),
-        "quality.failed": "{count} jeux de données ont échoué à leurs contrôles : {datasets}",
-        "set_aside.note": (
-            "Cette exécution a écarté {count} entrée(s) et s'est terminée sans elles ; ce qui manque "
+        "quality.failed.one": "{count} jeu de données a échoué à ses contrôles : {datasets}",
+        "quality.failed.other": "{count} jeux de données ont échoué à leurs contrôles : {datasets}",
+        "set_aside.note.one": (
+            "Cette exécution a écarté {count} entrée et s'est terminée sans elle ; ce qui manque "
+            "à cette page :"
+        ),
+        "set_aside.note.other": (
+            "Cette exécution a écarté {count} entrées et s'est terminée sans elles ; ce qui manque "
             "à cette page :"
         ),
         "set_aside.what": "quoi",
@@ -288,7 +307,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "quota.extended": (
             "Mode de quota étendu : les abonnés et la popularité viennent de l'API Web de Spotify."
         ),
-        "quota.other": "Mode de quota : {mode}.",
+        "quota.unknown_mode": "Mode de quota : {mode}.",
         "methods.period": "période",
         "methods.period_value": "du {start} au {end}",
         "methods.quota_mode": "mode de quota",
@@ -311,7 +330,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "methods.run": "exécution",
         "methods.code_version": "version du code",
-        "methods.sections_missing": (
+        "methods.sections_missing.one": (
+            "{count} section n'a pas de données pour cet artiste ; elle explique pourquoi plus haut."
+        ),
+        "methods.sections_missing.other": (
             "{count} sections n'ont pas de données pour cet artiste ; chacune explique pourquoi plus haut."
         ),
     },
@@ -369,13 +391,22 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tracks.none_streamed": "In diesem Zeitraum wurde kein Titel gestreamt.",
         "sound.measured": "Gemessen anhand der Audiodateien von {measured} der {tracks} Aufnahmen.",
         "sound.map_needs_three": "Die Ähnlichkeitskarte braucht mindestens drei analysierte Titel.",
-        "posts.more": "{count} weitere Entwürfe im Warehouse.",
-        "quality.all_passed": (
+        "posts.more.one": "{count} weiterer Entwurf im Warehouse.",
+        "posts.more.other": "{count} weitere Entwürfe im Warehouse.",
+        "quality.all_passed.one": (
+            "{count} Datensatz hat seine Prüfungen bestanden, bevor dieser Bericht ihn gelesen hat."
+        ),
+        "quality.all_passed.other": (
             "Alle {count} Datensätze haben ihre Prüfungen bestanden, bevor dieser Bericht sie gelesen hat."
         ),
-        "quality.failed": "{count} Datensätze haben ihre Prüfungen nicht bestanden: {datasets}",
-        "set_aside.note": (
-            "Dieser Lauf hat {count} Eingabe(n) zurückgestellt und ohne sie abgeschlossen; was auf "
+        "quality.failed.one": "{count} Datensatz hat seine Prüfungen nicht bestanden: {datasets}",
+        "quality.failed.other": "{count} Datensätze haben ihre Prüfungen nicht bestanden: {datasets}",
+        "set_aside.note.one": (
+            "Dieser Lauf hat {count} Eingabe zurückgestellt und ohne sie abgeschlossen; was auf "
+            "dieser Seite fehlt:"
+        ),
+        "set_aside.note.other": (
+            "Dieser Lauf hat {count} Eingaben zurückgestellt und ohne sie abgeschlossen; was auf "
             "dieser Seite fehlt:"
         ),
         "set_aside.what": "was",
@@ -448,7 +479,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "quota.extended": (
             "Erweiterter Kontingentmodus: Follower und Popularität stammen aus der Spotify Web API."
         ),
-        "quota.other": "Kontingentmodus: {mode}.",
+        "quota.unknown_mode": "Kontingentmodus: {mode}.",
         "methods.period": "Zeitraum",
         "methods.period_value": "{start} bis {end}",
         "methods.quota_mode": "Kontingentmodus",
@@ -470,7 +501,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "methods.run": "Lauf",
         "methods.code_version": "Code-Version",
-        "methods.sections_missing": (
+        "methods.sections_missing.one": (
+            "{count} Abschnitt hat keine Daten für diesen Künstler; er erklärt oben, warum."
+        ),
+        "methods.sections_missing.other": (
             "{count} Abschnitte haben keine Daten für diesen Künstler; jeder erklärt oben, warum."
         ),
     },
@@ -504,8 +538,23 @@ def text(key: str, *, language: str = "en", **values: object) -> str:
     ValueError : an unsupported language (see :func:`check_language`).
     KeyError : no text has that key.
     """
-    template = TEXTS[check_language(language)][key]
+    table = TEXTS[check_language(language)]
+    if key not in table and isinstance(values.get("count"), int):
+        # a counted text: its form by the language's CLDR plural rules, the count grouped
+        count = int(values["count"])  # type: ignore[call-overload]
+        key = f"{key}.{plural_form(count, language=language)}"
+        values = {**values, "count": format_decimal(count, locale=language)}
+    template = table[key]
     return template.format(**values) if values else template
+
+
+def plural_form(count: int, *, language: str) -> str:
+    """``one`` or ``other``: the form a text takes for ``count`` in ``language`` (CLDR rules).
+
+    French says "0 titre" and "1,5 titre" (category ``one``), English "0 tracks"; the languages
+    the report speaks need no other forms (CLDR's ``many`` for French millions reads as ``other``).
+    """
+    return "one" if Locale.parse(language).plural_form(abs(count)) == "one" else "other"
 
 
 def tracks_count(count: int, *, language: str = "en") -> str:
@@ -514,12 +563,7 @@ def tracks_count(count: int, *, language: str = "en") -> str:
     CLDR decides the form: French says "0 titre" and "1,5 titre" (category ``one``), English
     "0 tracks"; a count is written with the language's digit grouping.
     """
-    from babel import Locale
-    from babel.numbers import format_decimal
-
-    language = check_language(language)
-    form = "tracks.one" if Locale.parse(language).plural_form(abs(count)) == "one" else "tracks.other"
-    return text(form, language=language, count=format_decimal(count, locale=language))
+    return text("tracks", language=language, count=count)
 
 
 DATE_PATTERNS = {"en": "d MMM y", "fr": "d MMM y", "de": "d. MMM y"}

@@ -58,20 +58,20 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         ),
         "facts.catalog_same": "{recordings} on {releases} releases",
         "facts.period_summary": "{start} – {end} · in the catalog: {catalog}.",
-        "facts.recordings_one": "{count} recording",
-        "facts.recordings_other": "{count} recordings",
-        "facts.anomalies_one": "{anomalies} unusual day in this period, marked on the chart.",
-        "facts.anomalies_other": "{anomalies} unusual days in this period, each marked on the chart.",
-        "facts.alerts_one": (
+        "facts.recordings.one": "{count} recording",
+        "facts.recordings.other": "{count} recordings",
+        "facts.anomalies.one": "{anomalies} unusual day in this period, marked on the chart.",
+        "facts.anomalies.other": "{anomalies} unusual days in this period, each marked on the chart.",
+        "facts.alerts.one": (
             "{alerts} alert about this period. Monitoring checks the data after it arrives, so an "
             "alert about the last days can fire after the period ends."
         ),
-        "facts.alerts_other": (
+        "facts.alerts.other": (
             "{alerts} alerts about this period. Monitoring checks the data after it arrives, so an "
             "alert about the last days can fire after the period ends."
         ),
         "alert.anomaly": "Unusual day on {day}: {what}, {kind} ({metric}: {observed}, usually {expected}).",
-        "alert.other": "{subject}",
+        "alert.subject": "{subject}",
         "posts.window": "Drafted from the facts of {start} – {end}.",
         "posts.window_outside": (
             "Drafted from the facts of {start} – {end}: the latest drafts reach past this report's "
@@ -149,22 +149,22 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         ),
         "facts.catalog_same": "{recordings} sur {releases} sorties",
         "facts.period_summary": "{start} – {end} · au catalogue : {catalog}.",
-        "facts.recordings_one": "{count} enregistrement",
-        "facts.recordings_other": "{count} enregistrements",
-        "facts.anomalies_one": "{anomalies} jour inhabituel sur cette période, marqué sur le graphique.",
-        "facts.anomalies_other": "{anomalies} jours inhabituels sur cette période, chacun marqué sur le graphique.",
-        "facts.alerts_one": (
+        "facts.recordings.one": "{count} enregistrement",
+        "facts.recordings.other": "{count} enregistrements",
+        "facts.anomalies.one": "{anomalies} jour inhabituel sur cette période, marqué sur le graphique.",
+        "facts.anomalies.other": "{anomalies} jours inhabituels sur cette période, chacun marqué sur le graphique.",
+        "facts.alerts.one": (
             "{alerts} alerte sur cette période. La surveillance vérifie les données après leur "
             "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
         ),
-        "facts.alerts_other": (
+        "facts.alerts.other": (
             "{alerts} alertes sur cette période. La surveillance vérifie les données après leur "
             "arrivée : une alerte sur les derniers jours peut se déclencher après la fin de la période."
         ),
         "alert.anomaly": (
             "Jour inhabituel le {day} : {what}, {kind} ({metric} : {observed}, d'habitude {expected})."
         ),
-        "alert.other": "{subject}",
+        "alert.subject": "{subject}",
         "posts.window": "Rédigées à partir des faits du {start} au {end}.",
         "posts.window_outside": (
             "Rédigées à partir des faits du {start} au {end} : les derniers brouillons dépassent la "
@@ -244,22 +244,22 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         ),
         "facts.catalog_same": "{recordings} auf {releases} Veröffentlichungen",
         "facts.period_summary": "{start} – {end} · im Katalog: {catalog}.",
-        "facts.recordings_one": "{count} Aufnahme",
-        "facts.recordings_other": "{count} Aufnahmen",
-        "facts.anomalies_one": "{anomalies} ungewöhnlicher Tag in diesem Zeitraum, im Diagramm markiert.",
-        "facts.anomalies_other": "{anomalies} ungewöhnliche Tage in diesem Zeitraum, jeder im Diagramm markiert.",
-        "facts.alerts_one": (
+        "facts.recordings.one": "{count} Aufnahme",
+        "facts.recordings.other": "{count} Aufnahmen",
+        "facts.anomalies.one": "{anomalies} ungewöhnlicher Tag in diesem Zeitraum, im Diagramm markiert.",
+        "facts.anomalies.other": "{anomalies} ungewöhnliche Tage in diesem Zeitraum, jeder im Diagramm markiert.",
+        "facts.alerts.one": (
             "{alerts} Warnung zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
             "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
         ),
-        "facts.alerts_other": (
+        "facts.alerts.other": (
             "{alerts} Warnungen zu diesem Zeitraum. Die Überwachung prüft die Daten nach ihrem "
             "Eintreffen, daher kann eine Warnung zu den letzten Tagen nach dem Zeitraum ausgelöst werden."
         ),
         "alert.anomaly": (
             "Ungewöhnlicher Tag am {day}: {what}, {kind} ({metric}: {observed}, üblich {expected})."
         ),
-        "alert.other": "{subject}",
+        "alert.subject": "{subject}",
         "posts.window": "Verfasst aus den Fakten vom {start} bis {end}.",
         "posts.window_outside": (
             "Verfasst aus den Fakten vom {start} bis {end}: Die neuesten Entwürfe reichen über den "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from analytics.reports.texts import TEXTS, check_language, text
+from analytics.reports.texts import TEXTS, check_language, plural_form, text
 
 RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi", "hour_entropy"})
 """Measures between 0 and 1 that read as a percentage (hour entropy is normalised)."""
@@ -85,17 +85,10 @@ def metric_name(name: object, *, language: str = "en") -> str:
 
 def recordings_count(count: int, *, language: str = "en") -> str:
     """ "1 recording", "20 recordings" by the language's plural rules."""
-    from babel import Locale
-    from babel.numbers import format_decimal
-
-    form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
-    return text(f"facts.recordings_{form}", language=language, count=format_decimal(count, locale=language))
+    return text("facts.recordings", language=language, count=count)
 
 
 def counted(key: str, count: int, *, language: str = "en") -> str:
-    """The text ``<key>_one`` or ``<key>_other``, as the language's plural rules pick for ``count``
+    """The text ``<key>.one`` or ``<key>.other``, as the language's plural rules pick for ``count``
     (its placeholders are left for the caller: facts fill them as marked numbers)."""
-    from babel import Locale
-
-    form = "one" if Locale.parse(check_language(language)).plural_form(abs(count)) == "one" else "other"
-    return text(f"{key}_{form}", language=language)
+    return text(f"{key}.{plural_form(count, language=check_language(language))}", language=language)

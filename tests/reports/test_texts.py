@@ -156,12 +156,37 @@ def test_track_counts_follow_each_languages_plural_rules_and_grouping(
     assert (plural_category(count, language) == "one") == (count == 1 or (language == "fr" and count == 0))
 
 
+def test_every_counted_text_has_a_form_for_one_and_for_other_in_every_language() -> None:
+    for language, texts in TEXTS.items():
+        for key, template in texts.items():
+            counted = "{count}" in template or key.endswith((".one", ".other"))
+            if counted:
+                stem, _, form = key.rpartition(".")
+                assert form in {"one", "other"}, f"{language}: {key} counts but has no plural forms"
+                assert {f"{stem}.one", f"{stem}.other"} <= set(texts), f"{language}: {stem}"
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "expected"),
+    [
+        (1, "en", "1 section has no data for this artist; it says why above."),
+        (2, "en", "2 sections have no data for this artist; each says why above."),
+        (0, "fr", "0 section n'a pas de données pour cet artiste ; elle explique pourquoi plus haut."),
+        (1, "de", "1 Abschnitt hat keine Daten für diesen Künstler; er erklärt oben, warum."),
+        (1200, "de", "1.200 Abschnitte haben keine Daten für diesen Künstler; jeder erklärt oben, warum."),
+    ],
+)
+def test_a_counted_text_agrees_with_its_count(count: int, language: str, expected: str) -> None:
+    assert text("methods.sections_missing", language=language, count=count) == expected
+    assert text("posts.more", language="en", count=1) == "1 more draft in the warehouse."
+
+
 @pytest.mark.parametrize(
     ("language", "heading"),
     [
-        ("en", "set 2 input(s) aside"),
-        ("fr", "a écarté 2 entrée(s)"),
-        ("de", "hat 2 Eingabe(n) zurückgestellt"),
+        ("en", "set 2 inputs aside"),
+        ("fr", "a écarté 2 entrées"),
+        ("de", "hat 2 Eingaben zurückgestellt"),
     ],
 )
 def test_the_overview_names_what_the_run_set_aside_escaped_in_the_report_language(
