@@ -22,13 +22,14 @@ run_dir: str = ""  # where the flow left this run's datasets; empty: the main jo
 artist_ids: list[str] = []  # artists to show; empty: every artist in the run
 
 # %%
+from analytics.catalog.counts import count_catalog
 from analytics.config import Settings
 from analytics.reports import figures, heading, load_run, metric_cards, note, set_aside, show, table
 from analytics.reports.display import fact_note
 from analytics.reports.explore import latest_run_dir
-from analytics.reports.report_facts import Fact, count_catalog
+from analytics.reports.report_facts import Fact
 from analytics.reports.texts import text
-from analytics.reports.words import minutes_seconds, recordings_count
+from analytics.reports.words import catalog_template, minutes_seconds, recordings_count
 
 run = load_run(latest_run_dir(Settings(), run_dir))
 artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
@@ -60,11 +61,12 @@ metric_cards(
         {"label": "Own playlists", "value": len(run.playlists)},
     ]
 )
-if catalog.differs:
+if catalog.differs or catalog.appearances:
     fact_note(
-        text("facts.catalog_differs"),
+        catalog_template(catalog),
         recordings=Fact("recordings", catalog.recordings, recordings_count(catalog.recordings)),
         releases=Fact("releases", catalog.releases, str(catalog.releases)),
+        appearances=Fact("appearances", catalog.appearances, str(catalog.appearances)),
         catalog_tracks=Fact("catalog_tracks", catalog.tracks, str(catalog.tracks)),
     )
 
@@ -85,9 +87,10 @@ for artist in artists.itertuples():
     listing = listing.sort_values(["release_date", "album_id", "track_number"], ascending=[False, True, True])
     listing = listing.assign(length=[minutes_seconds(ms) for ms in listing["duration_ms"]])
     fact_note(
-        text("facts.catalog_differs" if own.differs else "facts.catalog_same"),
+        catalog_template(own),
         recordings=Fact(f"recordings-{artist.artist_id}", own.recordings, recordings_count(own.recordings)),
         releases=Fact(f"releases-{artist.artist_id}", own.releases, str(own.releases)),
+        appearances=Fact(f"appearances-{artist.artist_id}", own.appearances, str(own.appearances)),
         catalog_tracks=Fact(f"catalog-tracks-{artist.artist_id}", own.tracks, str(own.tracks)),
     )
     table(

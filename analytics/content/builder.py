@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from analytics.catalog.counts import count_catalog
 from analytics.content.facts import (
     ArtistFact,
     AudioFact,
@@ -310,19 +311,20 @@ def build_fact_sheet(
             )
         )
     releases.sort(key=lambda r: (r.release_date, r.title), reverse=True)
-    distinct_titles = {t for t in titles.values() if t}
+    # counted as the report counts them: by recording (ISRC), releases without appearances
+    catalog = count_catalog(pd.DataFrame(album_rows), pd.DataFrame(track_rows))
     facts: list[_Fact] = [
         ArtistFact(
             name=clean_name(artist["name"]),
             genres=[clean_name(g) for g in artist.get("genres") or [] if g],
             followers=int(artist["followers"]) if artist.get("followers") is not None else None,
             release_count=len(releases),
-            track_count=len(distinct_titles),
+            track_count=catalog.recordings,
             source=_source(srcs, "artists", artist),
         )
     ]
     facts.extend(releases)
-    cover["catalog"] = f"{len(releases)} releases, {len(distinct_titles)} tracks"
+    cover["catalog"] = f"{len(releases)} releases, {catalog.recordings} recordings"
     ctx = {"start": period_start, "end": period_end, "top_n": top_n, "sources": srcs}
     stream_rows = _records(streams)
     stream_facts = _streaming_facts(stream_rows, titles, src=_source(srcs, "streams"), **ctx)

@@ -18,9 +18,10 @@ import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.store import one_per_recording
+from analytics.catalog.counts import count_catalog
 from analytics.reports.load import RunData
 from analytics.reports.measures import headlines, pick_source, previous_window
-from analytics.reports.report_facts import ReportFacts, count_catalog, period_alerts, period_anomalies
+from analytics.reports.report_facts import ReportFacts, period_alerts, period_anomalies
 from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.catalog.counts import Catalog
 from analytics.reports.words import detector_name, kind_name, measure, metric_name, plain_number
 
 ANOMALY_SUBJECT = ("day", "entity_id", "kind", "metric")
@@ -33,38 +34,6 @@ class Fact:
     key: str
     value: int | float | str
     shown: str
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """A catalog counted by recording: tracks sharing an ISRC are one recording."""
-
-    recordings: int
-    tracks: int
-    releases: int
-
-    @property
-    def differs(self) -> bool:
-        """True when the catalog lists some recordings more than once (the count needs saying)."""
-        return self.tracks != self.recordings
-
-
-def count_catalog(albums: pd.DataFrame, tracks: pd.DataFrame) -> Catalog:
-    """Recordings (distinct ISRCs; a track without one counts alone), catalog tracks, and the
-    releases those tracks are on."""
-    if tracks.empty:
-        recordings = 0
-    elif "isrc" not in tracks:
-        recordings = len(tracks)
-    else:
-        isrc = tracks["isrc"].replace("", None)
-        recordings = int(isrc.dropna().nunique() + isrc.isna().sum())
-    # the releases the tracks are on (a compilation the artist appears on counts), else the artist's own
-    if "album_id" in tracks and not tracks.empty:
-        releases = int(tracks["album_id"].nunique())
-    else:
-        releases = int(albums["album_id"].nunique()) if "album_id" in albums else len(albums)
-    return Catalog(recordings=recordings, tracks=len(tracks), releases=releases)
 
 
 def period_anomalies(anomalies: pd.DataFrame, *, start: date, end: date) -> pd.DataFrame:
@@ -179,11 +148,12 @@ class ReportFacts:
 
     def fact(self, key: str) -> Fact:
         """The :class:`Fact` ``key`` (``recordings``, ``catalog_tracks``, ``releases``, ``streams``,
-        ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``) as shown."""
+        ``appearances``, ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``) as shown."""
         values: dict[str, int | float | None] = {
             "recordings": self.catalog.recordings,
             "catalog_tracks": self.catalog.tracks,
             "releases": self.catalog.releases,
+            "appearances": self.catalog.appearances,
             "streams": None if self.streams is None else round(self.streams),
             "listeners": None if self.listeners is None else round(self.listeners),
             "anomalies": len(self.anomalies),

@@ -31,7 +31,14 @@ from analytics.reports.display import (
 from analytics.reports.measures import cached_audio_map, country_totals, headlines, track_momentum
 from analytics.reports.report_facts import Fact, ReportFacts, excerpt_seconds
 from analytics.reports.texts import TEXTS, check_language, long_date, text
-from analytics.reports.words import counted, kind_name, measure, metric_name, recordings_count
+from analytics.reports.words import (
+    catalog_template,
+    counted,
+    kind_name,
+    measure,
+    metric_name,
+    recordings_count,
+)
 
 SECTION_ANCHORS = (
     ("highlights", "highlights"),
@@ -96,10 +103,10 @@ def catalog_sentence(facts: ReportFacts, *, language: str = "en") -> tuple[str, 
             recordings.key, recordings.value, recordings_count(facts.catalog.recordings, language=language)
         ),
         "releases": facts.fact("releases"),
+        "appearances": facts.fact("appearances"),
         "catalog_tracks": facts.fact("catalog_tracks"),
     }
-    key = "facts.catalog_differs" if facts.catalog.differs else "facts.catalog_same"
-    return text(key, language=language), values
+    return catalog_template(facts.catalog, language=language), values
 
 
 def overview(data: ArtistData, *, language: str = "en") -> None:

@@ -53,10 +53,15 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "resolved",
         "facts.catalog": "{recordings} in the catalog",
         "facts.catalog_differs": (
-            "{recordings} ({releases} releases list {catalog_tracks} tracks; the same recording can "
-            "appear on several releases)"
+            "{recordings} ({catalog_tracks} tracks on {on}; the same recording can appear on several "
+            "releases)"
         ),
-        "facts.catalog_same": "{recordings} on {releases} releases",
+        "facts.catalog_same": "{recordings} on {on}",
+        "facts.releases.one": "{releases} release",
+        "facts.releases.other": "{releases} releases",
+        "facts.appearances.one": "{appearances} compilation the artist appears on",
+        "facts.appearances.other": "{appearances} compilations the artist appears on",
+        "facts.and": "{first} and {second}",
         "facts.period_summary": "{start} – {end} · in the catalog: {catalog}.",
         "facts.recordings.one": "{count} recording",
         "facts.recordings.other": "{count} recordings",
@@ -144,10 +149,15 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "résolue",
         "facts.catalog": "{recordings} au catalogue",
         "facts.catalog_differs": (
-            "{recordings} ({releases} sorties comptent {catalog_tracks} pistes ; un même enregistrement "
-            "peut figurer sur plusieurs sorties)"
+            "{recordings} ({catalog_tracks} pistes sur {on} ; un même enregistrement peut figurer sur "
+            "plusieurs sorties)"
         ),
-        "facts.catalog_same": "{recordings} sur {releases} sorties",
+        "facts.catalog_same": "{recordings} sur {on}",
+        "facts.releases.one": "{releases} sortie",
+        "facts.releases.other": "{releases} sorties",
+        "facts.appearances.one": "{appearances} compilation où figure l'artiste",
+        "facts.appearances.other": "{appearances} compilations où figure l'artiste",
+        "facts.and": "{first} et {second}",
         "facts.period_summary": "{start} – {end} · au catalogue : {catalog}.",
         "facts.recordings.one": "{count} enregistrement",
         "facts.recordings.other": "{count} enregistrements",
@@ -239,10 +249,15 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "status.resolved": "erledigt",
         "facts.catalog": "{recordings} im Katalog",
         "facts.catalog_differs": (
-            "{recordings} ({releases} Veröffentlichungen listen {catalog_tracks} Tracks; dieselbe "
-            "Aufnahme kann auf mehreren Veröffentlichungen stehen)"
+            "{recordings} ({catalog_tracks} Tracks auf {on}; dieselbe Aufnahme kann auf mehreren "
+            "Veröffentlichungen stehen)"
         ),
-        "facts.catalog_same": "{recordings} auf {releases} Veröffentlichungen",
+        "facts.catalog_same": "{recordings} auf {on}",
+        "facts.releases.one": "{releases} Veröffentlichung",
+        "facts.releases.other": "{releases} Veröffentlichungen",
+        "facts.appearances.one": "{appearances} Compilation mit dem Künstler",
+        "facts.appearances.other": "{appearances} Compilations mit dem Künstler",
+        "facts.and": "{first} und {second}",
         "facts.period_summary": "{start} – {end} · im Katalog: {catalog}.",
         "facts.recordings.one": "{count} Aufnahme",
         "facts.recordings.other": "{count} Aufnahmen",

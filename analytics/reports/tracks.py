@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
+from analytics.catalog.counts import count_catalog
 from analytics.reports.display import fact_note, facts, heading, metric_cards, note, show, table
 from analytics.reports.figures_audio import (
     STREAMING_NORM_LUFS,
@@ -28,7 +29,7 @@ from analytics.reports.figures_audio import (
 )
 from analytics.reports.load import load_run
 from analytics.reports.measures import audio_map
-from analytics.reports.report_facts import Fact, count_catalog, excerpt_seconds
+from analytics.reports.report_facts import Fact, excerpt_seconds
 from analytics.reports.texts import text
 from analytics.reports.words import minutes_seconds, percent, plain_number, recordings_count
 from analytics.warehouse import Warehouse

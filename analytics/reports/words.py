@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from analytics.catalog.counts import Catalog
 from analytics.reports.texts import TEXTS, check_language, plural_form, text
 
 RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi", "hour_entropy"})
@@ -92,3 +93,18 @@ def counted(key: str, count: int, *, language: str = "en") -> str:
     """The text ``<key>.one`` or ``<key>.other``, as the language's plural rules pick for ``count``
     (its placeholders are left for the caller: facts fill them as marked numbers)."""
     return text(f"{key}.{plural_form(count, language=check_language(language))}", language=language)
+
+
+def catalog_template(catalog: Catalog, *, language: str = "en") -> str:
+    """The catalog in one phrase, counted by recording: a template whose placeholders
+    (``recordings``, ``catalog_tracks``, ``releases``, ``appearances``) take the facts.
+
+    "16 recordings (18 tracks on 3 releases and 1 compilation the artist appears on; …)", with
+    each count's words in the form its number takes.
+    """
+    on = counted("facts.releases", catalog.releases, language=language)
+    if catalog.appearances:
+        appearances = counted("facts.appearances", catalog.appearances, language=language)
+        on = text("facts.and", language=language).format(first=on, second=appearances)
+    key = "facts.catalog_differs" if catalog.differs else "facts.catalog_same"
+    return text(key, language=language).replace("{on}", on)

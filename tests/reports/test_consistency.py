@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
+from analytics.catalog.counts import count_catalog
 from analytics.reports.consistency import check_page, read_page
 from analytics.reports.display import fact_html
 from analytics.reports.figures import streams_over_time
 from analytics.reports.report_facts import (
     anomaly_key,
-    count_catalog,
     excerpt_seconds,
     period_alerts,
     period_anomalies,
@@ -93,7 +93,38 @@ def test_the_catalog_is_counted_by_recording_with_its_releases() -> None:
          "isrc": ["I1", "I2", "I3", "I1", None]}
     )  # fmt: skip
     counted = count_catalog(pd.DataFrame({"album_id": ["x", "y"]}), tracks)
-    assert (counted.recordings, counted.tracks, counted.releases, counted.differs) == (4, 5, 3, True)
+    # z is not one of the artist's releases: an appearance (a compilation of others), not a release
+    assert (counted.recordings, counted.tracks, counted.releases, counted.appearances) == (4, 5, 2, 1)
+    assert counted.differs
+
+
+def test_a_compilation_the_artist_appears_on_is_an_appearance_not_a_release() -> None:
+    tracks = pd.DataFrame(
+        {"track_id": list("abc"), "album_id": ["own", "own", "sampler"], "isrc": ["I1", "I2", "I1"]}
+    )
+    albums = pd.DataFrame({"album_id": ["own", "sampler"], "album_group": ["album", "appears_on"]})
+    counted = count_catalog(albums, tracks)
+    assert (counted.recordings, counted.tracks, counted.releases, counted.appearances) == (2, 3, 1, 1)
+    # the drafts count the same releases and recordings as the report they are shown in
+    from analytics.content.builder import build_fact_sheet
+
+    sheet = build_fact_sheet(
+        {"artist_id": "A", "name": "Maxstack", "genres": [], "followers": None},
+        period_start=START,
+        period_end=END,
+        albums=[
+            {"album_id": "own", "name": "Own", "album_type": "album", "album_group": "album",
+             "release_date": "2012-12-15", "release_date_precision": "day", "total_tracks": 2},
+            {"album_id": "sampler", "name": "Sampler", "album_type": "compilation",
+             "album_group": "appears_on", "release_date": "2013", "release_date_precision": "year",
+             "total_tracks": 2},
+        ],
+        tracks=[{"track_id": t, "name": n, "album_id": a, "isrc": i}
+                for t, n, a, i in zip("abc", ["One", "Two", "One (sampler edit)"], tracks["album_id"],
+                                      tracks["isrc"], strict=True)],
+    )  # fmt: skip
+    artist = sheet.artist
+    assert (artist.release_count, artist.track_count) == (counted.releases, counted.recordings)
 
 
 def test_words_for_an_artist() -> None:
