@@ -24,7 +24,7 @@ try:  # orjson (installed with Prefect) reads and writes a play about 5x faster 
     from orjson import loads as _json_loads
 except ImportError:  # pragma: no cover - the standard library gives the same values
 
-    def _json_dumps(value: Any) -> bytes:
+    def _json_dumps(value: Any) -> bytes:  # type: ignore[misc]
         return json.dumps(value, separators=(",", ":")).encode()
 
     from json import loads as _json_loads  # type: ignore[assignment]
