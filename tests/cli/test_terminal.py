@@ -22,11 +22,13 @@ ENCORE = str(Path(sys.executable).with_name("encore"))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def in_terminal(args: list[str], *, env: dict[str, str], timeout: float) -> tuple[int, list[str], str]:
-    """Run ``encore args`` in a 100x40 pseudo-terminal: exit code, the screen's non-empty lines,
-    the raw output."""
+def in_terminal(
+    args: list[str], *, env: dict[str, str], timeout: float, program: str = ENCORE
+) -> tuple[int, list[str], str]:
+    """Run ``encore args`` (or ``program args``) in a 100x40 pseudo-terminal: exit code, the
+    screen's non-empty lines, the raw output."""
     child = pexpect.spawn(
-        ENCORE, args, env=env, cwd=str(ROOT), dimensions=(40, 100), encoding="utf-8", codec_errors="replace"
+        program, args, env=env, cwd=str(ROOT), dimensions=(40, 100), encoding="utf-8", codec_errors="replace"
     )
     child.expect(pexpect.EOF, timeout=timeout)
     raw = child.before or ""
