@@ -65,6 +65,18 @@ BAD_INPUTS = [
         ["sync"], {"ENCORE_ARTIST_IDS": "notjson"}, "a JSON list, e.g. ENCORE_ARTIST_IDS=", id="artists"
     ),
     pytest.param(["--log-format", "xml", "sync"], {}, "--log-format 'xml'", id="log-format"),
+    pytest.param(
+        ["sync"],
+        {"ENCORE_LOG_LEVEL": "LOUD"},
+        "ENCORE_LOG_LEVEL='LOUD' is not a log level: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+        id="log-level-setting",
+    ),
+    pytest.param(
+        ["--log-format", "json", "sync"],
+        {"ENCORE_LOG_FORMAT": "xml"},
+        "ENCORE_LOG_FORMAT='xml' is not a log format: use one of json, console",
+        id="log-format-setting",
+    ),
 ]
 
 
