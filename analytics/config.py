@@ -8,6 +8,7 @@ or an audit record; code that needs the value calls ``get_secret_value()`` at th
 from __future__ import annotations
 
 import enum
+import logging
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -64,6 +65,8 @@ NO_SPOTIFY_CREDENTIALS = (
 )
 
 World = Literal["sandbox", "real"]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # ENCORE_LOG_LEVEL, any case
+LOG_FORMATS = ("json", "console")  # ENCORE_LOG_FORMAT
 
 URL_SETTINGS = (
     "spotify_api_url",
@@ -163,7 +166,7 @@ class Settings(BaseSettings):
     demo_streaming_days: int = Field(default=90, ge=7, le=730, description="days of seeded demo streams")
 
     # -- observability and alerting ---------------------------------------------------------
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", description="DEBUG | INFO | WARNING | ERROR | CRITICAL")
     log_format: str = Field(default="json", description="json | console")
     otel_exporter: str = Field(default="off", description="off | console | otlp")
     otel_endpoint: str | None = Field(default=None, description="OTLP/HTTP endpoint, e.g. …:4318")
@@ -238,6 +241,26 @@ class Settings(BaseSettings):
         if value is None or (info.field_name == "llm_base_url" and not value.strip()):
             return None  # the LLM endpoint is optional; an empty value means unset
         return base_url(value, setting=info.field_name)
+
+    @field_validator("log_level", mode="after")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping() or level == "NOTSET":
+            raise ValueError(
+                f"ENCORE_LOG_LEVEL={value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}"
+            )
+        return level
+
+    @field_validator("log_format", mode="after")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        fmt = value.strip().lower()
+        if fmt not in LOG_FORMATS:
+            raise ValueError(
+                f"ENCORE_LOG_FORMAT={value!r} is not a log format: use one of {', '.join(LOG_FORMATS)}"
+            )
+        return fmt
 
     @field_validator("data_dir", "reports_dir", mode="after")
     @classmethod

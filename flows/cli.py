@@ -444,6 +444,68 @@ def playlist(
     say(str(summary))
 
 
+@app.command("report")
+def report(
+    artist: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--artist",
+            "-a",
+            help="Spotify artist id, spotify:artist:<id> or open.spotify.com/artist/<id> URL (repeatable); "
+            "default: the configured artists the run has.",
+            callback=artist_ids_given,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 28 days before --to).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: the latest day with data).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="Instead of --from/--to: YYYY-MM, YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD or last-<N>d.",
+        ),
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", "-l", help="en, fr or de: headings, notes, numbers and dates.")
+    ] = "en",
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to PDF (Chromium).")] = False,
+    run_dir: Annotated[
+        str | None,
+        typer.Option("--run-dir", help="A main-job run folder (default: data/runs/latest, the last one)."),
+    ] = None,
+) -> None:
+    """Render artist reports for any period from the latest run (default: the latest 28 days with
+    data) and print where they are; reports/index.html lists them."""
+    from analytics.config import Settings
+    from flows._report import render_planned, report_plan
+
+    settings = Settings()
+    with progress_shown():
+        plan = report_plan(
+            settings,
+            artists=artist,
+            start=start,
+            end=end,
+            period=period,
+            language=language,
+            pdf=pdf,
+            run_dir=run_dir,
+        )  # every input checked before anything is written
+        written = render_planned(plan, settings=settings)
+    say(
+        f"run {plan.run_id}: {len(written)} {'report' if len(written) == 1 else 'reports'} in {plan.language}"
+    )
+    for item in written:
+        say(f"report: {item.page}  ({item.period.start} to {item.period.end})")
+        if item.pdf is not None:
+            say(f"pdf: {item.pdf}")
+    say(f"all reports: {settings.reports_dir / 'index.html'}")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check every audit record's hash and link; name any edited, deleted or reordered record."""

@@ -106,6 +106,7 @@ SHARED_WORLDS: dict[str, str] = {
     "tests/observability/test_end_to_end_trace.py": "pipeline-worlds",
     "tests/e2e/test_report_pages.py": "pipeline-worlds",
     "tests/cli/test_terminal.py": "pipeline-worlds",
+    "tests/cli/test_report.py": "pipeline-worlds",
 }
 # The files that take longest start first, so that no worker is left with one at the end
 # (seconds on an idle 2-core machine in brackets).

@@ -20,9 +20,8 @@ from uuid import uuid4
 
 import structlog
 
+from analytics.config import LOG_FORMATS
 from analytics.observability import redaction, tracing
-
-LOG_FORMATS = ("json", "console")
 
 _saved_factory: Callable[..., logging.LogRecord] | None = None
 _saved_root_level: int | None = None

@@ -22,11 +22,13 @@ ENCORE = str(Path(sys.executable).with_name("encore"))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def in_terminal(args: list[str], *, env: dict[str, str], timeout: float) -> tuple[int, list[str], str]:
-    """Run ``encore args`` in a 100x40 pseudo-terminal: exit code, the screen's non-empty lines,
-    the raw output."""
+def in_terminal(
+    args: list[str], *, env: dict[str, str], timeout: float, program: str = ENCORE
+) -> tuple[int, list[str], str]:
+    """Run ``encore args`` (or ``program args``) in a 100x40 pseudo-terminal: exit code, the
+    screen's non-empty lines, the raw output."""
     child = pexpect.spawn(
-        ENCORE, args, env=env, cwd=str(ROOT), dimensions=(40, 100), encoding="utf-8", codec_errors="replace"
+        program, args, env=env, cwd=str(ROOT), dimensions=(40, 100), encoding="utf-8", codec_errors="replace"
     )
     child.expect(pexpect.EOF, timeout=timeout)
     raw = child.before or ""
@@ -63,6 +65,18 @@ BAD_INPUTS = [
         ["sync"], {"ENCORE_ARTIST_IDS": "notjson"}, "a JSON list, e.g. ENCORE_ARTIST_IDS=", id="artists"
     ),
     pytest.param(["--log-format", "xml", "sync"], {}, "--log-format 'xml'", id="log-format"),
+    pytest.param(
+        ["sync"],
+        {"ENCORE_LOG_LEVEL": "LOUD"},
+        "ENCORE_LOG_LEVEL='LOUD' is not a log level: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+        id="log-level-setting",
+    ),
+    pytest.param(
+        ["--log-format", "json", "sync"],
+        {"ENCORE_LOG_FORMAT": "xml"},
+        "ENCORE_LOG_FORMAT='xml' is not a log format: use one of json, console",
+        id="log-format-setting",
+    ),
 ]
 
 
