@@ -4,6 +4,7 @@ Each flow is orchestration only: its tasks call one ``analytics`` function each.
 """
 
 import analytics  # noqa: F401 - first: telemetry off before Prefect reads its settings
+import flows._policies  # noqa: F401 - next: no task caches unless it says so, before any task is defined
 from flows._telemetry import instrument
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist

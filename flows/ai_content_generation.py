@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary, SetAside
@@ -15,7 +14,7 @@ from flows._tasks import validate_dataset
 from flows.world import artists_in_scope, world
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_end: date) -> content.FactSheet:
     facts = content.facts_from_warehouse(
         run.warehouse, artist_id, period_start=period_start, period_end=period_end
@@ -24,7 +23,7 @@ def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_en
     return facts
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def write_drafts(
     facts: content.FactSheet,
     *,
@@ -45,7 +44,7 @@ def write_drafts(
     )
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: str) -> list[content.Draft]:
     """The drafts that passed their fact check; each other one is set aside with its issues.
 
@@ -69,7 +68,7 @@ def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: 
     return [d for d in drafts if d.validation.ok]
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path) -> list[Path]:
     changes = content.store_drafts(run.warehouse, drafts, run_id=run.run_id, facts=[facts])
     files = content.write_ready_to_post(drafts, out_dir)

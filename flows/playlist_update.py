@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.tasks import exponential_backoff
 
 from analytics import audit, curation
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.observability.terminal import printable
 from analytics.spotify import SpotifyApi
+from flows._policies import SPOTIFY_TAG, network
 from flows._tasks import validate_dataset
-from flows.data_sync import SPOTIFY_TAG
 from flows.world import World, require_catalog, world
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_jitter_factor=0.5,
-    cache_policy=NO_CACHE,
-    tags={SPOTIFY_TAG},
-)
+@task(**network(retries=2), tags={SPOTIFY_TAG})
 def plan_update(
     client: SpotifyApi, curated: curation.Curated, description: str | None = None
 ) -> curation.Plan:
@@ -32,7 +24,7 @@ def plan_update(
     return curation.make_plan(client, curated, description=description)
 
 
-@task(cache_policy=NO_CACHE, tags={SPOTIFY_TAG})
+@task(tags={SPOTIFY_TAG})
 def apply_update(
     run: AuditRun, client: SpotifyApi, plan: curation.Plan, candidates: dict[str, curation.Candidate]
 ) -> curation.ApplyResult:

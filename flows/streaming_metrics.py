@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from analytics import audit
 from analytics.audit import AuditRun, RunSummary, SetAside
@@ -30,21 +29,21 @@ SUITES = {
 }
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def prepare_demo_exports(streams: DemoStreams, settings: Settings, *, end: date, days: int, seed: int) -> Any:
     """The sandbox's seeded demo exports, history and play feed (same inputs, byte-identical files)."""
     folder = settings.data_dir / "demo" / "streaming" / end.isoformat()
     return streams.generate(folder, seed=seed, days=days, end=end)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def ingest_demo(run: AuditRun, streams: DemoStreams, data: Any) -> set[date]:
     summary = streams.ingest(run.warehouse, data, run_id=run.run_id)
     _record_ingest(run, "ingest.demo", summary)
     return set(summary.days_touched)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def ingest_exports(run: AuditRun, source_dir: Path, artist_id: str | None) -> set[date]:
     """Every export under ``source_dir``: each file alone, rejected or stored, audited by name.
 
@@ -107,7 +106,7 @@ def _record_ingest(run: AuditRun, task_name: str, summary: IngestSummary) -> Non
     run.reject(f"{task_name}.rejected_rows", rows)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def realtime_events(run: AuditRun, settings: Settings, seconds: float) -> set[date]:
     """Drain the Redis play stream for up to ``seconds`` (exactly once into the warehouse)."""
     import redis
@@ -121,7 +120,7 @@ def realtime_events(run: AuditRun, settings: Settings, seconds: float) -> set[da
     return set(summary.days_touched)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def aggregate_days(run: AuditRun, days: set[date]) -> None:
     summary = aggregate(run.warehouse, days=sorted(days) if days else None)
     run.record(
@@ -131,7 +130,7 @@ def aggregate_days(run: AuditRun, days: set[date]) -> None:
     )
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def find_anomalies(run: AuditRun, *, seed: int) -> dict[str, int]:
     summary = detect_anomalies(run.warehouse, run_id=run.run_id, seed=seed)
     run.record("anomalies", outputs=summary.as_dict())
