@@ -58,3 +58,12 @@ def table_frame(run: AuditRun, table: str, *, days: Collection[date] | None = No
     with run.warehouse.engine.connect() as conn:
         result = conn.execute(query)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+@task
+def save_datasets(run: AuditRun, frames: dict[str, pd.DataFrame]) -> None:
+    """Each frame as ``<run dir>/datasets/<name>.parquet``, where the reports read it."""
+    datasets = run.run_dir / "datasets"
+    datasets.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_parquet(datasets / f"{name}.parquet", index=False)

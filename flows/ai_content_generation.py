@@ -10,7 +10,7 @@ from prefect import flow, task
 from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
-from flows._tasks import validate_dataset
+from flows._tasks import save_datasets, validate_dataset
 from flows.world import artists_in_scope, world
 
 
@@ -113,17 +113,10 @@ def generate_content(
     end = date.fromisoformat(period_end) if period_end else datetime.now(UTC).date()
     start = end - timedelta(days=period_days - 1)
     languages = languages or list(content.LANGUAGES)
-    parameters = {
-        "artist_id": artist_id,
-        "artist_ids": artist_ids,
-        "kinds": kinds,
-        "languages": languages,
-        "platforms": platforms,
-        "period": [start.isoformat(), end.isoformat()],
-        "seed": seed,
-    }
+    parameters = {"artist_id": artist_id, "artist_ids": artist_ids, "kinds": kinds, "languages": languages}
+    parameters |= {"platforms": platforms, "period": [start.isoformat(), end.isoformat()], "seed": seed}
     with audit.run("generate_content", settings=settings, parameters=parameters) as run:
-        drafted = set_aside = files_written = 0
+        totals = dict.fromkeys(("drafts", "drafts_set_aside", "ready_to_post_files"), 0)
         for each in artist_ids:
             facts = gather_facts(run, each, period_start=start, period_end=end)
             written = write_drafts(
@@ -132,13 +125,10 @@ def generate_content(
             drafts = set_aside_ungrounded(run, written, artist=facts.artist.name)
             frame = content.drafts_frame(drafts)
             validate_dataset(frame, dataset="content_drafts", run=run)
-            (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
-            frame.to_parquet(run.run_dir / "datasets" / f"content_drafts_{each}.parquet", index=False)
+            save_datasets(run, {f"content_drafts_{each}": frame})
             files = store(run, drafts, facts, settings.data_dir / "content" / each / end.isoformat())
-            drafted += len(drafts)
-            set_aside += len(written) - len(drafts)
-            files_written += len(files)
-        run.outputs["drafts"] = drafted
-        run.outputs["drafts_set_aside"] = set_aside
-        run.outputs["ready_to_post_files"] = files_written
+            totals["drafts"] += len(drafts)
+            totals["drafts_set_aside"] += len(written) - len(drafts)
+            totals["ready_to_post_files"] += len(files)
+        run.outputs.update(totals)
     return run.summary()

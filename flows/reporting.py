@@ -71,35 +71,24 @@ def render_reports(
     settings = Settings()
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
+    window = parse_period(period)
+    footer = f"run {run_path.name} · encore {code_version()}"
+    folder, stem = Path(group) / label, Path(notebook).stem
     with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
-        stem = Path(notebook).stem
+        parameters = {"run_dir": str(run_path), **(parameters or {})}
         executed = execute_notebook(
-            notebook,
-            output=settings.data_dir / "notebooks" / group / label / f"{stem}.ipynb",
-            parameters={"run_dir": str(run_path), **(parameters or {})},
+            notebook, output=settings.data_dir / "notebooks" / folder / f"{stem}.ipynb", parameters=parameters
         )
-        page = render_page(
-            executed,
-            output=settings.reports_dir / group / label / f"{stem}.html",
-            title=title,
-            subtitle=f"{group} · {label}",
-            footer=f"run {run_path.name} · encore {code_version()}",
-        )
+        output = settings.reports_dir / folder / f"{stem}.html"
+        page = render_page(executed, output=output, title=title, subtitle=f"{group} · {label}", footer=footer)
         pages = [page.path]
         step.advance()
-        if artist_ids:
-            window = parse_period(period)
-            for artist_id in artist_ids:
-                report = artist_report(
-                    run_path,
-                    artist_id=artist_id,
-                    period=window,
-                    settings=settings,
-                    language=language,
-                    pdf=pdf,
-                )
-                pages.append(report.path)
-                step.advance()
+        for artist_id in artist_ids or []:
+            report = artist_report(
+                run_path, artist_id=artist_id, period=window, settings=settings, language=language, pdf=pdf
+            )
+            pages.append(report.path)
+            step.advance()
         step.note(f"{len(pages)} pages")
     write_index(settings.reports_dir)
     return pages

@@ -17,7 +17,7 @@ from analytics.streaming import collect
 from analytics.streaming.aggregate import aggregate
 from analytics.streaming.anomalies import detect_anomalies
 from analytics.warehouse import UpsertResult
-from flows._tasks import table_frame, validate_dataset
+from flows._tasks import save_datasets, table_frame, validate_dataset
 from flows.world import DemoStreams, World, world
 
 
@@ -156,6 +156,6 @@ def collect_streaming_metrics(
             run.outputs.update(find_anomalies(run, seed=seed))
             anomalies = checked_table(run, "stream_anomalies")
             step.advance()
-            collect.save_datasets(run, {"stream_metrics_daily": daily, "stream_anomalies": anomalies})
+            save_datasets(run, {"stream_metrics_daily": daily, "stream_anomalies": anomalies})
             step.note(f"{len(touched)} days touched")
     return run.summary()

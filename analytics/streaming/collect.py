@@ -4,16 +4,13 @@
   rejected whole or stored, its rejected rows set aside;
 - :func:`audit_ingest` - one ingest's record, and every rejected row set aside by file and row;
 - :func:`drain_play_stream` - the Redis play stream for a while, exactly once into the warehouse;
-- :data:`SUITES` and :func:`save_datasets` - the suites of the tables a collection writes, and
-  the run's datasets the reports read.
+- :data:`SUITES` - the suite of each table a collection writes.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
 
 from analytics.audit import AuditRun, SetAside
 from analytics.streaming.exports import scan_exports
@@ -99,17 +96,6 @@ def drain_play_stream(run: AuditRun, redis_url: str, *, seconds: float) -> set[d
     finally:
         client.close()
     return audit_ingest(run, "ingest.realtime", summary)
-
-
-def save_datasets(run: AuditRun, frames: dict[str, pd.DataFrame]) -> list[Path]:
-    """Each frame as ``<run dir>/datasets/<name>.parquet``, where the reports read it."""
-    datasets = run.run_dir / "datasets"
-    datasets.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in frames.items():
-        frame.to_parquet(datasets / f"{name}.parquet", index=False)
-        paths.append(datasets / f"{name}.parquet")
-    return paths
 
 
 def skipped_files(*, exports: bool) -> str:
