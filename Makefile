@@ -11,6 +11,8 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export GX_ANALYTICS_ENABLED ?= false
 export PREFECT_LOGGING_LEVEL ?= WARNING
+# No task caches its result unless it names a cache policy (flows/_policies.py).
+export PREFECT_TASKS_DEFAULT_NO_CACHE ?= true
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 export UV_LINK_MODE ?= copy

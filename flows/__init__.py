@@ -10,6 +10,7 @@ flows need.
 import lazy_loader as lazy
 
 import analytics  # noqa: F401 - first: telemetry off before Prefect reads its settings
+import flows._policies  # noqa: F401 - next: no task caches unless it says so, before any task is defined
 from flows._telemetry import instrument
 
 instrument()  # spans for HTTP requests and database transactions, in the run's trace when tracing is on

@@ -8,14 +8,13 @@ from typing import Any
 
 import pandas as pd
 from prefect import task
-from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
 from analytics import validation
 from analytics.audit import AuditRun
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def validate_dataset(
     frame: pd.DataFrame, *, dataset: str, run: AuditRun, suite: str | None = None
 ) -> dict[str, Any]:
@@ -45,7 +44,7 @@ def validate_dataset(
     return evidence
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def table_frame(run: AuditRun, table: str, *, days: Collection[date] | None = None) -> pd.DataFrame:
     """A stored table as a frame, for the gate and the run's datasets.
 
@@ -59,3 +58,12 @@ def table_frame(run: AuditRun, table: str, *, days: Collection[date] | None = No
     with run.warehouse.engine.connect() as conn:
         result = conn.execute(query)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+@task
+def save_datasets(run: AuditRun, frames: dict[str, pd.DataFrame]) -> None:
+    """Each frame as ``<run dir>/datasets/<name>.parquet``, where the reports read it."""
+    datasets = run.run_dir / "datasets"
+    datasets.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_parquet(datasets / f"{name}.parquet", index=False)

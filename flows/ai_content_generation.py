@@ -6,16 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
-from flows._tasks import validate_dataset
+from flows._tasks import save_datasets, validate_dataset
 from flows.world import artists_in_scope, world
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_end: date) -> content.FactSheet:
     facts = content.facts_from_warehouse(
         run.warehouse, artist_id, period_start=period_start, period_end=period_end
@@ -24,7 +23,7 @@ def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_en
     return facts
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def write_drafts(
     facts: content.FactSheet,
     *,
@@ -45,7 +44,7 @@ def write_drafts(
     )
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: str) -> list[content.Draft]:
     """The drafts that passed their fact check; each other one is set aside with its issues.
 
@@ -69,7 +68,7 @@ def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: 
     return [d for d in drafts if d.validation.ok]
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path) -> list[Path]:
     changes = content.store_drafts(run.warehouse, drafts, run_id=run.run_id, facts=[facts])
     files = content.write_ready_to_post(drafts, out_dir)
@@ -114,17 +113,10 @@ def generate_content(
     end = date.fromisoformat(period_end) if period_end else datetime.now(UTC).date()
     start = end - timedelta(days=period_days - 1)
     languages = languages or list(content.LANGUAGES)
-    parameters = {
-        "artist_id": artist_id,
-        "artist_ids": artist_ids,
-        "kinds": kinds,
-        "languages": languages,
-        "platforms": platforms,
-        "period": [start.isoformat(), end.isoformat()],
-        "seed": seed,
-    }
+    parameters = {"artist_id": artist_id, "artist_ids": artist_ids, "kinds": kinds, "languages": languages}
+    parameters |= {"platforms": platforms, "period": [start.isoformat(), end.isoformat()], "seed": seed}
     with audit.run("generate_content", settings=settings, parameters=parameters) as run:
-        drafted = set_aside = files_written = 0
+        totals = dict.fromkeys(("drafts", "drafts_set_aside", "ready_to_post_files"), 0)
         for each in artist_ids:
             facts = gather_facts(run, each, period_start=start, period_end=end)
             written = write_drafts(
@@ -133,13 +125,10 @@ def generate_content(
             drafts = set_aside_ungrounded(run, written, artist=facts.artist.name)
             frame = content.drafts_frame(drafts)
             validate_dataset(frame, dataset="content_drafts", run=run)
-            (run.run_dir / "datasets").mkdir(parents=True, exist_ok=True)
-            frame.to_parquet(run.run_dir / "datasets" / f"content_drafts_{each}.parquet", index=False)
+            save_datasets(run, {f"content_drafts_{each}": frame})
             files = store(run, drafts, facts, settings.data_dir / "content" / each / end.isoformat())
-            drafted += len(drafts)
-            set_aside += len(written) - len(drafts)
-            files_written += len(files)
-        run.outputs["drafts"] = drafted
-        run.outputs["drafts_set_aside"] = set_aside
-        run.outputs["ready_to_post_files"] = files_written
+            totals["drafts"] += len(drafts)
+            totals["drafts_set_aside"] += len(written) - len(drafts)
+            totals["ready_to_post_files"] += len(files)
+        run.outputs.update(totals)
     return run.summary()

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, monitoring
 from analytics.audit import AuditRun, RunSummary
@@ -18,7 +17,7 @@ from flows._tasks import validate_dataset
 from flows.world import artists_in_scope, world
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def snapshot_artist(run: AuditRun, artist_id: str, *, now: datetime, granularity: str) -> monitoring.Snapshot:
     """Store this period's metrics of the artist; what the quota mode cannot show is marked unavailable."""
     snap = monitoring.take_snapshot(
@@ -40,7 +39,7 @@ def snapshot_artist(run: AuditRun, artist_id: str, *, now: datetime, granularity
     return snap
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def evaluate_rules(
     run: AuditRun, snap: monitoring.Snapshot, *, rules: Sequence[Any], channels: Sequence[str], now: datetime
 ) -> monitoring.Evaluation:
@@ -69,7 +68,7 @@ def evaluate_rules(
     return evaluation
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def deliver_alerts(run: AuditRun, channels: Mapping[str, monitoring.Channel]) -> monitoring.DeliveryReport:
     """Send the pending outbox; a channel that fails keeps its rows for the next run."""
     report = monitoring.deliver_pending(run.warehouse, channels)
@@ -82,12 +81,12 @@ def deliver_alerts(run: AuditRun, channels: Mapping[str, monitoring.Channel]) ->
     return report
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def stored_snapshots(run: AuditRun, artist_id: str) -> Any:
     return monitoring.snapshots_frame(run.warehouse, artist_id)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def stored_alerts(run: AuditRun, artist_id: str) -> Any:
     return monitoring.alerts_frame(run.warehouse, artist_id=artist_id)
 

@@ -36,6 +36,8 @@ for _name, _value in (
     ("DO_NOT_TRACK", "1"),
     ("GX_ANALYTICS_ENABLED", "false"),
     ("PREFECT_LOGGING_LEVEL", "WARNING"),
+    # No task caches its result unless it names a cache policy (flows/_policies.py).
+    ("PREFECT_TASKS_DEFAULT_NO_CACHE", "true"),
     # A busy 2-core machine can take longer than Prefect's default 20 s to start its local API.
     ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
 ):

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.tasks import exponential_backoff
 
 from analytics import audit, sync
 from analytics.audit import AuditRun
@@ -16,46 +13,17 @@ from analytics.config import MissingInput, Settings
 from analytics.observability import progress
 from analytics.spotify import QuotaExhausted, SpotifyApi
 from analytics.validation import DatasetValidationError
+from flows._policies import SPOTIFY
 from flows.world import World, world
 
-# Failures that another attempt cannot fix: stop at once (the checkpoint keeps the progress).
-FINAL = (QuotaExhausted, sync.SyncPayloadError, sync.UnknownArtist, DatasetValidationError)
 
-# Every task that calls the Spotify Web API carries this tag: the server's tag concurrency
-# limit of the same name (prefect.yaml, definitions.encore_limits.task_tags) caps how many run
-# at once across all workers. Deployment tags are not inherited by task runs, so the tag must
-# be on the task itself.
-SPOTIFY_TAG = "spotify"
-
-
-def worth_retrying(_task: Any, _task_run: Any, state: Any) -> bool:
-    """Prefect retry condition: network trouble yes; quota, bad payloads, failed suites no."""
-    try:
-        state.result()
-    except FINAL:
-        return False
-    except Exception:
-        return True
-    return True
-
-
-NETWORK = {
-    "retries": 3,
-    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
-    "retry_jitter_factor": 0.5,
-    "retry_condition_fn": worth_retrying,
-    "cache_policy": NO_CACHE,
-    "tags": {SPOTIFY_TAG},
-}
-
-
-@task(**NETWORK)
+@task(**SPOTIFY)
 def resolve_artists(syncer: sync.Syncer, artist_ids: list[str] | None, settings: Settings) -> list[str]:
     """The given artists, else settings.artist_ids, else the followed ones ([] on a quota stop)."""
     return syncer.resolve(artist_ids, settings=settings)
 
 
-@task(**NETWORK)
+@task(**SPOTIFY)
 def sync_stage(syncer: sync.Syncer, stage: str, artist_ids: list[str]) -> bool:
     """One stage (artists, albums, playlists); a retry resumes from the checkpoints."""
     return syncer.stage(stage, artist_ids)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from analytics import audit, catalog, sync
 from analytics.audit import AuditRun, RunSummary, SetAside
@@ -58,7 +57,7 @@ def skipped_jobs(w: World) -> dict[str, str]:
     return skipped
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def stored_catalog(run: AuditRun, artist_ids: list[str]) -> catalog.CatalogFrames:
     """The artists' catalog as stored after the sync: the run's datasets, changed or not."""
     frames = sync.stored_catalog(run.warehouse, artist_ids)
@@ -66,7 +65,7 @@ def stored_catalog(run: AuditRun, artist_ids: list[str]) -> catalog.CatalogFrame
     return frames
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def save_run_datasets(frames: catalog.CatalogFrames, run: AuditRun, synced: sync.SyncReport) -> None:
     frames.save(run.run_dir / "datasets")
     manifest = {
@@ -106,7 +105,7 @@ def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
     run.set_aside += summary.set_aside
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def note_set_aside(run: AuditRun) -> None:
     """Add what the run set aside to its manifest, where the reports read it."""
     manifest_path = run.run_dir / "manifest.json"

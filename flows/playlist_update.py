@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.tasks import exponential_backoff
 
 from analytics import audit, curation
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
-from analytics.observability.terminal import printable
+from analytics.curation import review
 from analytics.spotify import SpotifyApi
+from flows._policies import SPOTIFY_TAG, network
 from flows._tasks import validate_dataset
-from flows.data_sync import SPOTIFY_TAG
 from flows.world import World, require_catalog, world
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_jitter_factor=0.5,
-    cache_policy=NO_CACHE,
-    tags={SPOTIFY_TAG},
-)
+@task(**network(retries=2), tags={SPOTIFY_TAG})
 def plan_update(
     client: SpotifyApi, curated: curation.Curated, description: str | None = None
 ) -> curation.Plan:
@@ -32,24 +24,18 @@ def plan_update(
     return curation.make_plan(client, curated, description=description)
 
 
-@task(cache_policy=NO_CACHE, tags={SPOTIFY_TAG})
+@task(tags={SPOTIFY_TAG})
 def apply_update(
-    run: AuditRun, client: SpotifyApi, plan: curation.Plan, candidates: dict[str, curation.Candidate]
+    run: AuditRun, client: SpotifyApi, plan: curation.Plan, proposal: review.Proposal
 ) -> curation.ApplyResult:
     """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there)."""
 
     def replanned(new: curation.Plan) -> None:
-        run.record(
-            "playlist.replan",
-            inputs={"playlist_id": new.state.playlist_id, "snapshot_id": new.state.snapshot_id},
-            outputs={"before": list(new.state.track_ids), "after": list(new.target), **new.diff.summary()},
-            details={"why": "the playlist changed since the plan was made (a hand edit)"},
-        )
+        run.record("playlist.replan", **review.replan_record(new))
 
-    return curation.apply_plan(client, plan, candidates=candidates, on_replan=replanned)
-
-
-LEFT_OUT_SHOWN = 20  # in the printed plan; the audit record keeps every one
+    result = curation.apply_plan(client, plan, candidates=proposal.by_id, on_replan=replanned)
+    run.record("playlist.apply", **review.apply_record(result, requests=client.request_counts()))
+    return result
 
 
 def check_playlist_inputs(w: World) -> None:
@@ -58,7 +44,7 @@ def check_playlist_inputs(w: World) -> None:
 
     Raises
     ------
-    MissingInput : the warehouse holds no catalog yet (real world), or no Spotify credentials.
+    MissingInput : the warehouse holds no catalog yet, or no Spotify credentials.
     """
     if w.catalog is None:
         require_catalog(w.settings)
@@ -82,79 +68,22 @@ def update_playlist(definition: str, *, apply: bool = False, print_plan: bool = 
     settings = Settings()
     path = curation.definition_path(definition)
     spec = curation.load_definition(path)
+    parameters = {"definition": str(path), "apply": apply}
     with world(settings) as w:
         check_playlist_inputs(w)
-        with audit.run(
-            "update_playlist", settings=settings, parameters={"definition": str(path), "apply": apply}
-        ) as run:
-            _update(run, w, spec, path=str(path), apply=apply, print_plan=print_plan)
-    return run.summary()
-
-
-def _update(
-    run: AuditRun, w: World, spec: curation.PlaylistDefinition, *, path: str, apply: bool, print_plan: bool
-) -> None:
-    """Curate, plan, validate, audit and (with ``apply``) apply, inside the open audit run."""
-    client = w.spotify
-    candidates = curation.load_candidates(run.warehouse, catalog=w.catalog)
-    by_id = {c.track_id: c for c in candidates}
-    today = datetime.now(UTC).date()
-    curated = curation.curate(spec, candidates, today=today)
-    generated = (
-        curation.content_description(
-            curated, warehouse=run.warehouse, today=today, candidates=candidates, catalog=w.catalog
-        )
-        if spec.description_from == "content"
-        else None
-    )
-    plan = plan_update(client, curated, generated)
-    validate_dataset(curation.plan_frame(spec, plan.target, by_id), dataset="playlist_plans", run=run)
-    names = {c.track_id: c.name for c in candidates}
-    if print_plan:  # the plan for the person who asked for it (the main job only audits it)
-        print(plan.render(names))
-        for track_id, why in curated.left_out[:LEFT_OUT_SHOWN]:
-            print(
-                f"  left out: {printable(names.get(track_id, track_id))} ({printable(track_id)}): {printable(why)}"
+        with audit.run("update_playlist", settings=settings, parameters=parameters) as run:
+            today = datetime.now(UTC).date()
+            proposal = review.propose(spec, warehouse=run.warehouse, catalog=w.catalog, today=today)
+            plan = plan_update(w.spotify, proposal.curated, proposal.description)
+            frame = curation.plan_frame(spec, plan.target, proposal.by_id)
+            validate_dataset(frame, dataset="playlist_plans", run=run)
+            if print_plan:  # the plan for the person who asked for it (the main job only audits it)
+                print(review.plan_text(plan, proposal))
+            run.record(
+                "playlist.plan", **review.plan_record(plan, proposal, definition=str(path), apply=apply)
             )
-    run.record(
-        "playlist.plan",
-        inputs={
-            "definition": str(path),
-            "playlist_id": plan.state.playlist_id,
-            "snapshot_id": plan.state.snapshot_id,
-        },
-        outputs={"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
-        details={
-            "tracks": curated.rows(),
-            "left_out": [
-                {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
-            ],
-            "sequencing_cost": curated.cost,
-            "description": plan.description,
-            "description_source": "content generator" if generated else "definition template",
-            "creates": plan.creates,
-            "apply": apply,
-        },
-    )
-    if apply and not plan.empty:
-        result = apply_update(run, client, plan, by_id)
-        run.record(
-            "playlist.apply",
-            inputs={"playlist_id": result.playlist_id},
-            outputs={
-                "before": result.before,
-                "after": result.after,
-                "write_requests": result.write_requests,
-                "planned_write_requests": result.planned_write_requests,
-                "replans": result.replans,
-                "verified": result.verified,
-            },
-            requests={f"{e} {s}": n for (e, s), n in client.request_counts().items()},
-        )
-    run.outputs.update(
-        {
-            "tracks": len(plan.target),
-            "write_requests_planned": plan.diff.write_requests(),
-            "applied": bool(apply and not plan.empty),
-        }
-    )
+            applied = apply and not plan.empty
+            if applied:
+                apply_update(run, w.spotify, plan, proposal)
+            run.outputs.update(review.run_outputs(plan, applied=applied))
+    return run.summary()

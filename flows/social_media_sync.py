@@ -6,24 +6,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.tasks import exponential_backoff
 
 from analytics import audit, social
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import NO_CATALOG, NO_SOCIAL_PLATFORM, MissingInput, Settings
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
 from analytics.warehouse import UpsertResult
+from flows._policies import NETWORK
 from flows._tasks import table_frame, validate_dataset
 from flows.world import SocialApis, World, stored_rows, world
 
 
-@task(
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_jitter_factor=0.5,
-    cache_policy=NO_CACHE,
-)
+@task(**NETWORK)
 def sync_artist_accounts(
     run: AuditRun,
     artist: dict[str, str],

@@ -10,26 +10,23 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import CachePolicy
 
 from analytics import audit
+from analytics.audio import store
 from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
 from analytics.audio.cache import content_hash
 from analytics.audio.features import FEATURE_SET_VERSION
 from analytics.audio.matching import match_files
-from analytics.audio.store import one_per_recording, store_track_features, track_features
 from analytics.audio.tags import read_all_tags
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
-from analytics.ml import clustering, similarity
-from analytics.reports import ReportPage, notebook_to_html, write_index, write_report_meta
+from analytics.ml.catalog import describe_catalog as describe
+from flows._notebooks import render_track_pages
 from flows._runners import dask_map_fn
 from flows._tasks import validate_dataset
-from flows.reporting import ARTIST_ID, run_notebook
 from flows.world import world
 
-REPORT_NOTEBOOK = "track_analysis.ipynb"
-REPORT_KIND = "Track analysis"
 REPORT_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -41,32 +38,24 @@ def _audio_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     return f"analyze-audio-{digest.hexdigest()}"
 
 
-@task(cache_key_fn=_audio_cache_key, persist_result=True, cache_expiration=timedelta(days=90))
+@task(
+    cache_policy=CachePolicy.from_cache_key_fn(_audio_cache_key),
+    persist_result=True,
+    cache_expiration=timedelta(days=90),
+)
 def analyze_audio(paths: list[str], hashes: list[str], settings: Settings) -> AnalysisBatch:
     """Features of every file (process pool, or the Dask cluster when one is configured)."""
     with dask_map_fn(settings) as map_fn:
         return analyze_files([Path(p) for p in paths], settings=settings, map_fn=map_fn)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def catalog_tracks(run: AuditRun) -> pd.DataFrame:
     """The stored catalog's tracks with their artist names (for matching by tags)."""
-    artists = {a["artist_id"]: a["name"] for a in run.warehouse.rows("artists")}
-    rows = [
-        {
-            "track_id": t["track_id"],
-            "name": t["name"],
-            "artist_name": artists.get(t["artist_id"], ""),
-            "duration_ms": t["duration_ms"],
-            "isrc": t["isrc"],
-        }
-        for t in run.warehouse.rows("tracks")
-        if t["removed_run"] is None
-    ]
-    return pd.DataFrame(rows, columns=["track_id", "name", "artist_name", "duration_ms", "isrc"])
+    return store.stored_tracks(run.warehouse)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def match_to_catalog(run: AuditRun, paths: list[str], tracks: pd.DataFrame) -> pd.DataFrame:
     result = match_files(read_all_tags(paths), tracks)
     run.record(
@@ -78,104 +67,39 @@ def match_to_catalog(run: AuditRun, paths: list[str], tracks: pd.DataFrame) -> p
     return result.matches
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def store_features(run: AuditRun, frame: pd.DataFrame) -> None:
     run.record(
         "store_features",
         inputs={"tracks": len(frame)},
-        changes=store_track_features(run.warehouse, frame, run_id=run.run_id),
+        changes=store.store_track_features(run.warehouse, frame, run_id=run.run_id),
     )
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> None:
     """Sounds-like neighbours and clusters in words (one row per recording), saved with the run's datasets."""
-    datasets = run.run_dir / "datasets"
-    datasets.mkdir(parents=True, exist_ok=True)
-    features = pd.json_normalize(frame["features"].tolist())
-    flat = pd.concat([frame.drop(columns=["features"]), features.add_prefix("f_")], axis=1)
-    flat.to_parquet(datasets / "track_audio_features.parquet", index=False)
-    # one row per recording: a single and its album version must not be each other's neighbour
-    recordings = one_per_recording(frame)
-    features = pd.json_normalize(recordings["features"].tolist()).assign(
-        track_id=recordings["track_id"].to_numpy()
-    )
-    if len(features) >= 3:
-        similarity.similarity(features, k=min(3, len(features) - 1), id_column="track_id").to_parquet(
-            datasets / "sounds_like.parquet", index=False
-        )
-        groups = clustering.cluster(features, max_k=min(4, len(features) - 1), id_column="track_id")
-        groups.assignments.to_parquet(datasets / "clusters.parquet", index=False)
-        described = dict(
-            zip(groups.clusters["cluster"].astype(str), groups.clusters["description"], strict=True)
-        )
-        run.record(
-            "clusters", outputs={"k": groups.k, "model_version": groups.model_version}, details=described
-        )
+    record = describe(frame, datasets_dir=run.run_dir / "datasets").audit_record()
+    if record is not None:
+        run.record("clusters", **record)
 
 
-@task(cache_policy=NO_CACHE)
+@task
 def artists_with_audio(run: AuditRun, frame: pd.DataFrame) -> dict[str, str]:
     """Artist id -> name of every artist with at least one analysed track."""
-    analysed = set(frame["track_id"])
-    owners = {t["artist_id"] for t in run.warehouse.rows("tracks") if t["track_id"] in analysed}
-    return {a["artist_id"]: a["name"] for a in run.warehouse.rows("artists") if a["artist_id"] in owners}
+    return store.artists_with_audio(run.warehouse, frame)
 
 
-def render_track_analysis(
-    run: AuditRun, *, artist_id: str, name: str, label: str, settings: Settings
-) -> ReportPage:
-    """Execute notebooks/track_analysis.ipynb for one artist and render it beside the artist's
-    other reports: ``reports/<artist_id>/<label>/track_analysis.html`` (+ its index entry).
-
-    Raises
-    ------
-    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder).
-    """
-    if not ARTIST_ID.match(artist_id):
-        raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
-    stem = Path(REPORT_NOTEBOOK).stem
-    executed = run_notebook(
-        REPORT_NOTEBOOK,
-        output=settings.data_dir / "notebooks" / artist_id / label / REPORT_NOTEBOOK,
-        parameters={"artist_id": artist_id, "run_dir": str(run.run_dir.resolve())},
-    )
-    page = notebook_to_html(
-        executed,
-        output_path=settings.reports_dir / artist_id / label / f"{stem}.html",
-        title=name,
-        subtitle=f"{REPORT_KIND} · audio analysed {label}",
-        footer=f"run {run.run_id} · encore {audit.code_version()}",
-    )
-    write_report_meta(page.path, artist=name, kind=REPORT_KIND, period=label)
-    return page
-
-
-@task(cache_policy=NO_CACHE)
+@task
 def render_reports(run: AuditRun, artists: dict[str, str], *, label: str, settings: Settings) -> list[Path]:
     """One track analysis page per artist, then the refreshed reports/index.html.
 
     A page that fails to render is audited with its error and the others still render: the
     features are stored and validated by then, and stay so.
     """
-    pages, failed = [], {}
-    for artist_id, name in sorted(artists.items()):
-        try:
-            pages.append(
-                render_track_analysis(run, artist_id=artist_id, name=name, label=label, settings=settings)
-            )
-        except Exception as error:  # one artist's page must not hide the others'
-            failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
-    if pages:
-        write_index(settings.reports_dir)
-    run.record(
-        "render_track_analysis",
-        inputs={"artists": len(artists), "label": label},
-        outputs={"reports": [str(p.path) for p in pages], "figures": {p.title: p.figures for p in pages}},
-        details={"failed": failed} if failed else None,
-        outcome="partial" if failed else "ok",
-    )
-    return [p.path for p in pages]
+    done = render_track_pages(run, artists, label=label, settings=settings)
+    run.record("render_track_analysis", **done.audit_record(artists=len(artists), label=label))
+    return [p.path for p in done.pages]
 
 
 @flow(name="analyze-tracks", version=audit.code_version())
@@ -221,7 +145,7 @@ def analyze_tracks(
         run.record("analyze_audio", inputs={"files": len(paths)}, outputs=outputs)
         validate_dataset(batch.features, dataset="track_features", run=run)
         tracks = catalog_tracks(run)
-        frame = track_features(batch.features, match_to_catalog(run, paths, tracks), tracks)
+        frame = store.track_features(batch.features, match_to_catalog(run, paths, tracks), tracks)
         store_features(run, frame)
         describe_catalog(run, frame)
         run.outputs["quarantined"] = len(batch.quarantined)

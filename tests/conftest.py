@@ -39,6 +39,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# No task caches its result unless it names a cache policy (flows/_policies.py).
+os.environ.setdefault("PREFECT_TASKS_DEFAULT_NO_CACHE", "true")
 # A loaded 2-core machine can take longer than Prefect's default 20 s to start its API.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 # Each test session gets its own Prefect database, so parallel sessions never share a SQLite lock.

@@ -92,3 +92,28 @@ def store_track_features(warehouse: Warehouse, frame: pd.DataFrame, *, run_id: s
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     with warehouse.session() as session:
         return upsert_rows(session, "track_audio_features", records, key=["track_id"], run_id=run_id)
+
+
+def stored_tracks(warehouse: Warehouse) -> pd.DataFrame:
+    """The stored catalog's current tracks with their artist's name: the table :func:`match_files`
+    takes (``track_id``, ``name``, ``artist_name``, ``duration_ms``, ``isrc``)."""
+    artists = {a["artist_id"]: a["name"] for a in warehouse.rows("artists")}
+    rows = [
+        {
+            "track_id": t["track_id"],
+            "name": t["name"],
+            "artist_name": artists.get(t["artist_id"], ""),
+            "duration_ms": t["duration_ms"],
+            "isrc": t["isrc"],
+        }
+        for t in warehouse.rows("tracks")
+        if t["removed_run"] is None
+    ]
+    return pd.DataFrame(rows, columns=["track_id", "name", "artist_name", "duration_ms", "isrc"])
+
+
+def artists_with_audio(warehouse: Warehouse, features: pd.DataFrame) -> dict[str, str]:
+    """Artist id -> name of every stored artist with at least one track in ``features``."""
+    analysed = set(features["track_id"])
+    owners = {t["artist_id"] for t in warehouse.rows("tracks") if t["track_id"] in analysed}
+    return {a["artist_id"]: a["name"] for a in warehouse.rows("artists") if a["artist_id"] in owners}

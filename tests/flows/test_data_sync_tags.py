@@ -16,7 +16,7 @@ from prefect import Task
 
 import flows
 from deploy.stack import PROJECT_ROOT, load_limits
-from flows.data_sync import SPOTIFY_TAG
+from flows._policies import SPOTIFY_TAG
 
 # Types through which a task reaches Spotify: the client itself, or the sync engine holding one.
 SPOTIFY_TYPES = ("SpotifyClient", "Syncer")

@@ -1,0 +1,198 @@
+"""Running the report notebooks with papermill and rendering them to HTML: shared by the flows
+that render reports (``render_reports``, ``analyze_tracks``) and the ``encore`` command.
+
+Papermill lives here, not in the library (``analytics`` never imports it); the HTML assembly,
+figures and texts are ``analytics.reports``'s.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import papermill
+
+from analytics.audit import AuditRun, code_version
+from analytics.config import PROJECT_ROOT, Settings
+from analytics.reports import Period, ReportPage, load_run, notebook_to_html, write_index, write_report_meta
+from analytics.reports.kernel import ReportKernelManager
+from analytics.reports.pdf import print_pdf
+from analytics.reports.texts import check_language, long_date, text
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+ARTIST_NOTEBOOK = "artist_report.ipynb"
+ARTIST_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
+TRACK_NOTEBOOK = "track_analysis.ipynb"
+TRACK_KIND = "Track analysis"
+
+
+def run_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> Path:
+    """Run one notebook with papermill; the executed copy stays in data/ as evidence.
+
+    The kernel keeps its compiled bytecode between runs (see :mod:`analytics.reports.kernel`).
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(
+        str(NOTEBOOKS / notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        kernel_manager_class=ReportKernelManager,
+        progress_bar=False,
+        cwd=str(PROJECT_ROOT),
+        # The executed notebook is written once, at the end, not after every cell; and the
+        # kernel, whose outputs are all in by then, is stopped at once rather than asked to
+        # shut down and waited for: together about a second of every report.
+        request_save_on_cell_execute=False,
+        shutdown_kernel="immediate",
+    )
+    return output
+
+
+def copy_data_docs(run_path: Path, folder: Path) -> str:
+    """Write the Data Docs of every dataset the report reads beside it, with the result files
+    they link to; returns the relative link ('' if there are no results)."""
+    from analytics.reports.artist_data import REPORT_DATASETS
+    from analytics.validation import build_data_docs, latest_results
+
+    results = latest_results(run_path, datasets=REPORT_DATASETS)
+    if not results:
+        return ""
+    files = folder / "validation"
+    files.mkdir(parents=True, exist_ok=True)
+    copied = [Path(shutil.copyfile(r, files / r.name)) for r in results]
+    build_data_docs(run_path, results=copied, output=folder / "data-docs.html", files_href="validation/")
+    return "data-docs.html"
+
+
+def render_artist_report(
+    run_path: Path,
+    *,
+    artist_id: str,
+    period: Period,
+    settings: Settings,
+    language: str = "en",
+    pdf: bool = False,
+) -> ReportPage:
+    """Execute the artist notebook for one artist and period and render it to HTML (and PDF).
+
+    Raises
+    ------
+    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder), or the report does
+        not speak ``language`` (the message lists the languages it speaks).
+    KeyError : the artist is not in the run's catalog.
+    """
+    check_language(language)
+    if not ARTIST_ID.match(artist_id):
+        raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
+    run = load_run(run_path, artist_id=artist_id)
+    artists = run.datasets.get("artists")
+    if artists is None or artists.empty:
+        raise KeyError(f"artist {artist_id!r} is not in the run at {run_path}")
+    name = str(artists.iloc[0]["name"])
+    run_id = str(run.manifest.get("run_id", run_path.name))
+    folder = settings.reports_dir / artist_id / period.label
+    href = copy_data_docs(run_path, folder)
+    executed = run_notebook(
+        ARTIST_NOTEBOOK,
+        output=settings.data_dir / "notebooks" / artist_id / period.label / ARTIST_NOTEBOOK,
+        parameters={
+            "artist_id": artist_id,
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+            "run_dir": str(run_path),
+            "language": language,
+            "data_docs_href": href,
+            "run_id": run_id,
+            "code_version": code_version(),
+        },
+    )
+    page = notebook_to_html(
+        executed,
+        output_path=folder / "artist_report.html",
+        title=name,
+        subtitle=text(
+            "subtitle",
+            language=language,
+            start=long_date(period.start, language=language),
+            end=long_date(period.end, language=language),
+        ),
+        footer=f"run {run_id} · encore {code_version()}",
+        language=language,
+    )
+    write_report_meta(page.path, artist=name, kind="Artist report", period=period.label)
+    if pdf:
+        print_pdf(page.path, page.path.with_suffix(".pdf"))
+    return page
+
+
+def render_track_analysis(
+    run: AuditRun, *, artist_id: str, name: str, label: str, settings: Settings
+) -> ReportPage:
+    """Execute notebooks/track_analysis.ipynb for one artist and render it beside the artist's
+    other reports: ``reports/<artist_id>/<label>/track_analysis.html`` (+ its index entry).
+
+    Raises
+    ------
+    ValueError : ``artist_id`` is not a Spotify-style id (it names a folder).
+    """
+    if not ARTIST_ID.match(artist_id):
+        raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
+    stem = Path(TRACK_NOTEBOOK).stem
+    executed = run_notebook(
+        TRACK_NOTEBOOK,
+        output=settings.data_dir / "notebooks" / artist_id / label / TRACK_NOTEBOOK,
+        parameters={"artist_id": artist_id, "run_dir": str(run.run_dir.resolve())},
+    )
+    page = notebook_to_html(
+        executed,
+        output_path=settings.reports_dir / artist_id / label / f"{stem}.html",
+        title=name,
+        subtitle=f"{TRACK_KIND} · audio analysed {label}",
+        footer=f"run {run.run_id} · encore {code_version()}",
+    )
+    write_report_meta(page.path, artist=name, kind=TRACK_KIND, period=label)
+    return page
+
+
+@dataclass
+class TrackPages:
+    """The track analysis pages rendered, and the artists whose page failed (id -> error)."""
+
+    pages: list[ReportPage] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def audit_record(self, *, artists: int, label: str) -> dict[str, Any]:
+        """The ``render_track_analysis`` record: pages and their figures; ``partial`` if one failed."""
+        return {
+            "inputs": {"artists": artists, "label": label},
+            "outputs": {
+                "reports": [str(p.path) for p in self.pages],
+                "figures": {p.title: p.figures for p in self.pages},
+            },
+            "details": {"failed": self.failed} if self.failed else None,
+            "outcome": "partial" if self.failed else "ok",
+        }
+
+
+def render_track_pages(
+    run: AuditRun, artists: dict[str, str], *, label: str, settings: Settings
+) -> TrackPages:
+    """One track analysis page per artist (by id), then the refreshed reports/index.html.
+
+    A page that fails to render is kept with its error and the others still render.
+    """
+    done = TrackPages()
+    for artist_id, name in sorted(artists.items()):
+        try:
+            done.pages.append(
+                render_track_analysis(run, artist_id=artist_id, name=name, label=label, settings=settings)
+            )
+        except Exception as error:  # one artist's page must not hide the others'
+            done.failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
+    if done.pages:
+        write_index(settings.reports_dir)
+    return done
