@@ -23,7 +23,7 @@ from analytics.reports.pdf import find_chromium
 from analytics.reports.texts import LANGUAGES
 from analytics.warehouse import Warehouse
 from flows import _status
-from flows.reporting import render_artist_report
+from flows._notebooks import render_artist_report
 
 DAYS = 28  # the default period: the latest 28 days the run has streaming numbers for
 SHOWN_ARTISTS = 8  # artists named in a message, then "and N more"
