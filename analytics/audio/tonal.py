@@ -4,6 +4,8 @@ The chroma vector (mean over non-silent frames of max-normalised STFT chroma) is
 with the 24 rotations of a major and a minor key profile; the best correlation names the key.
 Profiles: Krumhansl-Kessler (probe-tone ratings, 1982) by default; Temperley (Kostka-Payne
 corpus, 1999) and Albrecht-Shanahan (2013) are available for comparison.
+
+:func:`mirex_key_score` grades an estimate against a label as MIREX's key detection task does.
 """
 
 from __future__ import annotations
@@ -81,3 +83,58 @@ def estimate_key(chroma: np.ndarray, *, profile: str = "krumhansl") -> Key | Non
         confidence=float(np.clip(best, 0.0, 1.0)),
         margin=float(best - rivals.max()),
     )
+
+
+_FLATS = {
+    "Db": "C#",
+    "Eb": "D#",
+    "Gb": "F#",
+    "Ab": "G#",
+    "Bb": "A#",
+    "Cb": "B",
+    "Fb": "E",
+    "E#": "F",
+    "B#": "C",
+}
+
+
+def parse_key(name: str) -> tuple[int, int] | None:
+    """(pitch class, 0 major | 1 minor) of a key name: 'F#', 'Bbm', 'A minor', 'Eb major'; None if not a key."""
+    text = name.strip()
+    for suffix, mode in ((" minor", 1), (" major", 0), ("m", 1)):
+        if text.endswith(suffix):
+            text, minor = text[: -len(suffix)].strip(), mode
+            break
+    else:
+        minor = 0
+    tonic = _FLATS.get(text, text)
+    return (PITCH_CLASSES.index(tonic), minor) if tonic in PITCH_CLASSES else None
+
+
+def mirex_key_score(estimate: str, reference: str, *, descending_fifth: bool = False) -> float:
+    """MIREX weighted key score of an estimated key against the reference key.
+
+    Parameters
+    ----------
+    estimate, reference : key names as :func:`parse_key` reads them ('' or unreadable: no key).
+    descending_fifth : also give 0.5 to the key a fifth below (MIREX and ``mir_eval.key`` by
+        default credit only the fifth above: the dominant of the reference).
+
+    Returns
+    -------
+    1.0 same key; 0.5 same mode, tonic a perfect fifth above the reference's; 0.3 the relative key
+    (C major <-> A minor); 0.2 the parallel key (C major <-> C minor); 0.0 otherwise or no key.
+    """
+    e, t = parse_key(estimate), parse_key(reference)
+    if e is None or t is None:
+        return 0.0
+    if e == t:
+        return 1.0
+    interval = (e[0] - t[0]) % 12
+    if e[1] == t[1] and (interval == 7 or (descending_fifth and interval == 5)):
+        return 0.5
+    if e == relative_of(*t):
+        return 0.3
+    if e[1] != t[1] and interval == 0:
+        return 0.2
+    return 0.0

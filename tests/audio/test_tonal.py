@@ -8,7 +8,7 @@ import pytest
 from analytics.audio.analyze import summarize
 from analytics.audio.features import PITCH_CLASSES
 from analytics.audio.frames import FrameAnalyzer
-from analytics.audio.tonal import estimate_key, relative_of
+from analytics.audio.tonal import estimate_key, mirex_key_score, parse_key, relative_of
 
 from .conftest import SR, chord_progression
 
@@ -51,3 +51,46 @@ def test_flat_chroma_has_no_key() -> None:
     assert estimate_key(np.ones(12)) is None
     key = estimate_key(np.array([1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1], dtype=float))
     assert key is not None and key.label == "C major" and key.margin > 0
+
+
+@pytest.mark.parametrize(
+    ("estimate", "reference", "score"),
+    [
+        ("C", "C", 1.0),
+        ("Am", "A minor", 1.0),
+        ("Bb", "A#", 1.0),  # enharmonic spellings are the same key
+        ("Ebm", "D# minor", 1.0),
+        ("G", "C", 0.5),  # dominant: a fifth above
+        ("Em", "Am", 0.5),
+        ("C#", "F#", 0.5),  # wraps around B -> C
+        ("F", "C", 0.0),  # a fifth below: MIREX gives nothing
+        ("Gm", "C", 0.0),  # a fifth above but the other mode
+        ("Am", "C", 0.3),  # relative minor
+        ("C", "Am", 0.3),  # relative major
+        ("Eb", "Cm", 0.3),
+        ("F#m", "A", 0.3),
+        ("Cm", "C", 0.2),  # parallel
+        ("C", "Cm", 0.2),
+        ("D", "C", 0.0),
+        ("Em", "C", 0.0),  # shares five notes with C major, still no credit
+        ("C", "Em", 0.0),
+        ("", "C", 0.0),  # no estimate
+        ("H", "C", 0.0),  # not a key name
+    ],
+)
+def test_mirex_key_score_of_hand_checked_pairs(estimate: str, reference: str, score: float) -> None:
+    assert mirex_key_score(estimate, reference) == score
+
+
+def test_descending_fifth_is_credited_only_when_asked() -> None:
+    assert mirex_key_score("F", "C") == 0.0
+    assert mirex_key_score("F", "C", descending_fifth=True) == 0.5
+    assert mirex_key_score("Dm", "Am", descending_fifth=True) == 0.5
+
+
+def test_key_names_parse_in_every_spelling() -> None:
+    assert parse_key("F#") == (6, 0)
+    assert parse_key("Gbm") == (6, 1)
+    assert parse_key("B minor") == (11, 1)
+    assert parse_key("Cb major") == (11, 0)
+    assert parse_key("") is None
