@@ -118,7 +118,7 @@ def estimates(y: np.ndarray, *, with_key: bool = False) -> dict[str, Any]:
     out["feature_tempo"] = float(np.atleast_1d(librosa.feature.tempo(y=y, sr=ANALYSIS_SR))[0])
     if with_key:
         out["key_encore"] = f"{features['key']}{'m' if features['mode'] == 'minor' else ''}"
-        key = estimate_key(librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_SR).mean(axis=1))
+        key = estimate_key(librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_SR).mean(axis=1), profile="krumhansl")
         out["key_librosa"] = f"{key.tonic}{'m' if key.mode == 'minor' else ''}" if key else ""
     return out
 
