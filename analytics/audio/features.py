@@ -49,7 +49,7 @@ _SPECS: tuple[FeatureSpec, ...] = (
         30,
         300,
         "beat rate: peak of the detrended onset autocorrelation (8.9-s windows) scored with metrical "
-        "support at twice the period and a weak log-normal prior at 120 BPM (see rhythm module)",
+        "support at twice the period and a log-normal prior at 140 BPM (see rhythm module)",
     ),
     FeatureSpec(
         "tempo_confidence",
