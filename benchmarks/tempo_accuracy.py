@@ -25,8 +25,8 @@ of encore; the benchmark installs it into a throwaway virtual environment
 set: Acc1 (within 4 % of the label), Acc2 (within 4 % of the label x 1, 2, 3, 1/2 or 1/3) and
 encore's Acc1 against ``beat_track``'s measured in the same run.
 
-Key (rendered excerpts with a key label): MIREX weighted score (1 same key, 0.5 a fifth above or
-below with the same mode, 0.3 relative, 0.2 parallel) of encore's key against librosa's
+Key (rendered excerpts with a key label): MIREX weighted score (``tonal.mirex_key_score``: 1 same
+key, 0.5 the fifth above with the same mode, 0.3 relative, 0.2 parallel, as ``mir_eval.key``) of encore's key against librosa's
 ``chroma_cqt`` + Krumhansl-Kessler profiles (and Essentia's ``KeyExtractor``). Results JSON in
 ``benchmarks/results/tempo_accuracy.json``.
 """
@@ -56,9 +56,9 @@ import librosa  # noqa: E402
 import soundfile as sf  # noqa: E402
 
 from analytics.audio.analyze import summarize  # noqa: E402
-from analytics.audio.features import ANALYSIS_SR, PITCH_CLASSES  # noqa: E402
+from analytics.audio.features import ANALYSIS_SR  # noqa: E402
 from analytics.audio.frames import FrameAnalyzer  # noqa: E402
-from analytics.audio.tonal import estimate_key  # noqa: E402
+from analytics.audio.tonal import estimate_key, mirex_key_score  # noqa: E402
 
 SONGS = ROOT / "data/cache/audio/fretsonfire-songs-sectoid/usr/share/games/fretsonfire/data/songs/sectoid"
 HELD_OUT = ROOT / "benchmarks" / "data" / "tempo_eval.csv"
@@ -118,7 +118,7 @@ def estimates(y: np.ndarray, *, with_key: bool = False) -> dict[str, Any]:
     out["feature_tempo"] = float(np.atleast_1d(librosa.feature.tempo(y=y, sr=ANALYSIS_SR))[0])
     if with_key:
         out["key_encore"] = f"{features['key']}{'m' if features['mode'] == 'minor' else ''}"
-        key = estimate_key(librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_SR).mean(axis=1))
+        key = estimate_key(librosa.feature.chroma_cqt(y=y, sr=ANALYSIS_SR).mean(axis=1), profile="krumhansl")
         out["key_librosa"] = f"{key.tonic}{'m' if key.mode == 'minor' else ''}" if key else ""
     return out
 
@@ -126,36 +126,6 @@ def estimates(y: np.ndarray, *, with_key: bool = False) -> dict[str, Any]:
 def correct(estimate: float, label: float, *, octave: bool) -> bool:
     factors = (1.0, 0.5, 2.0, 1 / 3, 3.0) if octave else (1.0,)
     return bool(np.isfinite(estimate)) and any(abs(estimate / (label * f) - 1.0) <= 0.04 for f in factors)
-
-
-_FLATS = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E"}
-
-
-def _pc(key: str) -> tuple[int, int] | None:
-    """(pitch class, 0 major / 1 minor) of a key name like 'F#', 'Bbm'."""
-    if not key:
-        return None
-    minor = key.endswith("m")
-    tonic = key[:-1] if minor else key
-    tonic = _FLATS.get(tonic, tonic)
-    return (PITCH_CLASSES.index(tonic), int(minor)) if tonic in PITCH_CLASSES else None
-
-
-def mirex_key_score(estimate: str, label: str) -> float:
-    """MIREX weighted key score: 1 same, 0.5 fifth (same mode), 0.3 relative, 0.2 parallel, else 0."""
-    e, t = _pc(estimate), _pc(label)
-    if e is None or t is None:
-        return 0.0
-    if e == t:
-        return 1.0
-    if e[1] == t[1] and (e[0] - t[0]) % 12 in (5, 7):
-        return 0.5
-    relative = (t[0] + 9) % 12 if t[1] == 0 else (t[0] + 3) % 12
-    if e[1] != t[1] and e[0] == relative:
-        return 0.3
-    if e[1] != t[1] and e[0] == t[0]:
-        return 0.2
-    return 0.0
 
 
 def essentia_python() -> Path | None:

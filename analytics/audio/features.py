@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FEATURE_SET_VERSION = "audio-features/1.1"
+FEATURE_SET_VERSION = "audio-features/1.2"
 """Version of the computations below; part of every cache key and stored with every result."""
 
 ANALYSIS_SR = 22050
@@ -49,7 +49,7 @@ _SPECS: tuple[FeatureSpec, ...] = (
         30,
         300,
         "beat rate: peak of the detrended onset autocorrelation (8.9-s windows) scored with metrical "
-        "support at twice the period and a weak log-normal prior at 120 BPM (see rhythm module)",
+        "support at twice the period and a log-normal prior at 140 BPM (see rhythm module)",
     ),
     FeatureSpec(
         "tempo_confidence",
@@ -82,7 +82,7 @@ _SPECS: tuple[FeatureSpec, ...] = (
         "normalised onset autocorrelation at the beat period",
     ),
     FeatureSpec("onset_rate_per_s", "onsets/s", 0, None, "onsets (peak-picked onset envelope) per second"),
-    FeatureSpec("key", "pitch class", None, None, "tonic C..B, best Krumhansl-Kessler profile correlation"),
+    FeatureSpec("key", "pitch class", None, None, "tonic C..B, best Albrecht-Shanahan profile correlation"),
     FeatureSpec("mode", "major|minor", None, None, "mode of the best-correlated key profile"),
     FeatureSpec(
         "key_confidence",

@@ -413,7 +413,7 @@ def methods(data: TrackAnalysis) -> None:
             ("features measured", f"{len(FEATURES)} per recording (docs/audio-features.md)"),
             ("loudness", "ITU-R BS.1770-4 integrated loudness; true peak 4x oversampled"),
             ("tempo", "onset autocorrelation with metrical support; may be an octave off on sparse material"),
-            ("key", "chroma against Krumhansl-Kessler profiles; major and minor only"),
+            ("key", "chroma against Albrecht-Shanahan profiles; major and minor only"),
             (
                 "outliers",
                 "robust z-score of 3.5 or more from the catalog median on "
