@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.numbers import format_decimal
 
-from analytics.reports.style import ALERT, MUTED, PALETTE, finish, plot_text
+from analytics.reports.style import ALERT, MUTED, PALETTE, chart_words, finish, plot_text
+from analytics.reports.texts import text
 
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 STREAMING_NORM_LUFS = -14.0
@@ -34,11 +36,14 @@ def binned(values: pd.Series, *, width: float) -> pd.DataFrame:
     )
 
 
-def binned_bars(values: pd.Series, *, width: float, color: str, bounds: str, unit: str) -> go.Figure:
+def binned_bars(
+    values: pd.Series, *, width: float, color: str, bounds: str, unit: str, counted: str = "tracks"
+) -> go.Figure:
     """Tracks counted in bins of ``width`` (:func:`binned`), drawn as touching bars.
 
-    ``bounds`` formats each bin's edges in its hover text (``"{:g}"``), followed by ``unit``;
-    the count axis shows whole tracks only, never 0.2 of one.
+    ``bounds`` formats each bin's edges in its hover text (``"{:g}"``), followed by ``unit``,
+    then the count and ``counted`` (what is counted, in the page's language); the count axis
+    shows whole tracks only, never 0.2 of one.
     """
     bins = binned(values, width=width)
     fig = go.Figure(
@@ -51,32 +56,51 @@ def binned_bars(values: pd.Series, *, width: float, color: str, bounds: str, uni
                 f"{bounds.format(lo)}–{bounds.format(hi)}"
                 for lo, hi in zip(bins["low"], bins["high"], strict=True)
             ],
-            hovertemplate=f"%{{customdata}} {unit}: %{{y}} tracks<extra></extra>",
+            hovertemplate=f"%{{customdata}} {unit}: %{{y}} {counted}<extra></extra>",
         )
     )
     fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if bins["count"].max() <= 10 else None)
     return fig
 
 
-def tempo_histogram(features: pd.DataFrame, *, title: str = "Tempo") -> go.Figure:
+def tempo_histogram(features: pd.DataFrame, *, title: str | None = None, language: str = "en") -> go.Figure:
     """Tracks by tempo (BPM) in 10-BPM bins, drawn as touching bars.
 
     Parameters
     ----------
     features : ``tempo_bpm`` per track.
+    title : the chart's title; "Tempo" in ``language`` by default.
+    language : en, fr or de: the chart's words.
     """
-    fig = binned_bars(features["tempo_bpm"], width=10, color=PALETTE[2], bounds="{:.0f}", unit="BPM")
-    return finish(fig, title=title, height=300, xaxis_title="beats per minute", yaxis_title="tracks")
+    words = chart_words(language)
+    fig = binned_bars(
+        features["tempo_bpm"],
+        width=10,
+        color=PALETTE[2],
+        bounds="{:.0f}",
+        unit="BPM",
+        counted=words["tracks"],
+    )
+    return finish(
+        fig,
+        title=title or text("figure.tempo", language=language),
+        height=300,
+        xaxis_title=words["beats_per_minute"],
+        yaxis_title=words["tracks"],
+    )
 
 
-def key_bars(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
+def key_bars(features: pd.DataFrame, *, title: str | None = None, language: str = "en") -> go.Figure:
     """How many tracks are in each of the twelve pitch classes, major and minor stacked.
 
     Parameters
     ----------
     features : ``key`` (pitch class name such as ``"F#"``, or 0-11) and ``mode``
         (``major``/``minor`` or 1/0) per track.
+    title : the chart's title; "Keys" in ``language`` by default.
+    language : en, fr or de: the chart's words and the names of the notes (German names B "H").
     """
+    words = chart_words(language)
     keys = [_pitch_class(k) for k in features["key"]]
     modes = [_mode(m) for m in features["mode"]]
     fig = go.Figure()
@@ -88,22 +112,24 @@ def key_bars(features: pd.DataFrame, *, title: str = "Keys") -> go.Figure:
             go.Bar(
                 x=list(PITCH_CLASSES),
                 y=counts,
-                name=mode,
+                name=words[mode],
                 marker_color=colour,
-                hovertemplate=f"%{{x}} {mode}: %{{y}} tracks<extra></extra>",
+                hovertemplate=f"%{{x}} {words[mode]}: %{{y}} {words['tracks']}<extra></extra>",
             )
         )
     fig = finish(
         fig,
-        title=title,
+        title=title or text("figure.keys", language=language),
         height=300,
         barmode="stack",
-        yaxis_title="tracks",
+        yaxis_title=words["tracks"],
         bargap=0.25,
         legend_traceorder="normal",
     )
     top = max((sum(1 for k in keys if k == pc) for pc in PITCH_CLASSES), default=0)
-    fig.update_xaxes(type="category", tickangle=0)
+    # German names the note a semitone under C "H" (its "B" is B flat)
+    names = [("H" if pc == "B" else pc) if language == "de" else pc for pc in PITCH_CLASSES]
+    fig.update_xaxes(type="category", tickangle=0, tickvals=list(PITCH_CLASSES), ticktext=names)
     fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if top <= 10 else None)
     return fig
 
@@ -127,7 +153,8 @@ def loudness_against_norm(
     features: pd.DataFrame,
     *,
     norm_lufs: float = STREAMING_NORM_LUFS,
-    title: str = "Loudness vs streaming",
+    title: str | None = None,
+    language: str = "en",
 ) -> go.Figure:
     """Each track's integrated loudness against the streaming norm (dashed line).
 
@@ -136,7 +163,14 @@ def loudness_against_norm(
     Parameters
     ----------
     features : ``name`` and ``loudness_lufs`` per track.
+    title : the chart's title; "Loudness vs streaming" in ``language`` by default.
+    language : en, fr or de: the chart's words and numbers.
     """
+    words = chart_words(language)
+
+    def decibels(value: float) -> str:
+        return str(format_decimal(round(value, 1), format="0.0", locale=language))
+
     df = features.dropna(subset=["loudness_lufs"]).sort_values("loudness_lufs")
     over = df["loudness_lufs"] - norm_lufs
     fig = go.Figure(
@@ -146,8 +180,13 @@ def loudness_against_norm(
             orientation="h",
             base=norm_lufs,
             marker_color=[ALERT if o > 1 else (PALETTE[0] if o >= -3 else MUTED) for o in over],
-            customdata=[f"turned down {o:.1f} dB" if o > 0 else f"{-o:.1f} dB below the norm" for o in over],
-            text=[f"{v:.1f}" for v in df["loudness_lufs"]],
+            customdata=[
+                text("chart.turned_down", language=language, db=decibels(o))
+                if o > 0
+                else text("chart.below_norm", language=language, db=decibels(-o))
+                for o in over
+            ],
+            text=[decibels(v) for v in df["loudness_lufs"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{text} LUFS, %{customdata}<extra></extra>",
@@ -155,22 +194,36 @@ def loudness_against_norm(
     )
     fig.add_vline(x=norm_lufs, line={"color": "#1d2330", "dash": "dash"})
     fig.add_annotation(
-        x=norm_lufs, y=1, yref="paper", text=f"{norm_lufs:g} LUFS", showarrow=False, yanchor="bottom"
+        x=norm_lufs,
+        y=1,
+        yref="paper",
+        text=f"{format_decimal(norm_lufs, locale=language)} LUFS",
+        showarrow=False,
+        yanchor="bottom",
     )
     low = min(float(df["loudness_lufs"].min()), norm_lufs) if not df.empty else norm_lufs
     high = max(float(df["loudness_lufs"].max()), norm_lufs) if not df.empty else norm_lufs
     fig.update_xaxes(range=[low - 2.5, high + 1.5])  # room for the values printed beside the bars
-    return finish(fig, title=title, height=130 + 30 * len(df), xaxis_title="LUFS (integrated)")
+    return finish(
+        fig,
+        title=title or text("figure.loudness", language=language),
+        height=130 + 30 * len(df),
+        xaxis_title=words["lufs_integrated"],
+    )
 
 
-def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.Figure:
+def sounds_like_map(points: pd.DataFrame, *, title: str | None = None, language: str = "en") -> go.Figure:
     """Tracks placed by how they sound (close = similar), coloured by cluster.
 
     Parameters
     ----------
     points : from :func:`analytics.reports.measures.audio_map`: ``name``, ``x``, ``y``,
         ``cluster``, ``group`` (in words), ``nearest`` (the most similar other track) and ``why``.
+    title : the chart's title; "Sounds like" in ``language`` by default.
+    language : en, fr or de: the chart's own words (the group names and reasons come with the
+        points).
     """
+    words = chart_words(language)
     fig = go.Figure()
     positions = _label_positions(points)
     for cluster, part in points.groupby("cluster", sort=True):
@@ -180,7 +233,9 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
                 x=part["x"],
                 y=part["y"],
                 mode="markers+text",
-                name=plot_text(group or f"group {int(cluster) + 1}", max_chars=36),
+                name=plot_text(
+                    group or text("chart.group", language=language, number=int(cluster) + 1), max_chars=36
+                ),
                 text=[plot_text(n, max_chars=18) for n in part["name"]],
                 textposition=[positions[i] for i in part.index],
                 marker={
@@ -192,12 +247,19 @@ def sounds_like_map(points: pd.DataFrame, *, title: str = "Sounds like") -> go.F
                     [plot_text(n, max_chars=40), plot_text(w, max_chars=60)]
                     for n, w in zip(part["nearest"], part.get("why", [""] * len(part)), strict=True)
                 ],
-                hovertemplate="%{text}<br>closest: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                hovertemplate=(
+                    f"%{{text}}<br>{words['closest']}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>"
+                ),
             )
         )
     fig.update_xaxes(showticklabels=False, title=None, range=_padded(points["x"], share=0.2))
     fig.update_yaxes(showticklabels=False, title=None, range=_padded(points["y"], share=0.15))
-    return finish(fig, title=title, height=380, legend={"orientation": "h", "y": -0.05})
+    return finish(
+        fig,
+        title=title or text("figure.sounds_like", language=language),
+        height=380,
+        legend={"orientation": "h", "y": -0.05},
+    )
 
 
 def _padded(values: pd.Series, *, share: float) -> list[float] | None:

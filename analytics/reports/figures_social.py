@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.reports.style import PALETTE, finish, plot_text
+from analytics.reports.style import PALETTE, chart_words, finish, plot_text
+from analytics.reports.texts import text
 
 PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok", "x": "X"}
 
@@ -15,9 +16,10 @@ PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "Tik
 def social_audience(
     snapshots: pd.DataFrame,
     *,
-    title: str = "Followers across platforms",
+    title: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    language: str = "en",
 ) -> go.Figure:
     """One line per platform: followers by day (days without a number are gaps, not zeros).
 
@@ -28,7 +30,10 @@ def social_audience(
     snapshots : ``platform``, ``day``, ``followers`` (NaN when the platform hides the number).
     start, end : the report's period: the x axis spans it and every snapshot (days, never
         hours); a snapshot taken today, after a period that ends yesterday, still shows.
+    title : the chart's title; "Followers across platforms" in ``language`` by default.
+    language : en, fr or de: the chart's words and its dates' format.
     """
+    words = chart_words(language)
     fig = go.Figure()
     for i, (platform, part) in enumerate(snapshots.sort_values("day").groupby("platform", sort=True)):
         name = plot_text(PLATFORM_NAMES.get(str(platform), platform), max_chars=24)
@@ -41,10 +46,18 @@ def social_audience(
                 marker={"size": 7},
                 connectgaps=False,
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                hovertemplate=f"{name} %{{x|%d %b}}: %{{y:,}} followers<extra></extra>",
+                hovertemplate=(
+                    f"{name} %{{x|{words['day_format']}}}: %{{y:,}} {words['followers']}<extra></extra>"
+                ),
             )
         )
-    fig = finish(fig, title=title, height=320, yaxis_title="followers", hovermode="x unified")
+    fig = finish(
+        fig,
+        title=title or text("figure.followers", language=language),
+        height=320,
+        yaxis_title=words["followers"],
+        hovermode="x unified",
+    )
     days = [pd.Timestamp(d) for d in snapshots["day"]] if not snapshots.empty else []
     bounds = days + [pd.Timestamp(d) for d in (start, end) if d is not None]
     if bounds:
@@ -52,6 +65,8 @@ def social_audience(
         # half a day of margin, and at least a week shown, so one day is not stretched into hours
         last = max(last, first + timedelta(days=6))
         fig.update_xaxes(
-            range=[first - timedelta(hours=12), last + timedelta(hours=12)], tickformat="%d %b", type="date"
+            range=[first - timedelta(hours=12), last + timedelta(hours=12)],
+            tickformat=words["day_format"],
+            type="date",
         )
     return fig

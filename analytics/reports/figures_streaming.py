@@ -6,8 +6,10 @@ from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.numbers import format_decimal, format_percent
 
-from analytics.reports.style import ALERT, MUTED, PALETTE, finish, plot_text
+from analytics.reports.style import ALERT, MUTED, PALETTE, chart_words, finish, plot_text
+from analytics.reports.texts import check_language, text
 
 
 def streams_over_time(
@@ -15,7 +17,8 @@ def streams_over_time(
     *,
     anomalies: pd.DataFrame | None = None,
     releases: pd.DataFrame | None = None,
-    title: str = "Streams and listeners",
+    title: str | None = None,
+    language: str = "en",
 ) -> go.Figure:
     """Daily streams (bars) and listeners (line, right axis), anomalies and releases marked.
 
@@ -28,15 +31,18 @@ def streams_over_time(
         optional ``what`` (the song, named on hover) and ``key`` (the marker's id, which the
         page's table refers to).
     releases : ``name``, ``release_date`` of releases inside the window (a dashed line each).
+    title : the chart's title; the section's heading in ``language`` by default.
+    language : en, fr or de: every word of the chart (legend, axes, hover) and its dates' format.
     """
+    words = chart_words(language)
     df = daily.sort_values("day")
     fig = go.Figure(
         go.Bar(
             x=df["day"],
             y=df["streams"],
-            name="streams",
+            name=words["streams"],
             marker_color=PALETTE[0],
-            hovertemplate="%{x|%a %d %b}: %{y:,} streams<extra></extra>",
+            hovertemplate=f"%{{x|{words['weekday_format']}}}: %{{y:,}} {words['streams']}<extra></extra>",
         )
     )
     if "listeners" in df and df["listeners"].notna().any():
@@ -44,11 +50,13 @@ def streams_over_time(
             go.Scatter(
                 x=df["day"],
                 y=df["listeners"],
-                name="listeners",
+                name=words["listeners"],
                 mode="lines",
                 line={"color": PALETTE[1], "width": 2},
                 yaxis="y2",
-                hovertemplate="%{x|%a %d %b}: %{y:,} listeners<extra></extra>",
+                hovertemplate=(
+                    f"%{{x|{words['weekday_format']}}}: %{{y:,}} {words['listeners']}<extra></extra>"
+                ),
             )
         )
         fig.update_layout(
@@ -63,7 +71,7 @@ def streams_over_time(
                     x=marks["day"],
                     y=[streams_by_day[d] for d in marks["day"]],
                     mode="markers",
-                    name="anomaly",
+                    name=words["unusual_day"],
                     marker={
                         "color": ALERT,
                         "size": 11,
@@ -72,7 +80,7 @@ def streams_over_time(
                     },
                     ids=list(marks["key"]) if "key" in marks else None,
                     customdata=[
-                        [plot_text(k), plot_text(m), _num(o), _num(e), plot_text(w)]
+                        [plot_text(k), plot_text(m), _num(o, language), _num(e, language), plot_text(w)]
                         for k, m, o, e, w in zip(
                             marks["kind"],
                             marks["metric"],
@@ -82,8 +90,8 @@ def streams_over_time(
                             strict=True,
                         )
                     ],
-                    hovertemplate="%{x|%d %b}: %{customdata[4]} %{customdata[0]}<br>%{customdata[1]} "
-                    "%{customdata[2]} (%{customdata[3]})<extra></extra>",
+                    hovertemplate=f"%{{x|{words['day_format']}}}: %{{customdata[4]}} %{{customdata[0]}}"
+                    "<br>%{customdata[1]} %{customdata[2]} (%{customdata[3]})<extra></extra>",
                 )
             )
     for release in (releases if releases is not None else pd.DataFrame()).itertuples():
@@ -101,38 +109,50 @@ def streams_over_time(
             font={"size": 11, "color": "#475467"},
         )
     if "listeners" in df and df["listeners"].notna().any():
-        fig.update_layout(yaxis2_title="listeners a day", yaxis2_tickformat=",d")
+        fig.update_layout(yaxis2_title=words["listeners_a_day"], yaxis2_tickformat=",d")
+    fig.update_xaxes(tickformat=words["day_format"])
     return finish(
         fig,
-        title=title,
+        title=title or text("heading.streams", language=language),
         height=360,
         bargap=0.15,
         yaxis_rangemode="tozero",
-        yaxis_title="streams a day",
+        yaxis_title=words["streams_a_day"],
         hovermode="x unified",
     )
 
 
-def _num(value: object) -> str:
+def _num(value: object, language: str = "en") -> str:
     if isinstance(value, str):  # already written for the reader
         return value
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return "—"
-    return f"{float(value):,.0f}"  # type: ignore[arg-type]
+    return str(format_decimal(round(float(value)), locale=language))  # type: ignore[arg-type]
 
 
-def top_tracks_momentum(momentum: pd.DataFrame, *, title: str = "Top tracks") -> go.Figure:
+def _percent(share: float, *, language: str, signed: bool = False) -> str:
+    """A share as a whole percentage in ``language`` ("+50%", "+50 %"), signed on request."""
+    shown = str(format_percent(share, locale=language))
+    return f"+{shown}" if signed and share >= 0 else shown
+
+
+def top_tracks_momentum(
+    momentum: pd.DataFrame, *, title: str | None = None, language: str = "en"
+) -> go.Figure:
     """Horizontal bars of each top track's streams in the period, coloured by momentum.
 
     Parameters
     ----------
     momentum : from :func:`analytics.reports.measures.track_momentum`: ``name``, ``streams``,
         ``growth`` (change against the previous period, NaN when it had none).
+    title : the chart's title; "Top tracks" in ``language`` by default.
+    language : en, fr or de: the chart's words and numbers.
     """
+    words = chart_words(language)
     df = momentum.iloc[::-1]
     growth = df["growth"].astype(float)
     colours = [MUTED if pd.isna(g) else (PALETTE[0] if g >= 0 else ALERT) for g in growth]
-    labels = ["new" if pd.isna(g) else f"{g:+.0%}" for g in growth]
+    labels = [words["new"] if pd.isna(g) else _percent(g, language=language, signed=True) for g in growth]
     fig = go.Figure(
         go.Bar(
             x=df["streams"],
@@ -141,45 +161,60 @@ def top_tracks_momentum(momentum: pd.DataFrame, *, title: str = "Top tracks") ->
             marker_color=colours,
             text=labels,
             textposition="auto",
-            hovertemplate="%{y}: %{x:,} streams (%{text} vs previous period)<extra></extra>",
+            hovertemplate=(
+                f"%{{y}}: %{{x:,}} {words['streams']} (%{{text}} {words['vs_previous']})<extra></extra>"
+            ),
         )
     )
-    return finish(fig, title=title, height=120 + 34 * len(df), xaxis_title="streams")
+    return finish(
+        fig,
+        title=title or text("toc.top_tracks", language=language),
+        height=120 + 34 * len(df),
+        xaxis_title=words["streams"],
+    )
 
 
 @cache
-def _territories() -> dict[str, str]:
+def _territories(language: str) -> dict[str, str]:
     from babel import Locale
 
-    return dict(Locale("en").territories)
+    return dict(Locale.parse(language).territories)
 
 
-def country_name(code: object) -> str:
-    """English name of an ISO 3166 alpha-2 code; the code itself when unknown."""
+def country_name(code: object, *, language: str = "en") -> str:
+    """Name of an ISO 3166 alpha-2 code in ``language``; the code itself when unknown."""
     if str(code) == "other":
-        return "Other countries"
-    text = str(code).upper()
-    return _territories().get(text, text)
+        return text("chart.other_countries", language=language)
+    code_ = str(code).upper()
+    return _territories(check_language(language)).get(code_, code_)
 
 
-def country_bars(countries: pd.DataFrame, *, title: str = "Audience by country") -> go.Figure:
+def country_bars(countries: pd.DataFrame, *, title: str | None = None, language: str = "en") -> go.Figure:
     """Horizontal bars: streams per country, largest on top, with each country's share.
 
     Parameters
     ----------
     countries : ``country`` (ISO alpha-2) and ``streams``, one row per country.
+    title : the chart's title; the section's heading in ``language`` by default.
+    language : en, fr or de: country names, words and numbers.
     """
+    words = chart_words(language)
     df = countries.sort_values("streams")
     share = df["streams"] / max(float(df["streams"].sum()), 1.0)
     fig = go.Figure(
         go.Bar(
             x=df["streams"],
-            y=[plot_text(country_name(c), max_chars=24) for c in df["country"]],
+            y=[plot_text(country_name(c, language=language), max_chars=24) for c in df["country"]],
             orientation="h",
             marker_color=PALETTE[1],
-            text=[f"{s:.0%}" for s in share],
+            text=[_percent(s, language=language) for s in share],
             textposition="auto",
-            hovertemplate="%{y}: %{x:,} streams (%{text})<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:,}} {words['streams']} (%{{text}})<extra></extra>",
         )
     )
-    return finish(fig, title=title, height=120 + 28 * len(df), xaxis_title="streams")
+    return finish(
+        fig,
+        title=title or text("heading.countries", language=language),
+        height=120 + 28 * len(df),
+        xaxis_title=words["streams"],
+    )

@@ -6,6 +6,9 @@
   else the full bundle of the installed plotly package (4.8 MB); see :func:`plotly_bundle`.
   Each figure, which travels as plotly JSON, becomes a div plus a small script that this
   module writes.
+* Charts speak the page's language: a French or German page registers a plotly.js locale
+  built from CLDR (month and day names, separators; :func:`plotly_locale`) and every plot's
+  config names it, so plotly's own date ticks and numbers read as the text around them.
 * A Content-Security-Policy meta allows exactly those scripts (by SHA-256) and nothing else,
   so even a script that slipped into an output could not run; and every value from data was
   already escaped by ``display.py``.
@@ -118,13 +121,64 @@ def _script_safe_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _plot_html(figure: dict[str, Any]) -> tuple[str, str]:
+def _plot_html(figure: dict[str, Any], *, language: str = "en") -> tuple[str, str]:
     div_id = f"plot-{uuid.uuid4().hex[:12]}"
+    config = {**PLOT_CONFIG, "locale": language}
     script = (
         f"Plotly.newPlot({json.dumps(div_id)},{_script_safe_json(figure.get('data', []))},"
-        f"{_script_safe_json(figure.get('layout', {}))},{json.dumps(PLOT_CONFIG)});"
+        f"{_script_safe_json(figure.get('layout', {}))},{_script_safe_json(config)});"
     )
     return f'<div class="plot" id="{div_id}"></div><script>{script}</script>', script
+
+
+def _d3_date(pattern: str) -> str:
+    """A CLDR numeric date pattern ("dd/MM/y", "dd.MM.yy") as a d3 time format."""
+    return re.sub(r"y+", "%Y", pattern.replace("dd", "%d").replace("MM", "%m"))
+
+
+def plotly_locale(language: str) -> dict[str, Any] | None:
+    """The plotly.js locale of ``language`` from CLDR (Babel), or None where plotly.js has its own.
+
+    Day names start on Sunday as plotly.js wants them; a day reads as the report's charts
+    write it (``chart.day_format``: "11 nov.", "11. Nov."), and numbers take the language's
+    decimal and thousands separators (plotly.js derives a layout's ``separators`` from them).
+    """
+    from babel import Locale
+    from babel.dates import get_date_format
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from analytics.reports.texts import check_language, text
+
+    if check_language(language) == "en":
+        return None
+    cldr = Locale.parse(language)
+    days, months = cldr.days["format"], cldr.months["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts from Monday (0)
+    periods = cldr.day_periods["format"]["abbreviated"]
+    day_month = text("chart.day_format", language=language)
+    return {
+        "moduleType": "locale",
+        "name": language,
+        "dictionary": {},
+        "format": {
+            "days": [days["wide"][d] for d in sunday_first],
+            "shortDays": [days["abbreviated"][d] for d in sunday_first],
+            "months": [months["wide"][m] for m in range(1, 13)],
+            "shortMonths": [months["abbreviated"][m] for m in range(1, 13)],
+            "periods": [periods["am"], periods["pm"]],
+            "dateTime": f"%a {day_month} %Y %X",
+            "date": _d3_date(str(get_date_format("short", locale=language).pattern)),
+            "time": "%H:%M:%S",
+            "decimal": get_decimal_symbol(language),
+            "thousands": get_group_symbol(language),
+            "grouping": [3],
+            "currency": ["", "\u00a0€"],
+            "year": "%Y",
+            "month": "%b %Y",
+            "dayMonth": day_month,
+            "dayMonthYear": f"{day_month} %Y",
+        },
+    }
 
 
 @dataclass
@@ -147,7 +201,8 @@ def notebook_to_html(
 ) -> ReportPage:
     """Render an executed notebook to ``output_path``; returns what was written.
 
-    ``language`` (en, fr, de) is the page's ``lang`` and the language of its footer.
+    ``language`` (en, fr, de) is the page's ``lang``, the language of its footer and the
+    locale of its plots (:func:`plotly_locale`).
     """
     from nbconvert import HTMLExporter
 
@@ -165,7 +220,7 @@ def notebook_to_html(
                 continue
             data = output.get("data", {})
             if PLOTLY_MIME in data:
-                snippet, script = _plot_html(data[PLOTLY_MIME])
+                snippet, script = _plot_html(data[PLOTLY_MIME], language=language)
                 scripts.append(script)
                 plots.append(data[PLOTLY_MIME])
                 output["data"] = {"text/html": snippet}
@@ -183,7 +238,9 @@ def notebook_to_html(
     body, _resources = exporter.from_notebook_node(nb)
     bundle = plotly_bundle(trace_types(plots)) if scripts else None
     plotly_js = bundle.code if bundle else ""
-    hashes = [_csp_hash(s) for s in ([plotly_js] if plotly_js else []) + scripts]
+    locale = plotly_locale(language) if plotly_js else None
+    locale_js = f"Plotly.register({_script_safe_json(locale)});" if locale else ""
+    hashes = [_csp_hash(s) for s in [plotly_js, locale_js] if s] + [_csp_hash(s) for s in scripts]
     csp = (
         "default-src 'none'; "
         f"script-src {' '.join(hashes) if hashes else chr(39) + 'none' + chr(39)}; "
@@ -199,6 +256,7 @@ def notebook_to_html(
             footer=footer,
             csp=csp,
             plotly_js=Markup(plotly_js),  # noqa: S704 - the installed plotly bundle, hashed in the CSP
+            locale_js=Markup(locale_js),  # noqa: S704 - CLDR names as script-safe JSON, hashed in the CSP
             body=Markup(body),  # noqa: S704 - nbconvert output of escaped cells, scripts hashed above
             language=language,
             generated_note=text(

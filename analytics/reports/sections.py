@@ -210,6 +210,7 @@ def streams(data: ArtistData, *, language: str = "en") -> None:
             anomalies=marks,
             releases=data.releases_between(data.start, data.end),
             title=text("figure.streams_a_day", language=language),
+            language=language,
         )
     )
     if facts_.anomalies.empty:
@@ -243,7 +244,11 @@ def top_tracks(data: ArtistData, *, language: str = "en") -> None:
     if momentum.empty:
         note(text("tracks.none_streamed", language=language), kind="missing")
         return
-    show(figures.top_tracks_momentum(momentum, title=text("figure.streams_and_change", language=language)))
+    show(
+        figures.top_tracks_momentum(
+            momentum, title=text("figure.streams_and_change", language=language), language=language
+        )
+    )
 
 
 def countries(data: ArtistData, *, language: str = "en") -> None:
@@ -255,6 +260,7 @@ def countries(data: ArtistData, *, language: str = "en") -> None:
         figures.country_bars(
             country_totals(data.countries, start=data.start, end=data.end),
             title=text("figure.streams_by_country", language=language),
+            language=language,
         )
     )
 
@@ -280,7 +286,7 @@ def social(data: ArtistData, *, language: str = "en") -> None:
             day=day,
         )
     else:
-        show(figures.social_audience(window, start=data.start, end=data.end))
+        show(figures.social_audience(window, start=data.start, end=data.end, language=language))
     if facts_.social_day is not None and facts_.social_day > data.end:
         note(
             text(
@@ -305,16 +311,16 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
     if seconds is not None:
         note(text("sound.excerpts", language=language, seconds=format_count(seconds, language=language)))
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
-        show(figures.tempo_histogram(audio))
+        show(figures.tempo_histogram(audio, language=language))
     if {"key", "mode"} <= set(audio.columns):
-        show(figures.key_bars(audio))
+        show(figures.key_bars(audio, language=language))
     if "loudness_lufs" in audio:
-        show(figures.loudness_against_norm(audio))
+        show(figures.loudness_against_norm(audio, language=language))
     points = cached_audio_map(audio, cache_dir=data.cache_dir)
     if points.empty:
         note(text("sound.map_needs_three", language=language), kind="missing")
     else:
-        show(figures.sounds_like_map(points))
+        show(figures.sounds_like_map(points, language=language))
         table(
             points[["name", "nearest", "why", "group"]].rename(
                 columns={

@@ -8,6 +8,8 @@ import re
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analytics.reports.texts import TEXTS, check_language
+
 PALETTE = ["#1db954", "#2e77d0", "#f59b23", "#af2896", "#e8115b", "#148a08", "#509bf5", "#8d67ab"]
 MUTED = "#98a2b3"
 ALERT = "#e8115b"
@@ -61,3 +63,11 @@ def finish(fig: go.Figure, *, title: str, height: int = 340, **layout: object) -
     """Apply the template, a title and a height; small screens get a compact legend."""
     fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, height=height, **layout)
     return fig
+
+
+def chart_words(language: str) -> dict[str, str]:
+    """The words charts draw (the ``chart.*`` texts) in ``language``, by their short name:
+    ``chart_words("fr")["streams"]`` is "écoutes", ``["day_format"]`` the d3 format of a day."""
+    prefix = "chart."
+    table = TEXTS[check_language(language)]
+    return {key[len(prefix) :]: value for key, value in table.items() if key.startswith(prefix)}

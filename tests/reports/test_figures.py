@@ -172,3 +172,110 @@ def test_tracks_per_release_writes_names_above_the_bars_and_counts_beside_them()
     older, newer = (a.text for a in fig.layout.annotations)
     assert older == "Older (single)" and newer.startswith("&lt;/script&gt;") and "<" not in newer
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+
+
+ENGLISH_CHART_WORDS = ("streams", "listeners", "anomaly", "tracks", "beats per minute", "integrated")
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _words_drawn(fig) -> str:
+    """Every word a figure carries for the reader: title, axes, legend, bar texts, hover texts."""
+    spec = fig.to_plotly_json()
+    layout = spec["layout"]
+    parts = [str(layout.get("title", {}).get("text", ""))]
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            parts += [str(axis.get("title", {}).get("text", "")), _plain(axis.get("ticktext"))]
+    parts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+    for trace in spec["data"]:
+        parts += [_plain(trace.get(k)) for k in ("name", "hovertemplate", "text", "customdata", "y")]
+    return " | ".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            [
+                "écoutes par jour",
+                "auditeurs par jour",
+                "jour inhabituel",
+                "par rapport à la période précédente",
+                "battements par minute",
+                "titres",
+                "LUFS (intégré)",
+                "baissé de 6,0 dB",
+                "mineur",
+                "Autres pays",
+                "Allemagne",
+                "+50\u00a0%",
+                "nouveau",
+                "abonnés",
+                "%-d %b",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Streams pro Tag",
+                "Hörer pro Tag",
+                "ungewöhnlicher Tag",
+                "gegenüber dem vorherigen Zeitraum",
+                "Schläge pro Minute",
+                "Titel",
+                "LUFS (integriert)",
+                "um 6,0 dB leiser gestellt",
+                "Moll",
+                "Andere Länder",
+                "Deutschland",
+                "+50\u00a0%",
+                "neu",
+                "Follower",
+                "%-d. %b",
+            ],
+        ),
+    ],
+)
+def test_every_word_a_figure_draws_is_in_the_reports_language(language: str, expected: list[str]) -> None:
+    anomalies = pd.DataFrame(
+        {"day": [DAYS[3]], "kind": ["x"], "metric": ["y"], "observed": [1234.0], "expected": [11.0]}
+    )
+    audio = pd.DataFrame(
+        {
+            "name": ["Loud", "Quiet"],
+            "loudness_lufs": [-8.0, -18.5],
+            "tempo_bpm": [90.0, 121.0],
+            "key": ["A", "B"],
+            "mode": ["minor", "major"],
+        }
+    )
+    momentum = pd.DataFrame({"name": ["Up", "New"], "streams": [300, 100], "growth": [0.5, float("nan")]})
+    snapshots = pd.DataFrame({"platform": ["instagram"] * 3, "day": DAYS[:3], "followers": [10, 11, 12]})
+    built = [
+        figures.streams_over_time(daily(), anomalies=anomalies, language=language),
+        figures.top_tracks_momentum(momentum, language=language),
+        figures.country_bars(
+            pd.DataFrame({"country": ["DE", "other"], "streams": [75, 25]}), language=language
+        ),
+        figures.social_audience(snapshots, language=language),
+        figures.tempo_histogram(audio, language=language),
+        figures.key_bars(audio, language=language),
+        figures.loudness_against_norm(audio, language=language),
+    ]
+    drawn = " | ".join(_words_drawn(f) for f in built)
+    drawn += " | " + " ".join(str(f.layout.xaxis.tickformat) for f in built[:1] + built[3:4])
+    for words in expected:
+        assert words in drawn, f"{language}: {words!r} not drawn"
+    for english in ENGLISH_CHART_WORDS:
+        assert english not in drawn, f"{language}: {english!r} is still drawn"
+    assert ("1\u202f234" if language == "fr" else "1.234") in drawn  # the anomaly's numbers, grouped
+    notes = built[5].layout.xaxis.ticktext
+    assert notes[-1] == ("H" if language == "de" else "B") and notes[0] == "C"
+    english = " | ".join(_words_drawn(f) for f in (figures.streams_over_time(daily(), anomalies=anomalies),))
+    assert "streams a day" in english and "listeners a day" in english and "1,234" in english

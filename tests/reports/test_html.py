@@ -141,3 +141,30 @@ def test_a_trace_type_beyond_the_basic_bundle_gets_the_full_bundle(tmp_path: Pat
     page = notebook_to_html(nb, output_path=tmp_path / "r.html", title="t")
     assert page.plotly == "full" and page.figures == 2
     assert plotly_bundles(page.path.read_text(encoding="utf-8")) == 1
+
+
+@pytest.mark.parametrize(("language", "month"), [("fr", "nov."), ("de", "Nov.")])
+def test_a_french_or_german_page_registers_its_plotly_locale_hashed_in_the_csp(
+    tmp_path: Path, language: str, month: str
+) -> None:
+    raw = notebook_to_html(
+        executed_notebook(), output_path=tmp_path / "r.html", title="t", language=language
+    ).path.read_text(encoding="utf-8")
+    csp = html.unescape(re.search(r'Content-Security-Policy" content="([^"]+)"', raw).group(1))  # type: ignore[union-attr]
+    scripts = re.findall(r"<script>(.*?)</script>", raw, flags=re.S)
+    assert len(scripts) == 3  # plotly.js, its locale, one plot
+    assert sorted(re.findall(r"'sha256-([^']+)'", csp)) == sorted(
+        base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts
+    )
+    bundle, register, plot = scripts
+    assert "plotly.js" in bundle[:400] and plot.startswith("Plotly.newPlot(")
+    locale = json.loads(register.removeprefix("Plotly.register(").removesuffix(");"))
+    assert locale["moduleType"] == "locale" and locale["name"] == language
+    assert month in locale["format"]["shortMonths"] and locale["format"]["decimal"] == ","
+    assert len(locale["format"]["days"]) == 7 and locale["format"]["days"][0] in {"dimanche", "Sonntag"}
+    assert f'"locale":"{language}"' in plot
+    english = notebook_to_html(executed_notebook(), output_path=tmp_path / "en.html", title="t")
+    english_scripts = re.findall(
+        r"<script>(.*?)</script>", english.path.read_text(encoding="utf-8"), flags=re.S
+    )
+    assert len(english_scripts) == 2 and not any(s.startswith("Plotly.register(") for s in english_scripts)
