@@ -244,6 +244,7 @@ def _collect(
             run=run,
             suite=SUITES["stream_play_events"],
         )
+        validate_dataset(table_frame(run, "s4a_playlists"), dataset="s4a_playlists", run=run)
         step.advance()
         aggregate_days(run, touched)
         step.advance()

@@ -34,6 +34,7 @@ REPORT_DATASETS = (
     "stream_metrics_daily",
     "stream_play_events",
     "stream_anomalies",
+    "s4a_playlists",
     "social_accounts",
     "social_snapshots",
     "track_features",
