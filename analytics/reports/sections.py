@@ -7,6 +7,7 @@ Notebooks call these one per cell; the logic stays here, testable without a note
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -41,6 +42,7 @@ SECTION_ANCHORS = (
     ("social", "social"),
     ("sound", "sound"),
     ("playlists", "playlists"),
+    ("featured", "featured-playlists"),
     ("alerts", "alerts"),
     ("posts", "posts"),
     ("data_quality", "data-quality"),
@@ -329,6 +331,50 @@ def playlists(data: ArtistData, *, language: str = "en") -> None:
     table(data.playlist_changes, max_rows=30)
 
 
+def featured(data: ArtistData, *, language: str = "en") -> None:
+    """The playlists featuring the artist, as Spotify for Artists' playlists table counts them in
+    the export that tells the period: one row per playlist and recording, biggest playlists first."""
+    _heading("featured", language=language)
+    if _missing(data, "featured", language=language):
+        return
+    facts_ = _facts(data)
+    shown = facts_.featured
+    recordings = facts_.fact("featured_recordings")
+    count = int(recordings.value) if recordings.value != "" else 0
+    fact_note(
+        counted("featured.summary", int(shown["playlist_key"].nunique()), language=language),
+        playlists=facts_.fact("featured_playlists"),
+        recordings=Fact(recordings.key, recordings.value, recordings_count(count, language=language)),
+    )
+    if facts_.featured_day is not None:
+        day = long_date(facts_.featured_day, language=language)
+        note(text("featured.as_of", language=language, day=day), kind="info")
+        if (facts_.featured_day - data.end).days > 1:
+            note(text("featured.after_period", language=language, day=day), kind="warning")
+    rows = pd.DataFrame(
+        {
+            "playlist": list(shown["playlist"]),
+            "made_by": [a or "—" for a in shown["author"]],
+            "recording": list(shown["song"]),
+            "listeners": [_count(v, language=language) for v in shown["listeners"]],
+            "streams": [_count(v, language=language) for v in shown["streams"]],
+            "date_added": [
+                long_date(d, language=language) if isinstance(d, date) else "—" for d in shown["date_added"]
+            ],
+        }
+    )
+    table(
+        rows.rename(columns={c: text(f"column.{c}", language=language) for c in rows.columns}),
+        max_rows=len(rows),
+        caption=text("featured.caption", language=language),
+        rows=[{"row": "featured", "key": k} for k in shown["playlist_key"]],
+    )
+
+
+def _count(value: object, *, language: str) -> str:
+    return "—" if value is None or pd.isna(value) else format_count(float(value), language=language)  # type: ignore[arg-type]
+
+
 def alerts(data: ArtistData, *, language: str = "en") -> None:
     """Alerts about the period (whenever monitoring fired them), one per subject, newest first."""
     _heading("alerts", language=language)
@@ -486,6 +532,7 @@ ALL: tuple[Callable[..., None], ...] = (
     social,
     sound,
     playlists,
+    featured,
     alerts,
     posts,
     data_quality,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from analytics.reports.texts_featured import FEATURED
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -478,8 +479,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 TEXTS = {
-    language: {**words, **WORDS[language]} for language, words in TEXTS.items()
-}  # the plain words for detectors, kinds and facts (texts_words.py)
+    language: {**words, **WORDS[language], **FEATURED[language]} for language, words in TEXTS.items()
+}  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists (texts_featured.py)
 
 
 def check_language(language: str) -> str:
