@@ -192,6 +192,13 @@ def featured_snapshot(rows: pd.DataFrame, *, start: date, end: date) -> tuple[da
     return day, snapshot[snapshot["period"] == period]
 
 
+def _by_track(tracks: pd.DataFrame, column: str) -> dict[str, Any]:
+    """Track id -> ``column`` of the catalog's tracks (empty when either column is absent)."""
+    if "track_id" not in tracks or column not in tracks:
+        return {}
+    return dict(zip(tracks["track_id"], tracks[column], strict=True))
+
+
 def featured_by_recording(snapshot: pd.DataFrame, tracks: pd.DataFrame) -> pd.DataFrame:
     """One row per playlist and recording (tracks sharing an ISRC are one), biggest playlists first.
 
@@ -200,15 +207,17 @@ def featured_by_recording(snapshot: pd.DataFrame, tracks: pd.DataFrame) -> pd.Da
     """
     if snapshot.empty:
         return pd.DataFrame(columns=FEATURED_COLUMNS)
-    isrc = dict(zip(tracks.get("track_id", []), tracks.get("isrc", []), strict=True))
-    names = dict(zip(tracks.get("track_id", []), tracks.get("name", []), strict=True))
+    isrc, names = _by_track(tracks, "isrc"), _by_track(tracks, "name")
     frame = snapshot.copy()
-    frame["recording"] = [
-        isrc.get(t)
-        if isinstance(isrc.get(t), str) and isrc.get(t)
-        else (i if isinstance(i, str) and i else t)
-        for t, i in zip(frame["track_id"], frame["isrc"], strict=True)
-    ]
+
+    def recording(track: str, stored: object) -> str:
+        for value in (isrc.get(track), stored):  # the catalog's ISRC, else the one stored with the row
+            if isinstance(value, str) and value:
+                return value
+        return track  # no ISRC: the track is a recording of its own
+
+    frame["recording"] = [recording(t, i) for t, i in zip(frame["track_id"], frame["isrc"], strict=True)]
+    frame["date_added"] = pd.to_datetime(frame["date_added"])
     frame["song"] = [names.get(t) or s for t, s in zip(frame["track_id"], frame["song"], strict=True)]
     grouped = (
         frame.sort_values(["track_id"])
@@ -226,6 +235,7 @@ def featured_by_recording(snapshot: pd.DataFrame, tracks: pd.DataFrame) -> pd.Da
     grouped = grouped.assign(_total=total).sort_values(
         ["_total", "playlist", "streams", "song"], ascending=[False, True, False, True]
     )
+    grouped["date_added"] = [d.date() if pd.notna(d) else None for d in grouped["date_added"]]
     return grouped.drop(columns="_total").reset_index(drop=True)[FEATURED_COLUMNS]
 
 
