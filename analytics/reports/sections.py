@@ -469,7 +469,8 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
         )
     yes_no = {True: text("word.yes", language=language), False: text("word.no", language=language)}
     shown = data.validation.assign(
-        dataset=data.validation["dataset"].str.replace("_", " "), passed=data.validation["passed"].map(yes_no)
+        dataset=[_dataset_name(d, language=language) for d in data.validation["dataset"]],
+        passed=data.validation["passed"].map(yes_no),
     )
     table(
         shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
@@ -482,6 +483,12 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
             before=text("quality.docs_before", language=language),
             after=text("quality.docs_after", language=language),
         )
+
+
+def _dataset_name(name: str, *, language: str) -> str:
+    """A dataset as the data-quality table names it: its plain name where it has one."""
+    key = f"dataset.{name}"
+    return text(key, language=language) if key in TEXTS[language] else name.replace("_", " ")
 
 
 def methods(data: ArtistData, *, run_id: str, code_version: str, language: str = "en") -> None:

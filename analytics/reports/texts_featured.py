@@ -27,6 +27,7 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
         "column.listeners": "listeners",
         "column.streams": "streams",
         "column.date_added": "added",
+        "dataset.s4a_playlists": "Spotify for Artists playlists",
         "missing.featured_none": (
             "No playlists table from Spotify for Artists yet: download it (Music, Playlists) into "
             "the exports folder to see the playlists featuring you."
@@ -55,6 +56,7 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
         "column.listeners": "auditeurs",
         "column.streams": "écoutes",
         "column.date_added": "ajouté le",
+        "dataset.s4a_playlists": "playlists de Spotify for Artists",
         "missing.featured_none": (
             "Pas encore de tableau des playlists de Spotify for Artists : téléchargez-le (Musique, "
             "Playlists) dans le dossier des exports pour voir les playlists qui vous jouent."
@@ -84,6 +86,7 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
         "column.listeners": "Hörer",
         "column.streams": "Streams",
         "column.date_added": "hinzugefügt",
+        "dataset.s4a_playlists": "Playlists aus Spotify for Artists",
         "missing.featured_none": (
             "Noch keine Playlist-Tabelle von Spotify for Artists: Laden Sie sie (Musik, Playlists) in "
             "den Export-Ordner herunter, um die Playlists zu sehen, die Sie spielen."

@@ -124,3 +124,25 @@ def test_an_export_from_before_the_period_is_not_shown_as_its_numbers(
     sections.featured(data, language="en")
     page = _shown(capsys)
     assert "<table" not in page and "during or after this period" in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_the_data_quality_table_names_the_dataset_in_words(
+    world: tuple[Path, Warehouse], capsys, language: str
+) -> None:
+    import pandas as pd
+
+    from analytics.validation import validate
+
+    run_dir, warehouse = world
+    stored = pd.DataFrame(warehouse.rows("s4a_playlists"))
+    validate(stored, suite="s4a_playlists", run_dir=run_dir, run_id="r1")  # as the streaming flow does
+    data = load_artist_data(
+        load_run(run_dir, artist_id=MAXSTACK), warehouse, artist_id=MAXSTACK, start=START, end=END
+    )
+    assert list(data.validation["dataset"]) == ["s4a_playlists"] and data.validation["passed"].all()
+    capsys.readouterr()
+    sections.data_quality(data, language=language)
+    page = f"<html><body>{_shown(capsys)}</body></html>"
+    assert "Spotify for Artists" in page and "s4a" not in page
+    assert check_page(page) == []
