@@ -148,6 +148,7 @@ def collect_streaming_metrics(
                 touched |= realtime_events(run, run.settings, realtime_seconds)
             step.advance()  # ingested
             checked_table(run, "stream_play_events", days=touched)
+            checked_table(run, "s4a_playlists")
             step.advance()
             aggregate_days(run, touched)
             step.advance()

@@ -26,7 +26,8 @@ code_version: str = ""  # code version shown under Methods; empty: this checkout
 
 # %%
 # One artist's report for one period: streams, top tracks, countries, social audience, the sound
-# of the catalog, playlist changes, alerts, posts ready to copy, data quality, methods and limits.
+# of the catalog, playlist changes, the playlists featuring the artist, alerts, posts ready to
+# copy, data quality, methods and limits.
 # Every section reads through `analytics.reports`; a section without data says what is missing
 # and why. The warehouse comes from the environment (ENCORE_DATABASE_URL or ENCORE_DATA_DIR),
 # never from a parameter.
@@ -78,6 +79,9 @@ sections.sound(data, language=language)
 
 # %%
 sections.playlists(data, language=language)
+
+# %%
+sections.featured(data, language=language)
 
 # %%
 sections.alerts(data, language=language)

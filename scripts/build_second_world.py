@@ -4,7 +4,8 @@ Writes, from fixed seeds (running it twice writes identical files):
 
     catalog.json                  encore-catalog/1: 4 artists + Various Artists, 50+ releases, 300+ tracks
     exports/s4a/<artist id>/      Spotify for Artists CSVs as downloaded: audience timeline,
-                                  song table, per-song timelines (90 days ending 2026-12-01)
+                                  song table, per-song timelines (90 days ending 2026-12-01),
+                                  playlists featuring the artist (the last 28 days)
     exports/history/              Streaming_History_Audio_2026_0.json (one fan's plays)
     social.json                   encore-social/1: the artists' social accounts for the sandbox
     audio/                        8-second Ogg excerpts of asc-music (GPL-2+), tagged
@@ -452,7 +453,39 @@ def write_s4a(out: Path, catalog: dict[str, Any], *, seed: int = SEED) -> list[P
             s = series[isrc]
             rows = [[day.isoformat(), int(s.streams[k])] for k, day in enumerate(span)]
             written.append(write_csv(folder / "songs" / f"{name}-timeline.csv", ["date", "streams"], rows))
+        primary = {t["isrc"] for t in catalog["tracks"] if t["artist_ids"][0] == artist["id"]}
+        written.append(write_playlists(folder / f"{artist['id']}-playlists-28days.csv",
+                                       {i: r for i, r in songs.items() if i in primary}, series, span,
+                                       np.random.default_rng([seed, 7, n])))  # fmt: skip
     return written
+
+
+PLAYLISTS = (("Nachtzug Lieder", "Spotify"), ("Chill au calme", "camille.r"), ("夜のドライブ", "yuki"),
+             ("Folk & Fiddles", "Spotify"), ("Workout Mix", "Ben Carter"), ("Deep Focus", "Spotify"),
+             ("Fresh Finds", "Spotify"), ("Songs for Sundays", "Ana Sousa"))  # fmt: skip
+PLAYLISTS_HEADER = ["playlist", "made by", "song", "listeners", "streams", "date added", "playlist followers"]
+
+
+def write_playlists(
+    path: Path, songs: dict[str, dict[str, Any]], series: dict[str, Series], span: list[date],
+    rng: np.random.Generator,
+) -> Path:  # fmt: skip
+    """The artist's "Playlists" table over the last 28 days: one row per playlist and song on it,
+    songs of the artist's own (a generator of its own, so the other exports are unchanged)."""
+    ranked = sorted(songs, key=lambda isrc: (-int(series[isrc].streams.sum()), isrc))[:8]
+    rows = []
+    for k in sorted(rng.choice(len(PLAYLISTS), size=4, replace=False)):
+        name, author = PLAYLISTS[int(k)]
+        share = float(rng.uniform(0.02, 0.15))
+        followers = int(rng.integers(20, 200_000))
+        for isrc in sorted(rng.choice(ranked, size=min(len(ranked), int(rng.integers(1, 4))), replace=False)):
+            s, rec = series[isrc], songs[isrc]
+            streams = int(rng.binomial(int(s.streams[-28:].sum()), share))
+            listeners = min(streams, int(rng.binomial(int(s.listeners[-28:].sum()), share)))
+            first = max(0, (rec["release"] - span[0]).days)
+            added = span[int(rng.integers(min(first, len(span) - 1), len(span)))]
+            rows.append([name, author, rec["name"], listeners, streams, added.isoformat(), followers])
+    return write_csv(path, PLAYLISTS_HEADER, rows)
 
 
 # -- the extended streaming history ------------------------------------------------------------

@@ -21,7 +21,13 @@ from analytics.audio.store import one_per_recording
 from analytics.catalog.counts import count_catalog
 from analytics.reports.load import RunData
 from analytics.reports.measures import headlines, pick_source, previous_window
-from analytics.reports.report_facts import ReportFacts, period_alerts, period_anomalies
+from analytics.reports.report_facts import (
+    ReportFacts,
+    featured_by_recording,
+    featured_snapshot,
+    period_alerts,
+    period_anomalies,
+)
 from analytics.reports.texts import text
 from analytics.warehouse import Warehouse
 
@@ -35,6 +41,7 @@ REPORT_DATASETS = (
     "stream_metrics_daily",
     "stream_play_events",
     "stream_anomalies",
+    "s4a_playlists",
     "social_accounts",
     "social_snapshots",
     "track_features",
@@ -64,6 +71,8 @@ class ArtistData:
     social: pd.DataFrame = field(default_factory=lambda: EMPTY)
     audio: pd.DataFrame = field(default_factory=lambda: EMPTY)
     playlist_changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    featured: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    """Every stored Spotify for Artists playlists export of the artist (``s4a_playlists``)."""
     alerts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     drafts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
@@ -93,7 +102,7 @@ class ArtistData:
 
     def has(self, section: str) -> bool:
         """True when ``section`` (``streaming``, ``countries``, ``social``, ``audio``, ``playlists``,
-        ``alerts``, ``drafts`` or ``validation``) has data to show."""
+        ``featured``, ``alerts``, ``drafts`` or ``validation``) has data to show."""
         return section not in self.missing
 
     def releases_between(self, first: date, last: date) -> pd.DataFrame:
@@ -177,6 +186,7 @@ def load_artist_data(
     _social(data, tables)
     _audio(data, run, tables)
     _playlists(data, tables, run)
+    _featured(data, tables)
     _alerts(data, tables)
     _drafts(data, tables, language=language)
     _validation(data, run)
@@ -204,6 +214,8 @@ def report_facts(data: ArtistData, *, language: str = "en") -> ReportFacts:
                 facts.streams = h.value
             elif h.label == "Listeners a day":
                 facts.listeners = h.value
+    facts.featured_day, snapshot = featured_snapshot(data.featured, start=data.start, end=data.end)
+    facts.featured = featured_by_recording(snapshot, data.tracks)
     if not data.social.empty and data.social["followers"].notna().any():
         known = data.social[data.social["followers"].notna()]
         facts.social_day = max(known["day"])
@@ -324,6 +336,16 @@ def _playlists(data: ArtistData, tables: _Tables, run: RunData) -> None:
         data.mark_missing("playlists", "playlists")
         return
     data.playlist_changes = changes
+
+
+def _featured(data: ArtistData, tables: _Tables) -> None:
+    rows = tables.read("s4a_playlists", artist_id=data.artist_id)
+    if rows is None or rows.empty:
+        data.mark_missing("featured", "featured_none")
+        return
+    data.featured = rows
+    if featured_snapshot(rows, start=data.start, end=data.end)[0] is None:
+        data.mark_missing("featured", "featured_period")
 
 
 def _item_changes(versions: pd.DataFrame | None, data: ArtistData, run: RunData) -> pd.DataFrame:

@@ -12,6 +12,7 @@ Everything here is a pure function over DataFrames.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,6 +128,86 @@ def excerpt_seconds(audio: pd.DataFrame, tracks: pd.DataFrame) -> float | None:
     return float(lengths["duration_s"].median()) if ratio < 0.5 else None
 
 
+FEATURED_COLUMNS = ["playlist_key", "playlist", "author", "recording", "song", "listeners", "streams",
+                    "date_added"]  # fmt: skip
+_PERIOD = re.compile(r"^(\d+)\s*(day|week|month|year)s?$")
+_PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _period_days(period: object) -> float:
+    """How many days an export's period word (``28days``, ``1year``) spans; unknown: infinite."""
+    match = _PERIOD.match(str(period).strip().lower())
+    return int(match.group(1)) * _PERIOD_DAYS[match.group(2)] if match else float("inf")
+
+
+def featured_snapshot(rows: pd.DataFrame, *, start: date, end: date) -> tuple[date | None, pd.DataFrame]:
+    """The playlists export that tells the period ``[start, end]``, and its rows.
+
+    The first export downloaded on or after the period's last day (its numbers cover the days
+    before it), else the latest downloaded within the period; older exports tell earlier periods.
+    Of several periods downloaded the same day, the one closest to the report's length.
+    """
+    if rows.empty:
+        return None, rows
+    days = pd.to_datetime(rows["as_of"]).dt.date
+    after = sorted({d for d in days if d >= end})
+    within = sorted({d for d in days if start <= d < end})
+    day = after[0] if after else (within[-1] if within else None)
+    if day is None:
+        return None, rows.iloc[0:0]
+    snapshot = rows[days == day]
+    length = (end - start).days + 1
+    period = min(sorted(set(snapshot["period"])), key=lambda p: abs(_period_days(p) - length))
+    return day, snapshot[snapshot["period"] == period]
+
+
+def _by_track(tracks: pd.DataFrame, column: str) -> dict[str, Any]:
+    """Track id -> ``column`` of the catalog's tracks (empty when either column is absent)."""
+    if "track_id" not in tracks or column not in tracks:
+        return {}
+    return dict(zip(tracks["track_id"], tracks[column], strict=True))
+
+
+def featured_by_recording(snapshot: pd.DataFrame, tracks: pd.DataFrame) -> pd.DataFrame:
+    """One row per playlist and recording (tracks sharing an ISRC are one), biggest playlists first.
+
+    A recording's streams from a playlist add up over its tracks; its listeners are the largest
+    of theirs (a listener may have played both); it was added when its first track was.
+    """
+    if snapshot.empty:
+        return pd.DataFrame(columns=FEATURED_COLUMNS)
+    isrc, names = _by_track(tracks, "isrc"), _by_track(tracks, "name")
+    frame = snapshot.copy()
+
+    def recording(track: str, stored: object) -> str:
+        for value in (isrc.get(track), stored):  # the catalog's ISRC, else the one stored with the row
+            if isinstance(value, str) and value:
+                return value
+        return track  # no ISRC: the track is a recording of its own
+
+    frame["recording"] = [recording(t, i) for t, i in zip(frame["track_id"], frame["isrc"], strict=True)]
+    frame["date_added"] = pd.to_datetime(frame["date_added"])
+    frame["song"] = [names.get(t) or s for t, s in zip(frame["track_id"], frame["song"], strict=True)]
+    grouped = (
+        frame.sort_values(["track_id"])
+        .groupby(["playlist_key", "recording"], as_index=False)
+        .agg(
+            playlist=("playlist", "first"),
+            author=("author", "first"),
+            song=("song", "first"),
+            listeners=("listeners", "max"),
+            streams=("streams", "sum"),
+            date_added=("date_added", "min"),
+        )
+    )
+    total = grouped.groupby("playlist_key")["streams"].transform("sum")
+    grouped = grouped.assign(_total=total).sort_values(
+        ["_total", "playlist", "streams", "song"], ascending=[False, True, False, True]
+    )
+    grouped["date_added"] = [d.date() if pd.notna(d) else None for d in grouped["date_added"]]
+    return grouped.drop(columns="_total").reset_index(drop=True)[FEATURED_COLUMNS]
+
+
 @dataclass
 class ReportFacts:
     """Everything one artist report states, for one period."""
@@ -145,10 +226,15 @@ class ReportFacts:
     social_day: date | None = None
     social_platforms: int = 0
     track_names: dict[str, str] = field(default_factory=dict)
+    featured: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FEATURED_COLUMNS))
+    """The playlists featuring the artist, one row per playlist and recording (:func:`featured_by_recording`)."""
+    featured_day: date | None = None
+    """The day the playlists export shown was downloaded."""
 
     def fact(self, key: str) -> Fact:
         """The :class:`Fact` ``key`` (``recordings``, ``catalog_tracks``, ``releases``, ``streams``,
-        ``appearances``, ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``) as shown."""
+        ``appearances``, ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``,
+        ``featured_playlists``, ``featured_recordings``) as shown."""
         values: dict[str, int | float | None] = {
             "recordings": self.catalog.recordings,
             "catalog_tracks": self.catalog.tracks,
@@ -160,6 +246,8 @@ class ReportFacts:
             "alerts": len(self.alerts),
             "posts": self.posts,
             "social_followers": None if self.social_followers is None else round(self.social_followers),
+            "featured_playlists": int(self.featured["playlist_key"].nunique()),
+            "featured_recordings": int(self.featured["recording"].nunique()),
         }
         value = values[key]
         if value is None:

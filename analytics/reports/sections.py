@@ -7,6 +7,7 @@ Notebooks call these one per cell; the logic stays here, testable without a note
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -48,6 +49,7 @@ SECTION_ANCHORS = (
     ("social", "social"),
     ("sound", "sound"),
     ("playlists", "playlists"),
+    ("featured", "featured-playlists"),
     ("alerts", "alerts"),
     ("posts", "posts"),
     ("data_quality", "data-quality"),
@@ -342,6 +344,50 @@ def playlists(data: ArtistData, *, language: str = "en") -> None:
     table(data.playlist_changes, max_rows=30)
 
 
+def featured(data: ArtistData, *, language: str = "en") -> None:
+    """The playlists featuring the artist, as Spotify for Artists' playlists table counts them in
+    the export that tells the period: one row per playlist and recording, biggest playlists first."""
+    _heading("featured", language=language)
+    if _missing(data, "featured", language=language):
+        return
+    facts_ = _facts(data)
+    shown = facts_.featured
+    recordings = facts_.fact("featured_recordings")
+    count = int(recordings.value) if recordings.value != "" else 0
+    fact_note(
+        counted("featured.summary", int(shown["playlist_key"].nunique()), language=language),
+        playlists=facts_.fact("featured_playlists"),
+        recordings=Fact(recordings.key, recordings.value, recordings_count(count, language=language)),
+    )
+    if facts_.featured_day is not None:
+        day = long_date(facts_.featured_day, language=language)
+        note(text("featured.as_of", language=language, day=day), kind="info")
+        if (facts_.featured_day - data.end).days > 1:
+            note(text("featured.after_period", language=language, day=day), kind="warning")
+    rows = pd.DataFrame(
+        {
+            "playlist": list(shown["playlist"]),
+            "made_by": [a or "—" for a in shown["author"]],
+            "recording": list(shown["song"]),
+            "listeners": [_count(v, language=language) for v in shown["listeners"]],
+            "streams": [_count(v, language=language) for v in shown["streams"]],
+            "date_added": [
+                long_date(d, language=language) if isinstance(d, date) else "—" for d in shown["date_added"]
+            ],
+        }
+    )
+    table(
+        rows.rename(columns={c: text(f"column.{c}", language=language) for c in rows.columns}),
+        max_rows=len(rows),
+        caption=text("featured.caption", language=language),
+        rows=[{"row": "featured", "key": k} for k in shown["playlist_key"]],
+    )
+
+
+def _count(value: object, *, language: str) -> str:
+    return "—" if value is None or pd.isna(value) else format_count(float(value), language=language)  # type: ignore[arg-type]
+
+
 def alerts(data: ArtistData, *, language: str = "en") -> None:
     """Alerts about the period (whenever monitoring fired them), one per subject, newest first."""
     _heading("alerts", language=language)
@@ -436,7 +482,8 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
         )
     yes_no = {True: text("word.yes", language=language), False: text("word.no", language=language)}
     shown = data.validation.assign(
-        dataset=data.validation["dataset"].str.replace("_", " "), passed=data.validation["passed"].map(yes_no)
+        dataset=[_dataset_name(d, language=language) for d in data.validation["dataset"]],
+        passed=data.validation["passed"].map(yes_no),
     )
     table(
         shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
@@ -449,6 +496,12 @@ def data_quality(data: ArtistData, *, data_docs_href: str = "", language: str = 
             before=text("quality.docs_before", language=language),
             after=text("quality.docs_after", language=language),
         )
+
+
+def _dataset_name(name: str, *, language: str) -> str:
+    """A dataset as the data-quality table names it: its plain name where it has one."""
+    key = f"dataset.{name}"
+    return text(key, language=language) if key in TEXTS[language] else name.replace("_", " ")
 
 
 def methods(data: ArtistData, *, run_id: str, code_version: str, language: str = "en") -> None:
@@ -499,6 +552,7 @@ ALL: tuple[Callable[..., None], ...] = (
     social,
     sound,
     playlists,
+    featured,
     alerts,
     posts,
     data_quality,

@@ -13,6 +13,7 @@ from datetime import date
 from babel import Locale
 from babel.numbers import format_decimal
 
+from analytics.reports.texts_featured import FEATURED
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -512,8 +513,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 TEXTS = {
-    language: {**words, **WORDS[language]} for language, words in TEXTS.items()
-}  # the plain words for detectors, kinds and facts (texts_words.py)
+    language: {**words, **WORDS[language], **FEATURED[language]} for language, words in TEXTS.items()
+}  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists (texts_featured.py)
 
 
 def check_language(language: str) -> str:

@@ -22,6 +22,7 @@ from analytics.warehouse import UpsertResult
 # The expectation suite of each table a collection writes (named for the dataset it checks).
 SUITES = {
     "stream_play_events": "streams_raw",
+    "s4a_playlists": "s4a_playlists",
     "stream_metrics_daily": "streams_daily",
     "stream_anomalies": "streaming_anomalies",
 }

@@ -1,7 +1,8 @@
 """Which streaming files a folder of downloads holds, of what kind, and whose.
 
 Spotify for Artists names its downloads ``<artist id>-audience-timeline.csv``,
-``<artist id>-songs-<period>.csv`` and ``<song title>-timeline.csv``; Spotify's privacy download
+``<artist id>-songs-<period>.csv``, ``<artist id>-playlists-<period>.csv`` and
+``<song title>-timeline.csv``; Spotify's privacy download
 names the listening history ``Streaming_History_Audio_<years>_<n>.json``. A song timeline does
 not name its artist, so a folder per artist (``<artist id>/…``, at any depth) says whose it is.
 Other files (video history, read-me files, spreadsheets) are not streaming exports and are
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-ExportKind = Literal["audience", "songs", "song_timeline", "history"]
+ExportKind = Literal["audience", "songs", "song_timeline", "playlists", "history"]
 _ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _AUDIENCE = re.compile(r"^(?:(?P<artist>[0-9A-Za-z]{22})-)?audience-timeline\.csv$", re.I)
 _SONGS = re.compile(r"^(?:(?P<artist>[0-9A-Za-z]{22})-)?songs(?:-[\w]+)?\.csv$", re.I)
+_PLAYLISTS = re.compile(r"^(?:(?P<artist>[0-9A-Za-z]{22})-)?playlists(?:-[\w]+)?\.csv$", re.I)
 _HISTORY = re.compile(r"^Streaming_History_Audio_.*\.json$", re.I)
 
 
@@ -54,6 +56,8 @@ def classify(path: Path, *, root: Path | None = None) -> ExportFile | None:
         kind = "song_timeline"
     elif match := _SONGS.match(name):
         kind, named = "songs", match.group("artist")
+    elif match := _PLAYLISTS.match(name):
+        kind, named = "playlists", match.group("artist")
     else:
         return None
     return ExportFile(path, kind, named or _artist_folder(path, root))

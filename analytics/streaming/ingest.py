@@ -24,6 +24,7 @@ from analytics.streaming.exports import ExportFile
 from analytics.streaming.history import parse_history
 from analytics.streaming.parsing import decode_text, file_hash, read_bytes, today_utc
 from analytics.streaming.s4a import S4AKind, parse_s4a, timeline_title, track_for_title
+from analytics.streaming.s4a_playlists import export_period
 from analytics.streaming.summary import IngestSummary, ParseResult, Rejection, SourceFormatError
 from analytics.warehouse import Warehouse
 
@@ -90,6 +91,7 @@ def ingest_s4a_csv(
     track_id: str | None = None,
     track_ids: Mapping[str, str] | None = None,
     as_of: date | None = None,
+    period: str | None = None,
     now: datetime | None = None,
 ) -> IngestSummary:
     """Ingest one Spotify for Artists CSV export.
@@ -100,10 +102,14 @@ def ingest_s4a_csv(
         for Artists names it, ``<song title>-timeline.csv`` needs no ``track_id``: the title
         is looked up in ``track_ids`` (letters and digits compared, case-folded).
     artist_id : the artist whose export it is.
-    kind : ``audience``, ``songs`` or ``song_timeline``; detected from the header when None.
-    track_ids : song name -> track id for the song table; default: the artist's tracks in
-        the warehouse catalog.
-    as_of : the day the song table's totals refer to (default: today, UTC).
+    kind : ``audience``, ``songs``, ``song_timeline`` or ``playlists``; detected from the
+        header when None.
+    track_ids : song name -> track id for the song and playlists tables; default: the
+        artist's tracks in the warehouse catalog.
+    as_of : the day the song or playlists table's totals refer to (default: today, UTC).
+    period : the playlists table's period (default: the one its file name gives, e.g.
+        ``28days`` of ``<artist id>-playlists-28days.csv``). Each (``as_of``, ``period``) is a
+        snapshot of its own: a newer export adds rows and changes none of an older one's.
 
     Raises
     ------
@@ -140,6 +146,12 @@ def ingest_s4a_csv(
             day = as_of or today_utc(now)
             rows = [{**r, "as_of": day} for r in rows]
             table, key = tables.table("s4a_song_totals"), ("artist_id", "track_id", "as_of")
+        elif found is S4AKind.playlists:
+            day, isrcs = as_of or today_utc(now), catalog_isrcs(conn)
+            snapshot = {"as_of": day, "period": period or export_period(path.name)}
+            rows = [{**r, **snapshot, "isrc": isrcs.get(r["track_id"])} for r in rows]
+            table = tables.table("s4a_playlists")
+            key = ("artist_id", "as_of", "period", "playlist_key", "track_id")
         elif found is S4AKind.audience:
             table, key = tables.table("s4a_audience_daily"), ("artist_id", "day")
             summary.days_touched = {r["day"] for r in rows}
@@ -212,6 +224,14 @@ def catalog_track_names(conn: Connection, artist_id: str) -> dict[str, str]:
     for name, track in conn.execute(query):
         names[name] = track
     return names
+
+
+def catalog_isrcs(conn: Connection) -> dict[str, str]:
+    """Track id -> ISRC of the warehouse catalog's tracks that have one (the recording)."""
+    from analytics.warehouse.models import Track
+
+    t = tables.table(Track.__tablename__)
+    return {track: isrc for track, isrc in conn.execute(select(t.c.track_id, t.c.isrc)) if isrc}
 
 
 def catalog_track_artists(conn: Connection) -> dict[str, str]:

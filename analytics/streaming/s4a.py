@@ -1,4 +1,4 @@
-"""Spotify for Artists CSV exports: audience timeline, song table, per-song timelines.
+"""Spotify for Artists CSV exports: audience timeline, song table, per-song timelines, playlists.
 
 Each parser validates and normalises one file and reports every rejected row with its
 reason. Column order does not matter; headers are matched case-insensitively after removing
@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from analytics.streaming.parsing import STREAMING_EPOCH, parse_count, parse_day
+from analytics.streaming.s4a_playlists import playlist_row
 from analytics.streaming.summary import ParseResult, Rejection, SourceFormatError
 
 
@@ -23,6 +24,7 @@ class S4AKind(enum.StrEnum):
     audience = "audience"  # date, listeners, streams, followers (one artist)
     songs = "songs"  # song, listeners, streams, saves, release_date (totals of a period)
     song_timeline = "song_timeline"  # date, listeners, streams[, saves] (one song)
+    playlists = "playlists"  # playlist, made by, song, listeners, streams, date added (of a period)
 
 
 _ALIASES = {
@@ -35,16 +37,29 @@ _ALIASES = {
     "spotify_track_uri": "track_uri",
     "track uri": "track_uri",
     "day": "date",
+    "playlist name": "playlist",
+    "playlist title": "playlist",
+    "made by": "author",
+    "madeby": "author",
+    "owner": "author",
+    "curator": "author",
+    "date added": "date_added",
+    "added": "date_added",
+    "added on": "date_added",
+    "playlist link": "playlist_uri",
+    "playlist url": "playlist_uri",
 }
 REQUIRED = {
     S4AKind.audience: ("date", "listeners", "streams"),
     S4AKind.songs: ("song", "streams"),
     S4AKind.song_timeline: ("date", "streams"),
+    S4AKind.playlists: ("playlist", "song", "streams"),
 }
 OPTIONAL = {
     S4AKind.audience: ("followers",),
     S4AKind.songs: ("listeners", "saves", "release_date", "track_id", "track_uri"),
     S4AKind.song_timeline: ("listeners", "saves"),
+    S4AKind.playlists: ("author", "listeners", "date_added", "playlist_uri", "track_id", "track_uri"),
 }
 
 
@@ -76,6 +91,8 @@ def read_table(text: str, *, where: str) -> tuple[list[str], list[tuple[int, lis
 
 
 def detect_kind(header: list[str], *, track_id: str | None) -> S4AKind:
+    if "playlist" in header:
+        return S4AKind.playlists
     if "song" in header:
         return S4AKind.songs
     if track_id is not None:
@@ -145,11 +162,13 @@ def parse_s4a(
     Parameters
     ----------
     text : the decoded file.
-    kind : which export; detected from the header when None (``song`` column: song table;
-        ``track_id`` given: song timeline; otherwise audience timeline).
+    kind : which export; detected from the header when None (``playlist`` column: playlists
+        table; ``song`` column: song table; ``track_id`` given: song timeline; otherwise
+        audience timeline).
     artist_id, track_id : the artist of the export and, for a song timeline, its track.
-    track_ids : song name (case-insensitive) -> track id, to resolve the song table's rows
-        that carry no track id or URI.
+    track_ids : song name (case-insensitive) -> track id, to resolve the song table's and the
+        playlists table's rows that carry no track id or URI (a playlists row's title also
+        matches by letters and digits, as a per-song timeline's file name does).
     today : the last acceptable day (UTC); later days are rejected as future dates.
     song_title : the song a per-song timeline's file name gives, when no track of the
         artist has that title (named in the error if the file is not an audience timeline).
@@ -174,11 +193,20 @@ def parse_s4a(
         S4AKind.song_timeline: lambda r: _song_day(
             r, artist_id=artist_id, track_id=str(track_id), today=today
         ),
+        S4AKind.playlists: lambda r: playlist_row(
+            r,
+            artist_id=artist_id,
+            names=names,
+            resolve=track_for_title,
+            track_of=_explicit_track,
+            today=today,
+        ),
     }
     key_of = {
         S4AKind.audience: ("artist_id", "day"),
         S4AKind.songs: ("artist_id", "track_id"),
         S4AKind.song_timeline: ("track_id", "day"),
+        S4AKind.playlists: ("playlist_key", "track_id"),
     }[kind]
     result = ParseResult(rows=[], read=len(rows))
     seen: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
@@ -230,9 +258,7 @@ def _song(r: dict[str, str], *, artist_id: str, names: Mapping[str, str], today:
     song = r["song"].strip()
     if not song:
         raise ValueError("missing value in song")
-    track = (
-        (r.get("track_id") or "").strip() or _track_from_uri(r.get("track_uri")) or names.get(song.casefold())
-    )
+    track = _explicit_track(r) or names.get(song.casefold())
     if not track:
         raise ValueError(f"unknown song {song!r}: not in the catalog of artist {artist_id} and no track id")
     release = (r.get("release_date") or "").strip()
@@ -245,6 +271,11 @@ def _song(r: dict[str, str], *, artist_id: str, names: Mapping[str, str], today:
         "saves": parse_count(r.get("saves"), column="saves"),
         "release_date": parse_day(release, column="release_date", today=today) if release else None,
     }
+
+
+def _explicit_track(r: Mapping[str, str]) -> str | None:
+    """The track a row names by ``track_id`` or ``track_uri`` (None when it names none)."""
+    return (r.get("track_id") or "").strip() or _track_from_uri(r.get("track_uri"))
 
 
 def _track_from_uri(uri: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Warehouse tables of the streaming package (migrations ``0002_streaming``, ``0008_play_facts``).
+"""Warehouse tables of the streaming package (migrations ``0002_streaming``, ``0008_play_facts``,
+``0011_s4a_playlists``).
 
 Facts (play events, daily export rows) are append-and-dedupe tables keyed on natural keys;
 they do not carry the catalog bookkeeping columns of ``analytics.warehouse.upsert_rows``.
@@ -196,6 +197,33 @@ class S4ASongTotals(Base):
     streams: Mapped[int | None] = mapped_column(BigInteger)
     saves: Mapped[int | None] = mapped_column(BigInteger)
     release_date: Mapped[date | None] = mapped_column(Date)
+    file_hash: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class S4APlaylist(Base):
+    """Spotify for Artists playlists table: one playlist and one of the artist's songs on it,
+    with the song's listeners and streams from that playlist over the export's period.
+
+    Kept as history: each export (``as_of``, ``period``) is a snapshot of its own; a newer
+    export adds rows and changes none of an older one's (migration ``0011_s4a_playlists``).
+    """
+
+    __tablename__ = "s4a_playlists"
+
+    artist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    playlist_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    track_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    playlist: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(Text)
+    playlist_id: Mapped[str | None] = mapped_column(String(64))
+    song: Mapped[str] = mapped_column(Text)
+    isrc: Mapped[str | None] = mapped_column(String(12))
+    listeners: Mapped[int | None] = mapped_column(BigInteger)
+    streams: Mapped[int | None] = mapped_column(BigInteger)
+    date_added: Mapped[date | None] = mapped_column(Date)
     file_hash: Mapped[str] = mapped_column(String(64))
     run_id: Mapped[str] = mapped_column(String(64))
 

@@ -29,6 +29,7 @@ def test_demo_streaming_ingest_is_idempotent_validated_and_finds_anomalies(
     gates = {r["task"] for r in records if r["run_id"] == first.run_id and r["task"].startswith("validate.")}
     assert gates == {
         "validate.stream_play_events",
+        "validate.s4a_playlists",
         "validate.stream_metrics_daily",
         "validate.stream_anomalies",
     }

@@ -17,11 +17,13 @@ def test_spotify_for_artists_names_and_artist_folders_say_whose_each_file_is() -
         kinds.count("audience"),
         kinds.count("songs"),
         kinds.count("song_timeline"),
+        kinds.count("playlists"),
         kinds.count("history"),
     ) == (
         4,
         4,
         24,
+        4,
         1,
     )
     for export in found:

@@ -225,7 +225,12 @@ def test_the_spotify_for_artists_exports_ingest_without_a_rejected_row(
     assert shared == [f"{song['name']}-timeline.csv"]
     timelines = len(list((WORLD / "exports" / "s4a").glob("*/songs/*-timeline.csv")))
     assert timelines == 24
-    assert totals == {"s4a_audience": 4 * 90, "s4a_songs": 248, "s4a_song_timeline": (timelines - 1) * 90}
+    assert totals == {
+        "s4a_audience": 4 * 90,
+        "s4a_songs": 248,
+        "s4a_song_timeline": (timelines - 1) * 90,
+        "s4a_playlists": 7 + 9 + 10 + 6,  # each artist's playlists table, one row per playlist and song
+    }
     rows = sqlite_warehouse.rows("s4a_song_daily")
     assert len({r["day"] for r in rows}) == 90
     assert min(r["day"] for r in rows) == date(2026, 9, 3) and max(r["day"] for r in rows) == END

@@ -5,6 +5,8 @@
     s4a/<artist_id>/audience-timeline.csv        date, listeners, streams, followers
     s4a/<artist_id>/songs.csv                    song, listeners, streams, saves, release_date
     s4a/<artist_id>/songs/<track_id>-timeline.csv  date, listeners, streams, saves
+    s4a/<artist_id>/playlists-28days.csv         playlist, made by, song, listeners, streams,
+                                                 date added (the playlists featuring the artist)
     history/Streaming_History_Audio_demo.json    one listener's extended history (with the
                                                  personal fields Spotify includes)
     events/plays.jsonl                           every play in the real-time wire format
@@ -56,6 +58,7 @@ class DemoData:
     audience_csvs: dict[str, Path] = field(default_factory=dict)
     song_table_csvs: dict[str, Path] = field(default_factory=dict)
     song_timeline_csvs: dict[str, list[Path]] = field(default_factory=dict)
+    playlist_csvs: dict[str, Path] = field(default_factory=dict)
     history_json: Path | None = None
     events_jsonl: Path | None = None
     labels: list[Label] = field(default_factory=list)
@@ -117,6 +120,9 @@ def generate_demo_data(
         result.song_timeline_csvs[artist] = [
             _song_timeline(base / "songs" / f"{s.track_id}-timeline.csv", mine, s, span, rng) for s in own
         ]
+        # a generator of its own, so the other files stay what they were before playlists existed
+        picks = np.random.default_rng([seed, 1, artists.index(artist)])
+        result.playlist_csvs[artist] = _playlists(base / "playlists-28days.csv", mine, own, span, picks)
     result.history_json = _history(
         out / "history" / "Streaming_History_Audio_demo.json", events, rng, history_plays
     )
@@ -198,6 +204,42 @@ def _song_table(
     return _csv(path, ["song", "listeners", "streams", "saves", "release_date"], rows)
 
 
+PLAYLISTS = (
+    ("Late Night Drive", "Spotify"),
+    ("Indie Chill", "Spotify"),
+    ("Sunday Coffee", "marie.l"),
+    ("Focus Flow", "Spotify"),
+    ("Road Trip Songs", "Sam Okafor"),
+    ("Rainy Day Indie", "lea & jo"),
+    ("New Finds", "Théo"),
+)
+"""Playlists that may feature a demo artist, with who made them."""
+
+
+def _playlists(
+    path: Path, counted: pd.DataFrame, songs: list[Song], span: list[date], rng: np.random.Generator
+) -> Path:
+    """The artist's "Playlists" table over the last 28 days: one row per playlist and song on it,
+    each song's streams from the playlist a share of its streams in those days."""
+    recent = counted[counted["day"] >= span[-28]] if len(span) >= 28 else counted
+    rows = []
+    chosen = sorted(rng.choice(len(PLAYLISTS), size=min(5, len(PLAYLISTS)), replace=False))
+    for k in chosen:
+        name, author = PLAYLISTS[int(k)]
+        share = float(rng.uniform(0.03, 0.2))  # of a song's plays that came from this playlist
+        on = rng.choice(len(songs), size=min(len(songs), int(rng.integers(1, 4))), replace=False)
+        for i in sorted(int(i) for i in on):
+            song = songs[i]
+            mine = recent[recent["track_id"] == song.track_id]
+            streams = int(rng.binomial(len(mine), share))
+            listeners = min(streams, int(rng.binomial(mine["listener"].nunique(), share)))
+            if streams == 0:  # Spotify for Artists lists a playlist only for the songs it played
+                continue
+            added = span[int(rng.integers(0, len(span)))]
+            rows.append([name, author, song.name, listeners, streams, added.isoformat()])
+    return _csv(path, ["playlist", "made by", "song", "listeners", "streams", "date added"], rows)
+
+
 def _history(path: Path, events: pd.DataFrame, rng: np.random.Generator, plays: int) -> Path:
     take = np.sort(rng.choice(len(events), size=min(plays, len(events)), replace=False))
     sample = events.iloc[take]
@@ -266,6 +308,18 @@ def ingest_demo_data(
         )
         for timeline in data.song_timeline_csvs[artist]:
             total.add(ingest_s4a_csv(warehouse, timeline, run_id=run_id, artist_id=artist, now=moment))
+        if artist in data.playlist_csvs:
+            total.add(
+                ingest_s4a_csv(
+                    warehouse,
+                    data.playlist_csvs[artist],
+                    run_id=run_id,
+                    artist_id=artist,
+                    track_ids=names,
+                    as_of=data.end,
+                    now=moment,
+                )
+            )
     if data.history_json is not None:
         total.add(
             ingest_history_json(
