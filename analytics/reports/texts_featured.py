@@ -11,8 +11,8 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
     "en": {
         "toc.featured": "Featured on",
         "heading.featured": "Playlists featuring you",
-        "featured.summary_one": "{playlists} playlist played your music, with {recordings} on it.",
-        "featured.summary_other": "{playlists} playlists played your music, with {recordings} on them.",
+        "featured.summary.one": "{playlists} playlist played your music, with {recordings} on it.",
+        "featured.summary.other": "{playlists} playlists played your music, with {recordings} on them.",
         "featured.as_of": (
             "As Spotify for Artists counted them in the export of {day}; a song on several "
             "releases (same recording) is one row."
@@ -39,8 +39,8 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
     "fr": {
         "toc.featured": "Playlists qui vous jouent",
         "heading.featured": "Playlists qui vous mettent en avant",
-        "featured.summary_one": "{playlists} playlist a joué votre musique, avec {recordings}.",
-        "featured.summary_other": "{playlists} playlists ont joué votre musique, avec {recordings}.",
+        "featured.summary.one": "{playlists} playlist a joué votre musique, avec {recordings}.",
+        "featured.summary.other": "{playlists} playlists ont joué votre musique, avec {recordings}.",
         "featured.as_of": (
             "Selon Spotify for Artists, dans l'export du {day} ; une chanson parue sur plusieurs "
             "sorties (même enregistrement) n'occupe qu'une ligne."
@@ -69,8 +69,8 @@ FEATURED: Mapping[str, Mapping[str, str]] = {
     "de": {
         "toc.featured": "Playlists mit Ihnen",
         "heading.featured": "Playlists, die Sie spielen",
-        "featured.summary_one": "{playlists} Playlist hat Ihre Musik gespielt, mit {recordings}.",
-        "featured.summary_other": "{playlists} Playlists haben Ihre Musik gespielt, mit {recordings}.",
+        "featured.summary.one": "{playlists} Playlist hat Ihre Musik gespielt, mit {recordings}.",
+        "featured.summary.other": "{playlists} Playlists haben Ihre Musik gespielt, mit {recordings}.",
         "featured.as_of": (
             "So hat Spotify for Artists sie im Export vom {day} gezählt; ein Song auf mehreren "
             "Veröffentlichungen (dieselbe Aufnahme) ist eine Zeile."
