@@ -221,7 +221,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Meet {artist}.",
     ),
     "press.catalog": (
-        "To date, {artist} has released {n_releases} with {n_all_tracks} in all.",
+        "To date, {artist} has put out {n_releases} with {n_all_tracks} in all.",
         "{artist_poss} catalog spans {n_releases} and {n_all_tracks}.",
     ),
     "press.latest": (
