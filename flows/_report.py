@@ -203,12 +203,11 @@ def report_plan(
     run_path = run_folder(settings, run_dir)
     run_id = run_path.name
     ids = chosen_artists(settings, given=artists, run_id=run_id, artists=run_artists(run_path))
-    if not _status.warehouse_exists(settings):
-        raise MissingInput(
-            f"no warehouse at {settings.data_dir / 'encore.sqlite'}: the report reads the warehouse "
-            "the run wrote; set ENCORE_DATA_DIR (or ENCORE_DATABASE_URL) to its",
-            setting="ENCORE_DATA_DIR",
-        )
+    _status.require_warehouse(
+        settings,
+        then="the report reads the warehouse the run wrote; set ENCORE_DATA_DIR (or "
+        "ENCORE_DATABASE_URL) to its",
+    )
     warehouse = Warehouse.from_settings(settings)
     try:
         periods = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from analytics.config import Settings
+from analytics.config import MissingInput, Settings
 from analytics.warehouse import Warehouse
 from analytics.warehouse.models import AuditRecord
 
@@ -60,6 +60,15 @@ def warehouse_exists(settings: Settings) -> bool:
     if settings.database_url:
         return True
     return (settings.data_dir / "encore.sqlite").is_file()
+
+
+def require_warehouse(settings: Settings, *, then: str) -> None:
+    """Refuse (:class:`MissingInput`) when :func:`warehouse_exists` is False, naming where the
+    warehouse was looked for and, in ``then``, what to do."""
+    if not warehouse_exists(settings):
+        raise MissingInput(
+            f"no warehouse yet at {settings.data_dir / 'encore.sqlite'}: {then}", setting="ENCORE_DATA_DIR"
+        )
 
 
 def warehouse_size(warehouse: Warehouse, settings: Settings) -> int | None:

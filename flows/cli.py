@@ -540,12 +540,9 @@ def audit_show(
     from analytics.warehouse import Warehouse
 
     settings = Settings()
-    if not _status.warehouse_exists(settings):
-        raise MissingInput(
-            f"no warehouse yet at {settings.data_dir / 'encore.sqlite'}: run `encore run` first "
-            "(or set ENCORE_DATA_DIR / ENCORE_DATABASE_URL to yours)",
-            setting="ENCORE_DATA_DIR",
-        )
+    _status.require_warehouse(
+        settings, then="run `encore run` first (or set ENCORE_DATA_DIR / ENCORE_DATABASE_URL to yours)"
+    )
     warehouse = Warehouse.from_settings(settings)
     try:
         warehouse.migrate()
