@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
-
 from analytics.config import InvalidInput, MissingInput, Settings
 from analytics.observability import progress
 from analytics.reports import Period, ReportPage, parse_period, write_index
@@ -23,7 +21,6 @@ from analytics.reports.pdf import find_chromium
 from analytics.reports.texts import LANGUAGES
 from analytics.warehouse import Warehouse
 from flows import _status
-from flows._notebooks import render_artist_report
 
 DAYS = 28  # the default period: the latest 28 days the run has streaming numbers for
 SHOWN_ARTISTS = 8  # artists named in a message, then "and N more"
@@ -97,6 +94,8 @@ def run_folder(settings: Settings, run_dir: str | None) -> Path:
 
 def run_artists(run_path: Path) -> dict[str, str]:
     """The artists of a run's catalog: id -> name, in the catalog's order."""
+    import pandas as pd
+
     frame = pd.read_parquet(run_path / "datasets" / "artists.parquet", columns=["artist_id", "name"])
     return {str(row.artist_id): str(row.name) for row in frame.itertuples(index=False)}
 
@@ -221,6 +220,8 @@ def report_plan(
 
 def render_planned(plan: ReportPlan, *, settings: Settings) -> list[Written]:
     """Render each planned report (HTML, and PDF with ``plan.pdf``), then refresh the index."""
+    from flows._notebooks import render_artist_report  # papermill: only once every input holds
+
     written: list[Written] = []
     with progress.stage("reports", total=len(plan.periods)) as step:
         for artist_id, period in plan.periods.items():

@@ -274,8 +274,6 @@ def output_for(log_format: str) -> Iterator[None]:
     included) in the first run's folder (``data/runs/<run id>/log.jsonl``); nothing is written
     when no run starts. ``auto`` elsewhere, ``json`` or ``console``: the log lines on stdout.
     """
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
-
     from analytics.config import Settings
     from analytics.observability import progress
     from analytics.observability.logs import configure_logging, send_to
@@ -286,11 +284,14 @@ def output_for(log_format: str) -> Iterator[None]:
         )
     settings = Settings()  # every setting checked before Prefect starts or anything is written
     _prefect_defaults()
-    timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
     with ExitStack() as stack:
-        stack.enter_context(
-            temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout})
-        )
+        if "prefect.settings" in sys.modules:  # else Prefect reads the environment set above when imported
+            from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+            timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+            stack.enter_context(
+                temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: timeout})
+            )
         if log_format == "auto" and sys.stdout.isatty():
             log = RunLogFile()
             stack.callback(log.close)
@@ -333,13 +334,13 @@ def run(
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
     from analytics.config import Settings
     from flows._lifetime import start_temporary_prefect_api
-    from flows.data_sync import artists_to_sync
-    from flows.pipeline import pipeline
-    from flows.world import world
+    from flows.world import artists_to_sync, world
 
     with progress_shown():
         with world(Settings()) as w:
             ids = artists_to_sync(w, artist)  # inputs checked before Prefect starts or anything is written
+            from flows.pipeline import pipeline  # Prefect: only once the inputs hold
+
             start_temporary_prefect_api()  # stopped with this process, even on kill -9
             result = pipeline(artist_ids=ids, reports=not no_reports)
         if session.display is not None:
@@ -412,11 +413,12 @@ def sync(
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
     from analytics.config import Settings
     from flows._lifetime import start_temporary_prefect_api
-    from flows.data_sync import artists_to_sync, sync_artist_data
-    from flows.world import world
+    from flows.world import artists_to_sync, world
 
     with progress_shown(), world(Settings()) as w:
         ids = artists_to_sync(w, artist)
+        from flows.data_sync import sync_artist_data  # Prefect: only once the inputs hold
+
         start_temporary_prefect_api()
         report = sync_artist_data(ids, full=full)
     say(report.message)
@@ -435,12 +437,13 @@ def playlist(
     from analytics import curation
     from analytics.config import Settings
     from flows._lifetime import start_temporary_prefect_api
-    from flows.playlist_update import check_playlist_inputs, update_playlist
-    from flows.world import world
+    from flows.world import check_playlist_inputs, world
 
     curation.load_definition(curation.definition_path(definition))  # a wrong name or file: exit 2 now
     with progress_shown(), world(Settings()) as w:
         check_playlist_inputs(w)
+        from flows.playlist_update import update_playlist  # Prefect: only once the inputs hold
+
         start_temporary_prefect_api()
         summary = update_playlist(definition, apply=apply)
     say(str(summary))

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from prefect import flow, task
 
 from analytics import audit, sync
 from analytics.audit import AuditRun
-from analytics.config import MissingInput, Settings
+from analytics.config import Settings
 from analytics.observability import progress
-from analytics.spotify import QuotaExhausted, SpotifyApi
+from analytics.spotify import SpotifyApi
 from analytics.validation import DatasetValidationError
 from flows._policies import SPOTIFY
-from flows.world import World, world
+from flows.world import artists_to_sync, world
 
 
 @task(**SPOTIFY)
@@ -27,55 +26,6 @@ def resolve_artists(syncer: sync.Syncer, artist_ids: list[str] | None, settings:
 def sync_stage(syncer: sync.Syncer, stage: str, artist_ids: list[str]) -> bool:
     """One stage (artists, albums, playlists); a retry resumes from the checkpoints."""
     return syncer.stage(stage, artist_ids)
-
-
-def artists_to_sync(w: World, artist_ids: Sequence[str] | None = None) -> list[str] | None:
-    """The artists a sync will read, checked before anything is written.
-
-    ``artist_ids``, else the world's (``ENCORE_ARTIST_IDS``; the sandbox: the demo's), else, in a
-    real world, the ones the account follows (one read of Spotify). None when Spotify's quota
-    stopped that read: the run then records the stop and ends ``partial``.
-
-    Raises
-    ------
-    MissingInput : no Spotify credentials (real world), or no artist configured or followed.
-    """
-    w.require_spotify()
-    ids = list(artist_ids or w.artists)
-    if ids:
-        check_artist_ids(w, ids)
-        return list(dict.fromkeys(ids))
-    try:
-        return sync.resolve_artist_ids(w.spotify)
-    except QuotaExhausted:
-        return None
-
-
-SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
-
-
-def check_artist_ids(w: World, artist_ids: Sequence[str]) -> None:
-    """Artist ids that cannot be right, refused before anything starts or is written: in the
-    sandbox world, ids its catalog does not hold; in a real world, ids that are not Spotify ids
-    (22 letters and digits) — whether Spotify knows a well-formed id only the sync can tell.
-
-    Raises
-    ------
-    MissingInput : naming the ids, the form wanted and where to find one.
-    """
-    if w.catalog is not None:
-        known = [str(a["id"]) for a in w.catalog.get("artists", [])]
-        wrong = [a for a in artist_ids if a not in known]
-        where = f"the sandbox's catalog holds {', '.join(known[:5])}" + (" …" if len(known) > 5 else "")
-    else:
-        wrong = [a for a in artist_ids if not SPOTIFY_ID.fullmatch(a)]
-        where = "a Spotify artist id is the 22 letters and digits after open.spotify.com/artist/"
-    if wrong:
-        shown = ", ".join(repr(a) for a in wrong[:5])
-        raise MissingInput(
-            f"unknown artist id {shown}: {where}; give such ids (or set ENCORE_ARTIST_IDS)",
-            setting="ENCORE_ARTIST_IDS",
-        )
 
 
 def sync_in_run(

@@ -16,13 +16,13 @@ from analytics.warehouse import UpsertResult
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
-from flows.data_sync import artists_to_sync, sync_in_run
+from flows.data_sync import sync_in_run
 from flows.playlist_update import update_playlist
 from flows.reporting import render_reports
 from flows.social_media_sync import sync_social_media
 from flows.streaming_metrics import collect_streaming_metrics
 from flows.track_analysis import analyze_tracks
-from flows.world import World, world
+from flows.world import World, artists_to_sync, world
 
 
 @dataclass

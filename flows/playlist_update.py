@@ -13,7 +13,7 @@ from analytics.curation import review
 from analytics.spotify import SpotifyApi
 from flows._policies import SPOTIFY_TAG, network
 from flows._tasks import validate_dataset
-from flows.world import World, require_catalog, world
+from flows.world import check_playlist_inputs, world
 
 
 @task(**network(retries=2), tags={SPOTIFY_TAG})
@@ -36,19 +36,6 @@ def apply_update(
     result = curation.apply_plan(client, plan, candidates=proposal.by_id, on_replan=replanned)
     run.record("playlist.apply", **review.apply_record(result, requests=client.request_counts()))
     return result
-
-
-def check_playlist_inputs(w: World) -> None:
-    """What curating needs, checked before anything is written: a catalog to curate from (the
-    warehouse's; the sandbox world before its first sync: the catalog it serves) and Spotify.
-
-    Raises
-    ------
-    MissingInput : the warehouse holds no catalog yet, or no Spotify credentials.
-    """
-    if w.catalog is None:
-        require_catalog(w.settings)
-    w.require_spotify()
 
 
 @flow(name="update-playlist", version=audit.code_version())

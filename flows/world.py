@@ -21,9 +21,10 @@ check the inputs first) uses that world rather than assembling a second one.
 
 from __future__ import annotations
 
+import re
 import socket
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from analytics import social
+from analytics import social, sync
 from analytics.catalog.stored import require_artist_stored, require_catalog, stored_rows
 from analytics.config import (
     NO_AUDIO_DIR,
@@ -41,7 +42,7 @@ from analytics.config import (
     Settings,
 )
 from analytics.social.sync import ConnectorSet
-from analytics.spotify import SpotifyApi, SpotifyClient
+from analytics.spotify import QuotaExhausted, SpotifyApi, SpotifyClient
 from analytics.streaming.summary import IngestSummary
 from analytics.sync import SANDBOX_TOKEN_CACHE, sandbox_client
 from analytics.warehouse import Warehouse
@@ -54,6 +55,9 @@ __all__ = [
     "SocialApis",
     "World",
     "artists_in_scope",
+    "artists_to_sync",
+    "check_artist_ids",
+    "check_playlist_inputs",
     "prefect_rate_limit",
     "require_artist_stored",
     "require_catalog",
@@ -349,3 +353,69 @@ def _require_spotify_credentials(settings: Settings) -> None:
     logged_in = settings.spotify_token_cache.expanduser().is_file()
     if not settings.spotify_client_id or not (has_secret or has_refresh or logged_in):
         raise MissingInput(NO_SPOTIFY_CREDENTIALS, setting="ENCORE_SPOTIFY_CLIENT_ID")
+
+
+# The inputs a command or flow needs, checked before Prefect starts or anything is written:
+# this module imports no Prefect, so a refused input costs the command line no Prefect import.
+
+
+def artists_to_sync(w: World, artist_ids: Sequence[str] | None = None) -> list[str] | None:
+    """The artists a sync will read, checked before anything is written.
+
+    ``artist_ids``, else the world's (``ENCORE_ARTIST_IDS``; the sandbox: the demo's), else, in a
+    real world, the ones the account follows (one read of Spotify). None when Spotify's quota
+    stopped that read: the run then records the stop and ends ``partial``.
+
+    Raises
+    ------
+    MissingInput : no Spotify credentials (real world), or no artist configured or followed.
+    """
+    w.require_spotify()
+    ids = list(artist_ids or w.artists)
+    if ids:
+        check_artist_ids(w, ids)
+        return list(dict.fromkeys(ids))
+    try:
+        return sync.resolve_artist_ids(w.spotify)
+    except QuotaExhausted:
+        return None
+
+
+SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+
+
+def check_artist_ids(w: World, artist_ids: Sequence[str]) -> None:
+    """Artist ids that cannot be right, refused before anything starts or is written: in the
+    sandbox world, ids its catalog does not hold; in a real world, ids that are not Spotify ids
+    (22 letters and digits) — whether Spotify knows a well-formed id only the sync can tell.
+
+    Raises
+    ------
+    MissingInput : naming the ids, the form wanted and where to find one.
+    """
+    if w.catalog is not None:
+        known = [str(a["id"]) for a in w.catalog.get("artists", [])]
+        wrong = [a for a in artist_ids if a not in known]
+        where = f"the sandbox's catalog holds {', '.join(known[:5])}" + (" …" if len(known) > 5 else "")
+    else:
+        wrong = [a for a in artist_ids if not SPOTIFY_ID.fullmatch(a)]
+        where = "a Spotify artist id is the 22 letters and digits after open.spotify.com/artist/"
+    if wrong:
+        shown = ", ".join(repr(a) for a in wrong[:5])
+        raise MissingInput(
+            f"unknown artist id {shown}: {where}; give such ids (or set ENCORE_ARTIST_IDS)",
+            setting="ENCORE_ARTIST_IDS",
+        )
+
+
+def check_playlist_inputs(w: World) -> None:
+    """What curating needs, checked before anything is written: a catalog to curate from (the
+    warehouse's; the sandbox world before its first sync: the catalog it serves) and Spotify.
+
+    Raises
+    ------
+    MissingInput : the warehouse holds no catalog yet, or no Spotify credentials.
+    """
+    if w.catalog is None:
+        require_catalog(w.settings)
+    w.require_spotify()

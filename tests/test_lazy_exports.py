@@ -20,6 +20,7 @@ from analytics.config import PROJECT_ROOT
 # package: libraries that importing it must not load
 SPARED = {
     "analytics.audio": ["librosa", "numba", "pandas", "numpy"],
+    "analytics.curation": ["pandas", "numpy", "scipy", "requests"],
     "analytics.monitoring": ["pandas", "numpy"],
     "analytics.reports": ["nbconvert", "nbformat", "jinja2", "plotly", "pandas"],
     "analytics.streaming": ["pandas", "sklearn", "numpy"],
