@@ -18,15 +18,20 @@ from analytics.audit.chain import (
 )
 from analytics.audit.key import audit_key
 from analytics.audit.lock import RunLocked, warehouse_lock
-from analytics.audit.run import AuditRun, RunSummary, SetAside, run
+from analytics.audit.record import Audited, AuditRecord, Skipped
+from analytics.audit.run import AuditRun, JobRun, RunSummary, SetAside, run
 
 __all__ = [
     "AuditEntry",
+    "AuditRecord",
     "AuditRun",
+    "Audited",
     "ChainProblem",
+    "JobRun",
     "RunLocked",
     "RunSummary",
     "SetAside",
+    "Skipped",
     "VerifyReport",
     "append",
     "audit_key",

@@ -6,12 +6,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analytics.catalog.frames import frame
 from analytics.warehouse import UpsertResult
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 # dataset name -> rows about to be committed; returns evidence, raises when a suite fails
 Validator = Callable[[Mapping[str, pd.DataFrame]], dict[str, Any]]
@@ -38,6 +41,7 @@ class SyncReport:
     rows_fetched: int = 0
     units: int = 0
     seconds: float = 0.0
+    error: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -66,7 +70,7 @@ class SyncReport:
         return text
 
     def details(self) -> dict[str, Any]:
-        """JSON-ready details for the audit record."""
+        """JSON-ready details for the audit record (with the error that stopped the sync, if one did)."""
         return {
             "quota_mode": self.quota_mode,
             "full": self.full,
@@ -79,6 +83,23 @@ class SyncReport:
             "rows_fetched": self.rows_fetched,
             "units": self.units,
             "seconds": round(self.seconds, 3),
+        } | ({"error": self.error} if self.error is not None else {})
+
+    def failed(self, error: BaseException) -> SyncReport:
+        """This report of a sync that ``error`` stopped: what was read and written before it."""
+        self.error = f"{type(error).__name__}: {str(error)[:2000]}"
+        return self
+
+    def audit_record(self) -> AuditRecord:
+        """The ``sync_catalog`` record: the artists, requests, validation evidence, details and
+        changes; ``partial`` after a quota stop (with when to resume), ``failed`` after an error."""
+        return {
+            "inputs": {"artist_ids": list(self.artist_ids), "full": self.full},
+            "requests": self.requests,
+            "validation": self.validation,
+            "details": self.details(),
+            "outcome": "failed" if self.error is not None else "partial" if self.partial else "ok",
+            "changes": self.changes,
         }
 
 
