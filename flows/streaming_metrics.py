@@ -55,6 +55,28 @@ def find_anomalies(run: AuditRun, *, seed: int) -> AnomalySummary:
     return detect_anomalies(run.warehouse, run_id=run.run_id, seed=seed)
 
 
+def ingest_sources(
+    run: AuditRun,
+    w: World,
+    source: Path | None,
+    *,
+    exports: bool,
+    artist_id: str | None,
+    demo: tuple[date, int, int],
+) -> set[date]:
+    """The files of the run: the exports folder ``source``, else (``exports`` asked for) the
+    sandbox's seeded demo streams (``demo``: last day, days, seed), else none, audited as
+    skipped. Returns the days they touched."""
+    if source is not None:
+        return ingest_exports(run, source, artist_id)
+    if exports and w.demo_streams is not None:
+        end, days, seed = demo
+        data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=days, seed=seed)
+        return ingest_demo(run, w.demo_streams, data)
+    run.record("ingest.files", audit.Skipped(collect.skipped_files(exports=exports)))
+    return set()
+
+
 def checked_table(run: AuditRun, table: str, *, days: set[date] | None = None) -> pd.DataFrame:
     """The stored table (only ``days``' rows, when given), through its suite."""
     frame = table_frame(run, table, days=days)
@@ -129,14 +151,8 @@ def collect_streaming_metrics(
             audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run,
             progress.stage("streaming ingest", total=5) as step,
         ):
-            touched: set[date] = set()
-            if source is not None:
-                touched = ingest_exports(run, source, artist_id)
-            elif exports and w.demo_streams is not None:
-                data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)
-                touched = ingest_demo(run, w.demo_streams, data)
-            else:
-                run.record("ingest.files", audit.Skipped(collect.skipped_files(exports=exports)))
+            demo = (end, demo_days, seed)
+            touched = ingest_sources(run, w, source, exports=exports, artist_id=artist_id, demo=demo)
             if realtime_seconds > 0:
                 touched |= realtime_events(run, run.settings, realtime_seconds)
             step.advance()  # ingested
