@@ -95,8 +95,8 @@ def test_a_result_that_does_not_report_itself_is_refused(
 
 
 def test_a_step_takes_the_run() -> None:
-    with pytest.raises(TypeError, match="takes the run as its 'run' parameter"):
+    def no_run(warehouse: Warehouse) -> None:
+        return None
 
-        @audited("nowhere")
-        def no_run(warehouse: Warehouse) -> None:
-            return None
+    with pytest.raises(TypeError, match="takes the run as its 'run' parameter"):
+        audited("nowhere")(no_run)
