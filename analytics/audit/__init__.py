@@ -4,6 +4,10 @@ Each record names the run, trace, flow and task, the code version, a hash of the
 input and output row counts, request counts, a reference to its validation evidence and the
 outcome. Each record's hash covers its content and the previous record's hash, so an edited,
 deleted or reordered record breaks the chain at a point :func:`verify` names.
+
+What a step records is its result: every recorded result implements :class:`Audited` (its
+``audit_record()`` returns the record's parts, :class:`AuditRecord`), and
+``run.record(step, result)`` writes it.
 """
 
 from analytics.audit.chain import (

@@ -69,35 +69,34 @@ class SyncReport:
             )
         return text
 
-    def details(self) -> dict[str, Any]:
-        """JSON-ready details for the audit record (with the error that stopped the sync, if one did)."""
-        return {
-            "quota_mode": self.quota_mode,
-            "full": self.full,
-            "artist_ids": list(self.artist_ids),
-            "outcome": self.outcome,
-            "message": self.message,
-            "resume_at": self.resume_at.isoformat() if self.resume_at else None,
-            "stopped_at": self.stopped_at,
-            "checkpoints": self.checkpoints,
-            "rows_fetched": self.rows_fetched,
-            "units": self.units,
-            "seconds": round(self.seconds, 3),
-        } | ({"error": self.error} if self.error is not None else {})
-
     def failed(self, error: BaseException) -> SyncReport:
         """This report of a sync that ``error`` stopped: what was read and written before it."""
         self.error = f"{type(error).__name__}: {str(error)[:2000]}"
         return self
 
     def audit_record(self) -> AuditRecord:
-        """The ``sync_catalog`` record: the artists, requests, validation evidence, details and
-        changes; ``partial`` after a quota stop (with when to resume), ``failed`` after an error."""
+        """The ``sync_catalog`` record: the artists, requests, validation evidence, changes, and
+        in the details the quota mode, outcome and message, checkpoints, rows fetched, units and
+        time; ``partial`` after a quota stop (with when to resume), ``failed`` after an error
+        (named in the details)."""
         return {
             "inputs": {"artist_ids": list(self.artist_ids), "full": self.full},
             "requests": self.requests,
             "validation": self.validation,
-            "details": self.details(),
+            "details": {
+                "quota_mode": self.quota_mode,
+                "full": self.full,
+                "artist_ids": list(self.artist_ids),
+                "outcome": self.outcome,
+                "message": self.message,
+                "resume_at": self.resume_at.isoformat() if self.resume_at else None,
+                "stopped_at": self.stopped_at,
+                "checkpoints": self.checkpoints,
+                "rows_fetched": self.rows_fetched,
+                "units": self.units,
+                "seconds": round(self.seconds, 3),
+            }
+            | ({"error": self.error} if self.error is not None else {}),
             "outcome": "failed" if self.error is not None else "partial" if self.partial else "ok",
             "changes": self.changes,
         }
