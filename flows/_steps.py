@@ -70,6 +70,7 @@ def audited(step: str, **options: Any) -> Callable[[Callable[P, R]], Task[P, R]]
             return result
 
         step_of.audit_step = step  # type: ignore[attr-defined]  # which step it records (tests read it)
-        return task(step_of, task_run_name=step, **options)
+        make_task: Callable[[Callable[P, R]], Task[P, R]] = task(task_run_name=step, **options)
+        return make_task(step_of)
 
     return decorate

@@ -31,9 +31,11 @@ def apply_update(
 ) -> review.AppliedPlan:
     """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there);
     each re-plan is audited as it happens."""
-    return review.apply(
-        client, plan, proposal, on_replan=lambda new: run.record("playlist.replan", review.Replan(new))
-    )
+
+    def replanned(new: curation.Plan) -> None:
+        run.record("playlist.replan", review.Replan(new))
+
+    return review.apply(client, plan, proposal, on_replan=replanned)
 
 
 def check_playlist_inputs(w: World) -> None:

@@ -114,11 +114,14 @@ class AuditRun:
 
         Raises
         ------
-        TypeError : both a result and parts: a record has one source.
+        TypeError : both a result and parts (a record has one source), or a result that does not
+            report itself.
         """
         if result is not None:
             if parts:
                 raise TypeError(f"record {task!r}: give the result or the record's parts, not both")
+            if not isinstance(result, Audited):
+                raise TypeError(f"record {task!r}: a {type(result).__name__} has no audit_record()")
             parts = result.audit_record()
         return self._append(task, **parts)
 
