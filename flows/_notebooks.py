@@ -15,7 +15,7 @@ from typing import Any
 
 import papermill
 
-from analytics.audit import AuditRun, code_version
+from analytics.audit import AuditRecord, AuditRun, code_version
 from analytics.config import PROJECT_ROOT, Settings
 from analytics.reports import Period, ReportPage, load_run, notebook_to_html, write_index, write_report_meta
 from analytics.reports.kernel import ReportKernelManager
@@ -160,15 +160,18 @@ def render_track_analysis(
 
 @dataclass
 class TrackPages:
-    """The track analysis pages rendered, and the artists whose page failed (id -> error)."""
+    """The track analysis pages rendered for ``artists`` artists under ``label``, and the artists
+    whose page failed (id -> error)."""
 
+    artists: int
+    label: str
     pages: list[ReportPage] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
 
-    def audit_record(self, *, artists: int, label: str) -> dict[str, Any]:
+    def audit_record(self) -> AuditRecord:
         """The ``render_track_analysis`` record: pages and their figures; ``partial`` if one failed."""
         return {
-            "inputs": {"artists": artists, "label": label},
+            "inputs": {"artists": self.artists, "label": self.label},
             "outputs": {
                 "reports": [str(p.path) for p in self.pages],
                 "figures": {p.title: p.figures for p in self.pages},
@@ -185,7 +188,7 @@ def render_track_pages(
 
     A page that fails to render is kept with its error and the others still render.
     """
-    done = TrackPages()
+    done = TrackPages(artists=len(artists), label=label)
     for artist_id, name in sorted(artists.items()):
         try:
             done.pages.append(

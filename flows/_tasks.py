@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pandas as pd
 from prefect import task
@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from analytics import validation
 from analytics.audit import AuditRun
+from flows._steps import audited
 
 
-@task
+@audited("validate.{dataset}")
 def validate_dataset(
     frame: pd.DataFrame, *, dataset: str, run: AuditRun, suite: str | None = None
-) -> dict[str, Any]:
+) -> validation.ValidationOutcome:
     """Run the dataset's GX suite and audit the result; on failure nothing downstream runs.
 
     Raises
@@ -28,20 +29,9 @@ def validate_dataset(
         outcome = validation.validate(
             frame, suite=suite or dataset, run_dir=run.run_dir, run_id=run.run_id, dataset=dataset
         )
-    except validation.DatasetValidationError as error:
-        validation.build_data_docs(run.run_dir, run_id=run.run_id)
-        run.record(
-            f"validate.{dataset}",
-            inputs={"rows": len(frame)},
-            validation={dataset: error.outcome.evidence()},
-            outcome="failed",
-            details={"error": str(error)[:4000]},
-        )
-        raise
-    evidence = outcome.evidence()
-    evidence["data_docs"] = str(validation.build_data_docs(run.run_dir, run_id=run.run_id))
-    run.record(f"validate.{dataset}", inputs={"rows": len(frame)}, validation={dataset: evidence})
-    return evidence
+    finally:  # the Data Docs show a failed suite too
+        docs = validation.build_data_docs(run.run_dir, run_id=run.run_id)
+    return replace(outcome, data_docs=docs)
 
 
 @task

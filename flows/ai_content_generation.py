@@ -10,17 +10,16 @@ from prefect import flow, task
 from analytics import audit, content
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import Settings
+from flows._steps import audited
 from flows._tasks import save_datasets, validate_dataset
 from flows.world import artists_in_scope, world
 
 
-@task
+@audited("facts")
 def gather_facts(run: AuditRun, artist_id: str, *, period_start: date, period_end: date) -> content.FactSheet:
-    facts = content.facts_from_warehouse(
+    return content.facts_from_warehouse(
         run.warehouse, artist_id, period_start=period_start, period_end=period_end
     )
-    run.record("facts", inputs={"artist_id": artist_id}, outputs={"fact_sheet_id": facts.fact_sheet_id})
-    return facts
 
 
 @task
@@ -68,19 +67,13 @@ def set_aside_ungrounded(run: AuditRun, drafts: list[content.Draft], *, artist: 
     return [d for d in drafts if d.validation.ok]
 
 
-@task
-def store(run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path) -> list[Path]:
-    changes = content.store_drafts(run.warehouse, drafts, run_id=run.run_id, facts=[facts])
-    files = content.write_ready_to_post(drafts, out_dir)
-    rejected = {d.draft_id: d.fallback.reason for d in drafts if d.fallback}
-    run.record(
-        "store_drafts",
-        inputs={"drafts": len(drafts)},
-        outputs={"files": len(files), "ready_to_post_dir": str(out_dir)},
-        details={"rejected_and_replaced": rejected},
-        changes=changes,
+@audited("store_drafts")
+def store(
+    run: AuditRun, drafts: list[content.Draft], facts: content.FactSheet, out_dir: Path
+) -> content.StoredDrafts:
+    return content.store_and_write_drafts(
+        run.warehouse, drafts, facts=facts, out_dir=out_dir, run_id=run.run_id
     )
-    return files
 
 
 @flow(name="generate-content", version=audit.code_version())
@@ -126,9 +119,9 @@ def generate_content(
             frame = content.drafts_frame(drafts)
             validate_dataset(frame, dataset="content_drafts", run=run)
             save_datasets(run, {f"content_drafts_{each}": frame})
-            files = store(run, drafts, facts, settings.data_dir / "content" / each / end.isoformat())
+            stored = store(run, drafts, facts, settings.data_dir / "content" / each / end.isoformat())
             totals["drafts"] += len(drafts)
             totals["drafts_set_aside"] += len(written) - len(drafts)
-            totals["ready_to_post_files"] += len(files)
+            totals["ready_to_post_files"] += len(stored.files)
         run.outputs.update(totals)
     return run.summary()

@@ -12,15 +12,15 @@ from analytics import audit, monitoring
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.observability import current_trace_id
-from analytics.warehouse import UpsertResult
+from flows._steps import audited
 from flows._tasks import validate_dataset
 from flows.world import artists_in_scope, world
 
 
-@task
+@audited("snapshot.{artist_id}")
 def snapshot_artist(run: AuditRun, artist_id: str, *, now: datetime, granularity: str) -> monitoring.Snapshot:
     """Store this period's metrics of the artist; what the quota mode cannot show is marked unavailable."""
-    snap = monitoring.take_snapshot(
+    return monitoring.take_snapshot(
         run.warehouse,
         artist_id,
         quota_mode=run.settings.quota_mode.value,
@@ -28,23 +28,14 @@ def snapshot_artist(run: AuditRun, artist_id: str, *, now: datetime, granularity
         now=now,
         granularity=granularity,
     )
-    unavailable = {v.metric: v.reason for v in snap.values if v.value is None}
-    run.record(
-        f"snapshot.{artist_id}",
-        inputs={"artist_id": artist_id, "period": snap.period, "quota_mode": snap.facts.quota_mode},
-        outputs=snap.counts(),
-        details={"unavailable": unavailable},
-        changes=snap.changes,
-    )
-    return snap
 
 
-@task
+@audited("rules.{snap.facts.artist_id}")
 def evaluate_rules(
     run: AuditRun, snap: monitoring.Snapshot, *, rules: Sequence[Any], channels: Sequence[str], now: datetime
 ) -> monitoring.Evaluation:
     """Trends and every rule; incidents and their outbox rows written in one transaction."""
-    evaluation = monitoring.evaluate_and_decide(
+    return monitoring.evaluate_and_decide(
         run.warehouse,
         snap,
         rules=rules,
@@ -53,32 +44,12 @@ def evaluate_rules(
         trace_id=current_trace_id(),
         now=now,
     )
-    decided = evaluation.decisions
-    created = len(decided.fired) + len(decided.unavailable)
-    run.record(
-        f"rules.{snap.facts.artist_id}",
-        inputs={"rules": len(rules), "channels": list(channels)},
-        outputs={**evaluation.counts(), **decided.as_dict()},
-        details={"fired": decided.fired, "resolved": decided.resolved, "unavailable": decided.unavailable},
-        changes=UpsertResult(
-            inserted={"monitoring_alerts": created, "monitoring_outbox": sum(decided.outbox.values())},
-            updated={"monitoring_alerts": len(decided.resolved)},
-        ),
-    )
-    return evaluation
 
 
-@task
+@audited("deliver")
 def deliver_alerts(run: AuditRun, channels: Mapping[str, monitoring.Channel]) -> monitoring.DeliveryReport:
     """Send the pending outbox; a channel that fails keeps its rows for the next run."""
-    report = monitoring.deliver_pending(run.warehouse, channels)
-    run.record(
-        "deliver",
-        outputs={"deliveries": dict(report.outcomes), "sent": report.sent, "pending": report.pending},
-        details={"errors": report.errors[:20]},
-        outcome="partial" if report.errors else "ok",
-    )
-    return report
+    return monitoring.deliver_pending(run.warehouse, channels)
 
 
 @task

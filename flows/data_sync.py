@@ -44,7 +44,6 @@ def sync_in_run(
     SyncPayloadError, DatasetValidationError, UnknownArtist : as :func:`analytics.sync.sync_catalog`
         (the unit in question is not written; earlier units stay).
     """
-    ids: list[str] = []
     syncer = sync.Syncer(
         spotify,
         run.warehouse,
@@ -64,46 +63,22 @@ def sync_in_run(
                     step.advance()
             step.note(f"{len(ids)} artists")
     except Exception as error:
-        _record_failure(run, syncer.finish(), ids=ids, full=full, error=error)
+        _record_failure(run, syncer.finish(), error=error)
         raise
     report = syncer.finish()
-    run.record(
-        "sync_catalog",
-        inputs={"artist_ids": ids, "full": full},
-        requests=report.requests,
-        validation=report.validation,
-        details=report.details(),
-        outcome="partial" if report.partial else "ok",
-        changes=report.changes,
-    )
+    run.record("sync_catalog", report)
     run.outputs.update(quota_mode=report.quota_mode, requests_made=report.requests_made)
     if report.partial and report.resume_at is not None:
         run.outputs["resume_at"] = report.resume_at.isoformat()
     return report
 
 
-def _record_failure(
-    run: AuditRun, report: sync.SyncReport, *, ids: list[str], full: bool, error: Exception
-) -> None:
+def _record_failure(run: AuditRun, report: sync.SyncReport, *, error: Exception) -> None:
     """What the sync read and wrote before ``error``, and each suite that stopped a unit."""
     if isinstance(error, DatasetValidationError):
-        for outcome in error.outcomes:
-            run.record(
-                f"validate.{outcome.dataset}",
-                inputs={"rows": outcome.rows},
-                validation={outcome.dataset: outcome.evidence()},
-                outcome="failed",
-                details={"error": str(error)[:4000]},
-            )
-    run.record(
-        "sync_catalog",
-        inputs={"artist_ids": ids, "full": full},
-        requests=report.requests,
-        validation=report.validation,
-        details={**report.details(), "error": f"{type(error).__name__}: {str(error)[:2000]}"},
-        outcome="failed",
-        changes=report.changes,
-    )
+        for failure in error.failures:
+            run.record(f"validate.{failure.outcome.dataset}", failure)
+    run.record("sync_catalog", report.failed(error))
 
 
 @flow(name="sync-artist-data", version=audit.code_version())

@@ -12,7 +12,9 @@ from analytics import audit, catalog, sync
 from analytics.audit import AuditRun, RunSummary, SetAside
 from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, PROJECT_ROOT, Settings
 from analytics.observability import progress
+from analytics.reports import RenderedReports
 from analytics.warehouse import UpsertResult
+from flows._steps import audited
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
 from flows.artist_monitoring import monitor_artist
@@ -57,12 +59,10 @@ def skipped_jobs(w: World) -> dict[str, str]:
     return skipped
 
 
-@task
-def stored_catalog(run: AuditRun, artist_ids: list[str]) -> catalog.CatalogFrames:
+@audited("stored_catalog")
+def stored_catalog(run: AuditRun, artist_ids: list[str]) -> sync.StoredCatalog:
     """The artists' catalog as stored after the sync: the run's datasets, changed or not."""
-    frames = sync.stored_catalog(run.warehouse, artist_ids)
-    run.record("stored_catalog", inputs={"artist_ids": artist_ids}, outputs=frames.counts())
-    return frames
+    return sync.StoredCatalog.read(run.warehouse, artist_ids)
 
 
 @task
@@ -95,13 +95,7 @@ def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
     What the sub-job set aside (a draft, an export file or row) is named in that line and
     becomes the main job's too: its closing record, its result and the reports list it.
     """
-    run.record(
-        job,
-        outputs={"run_id": summary.run_id, "outcome": summary.outcome, "message": summary.message},
-        changes=UpsertResult(inserted={job: summary.rows_written}),
-        outcome="partial" if summary.outcome in {"partial", "failed"} else "ok",
-        details={"set_aside": [r.as_dict() for r in summary.set_aside]} if summary.set_aside else None,
-    )
+    run.record(job, audit.JobRun(job, summary))
     run.set_aside += summary.set_aside
 
 
@@ -149,7 +143,7 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
         if synced.partial:
             run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
         ids = artist_ids or list(synced.artist_ids)
-        frames = stored_catalog(run, ids)
+        frames = stored_catalog(run, ids).frames
         datasets = list(frames.items())
         with progress.stage("catalog checks", total=len(datasets)) as step:
             for name, frame in datasets:  # what the reports read, checked as a whole
@@ -159,7 +153,7 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
         save_run_datasets(frames, run, synced)
         stored = [a for a in ids if a in set(frames.artists["artist_id"])]
         for job, why in skipped.items():
-            run.record(job, details={"skipped": why})
+            run.record(job, audit.Skipped(why))
         if "collect_streaming_metrics" not in skipped:
             only = ids[0] if len(ids) == 1 else None
             with progress.stage("streaming metrics") as step:
@@ -196,7 +190,7 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
                 step.note(f"{len(definitions)} playlists planned, Spotify unchanged")
         note_set_aside(run)
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
-        run.record("render_reports", outputs={"reports": [str(p) for p in pages]})
+        run.record("render_reports", RenderedReports(pages))
         if skipped:
             run.outputs["skipped"] = skipped
     summary = run.summary()

@@ -12,6 +12,7 @@ from analytics.config import Settings
 from analytics.curation import review
 from analytics.spotify import SpotifyApi
 from flows._policies import SPOTIFY_TAG, network
+from flows._steps import audited
 from flows._tasks import validate_dataset
 from flows.world import check_playlist_inputs, world
 
@@ -24,18 +25,17 @@ def plan_update(
     return curation.make_plan(client, curated, description=description)
 
 
-@task(tags={SPOTIFY_TAG})
+@audited("playlist.apply", tags={SPOTIFY_TAG})
 def apply_update(
     run: AuditRun, client: SpotifyApi, plan: curation.Plan, proposal: review.Proposal
-) -> curation.ApplyResult:
-    """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there)."""
+) -> review.AppliedPlan:
+    """Apply the plan (never retried blindly: a rerun of the flow re-plans from what is there);
+    each re-plan is audited as it happens."""
 
     def replanned(new: curation.Plan) -> None:
-        run.record("playlist.replan", **review.replan_record(new))
+        run.record("playlist.replan", review.Replan(new))
 
-    result = curation.apply_plan(client, plan, candidates=proposal.by_id, on_replan=replanned)
-    run.record("playlist.apply", **review.apply_record(result, requests=client.request_counts()))
-    return result
+    return review.apply(client, plan, proposal, on_replan=replanned)
 
 
 @flow(name="update-playlist", version=audit.code_version())
@@ -66,9 +66,7 @@ def update_playlist(definition: str, *, apply: bool = False, print_plan: bool = 
             validate_dataset(frame, dataset="playlist_plans", run=run)
             if print_plan:  # the plan for the person who asked for it (the main job only audits it)
                 print(review.plan_text(plan, proposal))
-            run.record(
-                "playlist.plan", **review.plan_record(plan, proposal, definition=str(path), apply=apply)
-            )
+            run.record("playlist.plan", review.PlanReview(plan, proposal, definition=str(path), apply=apply))
             applied = apply and not plan.empty
             if applied:
                 apply_update(run, w.spotify, plan, proposal)

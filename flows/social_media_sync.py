@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow
 
 from analytics import audit, social
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import NO_CATALOG, NO_SOCIAL_PLATFORM, MissingInput, Settings
 from analytics.social.sync import ArtistSyncReport, ConnectorSet
-from analytics.warehouse import UpsertResult
 from flows._policies import NETWORK
+from flows._steps import audited
 from flows._tasks import table_frame, validate_dataset
 from flows.world import SocialApis, World, stored_rows, world
 
 
-@task(**NETWORK)
+@audited("social.{artist[artist_id]}", **NETWORK)
 def sync_artist_accounts(
     run: AuditRun,
     artist: dict[str, str],
@@ -28,7 +28,7 @@ def sync_artist_accounts(
     day: date,
 ) -> ArtistSyncReport:
     """One artist: identities, then one snapshot per linked account (platforms fail alone)."""
-    report = social.sync_artist(
+    return social.sync_artist(
         run.warehouse,
         artist,
         connectors=connectors,
@@ -37,22 +37,6 @@ def sync_artist_accounts(
         day=day,
         run_id=run.run_id,
     )
-    statuses = {o.platform: o.status for o in report.outcomes}
-    changes = UpsertResult(inserted={"social_snapshots": 0}, updated={"social_snapshots": 0})
-    for outcome in report.outcomes:
-        if outcome.result is not None and outcome.result.written in ("inserted", "updated"):
-            getattr(changes, outcome.result.written)["social_snapshots"] += 1
-        elif outcome.result is not None:
-            changes.unchanged["social_snapshots"] = changes.unchanged.get("social_snapshots", 0) + 1
-    run.record(
-        f"social.{artist['artist_id']}",
-        inputs={"artist_id": artist["artist_id"], "day": day.isoformat()},
-        outputs={"platforms": statuses, "links": len(report.links)},
-        details={o.platform: o.detail for o in report.outcomes},
-        outcome="partial" if report.failed else "ok",
-        changes=changes,
-    )
-    return report
 
 
 def artists_to_map(w: World, artist_id: str | None = None) -> list[dict[str, str]]:

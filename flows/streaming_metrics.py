@@ -14,9 +14,9 @@ from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.observability import progress
 from analytics.streaming import collect
-from analytics.streaming.aggregate import aggregate
-from analytics.streaming.anomalies import detect_anomalies
-from analytics.warehouse import UpsertResult
+from analytics.streaming.aggregate import AggregateSummary, aggregate
+from analytics.streaming.anomalies import AnomalySummary, detect_anomalies
+from flows._steps import audited
 from flows._tasks import save_datasets, table_frame, validate_dataset
 from flows.world import DemoStreams, World, world
 
@@ -45,21 +45,36 @@ def realtime_events(run: AuditRun, settings: Settings, seconds: float) -> set[da
     return collect.drain_play_stream(run, settings.redis_url, seconds=seconds)
 
 
-@task
-def aggregate_days(run: AuditRun, days: set[date]) -> None:
-    summary = aggregate(run.warehouse, days=sorted(days) if days else None)
-    run.record(
-        "aggregate",
-        outputs=summary.as_dict(),
-        changes=UpsertResult(updated={"stream_metrics_daily": summary.rows_written}),
-    )
+@audited("aggregate")
+def aggregate_days(run: AuditRun, days: set[date]) -> AggregateSummary:
+    return aggregate(run.warehouse, days=sorted(days) if days else None)
 
 
-@task
-def find_anomalies(run: AuditRun, *, seed: int) -> dict[str, int]:
-    summary = detect_anomalies(run.warehouse, run_id=run.run_id, seed=seed)
-    run.record("anomalies", outputs=summary.as_dict())
-    return dict(summary.by_kind)
+@audited("anomalies")
+def find_anomalies(run: AuditRun, *, seed: int) -> AnomalySummary:
+    return detect_anomalies(run.warehouse, run_id=run.run_id, seed=seed)
+
+
+def ingest_sources(
+    run: AuditRun,
+    w: World,
+    source: Path | None,
+    *,
+    exports: bool,
+    artist_id: str | None,
+    demo: tuple[date, int, int],
+) -> set[date]:
+    """The files of the run: the exports folder ``source``, else (``exports`` asked for) the
+    sandbox's seeded demo streams (``demo``: last day, days, seed), else none, audited as
+    skipped. Returns the days they touched."""
+    if source is not None:
+        return ingest_exports(run, source, artist_id)
+    if exports and w.demo_streams is not None:
+        end, days, seed = demo
+        data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=days, seed=seed)
+        return ingest_demo(run, w.demo_streams, data)
+    run.record("ingest.files", audit.Skipped(collect.skipped_files(exports=exports)))
+    return set()
 
 
 def checked_table(run: AuditRun, table: str, *, days: set[date] | None = None) -> pd.DataFrame:
@@ -136,14 +151,8 @@ def collect_streaming_metrics(
             audit.run("collect_streaming_metrics", settings=settings, parameters=parameters) as run,
             progress.stage("streaming ingest", total=5) as step,
         ):
-            touched: set[date] = set()
-            if source is not None:
-                touched = ingest_exports(run, source, artist_id)
-            elif exports and w.demo_streams is not None:
-                data = prepare_demo_exports(w.demo_streams, run.settings, end=end, days=demo_days, seed=seed)
-                touched = ingest_demo(run, w.demo_streams, data)
-            else:
-                run.record("ingest.files", details={"skipped": collect.skipped_files(exports=exports)})
+            demo = (end, demo_days, seed)
+            touched = ingest_sources(run, w, source, exports=exports, artist_id=artist_id, demo=demo)
             if realtime_seconds > 0:
                 touched |= realtime_events(run, run.settings, realtime_seconds)
             step.advance()  # ingested
@@ -154,7 +163,7 @@ def collect_streaming_metrics(
             step.advance()
             daily = checked_table(run, "stream_metrics_daily")
             step.advance()
-            run.outputs.update(find_anomalies(run, seed=seed))
+            run.outputs.update(find_anomalies(run, seed=seed).by_kind)
             anomalies = checked_table(run, "stream_anomalies")
             step.advance()
             save_datasets(run, {"stream_metrics_daily": daily, "stream_anomalies": anomalies})

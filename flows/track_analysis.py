@@ -17,13 +17,15 @@ from analytics.audio import store
 from analytics.audio.batch import AnalysisBatch, analyze_files, find_audio_files
 from analytics.audio.cache import content_hash
 from analytics.audio.features import FEATURE_SET_VERSION
-from analytics.audio.matching import match_files
+from analytics.audio.matching import MatchResult, match_files
 from analytics.audio.tags import read_all_tags
 from analytics.audit import AuditRun, RunSummary
 from analytics.config import Settings
 from analytics.ml.catalog import describe_catalog as describe
-from flows._notebooks import render_track_pages
+from analytics.ml.clustering import Clustering
+from flows._notebooks import TrackPages, render_track_pages
 from flows._runners import dask_map_fn
+from flows._steps import audited
 from flows._tasks import validate_dataset
 from flows.world import world
 
@@ -55,33 +57,21 @@ def catalog_tracks(run: AuditRun) -> pd.DataFrame:
     return store.stored_tracks(run.warehouse)
 
 
-@task
-def match_to_catalog(run: AuditRun, paths: list[str], tracks: pd.DataFrame) -> pd.DataFrame:
-    result = match_files(read_all_tags(paths), tracks)
-    run.record(
-        "match_files",
-        inputs={"files": len(paths), "tracks": len(tracks)},
-        outputs={"matched": len(result.matches), "unmatched_files": result.unmatched_files},
-        details={"unmatched_tracks": len(result.unmatched_tracks)},
-    )
-    return result.matches
+@audited("match_files")
+def match_to_catalog(run: AuditRun, paths: list[str], tracks: pd.DataFrame) -> MatchResult:
+    return match_files(read_all_tags(paths), tracks)
 
 
-@task
-def store_features(run: AuditRun, frame: pd.DataFrame) -> None:
-    run.record(
-        "store_features",
-        inputs={"tracks": len(frame)},
-        changes=store.store_track_features(run.warehouse, frame, run_id=run.run_id),
-    )
+@audited("store_features")
+def store_features(run: AuditRun, frame: pd.DataFrame) -> store.StoredFeatures:
+    return store.store_track_features(run.warehouse, frame, run_id=run.run_id)
 
 
-@task
-def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> None:
-    """Sounds-like neighbours and clusters in words (one row per recording), saved with the run's datasets."""
-    record = describe(frame, datasets_dir=run.run_dir / "datasets").audit_record()
-    if record is not None:
-        run.record("clusters", **record)
+@audited("clusters")
+def describe_catalog(run: AuditRun, frame: pd.DataFrame) -> Clustering | None:
+    """Sounds-like neighbours and clusters in words (one row per recording), saved with the run's
+    datasets; too few recordings to group leave no record."""
+    return describe(frame, datasets_dir=run.run_dir / "datasets").groups
 
 
 @task
@@ -90,16 +80,14 @@ def artists_with_audio(run: AuditRun, frame: pd.DataFrame) -> dict[str, str]:
     return store.artists_with_audio(run.warehouse, frame)
 
 
-@task
-def render_reports(run: AuditRun, artists: dict[str, str], *, label: str, settings: Settings) -> list[Path]:
+@audited("render_track_analysis")
+def render_reports(run: AuditRun, artists: dict[str, str], *, label: str, settings: Settings) -> TrackPages:
     """One track analysis page per artist, then the refreshed reports/index.html.
 
     A page that fails to render is audited with its error and the others still render: the
     features are stored and validated by then, and stay so.
     """
-    done = render_track_pages(run, artists, label=label, settings=settings)
-    run.record("render_track_analysis", **done.audit_record(artists=len(artists), label=label))
-    return [p.path for p in done.pages]
+    return render_track_pages(run, artists, label=label, settings=settings)
 
 
 @flow(name="analyze-tracks", version=audit.code_version())
@@ -139,18 +127,17 @@ def analyze_tracks(
         hashes = [content_hash(Path(p)) for p in paths]
         state = analyze_audio(paths, hashes, settings, return_state=True)
         batch: AnalysisBatch = state.result().at_paths(paths, hashes)  # a cached batch may name old paths
-        outputs = batch.audit_record()
         if state.name == "Cached":  # the stored result of an identical batch: nothing was computed now
-            outputs |= {"computed": 0, "cache_hits": len(paths), "prefect_cache": True}
-        run.record("analyze_audio", inputs={"files": len(paths)}, outputs=outputs)
+            batch = batch.reused()
+        run.record("analyze_audio", batch)
         validate_dataset(batch.features, dataset="track_features", run=run)
         tracks = catalog_tracks(run)
-        frame = store.track_features(batch.features, match_to_catalog(run, paths, tracks), tracks)
+        frame = store.track_features(batch.features, match_to_catalog(run, paths, tracks).matches, tracks)
         store_features(run, frame)
         describe_catalog(run, frame)
         run.outputs["quarantined"] = len(batch.quarantined)
         if reports and not frame.empty:
             label = report_label or datetime.now(UTC).date().isoformat()
-            pages = render_reports(run, artists_with_audio(run, frame), label=label, settings=settings)
-            run.outputs["reports"] = [str(p) for p in pages]
+            done = render_reports(run, artists_with_audio(run, frame), label=label, settings=settings)
+            run.outputs["reports"] = [str(p.path) for p in done.pages]
     return run.summary()

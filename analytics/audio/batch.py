@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from analytics.audio.warmup import configure_numba_cache, ensure_warm
 from analytics.config import Settings
 from analytics.observability import progress
 from analytics.observability.metrics import counter, histogram
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 Job = tuple[str, str]
 """(path, content hash) of one file to analyse."""
@@ -41,7 +44,8 @@ class AnalysisBatch:
 
     ``features`` has one row per analysed file (``path``, ``content_hash``,
     ``feature_set_version`` and every column of ``features.FEATURES``); ``quarantined`` lists
-    the files that could not be analysed, each with a reason.
+    the files that could not be analysed, each with a reason. ``prefect_cache``: the batch is
+    the stored result of an identical batch (see :meth:`reused`).
     """
 
     results: list[FileResult]
@@ -49,6 +53,7 @@ class AnalysisBatch:
     computed: int
     wall_s: float
     warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    prefect_cache: bool = False
 
     @property
     def features(self) -> pd.DataFrame:
@@ -93,9 +98,15 @@ class AnalysisBatch:
         }
         return AnalysisBatch(results, self.cache_hits, self.computed, self.wall_s, warnings)
 
-    def audit_record(self) -> dict[str, Any]:
-        """Counts, versions and the quarantine list, for the run's audit record (no audio data)."""
-        return {
+    def reused(self) -> AnalysisBatch:
+        """This batch as the stored result of an identical batch: every file a cache hit, nothing
+        computed now."""
+        return replace(self, cache_hits=len(self.results), computed=0, prefect_cache=True)
+
+    def audit_record(self) -> AuditRecord:
+        """The ``analyze_audio`` record: files given; counts, versions, the quarantine list and
+        the warnings (no audio data)."""
+        outputs = {
             "feature_set_version": FEATURE_SET_VERSION,
             "files": len(self.results),
             "analysed": len(self.results) - len(self.quarantined),
@@ -108,6 +119,9 @@ class AnalysisBatch:
             ],
             "warnings": {p: list(w) for p, w in self.warnings.items()},
         }
+        if self.prefect_cache:
+            outputs["prefect_cache"] = True
+        return {"inputs": {"files": len(self.results)}, "outputs": outputs}
 
 
 def _run_job(job: Job) -> FileResult:

@@ -12,23 +12,39 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rapidfuzz import fuzz
 
 from analytics.audio.tags import FileTags
 
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
+
 MATCH_COLUMNS = ["path", "track_id", "method", "confidence", "title_score", "artist_score", "duration_diff_s"]
 
 
 @dataclass(frozen=True)
 class MatchResult:
-    """``matches`` (columns :data:`MATCH_COLUMNS`), plus the files and track ids left unmatched."""
+    """``matches`` (columns :data:`MATCH_COLUMNS`), plus the files and track ids left unmatched,
+    and how many files and catalog tracks were given."""
 
     matches: pd.DataFrame
     unmatched_files: list[str]
     unmatched_tracks: list[str]
+    files: int = 0
+    tracks: int = 0
+
+    def audit_record(self) -> AuditRecord:
+        """The ``match_files`` record: files and catalog tracks given, files matched, the files
+        left unmatched, how many tracks no file matched."""
+        matched = len(self.matches)
+        return {
+            "inputs": {"files": self.files, "tracks": self.tracks},
+            "outputs": {"matched": matched, "unmatched_files": self.unmatched_files},
+            "details": {"unmatched_tracks": len(self.unmatched_tracks)},
+        }
 
 
 def normalize_isrc(value: str | None) -> str | None:
@@ -136,6 +152,8 @@ def match_files(
         matches=pd.DataFrame(rows, columns=MATCH_COLUMNS),
         unmatched_files=[t.path for t in files if t.path not in matched_paths],
         unmatched_tracks=[str(t) for t in catalog["track_id"] if str(t) not in taken],
+        files=len(files),
+        tracks=len(catalog),
     )
 
 

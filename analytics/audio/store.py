@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analytics.audio.features import FEATURES
 from analytics.audio.tables import HEADLINE
 from analytics.warehouse import UpsertResult, Warehouse, upsert_rows
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 TRACK_FEATURE_COLUMNS = (
     "track_id",
@@ -87,11 +91,23 @@ def one_per_recording(features: pd.DataFrame) -> pd.DataFrame:
     return kept.sort_index().drop(columns="_direct").reset_index(drop=True)
 
 
-def store_track_features(warehouse: Warehouse, frame: pd.DataFrame, *, run_id: str) -> UpsertResult:
+@dataclass(frozen=True)
+class StoredFeatures:
+    """Track features stored: how many tracks were given, and the rows written."""
+
+    tracks: int
+    changes: UpsertResult
+
+    def audit_record(self) -> AuditRecord:
+        return {"inputs": {"tracks": self.tracks}, "changes": self.changes}
+
+
+def store_track_features(warehouse: Warehouse, frame: pd.DataFrame, *, run_id: str) -> StoredFeatures:
     """Upsert in one unit of work; unchanged features write nothing."""
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     with warehouse.session() as session:
-        return upsert_rows(session, "track_audio_features", records, key=["track_id"], run_id=run_id)
+        changes = upsert_rows(session, "track_audio_features", records, key=["track_id"], run_id=run_id)
+    return StoredFeatures(len(frame), changes)
 
 
 def stored_tracks(warehouse: Warehouse) -> pd.DataFrame:

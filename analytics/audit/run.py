@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from analytics.audit.chain import AuditEntry, append, code_version, parameters_hash
 from analytics.audit.key import audit_key
 from analytics.audit.lock import warehouse_lock
+from analytics.audit.record import Audited, AuditRecord
 from analytics.config import Settings
 from analytics.warehouse import UpsertResult, Warehouse
 
@@ -58,6 +59,27 @@ class SetAside:
         return {"what": self.what, "item": self.item, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """A sub-job's own run (its summary) as one step of the run that started it.
+
+    ``job`` names the step; its rows written count under that name in the parent's totals, so
+    the main job's result says which sub-job wrote what.
+    """
+
+    job: str
+    summary: RunSummary
+
+    def audit_record(self) -> AuditRecord:
+        summary = self.summary
+        return {
+            "outputs": {"run_id": summary.run_id, "outcome": summary.outcome, "message": summary.message},
+            "changes": UpsertResult(inserted={self.job: summary.rows_written}),
+            "outcome": "partial" if summary.outcome in {"partial", "failed"} else "ok",
+            "details": {"set_aside": [r.as_dict() for r in summary.set_aside]} if summary.set_aside else None,
+        }
+
+
 @dataclass
 class AuditRun:
     """A run in progress: where its evidence goes and how it records what each task did."""
@@ -79,6 +101,31 @@ class AuditRun:
     set_aside: list[SetAside] = field(default_factory=list)
 
     def record(
+        self, task: str, result: Audited | None = None, /, **parts: Unpack[AuditRecord]
+    ) -> dict[str, Any]:
+        """Append one step's record to the chain; accumulate the run's totals.
+
+        Parameters
+        ----------
+        task : the step's name (``snapshot.<artist id>``, ``validate.<dataset>``).
+        result : what the step returned, reporting itself (:class:`Audited`); flows record
+            only such results. The run's own bookkeeping (start, close, what it set aside)
+            passes the record's ``parts`` instead.
+
+        Raises
+        ------
+        TypeError : both a result and parts (a record has one source), or a result that does not
+            report itself.
+        """
+        if result is not None:
+            if parts:
+                raise TypeError(f"record {task!r}: give the result or the record's parts, not both")
+            if not isinstance(result, Audited):
+                raise TypeError(f"record {task!r}: a {type(result).__name__} has no audit_record()")
+            parts = result.audit_record()
+        return self._append(task, **parts)
+
+    def _append(
         self,
         task: str,
         *,
@@ -90,7 +137,6 @@ class AuditRun:
         outcome: str = "ok",
         changes: UpsertResult | None = None,
     ) -> dict[str, Any]:
-        """Append one task's record to the chain; accumulate the run's totals."""
         from analytics.observability import redact
 
         if changes is not None:

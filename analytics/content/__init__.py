@@ -7,6 +7,7 @@ is checked against it. Public surface::
     drafts = generate_drafts(sheet, kinds=..., languages=("en", "fr", "de"), seed=7)
     store_drafts(warehouse, drafts, run_id=run_id, facts=[sheet])
     write_ready_to_post(drafts, out_dir)
+    store_and_write_drafts(warehouse, drafts, facts=sheet, out_dir=..., run_id=...)  # both, audited
 """
 
 from analytics.content.backend import (
@@ -24,7 +25,7 @@ from analytics.content.generator import TEMPLATE_VERSION, GroundedGenerator
 from analytics.content.kinds import PLATFORMS, ContentKind, limit_for, missing_facts
 from analytics.content.lang import LANGUAGES
 from analytics.content.llm import OpenAICompatibleBackend, backend_from_settings
-from analytics.content.store import store_drafts
+from analytics.content.store import StoredDrafts, store_and_write_drafts, store_drafts
 from analytics.content.validate import GroundingResult, Issue, validate_text
 from analytics.content.warehouse_facts import facts_from_warehouse
 
@@ -47,6 +48,7 @@ __all__ = [
     "MissingFactsError",
     "OpenAICompatibleBackend",
     "Source",
+    "StoredDrafts",
     "backend_from_settings",
     "build_fact_sheet",
     "catalog_fact_sheet",
@@ -55,6 +57,7 @@ __all__ = [
     "generate_drafts",
     "limit_for",
     "missing_facts",
+    "store_and_write_drafts",
     "store_drafts",
     "validate_draft",
     "validate_text",

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 SCHEMA_VERSION = "encore-facts/1"
 
@@ -155,6 +158,10 @@ class FactSheet(BaseModel):
         payload = self.model_dump(mode="json", exclude={"fact_sheet_id"})
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def audit_record(self) -> AuditRecord:
+        """The sheet's record: whose facts, and the sheet's id (its content hash)."""
+        return {"inputs": {"artist_id": self.artist_id}, "outputs": {"fact_sheet_id": self.fact_sheet_id}}
 
     @property
     def phrasing_key(self) -> str:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.content import tables  # noqa: F401  (registers the tables on Base)
-from analytics.content.drafts import Draft
+from analytics.content.drafts import Draft, write_ready_to_post
 from analytics.content.facts import FactSheet
 from analytics.warehouse import Base, UpsertResult, Warehouse, upsert_rows
 from analytics.warehouse.upsert import mark_removed
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 DRAFT_KEY = ("fact_sheet_id", "kind", "language", "platform", "seed")
 
@@ -112,3 +117,42 @@ def _supersede(session: Session, sheets: Sequence[dict[str, Any]], *, run_id: st
             session, "content_drafts", [tuple(k) for k in draft_keys], key=DRAFT_KEY, run_id=run_id
         ),
     }
+
+
+@dataclass(frozen=True)
+class StoredDrafts:
+    """Drafts stored and written out as ready-to-post files (see :func:`store_and_write_drafts`).
+
+    Attributes
+    ----------
+    drafts : how many drafts were given.
+    files : the ready-to-post files written.
+    ready_to_post_dir : where they are.
+    replaced : draft id -> why the model's draft was rejected and replaced by the grounded one.
+    changes : the rows stored.
+    """
+
+    drafts: int
+    files: list[Path]
+    ready_to_post_dir: Path
+    replaced: dict[str, str]
+    changes: UpsertResult
+
+    def audit_record(self) -> AuditRecord:
+        return {
+            "inputs": {"drafts": self.drafts},
+            "outputs": {"files": len(self.files), "ready_to_post_dir": str(self.ready_to_post_dir)},
+            "details": {"rejected_and_replaced": self.replaced},
+            "changes": self.changes,
+        }
+
+
+def store_and_write_drafts(
+    warehouse: Warehouse, drafts: Sequence[Draft], *, facts: FactSheet, out_dir: Path, run_id: str
+) -> StoredDrafts:
+    """Store ``drafts`` with the sheet they were written from (:func:`store_drafts`), then write
+    each as a ready-to-post file under ``out_dir`` (:func:`~analytics.content.drafts.write_ready_to_post`)."""
+    changes = store_drafts(warehouse, drafts, run_id=run_id, facts=[facts])
+    files = write_ready_to_post(drafts, out_dir)
+    replaced = {d.draft_id: d.fallback.reason for d in drafts if d.fallback}
+    return StoredDrafts(len(drafts), files, out_dir, replaced, changes)

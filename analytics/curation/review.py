@@ -2,18 +2,18 @@
 
 :func:`propose` curates a definition from the candidates (with the content generator's
 description when the definition asks for it); :func:`plan_text` is the dry run a person reads;
-:func:`plan_record`, :func:`apply_record` and :func:`replan_record` are the audit records of
-the plan, the apply and each re-plan, with the track lists before and after.
+:class:`PlanReview`, :class:`AppliedPlan` and :class:`Replan` report the plan, the apply and each
+re-plan to the audit, with the track lists before and after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analytics.curation.apply import ApplyResult, Plan
+from analytics.curation.apply import ApplyResult, Plan, apply_plan
 from analytics.curation.candidates import Candidate
 from analytics.curation.curate import Curated, curate
 from analytics.curation.definition import PlaylistDefinition
@@ -21,6 +21,10 @@ from analytics.curation.description import content_description
 from analytics.curation.sources import load_candidates
 from analytics.observability.terminal import printable
 from analytics.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
+    from analytics.spotify import SpotifyApi
 
 LEFT_OUT_SHOWN = 20  # in the printed plan; the audit record keeps every one
 
@@ -78,56 +82,99 @@ def plan_text(plan: Plan, proposal: Proposal, *, shown: int = LEFT_OUT_SHOWN) ->
     return "\n".join(lines)
 
 
-def plan_record(plan: Plan, proposal: Proposal, *, definition: str, apply: bool) -> dict[str, Any]:
-    """The ``playlist.plan`` record: the playlist, the tracks before and after, the diff, every
-    track's reasons, every track left out and why, and where the description came from."""
-    names = proposal.names
-    curated = proposal.curated
-    return {
-        "inputs": {
-            "definition": definition,
-            "playlist_id": plan.state.playlist_id,
-            "snapshot_id": plan.state.snapshot_id,
-        },
-        "outputs": {"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
-        "details": {
-            "tracks": curated.rows(),
-            "left_out": [
-                {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
-            ],
-            "sequencing_cost": curated.cost,
-            "description": plan.description,
-            "description_source": "content generator" if proposal.description else "definition template",
-            "creates": plan.creates,
-            "apply": apply,
-        },
-    }
+@dataclass(frozen=True)
+class PlanReview:
+    """A plan as the audit keeps it: the plan, the proposal it came from, the definition file and
+    whether the run was asked to apply it."""
+
+    plan: Plan
+    proposal: Proposal
+    definition: str
+    apply: bool
+
+    def audit_record(self) -> AuditRecord:
+        """The ``playlist.plan`` record: the playlist, the tracks before and after, the diff, every
+        track's reasons, every track left out and why, and where the description came from."""
+        plan, proposal = self.plan, self.proposal
+        names = proposal.names
+        curated = proposal.curated
+        return {
+            "inputs": {
+                "definition": self.definition,
+                "playlist_id": plan.state.playlist_id,
+                "snapshot_id": plan.state.snapshot_id,
+            },
+            "outputs": {
+                "before": list(plan.state.track_ids),
+                "after": list(plan.target),
+                **plan.diff.summary(),
+            },
+            "details": {
+                "tracks": curated.rows(),
+                "left_out": [
+                    {"track_id": t, "name": names.get(t, t), "why_out": why} for t, why in curated.left_out
+                ],
+                "sequencing_cost": curated.cost,
+                "description": plan.description,
+                "description_source": "content generator" if proposal.description else "definition template",
+                "creates": plan.creates,
+                "apply": self.apply,
+            },
+        }
 
 
-def replan_record(plan: Plan) -> dict[str, Any]:
-    """The ``playlist.replan`` record of a plan made again because the playlist changed."""
-    return {
-        "inputs": {"playlist_id": plan.state.playlist_id, "snapshot_id": plan.state.snapshot_id},
-        "outputs": {"before": list(plan.state.track_ids), "after": list(plan.target), **plan.diff.summary()},
-        "details": {"why": "the playlist changed since the plan was made (a hand edit)"},
-    }
+@dataclass(frozen=True)
+class Replan:
+    """A plan made again because the playlist changed since the first was made (a hand edit)."""
+
+    plan: Plan
+
+    def audit_record(self) -> AuditRecord:
+        """The ``playlist.replan`` record: the playlist's snapshot, the tracks before and after, the diff."""
+        plan = self.plan
+        return {
+            "inputs": {"playlist_id": plan.state.playlist_id, "snapshot_id": plan.state.snapshot_id},
+            "outputs": {
+                "before": list(plan.state.track_ids),
+                "after": list(plan.target),
+                **plan.diff.summary(),
+            },
+            "details": {"why": "the playlist changed since the plan was made (a hand edit)"},
+        }
 
 
-def apply_record(result: ApplyResult, *, requests: Mapping[tuple[str, str], int]) -> dict[str, Any]:
-    """The ``playlist.apply`` record: tracks before and after, the writes planned and sent, the
-    re-plans, whether the result was verified, and the requests by endpoint and status."""
-    return {
-        "inputs": {"playlist_id": result.playlist_id},
-        "outputs": {
-            "before": result.before,
-            "after": result.after,
-            "write_requests": result.write_requests,
-            "planned_write_requests": result.planned_write_requests,
-            "replans": result.replans,
-            "verified": result.verified,
-        },
-        "requests": {f"{e} {s}": n for (e, s), n in requests.items()},
-    }
+@dataclass(frozen=True)
+class AppliedPlan:
+    """An applied plan, with the requests the client had made by then (endpoint, status -> count)."""
+
+    result: ApplyResult
+    requests: Mapping[tuple[str, str], int]
+
+    def audit_record(self) -> AuditRecord:
+        """The ``playlist.apply`` record: tracks before and after, the writes planned and sent, the
+        re-plans, whether the result was verified, and the requests by endpoint and status."""
+        result = self.result
+        return {
+            "inputs": {"playlist_id": result.playlist_id},
+            "outputs": {
+                "before": result.before,
+                "after": result.after,
+                "write_requests": result.write_requests,
+                "planned_write_requests": result.planned_write_requests,
+                "replans": result.replans,
+                "verified": result.verified,
+            },
+            "requests": {f"{e} {s}": n for (e, s), n in self.requests.items()},
+        }
+
+
+def apply(
+    client: SpotifyApi, plan: Plan, proposal: Proposal, *, on_replan: Callable[[Plan], None] | None = None
+) -> AppliedPlan:
+    """Apply ``plan`` (:func:`~analytics.curation.apply.apply_plan`, re-planning from the proposal's
+    candidates if the playlist changed, each re-plan passed to ``on_replan``)."""
+    result = apply_plan(client, plan, candidates=proposal.by_id, on_replan=on_replan)
+    return AppliedPlan(result, client.request_counts())
 
 
 def run_outputs(plan: Plan, *, applied: bool) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -25,18 +24,6 @@ class CatalogDescription:
 
     written: list[Path]
     groups: clustering.Clustering | None = None
-
-    def audit_record(self) -> dict[str, Any] | None:
-        """The ``clusters`` record (k, model version, each group in words); None without groups."""
-        if self.groups is None:
-            return None
-        described = dict(
-            zip(self.groups.clusters["cluster"].astype(str), self.groups.clusters["description"], strict=True)
-        )
-        return {
-            "outputs": {"k": self.groups.k, "model_version": self.groups.model_version},
-            "details": described,
-        }
 
 
 def describe_catalog(frame: pd.DataFrame, *, datasets_dir: Path) -> CatalogDescription:

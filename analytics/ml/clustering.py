@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from sklearn.metrics import silhouette_score
 
 from analytics.audio.features import FEATURES
 from analytics.ml.audio_space import MODEL_VERSION, SEED, FeatureSpace, default_id_column, describe, fit_space
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 OUTLIER_FEATURES: tuple[str, ...] = (
     "loudness_lufs",
@@ -51,6 +55,11 @@ class Clustering:
     k: int
     silhouette: float
     model_version: str = MODEL_VERSION
+
+    def audit_record(self) -> AuditRecord:
+        """The ``clusters`` record: k, the model version and each group in words."""
+        described = dict(zip(self.clusters["cluster"].astype(str), self.clusters["description"], strict=True))
+        return {"outputs": {"k": self.k, "model_version": self.model_version}, "details": described}
 
 
 def cluster(

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -25,6 +25,9 @@ from analytics.monitoring.tables import OutboxRow
 from analytics.observability.metrics import counter
 from analytics.observability.redaction import redact
 from analytics.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 KILL_ENV = "ENCORE_MONITORING_KILL_AT"
 MAX_ATTEMPTS = 12
@@ -56,6 +59,14 @@ class DeliveryReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"outcomes": dict(self.outcomes), "errors": list(self.errors[:20])}
+
+    def audit_record(self) -> AuditRecord:
+        """The delivery's record: outcomes by channel, sent and pending; ``partial`` on errors."""
+        return {
+            "outputs": {"deliveries": dict(self.outcomes), "sent": self.sent, "pending": self.pending},
+            "details": {"errors": self.errors[:20]},
+            "outcome": "partial" if self.errors else "ok",
+        }
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -22,6 +22,9 @@ from analytics.monitoring.snapshot import MetricValue, load_series, period_of, s
 from analytics.monitoring.tables import AlertRow
 from analytics.monitoring.timeseries import trends
 from analytics.warehouse import UpsertResult, Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 
 @dataclass
@@ -40,20 +43,58 @@ class Snapshot:
             "unavailable": sum(v.value is None for v in self.values),
         }
 
+    def audit_record(self) -> AuditRecord:
+        """The snapshot's record: the period and quota mode, the counts, why each metric that
+        has no value is unavailable, and the rows written."""
+        return {
+            "inputs": {
+                "artist_id": self.facts.artist_id,
+                "period": self.period,
+                "quota_mode": self.facts.quota_mode,
+            },
+            "outputs": self.counts(),
+            "details": {"unavailable": {v.metric: v.reason for v in self.values if v.value is None}},
+            "changes": self.changes,
+        }
+
 
 @dataclass
 class Evaluation:
-    """Findings of one pass and what was decided from them."""
+    """Findings of one pass and what was decided from them, with the number of rules given and
+    the channels configured."""
 
     findings: list[Finding]
     decisions: Decisions
     trends: pd.DataFrame = field(repr=False)
+    rules: int = 0
+    channels: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, Any]:
         states: dict[str, int] = {}
         for f in self.findings:
             states[f.state] = states.get(f.state, 0) + 1
         return {"rules_evaluated": len({f.rule.id for f in self.findings}), "findings": states}
+
+    def audit_record(self) -> AuditRecord:
+        """The pass's record: the counts, the decisions (alerts fired, resolved, unavailable) and
+        the incidents and outbox rows they wrote."""
+        decided = self.decisions
+        return {
+            "inputs": {"rules": self.rules, "channels": list(self.channels)},
+            "outputs": {**self.counts(), **decided.as_dict()},
+            "details": {
+                "fired": decided.fired,
+                "resolved": decided.resolved,
+                "unavailable": decided.unavailable,
+            },
+            "changes": UpsertResult(
+                inserted={
+                    "monitoring_alerts": len(decided.fired) + len(decided.unavailable),
+                    "monitoring_outbox": sum(decided.outbox.values()),
+                },
+                updated={"monitoring_alerts": len(decided.resolved)},
+            ),
+        }
 
 
 def take_snapshot(
@@ -94,6 +135,7 @@ def evaluate_and_decide(
 ) -> Evaluation:
     """Trends, then every batch rule, then incidents and outbox rows in one transaction."""
     facts = snapshot.facts
+    channels = list(channels)
     series = load_series(warehouse, facts.artist_id)
     findings = evaluate(rules, facts, values=snapshot.values, series=series)
     evaluated = [r for r in rules if r.enabled and r.kind != "plays_spike"]
@@ -107,7 +149,13 @@ def evaluate_and_decide(
         trace_id=trace_id,
         now=now or facts.now,
     )
-    return Evaluation(findings=findings, decisions=decisions, trends=trends(series, as_of=facts.day))
+    return Evaluation(
+        findings=findings,
+        decisions=decisions,
+        trends=trends(series, as_of=facts.day),
+        rules=len(rules),
+        channels=tuple(channels),
+    )
 
 
 def snapshots_frame(warehouse: Warehouse, artist_id: str) -> pd.DataFrame:

@@ -13,13 +13,14 @@ from .display import (
     show,
     table,
 )
-from .html import ReportPage, notebook_to_html, write_index, write_report_meta
+from .html import RenderedReports, ReportPage, notebook_to_html, write_index, write_report_meta
 from .load import RunData, load_run
 from .period import Period, parse_period
 
 __all__ = [
     "ArtistData",
     "Period",
+    "RenderedReports",
     "ReportPage",
     "RunData",
     "contents",

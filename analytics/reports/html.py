@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -36,6 +36,9 @@ from markupsafe import Markup
 from analytics.config import PROJECT_ROOT
 from analytics.reports.display import PLOTLY_MIME
 from analytics.reports.texts import long_date
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +191,16 @@ class ReportPage:
     figures: int
     bytes: int
     plotly: str = ""  # the plotly.js bundle embedded: basic, full, or '' without figures
+
+
+@dataclass(frozen=True)
+class RenderedReports:
+    """The report pages a step wrote (HTML files), as the audit records them."""
+
+    paths: list[Path]
+
+    def audit_record(self) -> AuditRecord:
+        return {"outputs": {"reports": [str(p) for p in self.paths]}}
 
 
 def notebook_to_html(

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics.social.base import SocialConnector, TokenStore, platforms
 from analytics.social.errors import AccountNotFound, NotConfigured, SocialError
@@ -23,7 +23,10 @@ from analytics.social.store import (
     stored_links,
     sync_account,
 )
-from analytics.warehouse import Warehouse
+from analytics.warehouse import UpsertResult, Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +63,35 @@ class ConnectorSet:
 
 @dataclass(frozen=True)
 class ArtistSyncReport:
-    """One artist's sync: the identity decisions, one outcome per platform, and the
+    """One artist's sync on ``day``: the identity decisions, one outcome per platform, and the
     (platform, platform_id) of provisional accounts this run retracted."""
 
     artist_id: str
     links: list[IdentityLink]
     outcomes: list[PlatformOutcome]
     retracted: list[tuple[str, str]] = field(default_factory=list)
+    day: date | None = None
 
     @property
     def failed(self) -> list[PlatformOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    def audit_record(self) -> AuditRecord:
+        """The artist's record: each platform's status and why, the links, the snapshots written;
+        ``partial`` when a platform failed (the others completed)."""
+        changes = UpsertResult(inserted={"social_snapshots": 0}, updated={"social_snapshots": 0})
+        for outcome in self.outcomes:
+            if outcome.result is not None and outcome.result.written in ("inserted", "updated"):
+                getattr(changes, outcome.result.written)["social_snapshots"] += 1
+            elif outcome.result is not None:
+                changes.unchanged["social_snapshots"] = changes.unchanged.get("social_snapshots", 0) + 1
+        return {
+            "inputs": {"artist_id": self.artist_id, "day": self.day.isoformat() if self.day else None},
+            "outputs": {"platforms": {o.platform: o.status for o in self.outcomes}, "links": len(self.links)},
+            "details": {o.platform: o.detail for o in self.outcomes},
+            "outcome": "partial" if self.failed else "ok",
+            "changes": changes,
+        }
 
 
 def connectors_from_settings(
@@ -161,7 +182,7 @@ def sync_artist(
         log.info(
             "social sync outcome", extra={"artist_id": artist_id, "platform": o.platform, "status": o.status}
         )
-    return ArtistSyncReport(artist_id, links, outcomes, retracted)
+    return ArtistSyncReport(artist_id, links, outcomes, retracted, day)
 
 
 def _keep_earlier_decisions(

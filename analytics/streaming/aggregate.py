@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, and_, delete, select
@@ -20,7 +20,10 @@ from sqlalchemy import Connection, and_, delete, select
 from analytics.streaming import tables
 from analytics.streaming.ids import day_bounds
 from analytics.streaming.metrics import COLUMNS, KEY, LOOKBACK_DAYS, event_metrics, export_metrics, rolling
-from analytics.warehouse import Warehouse
+from analytics.warehouse import UpsertResult, Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 log = logging.getLogger(__name__)
 EVENT_FIELDS = (
@@ -46,8 +49,12 @@ class AggregateSummary:
     rows_written: int
     events_read: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+    def audit_record(self) -> AuditRecord:
+        """Every count, and the daily rows rewritten."""
+        return {
+            "outputs": {k: getattr(self, k) for k in self.__dataclass_fields__},
+            "changes": UpsertResult(updated={"stream_metrics_daily": self.rows_written}),
+        }
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:
@@ -180,7 +187,7 @@ def aggregate(
         else:
             _delete_dirty(conn, dirty, backlog)
     summary = AggregateSummary(full, len(touched), len(rolled_days), len(metrics_rows), len(events))
-    log.info("streaming aggregate: %s", summary.as_dict())
+    log.info("streaming aggregate: %s", summary)
     return summary
 
 

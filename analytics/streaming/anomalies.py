@@ -14,7 +14,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import delete, select
@@ -22,6 +22,9 @@ from sqlalchemy import delete, select
 from analytics.ml.anomaly import MODEL_VERSION, listening_pattern, seasonal_baseline
 from analytics.streaming import tables
 from analytics.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 log = logging.getLogger(__name__)
 BASELINE_SOURCES = ("s4a", "realtime")
@@ -37,9 +40,10 @@ class AnomalySummary:
     model_version: str
     days: tuple[date, date] | None
 
-    def as_dict(self) -> dict[str, Any]:
+    def audit_record(self) -> AuditRecord:
+        """Anomalies stored by kind, the model version and the days looked at."""
         span = [d.isoformat() for d in self.days] if self.days else None
-        return {"by_kind": dict(self.by_kind), "model_version": self.model_version, "days": span}
+        return {"outputs": {"by_kind": dict(self.by_kind), "model_version": self.model_version, "days": span}}
 
 
 def _release_dates(warehouse: Warehouse) -> dict[str, list[date]]:
@@ -168,5 +172,5 @@ def detect_anomalies(
             )
     by_kind = dict(found["kind"].value_counts()) if rows else {}
     summary = AnomalySummary({str(k): int(v) for k, v in by_kind.items()}, MODEL_VERSION, span)
-    log.info("streaming anomalies: %s", summary.as_dict())
+    log.info("streaming anomalies: %s", summary)
     return summary

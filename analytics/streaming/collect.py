@@ -9,15 +9,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from analytics.audit import AuditRun, SetAside
+from analytics.audit import AuditRecord, AuditRun, SetAside
 from analytics.streaming.exports import scan_exports
 from analytics.streaming.ingest import ingest_export
 from analytics.streaming.realtime import consume_events
 from analytics.streaming.summary import IngestSummary, SourceFormatError
-from analytics.warehouse import UpsertResult
 
 # The expectation suite of each table a collection writes (named for the dataset it checks).
 SUITES = {
@@ -33,18 +33,20 @@ IGNORED_WHY = (
 IGNORED_SHOWN = 50
 
 
+@dataclass(frozen=True)
+class IgnoredFiles:
+    """Files of an exports folder named like no export encore reads (the first :data:`IGNORED_SHOWN`)."""
+
+    files: list[str]
+
+    def audit_record(self) -> AuditRecord:
+        return {"details": {"why": IGNORED_WHY, "files": self.files}}
+
+
 def audit_ingest(run: AuditRun, task: str, summary: IngestSummary) -> set[date]:
     """Record one ingest as ``task``; every rejected row is set aside by file and row (the run
     then ends ``partial``). Returns the days the ingest touched."""
-    run.record(
-        task,
-        inputs={"rows_read": summary.rows_read},
-        outputs=summary.as_dict(),
-        changes=UpsertResult(
-            inserted={"streaming": summary.rows_stored}, updated={"streaming": summary.rows_updated}
-        ),
-        outcome="partial" if summary.rows_rejected else "ok",
-    )
+    run.record(task, summary)
     where = summary.file_name or summary.source
     rows = [SetAside("export row", f"{where} row {r.line}", r.reason) for r in summary.rejections]
     more = summary.rows_rejected - len(rows)
@@ -71,7 +73,7 @@ def ingest_folder(run: AuditRun, source_dir: Path, *, artist_id: str | None = No
         )
     if scan.ignored:
         files = [str(p.relative_to(source_dir)) for p in scan.ignored[:IGNORED_SHOWN]]
-        run.record("ingest.ignored", details={"why": IGNORED_WHY, "files": files})
+        run.record("ingest.ignored", IgnoredFiles(files))
     for export in scan.files:
         try:
             summary = ingest_export(run.warehouse, export, run_id=run.run_id, artist_id=artist_id)

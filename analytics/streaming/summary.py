@@ -6,7 +6,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from analytics.warehouse import UpsertResult
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 MAX_EXAMPLES = 50
 
@@ -99,6 +104,18 @@ class IngestSummary:
             "rejected_by_reason": self.rejected_by_reason,
             "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejections],
             "days_touched": sorted(d.isoformat() for d in self.days_touched),
+        }
+
+    def audit_record(self) -> AuditRecord:
+        """The ingest's record: rows read, every count of :meth:`as_dict`, the rows stored and
+        updated; ``partial`` when rows were rejected (each is set aside by the collection)."""
+        return {
+            "inputs": {"rows_read": self.rows_read},
+            "outputs": self.as_dict(),
+            "changes": UpsertResult(
+                inserted={"streaming": self.rows_stored}, updated={"streaming": self.rows_updated}
+            ),
+            "outcome": "partial" if self.rows_rejected else "ok",
         }
 
 

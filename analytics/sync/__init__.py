@@ -7,7 +7,7 @@
 See docs/sync.md.
 """
 
-from analytics.sync.catalog import fetch_catalog, stored_catalog
+from analytics.sync.catalog import StoredCatalog, fetch_catalog, stored_catalog
 from analytics.sync.engine import STAGES, Syncer
 from analytics.sync.errors import SyncPayloadError, UnknownArtist
 from analytics.sync.plan import (
@@ -27,6 +27,7 @@ __all__ = [
     "SANDBOX_TOKEN_CACHE",
     "STAGES",
     "CatalogShape",
+    "StoredCatalog",
     "SyncCheckpoint",
     "SyncPayloadError",
     "SyncReport",

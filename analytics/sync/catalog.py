@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from analytics.catalog import KEYS, CatalogFrames
 from analytics.catalog.frames import frame
@@ -12,6 +13,9 @@ from analytics.sync import checkpoints, fetch, rows
 from analytics.sync.errors import UnknownArtist
 from analytics.sync.store import live_rows, stored_rows
 from analytics.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 
 def fetch_catalog(client: SpotifyApi, artist_ids: Sequence[str], *, playlists: bool = True) -> CatalogFrames:
@@ -86,6 +90,22 @@ def stored_catalog(warehouse: Warehouse, artist_ids: Sequence[str]) -> CatalogFr
         playlists=frame("playlists", playlists),
         playlist_items=frame("playlist_items", items),
     )
+
+
+@dataclass(frozen=True)
+class StoredCatalog:
+    """The catalog of ``artist_ids`` as stored (:func:`stored_catalog`): a run's datasets."""
+
+    artist_ids: list[str]
+    frames: CatalogFrames
+
+    @classmethod
+    def read(cls, warehouse: Warehouse, artist_ids: Sequence[str]) -> StoredCatalog:
+        return cls(list(artist_ids), stored_catalog(warehouse, artist_ids))
+
+    def audit_record(self) -> AuditRecord:
+        """The ``stored_catalog`` record: the artists asked for, the rows of each dataset."""
+        return {"inputs": {"artist_ids": self.artist_ids}, "outputs": self.frames.counts()}
 
 
 def _live(warehouse: Warehouse, dataset: str, *, column: str, values: Sequence[str]) -> list[dict[str, Any]]:

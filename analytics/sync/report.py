@@ -6,12 +6,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analytics.catalog.frames import frame
 from analytics.warehouse import UpsertResult
+
+if TYPE_CHECKING:
+    from analytics.audit import AuditRecord
 
 # dataset name -> rows about to be committed; returns evidence, raises when a suite fails
 Validator = Callable[[Mapping[str, pd.DataFrame]], dict[str, Any]]
@@ -38,6 +41,7 @@ class SyncReport:
     rows_fetched: int = 0
     units: int = 0
     seconds: float = 0.0
+    error: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -65,20 +69,36 @@ class SyncReport:
             )
         return text
 
-    def details(self) -> dict[str, Any]:
-        """JSON-ready details for the audit record."""
+    def failed(self, error: BaseException) -> SyncReport:
+        """This report of a sync that ``error`` stopped: what was read and written before it."""
+        self.error = f"{type(error).__name__}: {str(error)[:2000]}"
+        return self
+
+    def audit_record(self) -> AuditRecord:
+        """The ``sync_catalog`` record: the artists, requests, validation evidence, changes, and
+        in the details the quota mode, outcome and message, checkpoints, rows fetched, units and
+        time; ``partial`` after a quota stop (with when to resume), ``failed`` after an error
+        (named in the details)."""
         return {
-            "quota_mode": self.quota_mode,
-            "full": self.full,
-            "artist_ids": list(self.artist_ids),
-            "outcome": self.outcome,
-            "message": self.message,
-            "resume_at": self.resume_at.isoformat() if self.resume_at else None,
-            "stopped_at": self.stopped_at,
-            "checkpoints": self.checkpoints,
-            "rows_fetched": self.rows_fetched,
-            "units": self.units,
-            "seconds": round(self.seconds, 3),
+            "inputs": {"artist_ids": list(self.artist_ids), "full": self.full},
+            "requests": self.requests,
+            "validation": self.validation,
+            "details": {
+                "quota_mode": self.quota_mode,
+                "full": self.full,
+                "artist_ids": list(self.artist_ids),
+                "outcome": self.outcome,
+                "message": self.message,
+                "resume_at": self.resume_at.isoformat() if self.resume_at else None,
+                "stopped_at": self.stopped_at,
+                "checkpoints": self.checkpoints,
+                "rows_fetched": self.rows_fetched,
+                "units": self.units,
+                "seconds": round(self.seconds, 3),
+            }
+            | ({"error": self.error} if self.error is not None else {}),
+            "outcome": "failed" if self.error is not None else "partial" if self.partial else "ok",
+            "changes": self.changes,
         }
 
 

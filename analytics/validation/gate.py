@@ -18,6 +18,8 @@ from analytics.validation.suites import SuiteFile, read_suite
 if TYPE_CHECKING:
     import pandas as pd
 
+    from analytics.audit import AuditRecord
+
 PARTIAL_UNEXPECTED_COUNT = 20
 
 
@@ -36,6 +38,7 @@ class ValidationOutcome:
     failures : one line per failed critical expectation (what, how many rows, a sample).
     warnings : the same for failed expectations of severity ``warning`` or ``info``.
     seconds : time spent validating.
+    data_docs : the Data Docs page built for the run, once there is one.
     """
 
     dataset: str
@@ -51,9 +54,10 @@ class ValidationOutcome:
     failures: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+    data_docs: Path | None = None
 
     def evidence(self) -> dict[str, Any]:
-        """A small JSON-ready summary for an audit record."""
+        """A small JSON-ready summary for an audit record (the sync keeps it per unit of work)."""
         return {
             "dataset": self.dataset,
             "suite": self.suite,
@@ -64,6 +68,26 @@ class ValidationOutcome:
             "failed": self.failed,
             "rows": self.rows,
             "result_path": str(self.result_path),
+        } | ({"data_docs": str(self.data_docs)} if self.data_docs is not None else {})
+
+    def audit_record(self) -> AuditRecord:
+        """The ``validate.<dataset>`` record: the rows checked and the evidence."""
+        return {"inputs": {"rows": self.rows}, "validation": {self.dataset: self.evidence()}}
+
+
+@dataclass(frozen=True)
+class FailedValidation:
+    """A dataset whose suite failed, as the audit records it: the evidence and the whole error
+    (which names every failed expectation of every dataset that failed with it)."""
+
+    outcome: ValidationOutcome
+    error: str
+
+    def audit_record(self) -> AuditRecord:
+        return {
+            **self.outcome.audit_record(),
+            "outcome": "failed",
+            "details": {"error": self.error[:4000]},
         }
 
 
@@ -78,6 +102,16 @@ class DatasetValidationError(Exception):
         self.outcome = outcome
         self.outcomes = (outcome, *more)
         super().__init__(_error_message(self.outcomes))
+
+    @property
+    def failures(self) -> list[FailedValidation]:
+        """Each failed dataset as the audit records it (``validate.<dataset>``)."""
+        return [FailedValidation(o, str(self)) for o in self.outcomes]
+
+    def audit_record(self) -> AuditRecord:
+        """The record of the first dataset that failed: one suite's validation has only that one
+        (a unit of several datasets records each of :attr:`failures`)."""
+        return self.failures[0].audit_record()
 
 
 def validate(

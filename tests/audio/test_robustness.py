@@ -96,6 +96,6 @@ def test_a_batch_with_bad_files_finishes_and_lists_them(tmp_path: Path, write_au
     batch = analyze_files([bad, good, silent], cache_dir=tmp_path / "cache", workers=2)
     assert [r.status for r in batch.results] == ["quarantined", "ok", "quarantined"]
     assert list(batch.features["path"]) == [str(good)]
-    record = batch.audit_record()
+    record = batch.audit_record()["outputs"]
     assert {q["reason"] for q in record["quarantined"]} == {"unreadable", "silent"}
     assert record["analysed"] == 1 and record["files"] == 3

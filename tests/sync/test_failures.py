@@ -41,7 +41,7 @@ def test_a_long_retry_after_ends_the_run_partial_within_seconds_and_the_next_run
         assert "resume after" in stopped.message
         partial = [c for c in stopped.checkpoints.values() if c["status"] == "partial"]
         assert partial and all("resume_at" in c for c in partial)
-        assert stopped.details()["resume_at"] == stopped.resume_at.isoformat()
+        assert stopped.audit_record()["details"]["resume_at"] == stopped.resume_at.isoformat()
 
         sb.set_rate_limit(None)
         resumed = run_sync(sb, warehouse, unit_albums=2)

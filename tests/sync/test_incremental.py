@@ -44,9 +44,7 @@ def test_second_sync_says_so_in_the_audit_record(
     for _ in range(2):
         with audit.run("sync_artist_data", settings=settings, warehouse=warehouse) as run:
             report = run_sync(demo_sb, warehouse, run_id=run.run_id)
-            run.record(
-                "sync_catalog", requests=report.requests, details=report.details(), changes=report.changes
-            )
+            run.record("sync_catalog", report)
     entries = [json.loads(r["body"]) for r in warehouse.rows("audit_records", order_by=["seq"])]
     closing = [e for e in entries if e["task"] == "run"]
     assert [e["outcome"] for e in closing] == ["ok", "unchanged"]
