@@ -17,7 +17,15 @@ from typing import Any
 
 import httpx
 
-from analytics.http.retry import GiveUp, RetryPolicy, Throttled, Transient, call_with_retries, cut_short
+from analytics.http.retry import (
+    GiveUp,
+    RetryPolicy,
+    Throttled,
+    Transient,
+    call_with_retries,
+    cut_short,
+    parse_retry_after,
+)
 from analytics.observability.metrics import counter
 from analytics.observability.redaction import CLIENT_MASK, install_log_filter
 from analytics.social.errors import (
@@ -200,6 +208,12 @@ class PlatformHttp:
 
     def close(self) -> None:
         self.client.close()
+
+
+def retry_after(response: httpx.Response, *, default: float = 1.0) -> float:
+    """The answer's ``Retry-After`` in seconds (delta or HTTP date), ``default`` when it has none."""
+    seconds = parse_retry_after(response.headers.get("Retry-After"))
+    return default if seconds is None else seconds
 
 
 def json_body(platform: str, response: httpx.Response) -> Any:

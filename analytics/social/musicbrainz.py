@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import httpx
 
 from analytics.social.errors import PlatformError
-from analytics.social.http import PlatformHttp, Verdict, json_body, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body, pick, retry_after
 
 SOURCE = "musicbrainz"
 USER_AGENT = "encore/0.1 ( https://github.com/encore-analytics/encore )"
@@ -129,7 +129,7 @@ def _classify(response: httpx.Response) -> Verdict:
     if response.status_code == 404:
         return Verdict.ok(None)
     if response.status_code == 503:  # MusicBrainz's answer when the rate limit is exceeded
-        return Verdict.wait(float(response.headers.get("Retry-After", "1") or 1), "HTTP 503 rate limit")
+        return Verdict.wait(retry_after(response), "HTTP 503 rate limit")
     body = json_body(SOURCE, response)
     if response.status_code == 200:
         return Verdict.ok(body)

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import StoredToken, TokenStore, register
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
 from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
@@ -186,22 +187,17 @@ class InstagramConnector:
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        after: str | None = None
-        while len(posts) < limit:
-            params: dict[str, Any] = {
-                "fields": MEDIA_FIELDS,
-                "limit": min(self.page_size, limit - len(posts)),
-            }
-            if after:
-                params["after"] = after
-            page = self._get(f"{account.platform_id}/media", params)
-            items = pick(PLATFORM, page, "data", "list")
-            posts.extend(_post(item, f"data.{i}") for i, item in enumerate(items))
-            after = pick(PLATFORM, page, "paging.cursors.after", optional=True)
-            if not pick(PLATFORM, page, "paging.next", optional=True) or not after or not items:
-                break
-        return posts[:limit]
+        return collect(lambda after, wanted: self._media_page(account, after, wanted or limit), limit=limit)
+
+    def _media_page(self, account: SocialAccount, after: str | None, wanted: int) -> Page[SocialPost]:
+        params: dict[str, Any] = {"fields": MEDIA_FIELDS, "limit": min(self.page_size, wanted)}
+        if after:
+            params["after"] = after
+        page = self._get(f"{account.platform_id}/media", params)
+        items = pick(PLATFORM, page, "data", "list")
+        cursor = pick(PLATFORM, page, "paging.cursors.after", optional=True)
+        more = bool(pick(PLATFORM, page, "paging.next", optional=True)) and bool(items)
+        return Page([_post(item, f"data.{i}") for i, item in enumerate(items)], next=cursor if more else None)
 
     def close(self) -> None:
         self.http.close()

@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import StoredToken, TokenStore, register
 from analytics.social.errors import NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body, pick, retry_after
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -192,30 +193,30 @@ class TikTokConnector:
         return snap
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        cursor: int | None = None
-        while len(posts) < limit:
-            body: dict[str, Any] = {"max_count": min(self.page_size, limit - len(posts))}
-            if cursor is not None:
-                body["cursor"] = cursor
-            page = self._call("POST", "v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body)
-            for item in pick(PLATFORM, page, "data.videos", "list"):
-                created = pick(PLATFORM, item, "create_time", "int", optional=True)
-                posts.append(
-                    SocialPost(
-                        platform=PLATFORM,
-                        post_id=str(pick(PLATFORM, item, "id")),
-                        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
-                        likes=pick(PLATFORM, item, "like_count", "int", optional=True),
-                        comments=pick(PLATFORM, item, "comment_count", "int", optional=True),
-                        shares=pick(PLATFORM, item, "share_count", "int", optional=True),
-                        views=pick(PLATFORM, item, "view_count", "int", optional=True),
-                    )
+        return collect(lambda cursor, wanted: self._video_page(cursor, wanted or limit), limit=limit)
+
+    def _video_page(self, cursor: str | None, wanted: int) -> Page[SocialPost]:
+        body: dict[str, Any] = {"max_count": min(self.page_size, wanted)}
+        if cursor is not None:
+            body["cursor"] = int(cursor)
+        page = self._call("POST", "v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body)
+        posts = []
+        for item in pick(PLATFORM, page, "data.videos", "list"):
+            created = pick(PLATFORM, item, "create_time", "int", optional=True)
+            posts.append(
+                SocialPost(
+                    platform=PLATFORM,
+                    post_id=str(pick(PLATFORM, item, "id")),
+                    published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
+                    likes=pick(PLATFORM, item, "like_count", "int", optional=True),
+                    comments=pick(PLATFORM, item, "comment_count", "int", optional=True),
+                    shares=pick(PLATFORM, item, "share_count", "int", optional=True),
+                    views=pick(PLATFORM, item, "view_count", "int", optional=True),
                 )
-            cursor = pick(PLATFORM, page, "data.cursor", "int", optional=True)
-            if not pick(PLATFORM, page, "data.has_more", "bool") or cursor is None:
-                break
-        return posts[:limit]
+            )
+        following = pick(PLATFORM, page, "data.cursor", "int", optional=True)
+        more = pick(PLATFORM, page, "data.has_more", "bool") and following is not None
+        return Page(posts, next=str(following) if more else None)
 
     def close(self) -> None:
         self.http.close()
@@ -232,9 +233,7 @@ def _classify(response: httpx.Response) -> Verdict:
     if code == "access_token_invalid" or (response.status_code == 401 and code != "scope_not_authorized"):
         return Verdict.fail(TokenExpired(PLATFORM, f"access token invalid ({message}; log_id {log_id})"))
     if code == "rate_limit_exceeded" or response.status_code == 429:
-        return Verdict.wait(
-            float(response.headers.get("Retry-After", "1") or 1), f"rate_limit_exceeded ({log_id})"
-        )
+        return Verdict.wait(retry_after(response), f"rate_limit_exceeded ({log_id})")
     return Verdict.fail(
         PlatformError(PLATFORM, f"HTTP {response.status_code} {code}: {message} (log_id {log_id})")
     )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import TokenStore, register
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
 from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
@@ -120,34 +121,32 @@ class XConnector:
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        token: str | None = None
-        while len(posts) < limit:
-            params: dict[str, Any] = {
-                "max_results": max(5, min(self.page_size, limit - len(posts))),
-                "tweet.fields": "created_at,public_metrics",
-                "exclude": "retweets,replies",
-            }
-            if token:
-                params["pagination_token"] = token
-            page = self._get(f"2/users/{account.platform_id}/tweets", params)
-            for i, item in enumerate(pick(PLATFORM, page, "data", "list", optional=True) or []):
-                created = pick(PLATFORM, item, "created_at", optional=True)
-                posts.append(
-                    SocialPost(
-                        platform=PLATFORM,
-                        post_id=pick(PLATFORM, item, "id"),
-                        published_at=parse_time(PLATFORM, f"data.{i}.created_at", created),
-                        likes=pick(PLATFORM, item, "public_metrics.like_count", "int"),
-                        comments=pick(PLATFORM, item, "public_metrics.reply_count", "int"),
-                        shares=pick(PLATFORM, item, "public_metrics.retweet_count", "int"),
-                        views=pick(PLATFORM, item, "public_metrics.impression_count", "int", optional=True),
-                    )
+        return collect(lambda token, wanted: self._tweet_page(account, token, wanted or limit), limit=limit)
+
+    def _tweet_page(self, account: SocialAccount, token: str | None, wanted: int) -> Page[SocialPost]:
+        params: dict[str, Any] = {
+            "max_results": max(5, min(self.page_size, wanted)),
+            "tweet.fields": "created_at,public_metrics",
+            "exclude": "retweets,replies",
+        }
+        if token:
+            params["pagination_token"] = token
+        page = self._get(f"2/users/{account.platform_id}/tweets", params)
+        posts = []
+        for i, item in enumerate(pick(PLATFORM, page, "data", "list", optional=True) or []):
+            created = pick(PLATFORM, item, "created_at", optional=True)
+            posts.append(
+                SocialPost(
+                    platform=PLATFORM,
+                    post_id=pick(PLATFORM, item, "id"),
+                    published_at=parse_time(PLATFORM, f"data.{i}.created_at", created),
+                    likes=pick(PLATFORM, item, "public_metrics.like_count", "int"),
+                    comments=pick(PLATFORM, item, "public_metrics.reply_count", "int"),
+                    shares=pick(PLATFORM, item, "public_metrics.retweet_count", "int"),
+                    views=pick(PLATFORM, item, "public_metrics.impression_count", "int", optional=True),
                 )
-            token = pick(PLATFORM, page, "meta.next_token", optional=True)
-            if not token:
-                break
-        return posts[:limit]
+            )
+        return Page(posts, next=pick(PLATFORM, page, "meta.next_token", optional=True) or None)
 
     def close(self) -> None:
         self.http.close()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.observability.metrics import counter
 from analytics.social.base import TokenStore, register
 from analytics.social.errors import (
@@ -27,7 +28,7 @@ from analytics.social.errors import (
     PlatformError,
     QuotaExhausted,
 )
-from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick, retry_after
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -184,27 +185,28 @@ class YouTubeConnector:
             uploads = self._uploads.get(account.platform_id)
         if uploads is None:
             raise MalformedPayload(PLATFORM, "items.0.contentDetails.relatedPlaylists.uploads", "is missing")
-        ids: list[tuple[str, datetime | None]] = []
-        token: str | None = None
-        while len(ids) < limit:
-            params: dict[str, Any] = {
-                "part": "contentDetails",
-                "playlistId": uploads,
-                "maxResults": min(self.page_size, limit - len(ids)),
-            }
-            if token:
-                params["pageToken"] = token
-            page = self._get("playlistItems.list", "playlistItems", params)
-            for i, item in enumerate(pick(PLATFORM, page, "items", "list")):
-                vid = pick(PLATFORM, item, "contentDetails.videoId")
-                published = pick(PLATFORM, item, "contentDetails.videoPublishedAt", optional=True)
-                ids.append(
-                    (vid, parse_time(PLATFORM, f"items.{i}.contentDetails.videoPublishedAt", published))
-                )
-            token = pick(PLATFORM, page, "nextPageToken", optional=True)
-            if not token:
-                break
+        ids = collect(lambda token, wanted: self._upload_page(uploads, token, wanted or limit), limit=limit)
         return self._video_stats(ids[:limit])
+
+    def _upload_page(self, uploads: str, token: str | None, wanted: int) -> Page[tuple[str, datetime | None]]:
+        params: dict[str, Any] = {
+            "part": "contentDetails",
+            "playlistId": uploads,
+            "maxResults": min(self.page_size, wanted),
+        }
+        if token:
+            params["pageToken"] = token
+        page = self._get("playlistItems.list", "playlistItems", params)
+        ids = []
+        for i, item in enumerate(pick(PLATFORM, page, "items", "list")):
+            published = pick(PLATFORM, item, "contentDetails.videoPublishedAt", optional=True)
+            ids.append(
+                (
+                    pick(PLATFORM, item, "contentDetails.videoId"),
+                    parse_time(PLATFORM, f"items.{i}.contentDetails.videoPublishedAt", published),
+                )
+            )
+        return Page(ids, next=pick(PLATFORM, page, "nextPageToken", optional=True) or None)
 
     def _video_stats(self, ids: list[tuple[str, datetime | None]]) -> list[SocialPost]:
         stats: dict[str, dict[str, Any]] = {}
@@ -271,7 +273,7 @@ def _classify(response: httpx.Response) -> Verdict:
             )
         )
     if response.status_code == 429 or reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
-        return Verdict.wait(float(response.headers.get("Retry-After", "1") or 1), f"HTTP 429 {reason}")
+        return Verdict.wait(retry_after(response), f"HTTP 429 {reason}")
     if reason in {"keyInvalid", "keyExpired", "forbidden"} or response.status_code == 401:
         return Verdict.fail(
             PlatformError(PLATFORM, f"API key rejected ({reason}): check ENCORE_YOUTUBE_API_KEY")
