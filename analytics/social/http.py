@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the connectors: verdicts on answers, field checks, log redaction.
+"""HTTP plumbing shared by the connectors: verdicts on answers, JSON bodies, log redaction.
 
 Each connector classifies a platform's answers (:class:`Verdict`); this module turns verdicts
 into waits, retries and errors with encore's one retry policy (:mod:`analytics.http.retry`):
@@ -225,79 +225,3 @@ def json_body(platform: str, response: httpx.Response) -> Any:
         if cut_short(response.text):  # cut in transit: worth another attempt
             raise UnreadableBody(platform, "<body>", problem) from None
         raise MalformedPayload(platform, "<body>", problem) from None
-
-
-_MISSING = object()
-
-
-def pick(platform: str, payload: Any, path: str, kind: str = "str", *, optional: bool = False) -> Any:
-    """The value at dotted ``path`` of ``payload``, checked to be of ``kind``.
-
-    Parameters
-    ----------
-    kind : ``int`` (an integer or a string of digits, as YouTube sends counts), ``str``,
-        ``bool``, ``float``, ``dict``, ``list`` or ``any``.
-    optional : return None for a missing or null value instead of raising.
-
-    Raises
-    ------
-    MalformedPayload naming the platform and ``path`` when the field is missing or mistyped.
-    """
-    value: Any = payload
-    for part in path.split("."):
-        if isinstance(value, Mapping):
-            value = value.get(part, _MISSING)
-        elif isinstance(value, list) and part.isdigit():
-            value = value[int(part)] if int(part) < len(value) else _MISSING
-        else:
-            value = _MISSING
-        if value is _MISSING or value is None:
-            if optional:
-                return None
-            raise MalformedPayload(platform, path, "is missing")
-    return _coerce(platform, path, value, kind)
-
-
-def _coerce(platform: str, path: str, value: Any, kind: str) -> Any:
-    def bad(expected: str) -> MalformedPayload:
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        return MalformedPayload(platform, path, f"should be {expected}, got {shown}")
-
-    if kind == "int":
-        if isinstance(value, bool):
-            raise bad("an integer")
-        if isinstance(value, int):
-            if value < 0:
-                raise bad("a non-negative integer")
-            return value
-        if isinstance(value, str) and value.isdigit():
-            return int(value)
-        raise bad("an integer")
-    if kind == "float":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise bad("a number")
-    expected_types: dict[str, type | tuple[type, ...]] = {
-        "str": str,
-        "bool": bool,
-        "dict": dict,
-        "list": list,
-    }
-    if kind in expected_types:
-        if not isinstance(value, expected_types[kind]):
-            raise bad(f"a {kind}")
-        return value
-    return value
-
-
-def parse_time(platform: str, path: str, value: str | int | None) -> datetime | None:
-    """An ISO-8601 string or epoch seconds as an aware datetime (None stays None)."""
-    if value is None:
-        return None
-    try:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC)
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except (ValueError, OverflowError, OSError):
-        raise MalformedPayload(platform, path, f"should be a time, got {str(value)[:40]!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
