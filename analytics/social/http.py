@@ -17,15 +17,7 @@ from typing import Any
 
 import httpx
 
-from analytics.http.retry import (
-    GiveUp,
-    RetryPolicy,
-    Throttled,
-    Transient,
-    call_with_retries,
-    cut_short,
-    parse_retry_after,
-)
+from analytics.http import retry
 from analytics.observability.metrics import counter
 from analytics.observability.redaction import CLIENT_MASK, install_log_filter
 from analytics.social.errors import (
@@ -70,7 +62,7 @@ class Verdict:
         return cls(error=error)
 
 
-class _Failed(Transient):
+class _Failed(retry.Transient):
     """A transient failure that, once the attempts run out, surfaces as ``error``."""
 
     def __init__(self, what: str, *, error: SocialError) -> None:
@@ -78,9 +70,9 @@ class _Failed(Transient):
         self.error = error
 
 
-def social_policy(*, max_wait_s: float, server_retries: int, timeout_s: float = 10.0) -> RetryPolicy:
+def social_policy(*, max_wait_s: float, server_retries: int, timeout_s: float = 10.0) -> retry.RetryPolicy:
     """The shared policy as the platforms use it: a few quick retries, rate limits within ``max_wait_s``."""
-    return RetryPolicy(
+    return retry.RetryPolicy(
         max_attempts=server_retries + 1,
         base_delay_s=0.4,
         max_delay_s=2.0,
@@ -138,7 +130,7 @@ class PlatformHttp:
         **kwargs: Any,
     ) -> Any:
         """Send one logical request, waiting and retrying per policy; return the verdict's payload."""
-        return call_with_retries(
+        return retry.call_with_retries(
             lambda: self._attempt(method, path, classify, **kwargs),
             policy=self.policy,
             give_up=self._give_up,
@@ -186,16 +178,16 @@ class PlatformHttp:
             REQUESTS.labels(self.platform, "ok").inc()
             return verdict.payload
         REQUESTS.labels(self.platform, "rate_limited").inc()
-        raise Throttled(verdict.reason, retry_after_s=verdict.retry_after_s)
+        raise retry.Throttled(verdict.reason, retry_after_s=verdict.retry_after_s)
 
-    def _before_retry(self, failure: Transient | Throttled, wait_s: float, attempts: int) -> None:
-        if isinstance(failure, Throttled):
+    def _before_retry(self, failure: retry.Transient | retry.Throttled, wait_s: float, attempts: int) -> None:
+        if isinstance(failure, retry.Throttled):
             log.info(
                 "social rate limit, waiting",
                 extra={"platform": self.platform, "wait_s": wait_s, "reason": failure.what},
             )
 
-    def _give_up(self, stop: GiveUp) -> SocialError:
+    def _give_up(self, stop: retry.GiveUp) -> SocialError:
         if isinstance(stop.failure, _Failed):
             return stop.failure.error
         resumes = self.now() + timedelta(seconds=stop.wait_s)
@@ -212,7 +204,7 @@ class PlatformHttp:
 
 def retry_after(response: httpx.Response, *, default: float = 1.0) -> float:
     """The answer's ``Retry-After`` in seconds (delta or HTTP date), ``default`` when it has none."""
-    seconds = parse_retry_after(response.headers.get("Retry-After"))
+    seconds = retry.parse_retry_after(response.headers.get("Retry-After"))
     return default if seconds is None else seconds
 
 
@@ -222,6 +214,6 @@ def json_body(platform: str, response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         problem = f"is not JSON (HTTP {response.status_code}, {len(response.content)} bytes)"
-        if cut_short(response.text):  # cut in transit: worth another attempt
+        if retry.cut_short(response.text):  # cut in transit: worth another attempt
             raise UnreadableBody(platform, "<body>", problem) from None
         raise MalformedPayload(platform, "<body>", problem) from None

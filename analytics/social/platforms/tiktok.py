@@ -145,15 +145,14 @@ class TikTokConnector:
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._due():
             self.refresh()
-        for attempt in range(2):
-            headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
-            try:
-                return self.http.call(method, path, _classify, headers=headers, **kwargs)
-            except TokenExpired:
-                if attempt:
-                    raise
-                self.refresh()
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
+        except TokenExpired:  # revoked or expired early: one refresh, then the error stands
+            self.refresh()
+        return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
+
+    def _bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token.get_secret_value()}"}
 
     # -- data ------------------------------------------------------------------------------
     def _user(self) -> dict[str, Any]:
