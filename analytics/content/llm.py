@@ -2,8 +2,9 @@
 
 The model sees the fact sheet and the task, nothing else. Its answer is validated like any draft;
 one that invents a number or a name is rejected and replaced (see :func:`generate_drafts`).
-Requests go over httpx with timeouts and a bounded number of retries on 429, 5xx and network
-errors; ``Retry-After`` is honoured up to ``max_wait_s``.
+Requests go over httpx with timeouts and encore's retry policy (:mod:`analytics.http.retry`): a
+bounded number of attempts on 429, 5xx and network errors; a ``Retry-After`` up to ``max_wait_s``
+is waited out, a longer one stops at once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ import httpx
 
 from analytics.content.backend import BackendError, BackendText, ContentBackend, DraftRequest
 from analytics.content.generator import GroundedGenerator
+from analytics.http.retry import (
+    GiveUp,
+    RetryPolicy,
+    Transient,
+    call_with_retries,
+    raise_for_retry,
+)
+from analytics.observability.redaction import CLIENT_MASK, Redactor, redact_client
 
 _LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German"}
 SYSTEM_PROMPT = """You write short texts for an independent music artist's channels.
@@ -30,7 +39,6 @@ Rules:
 - Plain text only: no markdown, no HTML, no links, no @mentions, no placeholders.
 - Answer with the text only, nothing before or after it."""
 PROMPT_VERSION = "prompt-1+" + hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()[:10]
-_RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
 def _task(request: DraftRequest) -> str:
@@ -70,6 +78,7 @@ class OpenAICompatibleBackend:
     api_key : sent as a bearer token when given; never logged.
     timeout_s : read timeout of one request (connect timeout 5 s).
     max_retries : further attempts after the first on 429/5xx/network errors.
+    max_wait_s : the longest single wait; a ``Retry-After`` beyond it stops at once.
     """
 
     name = "openai-compatible"
@@ -91,8 +100,17 @@ class OpenAICompatibleBackend:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.template_version = PROMPT_VERSION
-        self._key = api_key
-        self.max_retries, self.max_wait_s, self.temperature = max_retries, max_wait_s, temperature
+        self._secrets = Redactor([api_key] if api_key else [])
+        self.temperature = temperature
+        # one budget of tries whatever went wrong; a Retry-After longer than max_wait_s stops
+        self.policy = RetryPolicy(
+            max_attempts=max_retries + 1,
+            base_delay_s=0.5,
+            max_delay_s=max_wait_s,
+            jitter=0.0,
+            max_retry_wait_s=max_wait_s,
+            rate_limits_are_attempts=True,
+        )
         self._sleep = sleep
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=5.0), headers=headers)
@@ -107,7 +125,7 @@ class OpenAICompatibleBackend:
         self.close()
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
+        return redact_client(self._secrets.hide_values(text, mask=CLIENT_MASK))
 
     def write(self, request: DraftRequest) -> BackendText:
         body = {
@@ -137,31 +155,37 @@ class OpenAICompatibleBackend:
         )
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        last = ""
-        for attempt in range(self.max_retries + 1):
-            wait = min(self.max_wait_s, 0.5 * 2**attempt)
+        return call_with_retries(
+            lambda: self._attempt(body),
+            policy=self.policy,
+            give_up=self._give_up,
+            sleep=self._sleep,
+        )
+
+    def _attempt(self, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self._client.post(self.url, json=body)
+        except httpx.TransportError as exc:
+            raise Transient(f"{type(exc).__name__}: {self._redact(str(exc))}") from None
+        if response.status_code == 200:
             try:
-                response = self._client.post(self.url, json=body)
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: {self._redact(str(exc))}"
-            else:
-                if response.status_code == 200:
-                    try:
-                        result: dict[str, Any] = response.json()
-                        return result
-                    except ValueError as exc:
-                        raise BackendError(f"{self.url}: answer is not JSON ({exc})") from exc
-                last = f"HTTP {response.status_code}: {self._redact(response.text[:200])}"
-                if response.status_code not in _RETRY_STATUS:
-                    raise BackendError(
-                        f"{self.url} refused the request with {last}; check llm_model and llm_api_key"
-                    )
-                retry_after = response.headers.get("Retry-After", "")
-                if retry_after.isdigit():
-                    wait = min(self.max_wait_s, float(retry_after))
-            if attempt < self.max_retries:
-                self._sleep(wait)
-        raise BackendError(f"{self.url} failed after {self.max_retries + 1} attempts; last error {last}")
+                result: dict[str, Any] = response.json()
+            except ValueError as exc:
+                raise BackendError(f"{self.url}: answer is not JSON ({exc})") from exc
+            return result
+        last = f"HTTP {response.status_code}: {self._redact(response.text[:200])}"
+        raise_for_retry(response.status_code, response.headers.get("Retry-After"), what=last)
+        raise BackendError(f"{self.url} refused the request with {last}; check llm_model and llm_api_key")
+
+    def _give_up(self, stop: GiveUp) -> BackendError:
+        if stop.reason == "too_long":
+            return BackendError(
+                f"{self.url} asked to wait {stop.wait_s:.0f} s, longer than the {self.policy.max_retry_wait_s:g} s "
+                f"encore waits; last error {stop.failure.what}"
+            )
+        return BackendError(
+            f"{self.url} failed after {stop.attempts} attempts; last error {stop.failure.what}"
+        )
 
 
 def backend_from_settings(settings: Any) -> ContentBackend:

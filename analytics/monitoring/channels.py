@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import SecretStr
 
-from analytics.observability.redaction import redact
+from analytics.http.retry import parse_retry_after, retryable_status
+from analytics.observability.redaction import Redactor, redact
 
 SENTRY_LEVELS = {"critical": "fatal", "error": "error", "warning": "warning", "info": "info"}
 SEVERITY_EMOJI = {"critical": ":red_circle:", "error": ":large_orange_circle:", "warning": ":warning:"}
@@ -147,11 +148,16 @@ def webhook_message(message: AlertMessage) -> dict[str, Any]:
 
 
 class DeliveryError(RuntimeError):
-    """A channel refused or could not be reached; ``retryable`` says whether to try again."""
+    """A channel refused or could not be reached; ``retryable`` says whether to try again.
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    ``retry_after_s`` is the receiver's ``Retry-After``, when it sent one: the outbox waits at
+    least that long before the next attempt.
+    """
+
+    def __init__(self, message: str, *, retryable: bool, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.retry_after_s = retry_after_s
 
 
 class Channel(Protocol):
@@ -163,7 +169,7 @@ class Channel(Protocol):
 
 
 def _post(
-    client: httpx.Client, url: str, *, body: bytes, headers: dict[str, str], what: str, secrets: list[str]
+    client: httpx.Client, url: str, *, body: bytes, headers: dict[str, str], what: str, secrets: Redactor
 ) -> httpx.Response:
     try:
         response = client.post(url, content=body, headers=headers)
@@ -172,17 +178,18 @@ def _post(
             _hide(f"{what} unreachable: {type(exc).__name__}: {exc}", secrets), retryable=True
         ) from None
     if response.status_code >= 300:
-        retryable = response.status_code == 429 or response.status_code >= 500
         text = _hide(f"{what} answered {response.status_code}: {response.text[:300]}", secrets)
-        raise DeliveryError(text, retryable=retryable)
+        raise DeliveryError(
+            text,
+            retryable=retryable_status(response.status_code),
+            retry_after_s=parse_retry_after(response.headers.get("Retry-After")),
+        )
     return response
 
 
-def _hide(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[REDACTED]")
-    return redact(text)
+def _hide(text: str, secrets: Redactor) -> str:
+    """``text`` without the channel's own secrets (in any form or case) nor the process's."""
+    return redact(secrets.hide_values(text))
 
 
 class SentryChannel:
@@ -200,7 +207,7 @@ class SentryChannel:
         port = f":{parts.port}" if parts.port else ""
         self._url = f"{parts.scheme}://{parts.hostname}{port}{prefix}/api/{project}/envelope/"
         self._key = parts.username
-        self._secrets = [raw, parts.username]
+        self._secrets = Redactor([raw, parts.username])
         self._client = httpx.Client(timeout=timeout_s)
 
     def send(self, payload: Mapping[str, Any], *, idempotency_key: str) -> None:
@@ -227,13 +234,14 @@ class PagerDutyChannel:
 
     def __init__(self, url: str, routing_key: SecretStr, *, timeout_s: float = 5.0) -> None:
         self._url, self._key = url, routing_key
+        self._secrets = Redactor([routing_key.get_secret_value()])
         self._client = httpx.Client(timeout=timeout_s)
 
     def send(self, payload: Mapping[str, Any], *, idempotency_key: str) -> None:
         secret = self._key.get_secret_value()
         body = json.dumps({**payload, "routing_key": secret}).encode()
         headers = {"Content-Type": "application/json"}
-        _post(self._client, self._url, body=body, headers=headers, what="PagerDuty", secrets=[secret])
+        _post(self._client, self._url, body=body, headers=headers, what="PagerDuty", secrets=self._secrets)
 
     def close(self) -> None:
         self._client.close()
@@ -246,13 +254,14 @@ class WebhookChannel:
 
     def __init__(self, url: SecretStr, *, timeout_s: float = 5.0) -> None:
         self._url = url
+        self._secrets = Redactor([url.get_secret_value()])
         self._client = httpx.Client(timeout=timeout_s)
 
     def send(self, payload: Mapping[str, Any], *, idempotency_key: str) -> None:
         url = self._url.get_secret_value()
         headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key}
         body = json.dumps(payload).encode()
-        _post(self._client, url, body=body, headers=headers, what="the alert webhook", secrets=[url])
+        _post(self._client, url, body=body, headers=headers, what="the alert webhook", secrets=self._secrets)
 
     def close(self) -> None:
         self._client.close()

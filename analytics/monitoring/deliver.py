@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from analytics.http.retry import RetryPolicy
 from analytics.monitoring.channels import Channel, DeliveryError
 from analytics.monitoring.tables import OutboxRow
 from analytics.observability.metrics import counter
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from analytics.audit import AuditRecord
 
 KILL_ENV = "ENCORE_MONITORING_KILL_AT"
-MAX_ATTEMPTS = 12
 DELIVERIES = counter(
     "encore_alert_deliveries_total", "Alert outbox deliveries by channel and outcome", ("channel", "outcome")
 )
@@ -69,8 +69,12 @@ class DeliveryReport:
         }
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(3600.0, 2.0 ** min(attempts, 12)))
+# the shared policy's schedule, spread over runs: 2 s after the first failure, doubling, at most an hour
+OUTBOX_POLICY = RetryPolicy(max_attempts=12, base_delay_s=2.0, max_delay_s=3600.0, jitter=0.0)
+
+
+def _backoff(attempts: int, *, retry_after_s: float | None) -> timedelta:
+    return timedelta(seconds=max(OUTBOX_POLICY.envelope(attempts), retry_after_s or 0.0))
 
 
 def deliver_pending(
@@ -107,12 +111,13 @@ def deliver_pending(
         if channel is None:
             report.outcomes[f"{name}:unconfigured"] += 1
             continue
-        status, error = "sent", None
+        status, error, retry_after_s = "sent", None, None
         try:
             channel.send(payload, idempotency_key=key)
         except DeliveryError as exc:
             error = redact(str(exc))
-            status = "pending" if exc.retryable and attempts + 1 < MAX_ATTEMPTS else "failed"
+            retry_after_s = exc.retry_after_s
+            status = "pending" if exc.retryable and attempts + 1 < OUTBOX_POLICY.max_attempts else "failed"
             report.errors.append(f"{name}: {error}")
         crash_point("after_send")
         if status == "sent":
@@ -139,5 +144,5 @@ def deliver_pending(
             if status == "sent":
                 row.sent_at = moment
             else:
-                row.next_attempt_at = moment + _backoff(attempts + 1)
+                row.next_attempt_at = moment + _backoff(attempts + 1, retry_after_s=retry_after_s)
     return report

@@ -1,22 +1,29 @@
-"""Redaction of secrets and personal data from any text encore writes.
+"""Redaction of secrets and personal data from any text encore writes: encore's one redactor.
 
 One :class:`Redactor` is active per process. :func:`configure` in this package installs one that
-knows the values of every secret in the settings; before that, the patterns alone apply. The log
-processors, the Sentry scrubber and anything else that writes text (audit records, reports) call
-:func:`redact` or :func:`redact_value` so that they all hide the same things.
+knows the values of every secret in the settings; before that, the patterns alone apply. Secrets
+learnt at run time (access tokens, refreshed tokens) are added with :func:`register_secret`. The
+log processors, the Sentry scrubber, the HTTP clients (their errors and the loggers of spotipy,
+httpx and urllib3, through :class:`RedactingFilter`) and anything else that writes text (audit
+records, reports) call :func:`redact` or :func:`redact_value` so that they all hide the same
+things; a client may ask for its own ``mask`` (``***`` in URLs) but never hides less.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 REDACTED = "[REDACTED]"
+# what the HTTP clients write for a secret in a URL or a header, so the line stays readable
+CLIENT_MASK = "***"
 EMAIL = "[EMAIL]"
 IP = "[IP]"
 
@@ -52,8 +59,15 @@ _AUTH_HEADER = re.compile(
 )
 _KEY_VALUE = re.compile(
     r"""(?ix)\b(access_token|refresh_token|id_token|client_secret|api_key|apikey|password|passwd|secret"""
-    r"""|token|code_verifier|routing_key|signature|sig)(["']?\s*[=:]\s*["']?)(?!\[REDACTED\])([^&\s"',;}\]]+)"""
+    r"""|token|code_verifier|routing_key|signature|sig|input_token|fb_exchange_token)"""
+    r"""(["']?\s*[=:]\s*["']?)(?!\[REDACTED\]|\*\*\*)([^&\s"',;}\]]+)"""
 )
+# Basic credentials: base64 of "id:secret"; a digit, "+", "/" or "=" tells them from an English word
+_BASIC = re.compile(r"(?<![\w-])(Basic)(\s+)(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}")
+# names secret only as a query or form parameter (``?key=…``, ``&code=…``) or a quoted JSON key,
+# since in prose "key: value" and "code: 404" are not secrets
+_PARAM = re.compile(r"""(?i)((?<![\w.\-])(?:code|key)=)(?!\[REDACTED\]|\*\*\*)([^&\s"'#]+)""")
+_QUOTED_CODE = re.compile(r"""(["']code["']\s*:\s*["'])([^"']*)""")
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^:/\s@]*:)([^@\s/]+)(@)")
 _EMAIL = re.compile(r"(?i)(?<![\w.+\-])[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
@@ -75,24 +89,30 @@ _KEY_WORDS = ("token", "secret", "passw", "passwd", "key", "signature", "sig", "
 _IPV4_HINT = re.compile(r"\d\.\d{1,3}\.\d")
 
 
-def redact_patterns(text: str) -> str:
+def redact_patterns(text: str, *, mask: str = REDACTED) -> str:
     """Hide what looks secret or personal in ``text``, without knowing any secret value.
 
-    Bearer tokens, ``Authorization``/``Cookie`` header values, ``access_token=…`` style pairs,
-    passwords in URLs, e-mail addresses and IP addresses (except loopback and unspecified).
-    Each pattern runs only where a cheap test says it could match.
+    Bearer and Basic credentials, ``Authorization``/``Cookie`` header values,
+    ``access_token=…`` style pairs, ``key=``/``code=`` query parameters, passwords in URLs,
+    e-mail addresses and IP addresses (except loopback and unspecified). Each pattern runs only
+    where a cheap test says it could match. Secrets are replaced by ``mask``.
     """
     lower = text.lower()
     if "@" in text:
         if "://" in text:
-            text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}\g<3>", text)
+            text = _URL_PASSWORD.sub(rf"\g<1>{mask}\g<3>", text)
         text = _EMAIL.sub(EMAIL, text)
     if "authorization" in lower or "cookie" in lower or "api-key" in lower:
-        text = _AUTH_HEADER.sub(rf"\g<1>\g<2>{REDACTED}", text)
+        text = _AUTH_HEADER.sub(lambda m: f"{m[1]}{m[2]}{mask}", text)
     if "bearer" in lower:
-        text = _BEARER.sub(rf"\g<1>\g<2>{REDACTED}", text)
+        text = _BEARER.sub(lambda m: f"{m[1]}{m[2]}{mask}", text)
+    if "Basic" in text:
+        text = _BASIC.sub(lambda m: f"{m[1]}{m[2]}{mask}", text)
     if ("=" in text or ":" in text) and any(word in lower for word in _KEY_WORDS):
-        text = _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
+        text = _KEY_VALUE.sub(lambda m: f"{m[1]}{m[2]}{mask}", text)
+    if "code" in lower or "key=" in lower:
+        text = _PARAM.sub(lambda m: f"{m[1]}{mask}", text)
+        text = _QUOTED_CODE.sub(lambda m: f"{m[1]}{mask}", text)
     if _IPV4_HINT.search(text):
         text = _IPV4.sub(_ip_replacement, text)
     if "::" in text or text.count(":") >= 7:
@@ -141,17 +161,19 @@ class Redactor:
         self._secrets = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None
         self._cached = lru_cache(maxsize=8192)(self._redact)
 
+    def hide_values(self, text: str, *, mask: str = REDACTED) -> str:
+        """``text`` with this redactor's secret values (in every form) replaced, patterns left alone."""
+        return self._secrets.sub(lambda _: mask, text) if self._secrets is not None else text
+
     @staticmethod
     def usable(secrets: Iterable[str]) -> list[str]:
         """The distinct values of ``secrets`` long enough to hide (4 characters or more), sorted."""
         return sorted({value for value in secrets if len(value) >= 4})
 
-    def _redact(self, text: str) -> str:
-        if self._secrets is not None:
-            text = self._secrets.sub(REDACTED, text)
-        return redact_patterns(text)
+    def _redact(self, text: str, mask: str = REDACTED) -> str:
+        return redact_patterns(self.hide_values(text, mask=mask), mask=mask)
 
-    def redact(self, text: str) -> str:
+    def redact(self, text: str, *, mask: str = REDACTED) -> str:
         """``text`` with every secret value and secret-looking or personal pattern hidden.
 
         Texts shorter than 4 characters cannot hold anything to hide and come back as they
@@ -160,8 +182,8 @@ class Redactor:
         if len(text) < 4:
             return text
         if len(text) <= 256:
-            return self._cached(text)
-        return self._redact(text)
+            return self._cached(text, mask)
+        return self._redact(text, mask)
 
     def redact_value(self, value: Any, *, _depth: int = 0) -> Any:
         """A copy of ``value`` (str, mapping, list, tuple, set, scalar) with every string redacted.
@@ -227,20 +249,85 @@ def active() -> Redactor:
     return _active
 
 
-def redact(text: str) -> str:
+def redact(text: str, *, mask: str = REDACTED) -> str:
     """The same redaction as the log processor, for anything else that writes text.
 
     Parameters
     ----------
     text : any text: a message, a report paragraph, an audit field, a traceback.
+    mask : what a secret becomes (``[REDACTED]``; the HTTP clients write ``***`` in URLs).
 
     Returns
     -------
     ``text`` with every configured secret value (and its URL-encoded forms), Bearer
     tokens, Authorization headers, ``access_token=…``-style pairs, URL passwords, e-mail and
-    non-loopback IP addresses replaced by ``[REDACTED]``, ``[EMAIL]`` or ``[IP]``.
+    non-loopback IP addresses replaced by ``[REDACTED]``, ``[EMAIL]`` or ``[IP]``; the secrets
+    registered with :func:`register_secret` too.
     """
-    return _active.redact(text)
+    return _active.redact(_registered.hide_values(text, mask=mask), mask=mask)
+
+
+def redact_client(text: str) -> str:
+    """:func:`redact` with :data:`CLIENT_MASK`, for the HTTP clients' errors and log lines."""
+    return redact(text, mask=CLIENT_MASK)
+
+
+_registered = Redactor()
+_register_lock = threading.Lock()
+
+
+def register_secret(value: str | None) -> None:
+    """Hide ``value`` wherever :func:`redact` runs from now on (tokens learnt at run time).
+
+    Values shorter than 4 characters are ignored, as in :class:`Redactor`.
+    """
+    global _registered
+    if not value or len(value) < 4 or value in _registered.secrets:
+        return
+    with _register_lock:
+        _registered = Redactor([*_registered.secrets, value])
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message (and exception text) with :func:`redact`; never drops it.
+
+    Parameters
+    ----------
+    mask : what a secret becomes in these loggers' lines.
+    """
+
+    def __init__(self, *, mask: str = REDACTED) -> None:
+        super().__init__()
+        self.mask = mask
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        record.msg = redact(message, mask=self.mask)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), mask=self.mask)
+            record.exc_info = None
+        return True
+
+
+def install_log_filter(names: Iterable[str], *, mask: str = REDACTED) -> None:
+    """Attach one :class:`RedactingFilter` (per mask) to each named logger (idempotent).
+
+    For the loggers of libraries that print URLs, headers or token bodies (spotipy, httpx,
+    urllib3), whose records do not pass through encore's own log processors.
+    """
+    with _register_lock:
+        log_filter = _FILTERS.setdefault(mask, RedactingFilter(mask=mask))
+        for name in names:
+            logger = logging.getLogger(name)
+            if log_filter not in logger.filters:
+                logger.addFilter(log_filter)
+
+
+_FILTERS: dict[str, RedactingFilter] = {}
 
 
 def redact_value(value: Any) -> Any:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+from pydantic import model_validator
 
 from analytics.social.errors import PlatformError
-from analytics.social.http import PlatformHttp, Verdict, json_body, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body, retry_after
+from analytics.social.payloads import Payload, Text, parse
 
 SOURCE = "musicbrainz"
 USER_AGENT = "encore/0.1 ( https://github.com/encore-analytics/encore )"
@@ -90,46 +92,70 @@ class MusicBrainzClient:
         body = self._get("url", {"resource": resource, "inc": "artist-rels"})
         if body is None:
             return []
-        artists = []
-        for rel in pick(SOURCE, body, "relations", "list", optional=True) or []:
-            if rel.get("target-type") != "artist":
-                continue
-            artist = pick(SOURCE, rel, "artist", "dict")
-            artists.append(
-                MBArtist(
-                    mbid=pick(SOURCE, artist, "id"),
-                    name=pick(SOURCE, artist, "name"),
-                    disambiguation=str(artist.get("disambiguation") or ""),
-                )
-            )
-        return artists
+        return [
+            MBArtist(mbid=rel.artist.id, name=rel.artist.name, disambiguation=rel.artist.disambiguation or "")
+            for rel in parse(SOURCE, _ArtistRelations, body).relations or []
+            if rel.artist is not None
+        ]
 
     def artist_urls(self, mbid: str) -> list[MBUrl]:
         body = self._get(f"artist/{mbid}", {"inc": "url-rels"})
         if body is None:
             return []
-        urls = []
-        for rel in pick(SOURCE, body, "relations", "list", optional=True) or []:
-            if rel.get("target-type") != "url":
-                continue
-            urls.append(
-                MBUrl(
-                    type=str(rel.get("type") or ""),
-                    resource=pick(SOURCE, rel, "url.resource"),
-                    ended=bool(rel.get("ended")),
-                )
-            )
-        return urls
+        return [
+            MBUrl(type=rel.type or "", resource=rel.url.resource, ended=bool(rel.ended))
+            for rel in parse(SOURCE, _UrlRelations, body).relations or []
+            if rel.url is not None
+        ]
 
     def close(self) -> None:
         self.http.close()
+
+
+class _Artist(Payload):
+    id: Text
+    name: Text
+    disambiguation: str | None = None
+
+
+class _ArtistRelation(Payload):
+    artist: _Artist | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _artists_only(cls, data: Any) -> Any:
+        # relations to other kinds of entities are skipped, whatever they hold
+        return data if not isinstance(data, dict) or data.get("target-type") == "artist" else {"artist": None}
+
+
+class _ArtistRelations(Payload):
+    relations: list[_ArtistRelation] | None = None
+
+
+class _Url(Payload):
+    resource: Text
+
+
+class _UrlRelation(Payload):
+    type: str | None = None
+    url: _Url | None
+    ended: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _urls_only(cls, data: Any) -> Any:
+        return data if not isinstance(data, dict) or data.get("target-type") == "url" else {"url": None}
+
+
+class _UrlRelations(Payload):
+    relations: list[_UrlRelation] | None = None
 
 
 def _classify(response: httpx.Response) -> Verdict:
     if response.status_code == 404:
         return Verdict.ok(None)
     if response.status_code == 503:  # MusicBrainz's answer when the rate limit is exceeded
-        return Verdict.wait(float(response.headers.get("Retry-After", "1") or 1), "HTTP 503 rate limit")
+        return Verdict.wait(retry_after(response), "HTTP 503 rate limit")
     body = json_body(SOURCE, response)
     if response.status_code == 200:
         return Verdict.ok(body)

@@ -5,6 +5,7 @@ Start with :meth:`SpotifyClient.from_settings`; see docs/spotify-client.md.
 
 from __future__ import annotations
 
+from analytics.http.retry import RetryPolicy
 from analytics.spotify.api import SpotifyApi
 from analytics.spotify.auth import PkceLogin
 from analytics.spotify.capabilities import Capabilities, capability_table
@@ -35,7 +36,6 @@ from analytics.spotify.models import (
     User,
 )
 from analytics.spotify.paging import Fetched, Page, Stream
-from analytics.spotify.retry import RetryPolicy
 
 __all__ = [
     "Album",

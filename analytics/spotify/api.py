@@ -20,6 +20,7 @@ from analytics.spotify.models import (
     Playlist,
     PlaylistItem,
     SimplifiedAlbum,
+    SimplifiedTrack,
     Track,
     User,
 )
@@ -40,6 +41,9 @@ class SpotifyApi(Protocol):
     def artists(self, artist_ids: Sequence[str]) -> Fetched[list[Artist]]: ...
     def albums(self, album_ids: Sequence[str]) -> Fetched[list[Album]]: ...
     def tracks(self, track_ids: Sequence[str]) -> Fetched[list[Track]]: ...
+    def album_tracks(
+        self, album_id: str, *, market: str | None = None, after: str | None = None
+    ) -> Stream[SimplifiedTrack]: ...
     def artist_albums(
         self, artist_id: str, *, include_groups: Sequence[str] = ..., market: str | None = None
     ) -> Stream[SimplifiedAlbum]: ...

@@ -24,8 +24,9 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.exceptions import SpotifyOauthError
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyPKCE
 
+from analytics.observability.redaction import register_secret
 from analytics.spotify.errors import AuthError, NeedsUserToken, SpotifyError
-from analytics.spotify.redact import log, register_secret
+from analytics.spotify.redact import log
 
 SCOPES = (
     "user-read-private user-read-email playlist-read-private playlist-read-collaborative "

@@ -85,14 +85,20 @@ class CatalogMixin(ClientCore):
             lambda raw: self._parse(SimplifiedAlbum, raw) if raw else None,
         )
 
-    def album_tracks(self, album_id: str, *, market: str | None = None) -> Stream[SimplifiedTrack]:
-        """Every track of an album, streamed by pages of 50."""
+    def album_tracks(
+        self, album_id: str, *, market: str | None = None, after: str | None = None
+    ) -> Stream[SimplifiedTrack]:
+        """Every track of an album, streamed by pages of 50.
+
+        ``after`` is the ``next`` URL of a page already read (the one embedded in the album
+        object): the stream then starts there instead of at the first page.
+        """
         params: dict[str, Any] = {"limit": self.capabilities.page_limit("album_tracks"), "offset": 0}
         if market:
             params["market"] = market
         return self._stream(
-            f"albums/{spotify_id('album', album_id)}/tracks",
-            params,
+            after or f"albums/{spotify_id('album', album_id)}/tracks",
+            {} if after else params,
             lambda raw: self._parse(SimplifiedTrack, raw) if raw else None,
         )
 

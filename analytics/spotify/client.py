@@ -18,6 +18,7 @@ import requests
 import spotipy
 
 from analytics.config import PROJECT_ROOT, QuotaMode, Settings
+from analytics.http.retry import RetryPolicy
 from analytics.spotify import redact
 from analytics.spotify.accounting import RequestTally
 from analytics.spotify.auth import AppTokens, SecureTokenCache, TokenProvider, UserTokens, secret_fingerprint
@@ -26,7 +27,6 @@ from analytics.spotify.catalog import CatalogMixin
 from analytics.spotify.errors import AuthError, SpotifyHTTPError
 from analytics.spotify.etags import ETagCache
 from analytics.spotify.library import LibraryMixin
-from analytics.spotify.retry import RetryPolicy
 from analytics.spotify.transport import Transport
 
 ETAG_CACHE_NAME = "spotify-etags.sqlite"

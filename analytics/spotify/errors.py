@@ -74,6 +74,13 @@ class RetriesExhausted(SpotifyError):
         self.last_error = last_error
 
 
+class MalformedResponse(RetriesExhausted):
+    """A whole answer that is not JSON (an error page, plain text): not retried, it would repeat."""
+
+    def __init__(self, *, endpoint: str, last_error: str) -> None:
+        super().__init__(endpoint=endpoint, attempts=1, last_error=last_error)
+
+
 class SpotifyHTTPError(SpotifyError):
     """A permanent HTTP error (4xx other than 401/429): retrying the same request cannot help."""
 

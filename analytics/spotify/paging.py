@@ -1,7 +1,8 @@
 """Results that say whether anything changed: :class:`Fetched` for one answer, :class:`Stream` for pages.
 
-A :class:`Stream` fetches lazily, one page at a time, following each page's ``next`` URL, so a
-caller can stop early; once consumed, ``not_modified`` tells whether every page came back 304.
+A :class:`Stream` fetches lazily, one page at a time, following each page's ``next`` URL with
+encore's one paginator (:mod:`analytics.http.paging`), so a caller can stop early; once
+consumed, ``not_modified`` tells whether every page came back 304.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from analytics.http.paging import Page, pages
 from analytics.spotify.transport import ApiResponse
 
 T = TypeVar("T")
@@ -23,17 +25,6 @@ class Fetched(NamedTuple, Generic[T]):
 
     value: T
     not_modified: bool
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page: its items, paging position, and whether it was a 304 reuse."""
-
-    items: list[T]
-    not_modified: bool
-    total: int | None = None
-    offset: int | None = None
-    next: str | None = None
 
 
 @dataclass
@@ -60,16 +51,15 @@ class Stream(Generic[T]):
         if self._started:
             raise RuntimeError("this Stream was already read; ask the client again for a fresh one")
         self._started = True
-        response = self.first()
-        while True:
-            page = self.parse(response.body, response.not_modified)
-            self.pages_read += 1
-            self._all_unchanged = self._all_unchanged and page.not_modified
-            yield page
-            if not page.next:
-                self._done = True
-                return
-            response = self.follow(page.next)
+        yield from pages(self._page)
+        self._done = True
+
+    def _page(self, next_url: str | None, _wanted: int | None) -> Page[T]:
+        response = self.first() if next_url is None else self.follow(next_url)
+        page = self.parse(response.body, response.not_modified)
+        self.pages_read += 1
+        self._all_unchanged = self._all_unchanged and page.not_modified
+        return page
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():

@@ -18,18 +18,28 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
+from analytics.http.retry import (
+    GiveUp,
+    RetryPolicy,
+    Throttled,
+    Transient,
+    call_with_retries,
+    cut_short,
+    parse_retry_after,
+)
+from analytics.observability.redaction import redact_client as redact
 from analytics.spotify.accounting import RequestTally, endpoint_template
 from analytics.spotify.auth import TokenEndpointUnavailable, TokenProvider
 from analytics.spotify.errors import (
     AuthError,
+    MalformedResponse,
     QuotaExhausted,
     RetriesExhausted,
     SpotifyHTTPError,
     WriteOutcomeUnknown,
 )
 from analytics.spotify.etags import ETagCache, cache_key
-from analytics.spotify.redact import log, redact
-from analytics.spotify.retry import RetryPolicy, parse_retry_after
+from analytics.spotify.redact import log
 
 
 @dataclass(frozen=True)
@@ -84,14 +94,6 @@ def _error_message(response: requests.Response) -> tuple[str, str | None]:
     if isinstance(error, dict):
         return redact(str(error.get("message", ""))), error.get("reason")
     return redact(str(error)), None
-
-
-class _Transient(Exception):
-    def __init__(self, what: str, *, sent: bool, retry_after_s: float | None = None) -> None:
-        super().__init__(what)
-        self.what = what
-        self.sent = sent
-        self.retry_after_s = retry_after_s
 
 
 class Transport:
@@ -156,58 +158,96 @@ class Transport:
         endpoint = self.endpoint(method, url)
         idempotent = method != "POST" if idempotent is None else idempotent
         key = cache_key(url, params, base=self.api_url) if method == "GET" else None
-        attempt, rate_limited, refreshed = 0, 0, False
-        while True:
-            attempt += 1
-            cached = self.etags.get(key) if key else None
+
+        def attempt() -> ApiResponse:
             try:
-                response = self._send(
-                    method, url, params=params, json_body=json_body, etag=cached.etag if cached else None
+                return self._attempt(
+                    method,
+                    url,
+                    endpoint=endpoint,
+                    params=params,
+                    json_body=json_body,
+                    key=key,
+                    idempotent=idempotent,
                 )
-                if response.status_code == 401:
-                    if refreshed:
-                        raise AuthError(f"{endpoint}: Spotify rejected a freshly refreshed token (HTTP 401).")
-                    log.info("%s: access token rejected (401); refreshing it once", endpoint)
-                    refreshed, attempt = True, attempt - 1
-                    self._token(refresh=True)
-                    continue
-                if response.status_code == 429:
-                    rate_limited += 1
-                    wait = self._rate_limit_wait(response, endpoint=endpoint, count=rate_limited)
-                    log.warning("%s: rate limited (429); retrying in %.1f s", endpoint, wait)
-                    self.sleep(wait)
-                    attempt -= 1
-                    continue
-                if response.status_code == 304 and cached is not None:
-                    return ApiResponse(304, cached.body, not_modified=True, etag=cached.etag)
-                if response.status_code == 304 and key is not None:
-                    self.etags.drop(key)
-                    raise _Transient("304 without a cached body", sent=False)
-                if response.status_code >= 500:
-                    raise _Transient(
-                        f"HTTP {response.status_code}",
-                        sent=response.status_code != 503,
-                        retry_after_s=parse_retry_after(response.headers.get("Retry-After")),
-                    )
-                if response.status_code >= 400:
-                    message, reason = _error_message(response)
-                    raise SpotifyHTTPError(
-                        status=response.status_code, endpoint=endpoint, message=message, reason=reason
-                    )
-                return self._decoded(response, key=key, idempotent=idempotent, endpoint=endpoint)
-            except _Transient as failure:
-                self._before_retry(failure, endpoint=endpoint, attempt=attempt, idempotent=idempotent)
+            except Transient as failure:
+                if failure.sent and not idempotent:
+                    raise WriteOutcomeUnknown(endpoint=endpoint, error=failure.what) from None
+                raise
+
+        def before_retry(failure: Transient | Throttled, wait: float, attempts: int) -> None:
+            if isinstance(failure, Throttled):
+                log.warning("%s: rate limited (429); retrying in %.1f s", endpoint, wait)
+                return
+            log.warning(
+                "%s: %s (attempt %d of %d); retrying in %.2f s",
+                endpoint,
+                failure.what,
+                attempts,
+                self.policy.max_attempts,
+                wait,
+            )
+
+        return call_with_retries(
+            attempt,
+            policy=self.policy,
+            give_up=lambda stop: self._give_up(stop, endpoint=endpoint),
+            sleep=self.sleep,
+            rng=self._rng,
+            before_retry=before_retry,
+        )
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        *,
+        endpoint: str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        key: str | None,
+        idempotent: bool,
+    ) -> ApiResponse:
+        """One attempt: a 401 refreshes the token and sends once more; failures are classified."""
+        cached = self.etags.get(key) if key else None
+        etag = cached.etag if cached else None
+        response = self._send(method, url, params=params, json_body=json_body, etag=etag)
+        if response.status_code == 401:
+            log.info("%s: access token rejected (401); refreshing it once", endpoint)
+            self._token(refresh=True)
+            response = self._send(method, url, params=params, json_body=json_body, etag=etag)
+            if response.status_code == 401:
+                raise AuthError(f"{endpoint}: Spotify rejected a freshly refreshed token (HTTP 401).")
+        if response.status_code == 429:
+            raise Throttled("HTTP 429", retry_after_s=parse_retry_after(response.headers.get("Retry-After")))
+        if response.status_code == 304 and cached is not None:
+            return ApiResponse(304, cached.body, not_modified=True, etag=cached.etag)
+        if response.status_code == 304 and key is not None:
+            self.etags.drop(key)
+            raise Transient("304 without a cached body", sent=False)
+        if response.status_code >= 500:
+            raise Transient(
+                f"HTTP {response.status_code}",
+                sent=response.status_code != 503,
+                retry_after_s=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        if response.status_code >= 400:
+            message, reason = _error_message(response)
+            raise SpotifyHTTPError(
+                status=response.status_code, endpoint=endpoint, message=message, reason=reason
+            )
+        return self._decoded(response, key=key, idempotent=idempotent, endpoint=endpoint)
 
     def _token(self, *, refresh: bool = False) -> str:
         try:
             return self.tokens.refresh() if refresh else self.tokens.access_token()
         except TokenEndpointUnavailable as exc:
             retry_after = parse_retry_after(exc.retry_after)
-            raise _Transient(
+            raise Transient(
                 f"token endpoint HTTP {exc.status}", sent=False, retry_after_s=retry_after
             ) from None
         except (requests.RequestException, ValueError) as exc:
-            raise _Transient(f"token endpoint: {type(exc).__name__}", sent=False) from None
+            raise Transient(f"token endpoint: {type(exc).__name__}", sent=False) from None
 
     def _send(
         self, method: str, url: str, *, params: dict[str, Any] | None, json_body: Any, etag: str | None
@@ -222,11 +262,11 @@ class Transport:
                 method, url, params=params, json=json_body, headers=headers, timeout=self.policy.timeout_s
             )
         except requests.Timeout as exc:
-            raise _Transient("timeout", sent=not _not_sent(exc)) from None
+            raise Transient("timeout", sent=not _not_sent(exc)) from None
         except requests.ConnectionError as exc:
-            raise _Transient(f"connection error ({type(exc).__name__})", sent=not _not_sent(exc)) from None
+            raise Transient(f"connection error ({type(exc).__name__})", sent=not _not_sent(exc)) from None
         except requests.RequestException as exc:  # e.g. ChunkedEncodingError: body cut short
-            raise _Transient(f"truncated response ({type(exc).__name__})", sent=True) from None
+            raise Transient(f"truncated response ({type(exc).__name__})", sent=True) from None
         return response
 
     def _decoded(
@@ -243,47 +283,29 @@ class Transport:
                     "%s: applied (HTTP %s) but its body is not valid JSON", endpoint, response.status_code
                 )
                 return ApiResponse(response.status_code, None, etag=etag)
-            raise _Transient(f"invalid JSON body ({len(response.content)} bytes)", sent=True) from None
+            what = f"invalid JSON body ({len(response.content)} bytes)"
+            if cut_short(response.text):  # cut in transit: another attempt may get all of it
+                raise Transient(what, sent=True) from None
+            raise MalformedResponse(endpoint=endpoint, last_error=what) from None
         if key is not None and etag:
             self.etags.put(key, etag=etag, body=body)
         return ApiResponse(response.status_code, body, etag=etag)
 
-    def _rate_limit_wait(self, response: requests.Response, *, endpoint: str, count: int) -> float:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        wait = retry_after if retry_after is not None else self.policy.backoff(count, rng=self._rng)
-        if not self.policy.honours(wait):
-            raise self._exhausted(wait, endpoint=endpoint)
-        if count > self.policy.max_rate_limited:
-            raise self._exhausted(wait, endpoint=endpoint, rate_limited=count)
-        return wait
-
-    def _exhausted(self, wait: float, *, endpoint: str, rate_limited: int | None = None) -> QuotaExhausted:
-        resume_at = datetime.now(UTC) + timedelta(seconds=wait)
+    def _give_up(self, stop: GiveUp, *, endpoint: str) -> Exception:
+        if stop.reason == "attempts" and isinstance(stop.failure, Transient):
+            return RetriesExhausted(endpoint=endpoint, attempts=stop.attempts, last_error=stop.failure.what)
+        if stop.reason == "budget" and isinstance(stop.failure, Transient):
+            return RetriesExhausted(
+                endpoint=endpoint,
+                attempts=stop.attempts,
+                last_error=f"{stop.failure.what}; wait budget spent",
+            )
+        resume_at = datetime.now(UTC) + timedelta(seconds=stop.wait_s)
         log.warning("%s: quota exhausted; resume after %s", endpoint, resume_at.isoformat(timespec="seconds"))
         return QuotaExhausted(
             resume_at=resume_at,
-            retry_after_s=wait,
+            retry_after_s=stop.wait_s,
             endpoint=endpoint,
             max_wait_s=self.policy.max_retry_wait_s,
-            rate_limited=rate_limited,
+            rate_limited=stop.rate_limited if stop.reason == "rate_limited" else None,
         )
-
-    def _before_retry(self, failure: _Transient, *, endpoint: str, attempt: int, idempotent: bool) -> None:
-        if failure.sent and not idempotent:
-            raise WriteOutcomeUnknown(endpoint=endpoint, error=failure.what)
-        if attempt >= self.policy.max_attempts:
-            raise RetriesExhausted(endpoint=endpoint, attempts=attempt, last_error=failure.what)
-        delay = self.policy.backoff(attempt, rng=self._rng)
-        if failure.retry_after_s is not None:
-            if not self.policy.honours(failure.retry_after_s):
-                raise self._exhausted(failure.retry_after_s, endpoint=endpoint)
-            delay = max(delay, failure.retry_after_s)
-        log.warning(
-            "%s: %s (attempt %d of %d); retrying in %.2f s",
-            endpoint,
-            failure.what,
-            attempt,
-            self.policy.max_attempts,
-            delay,
-        )
-        self.sleep(delay)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -17,7 +16,6 @@ from analytics.config import NO_ARTISTS, MissingInput, Settings
 from analytics.spotify import (
     Album,
     Artist,
-    Paging,
     Playlist,
     PlaylistItem,
     RetriesExhausted,
@@ -96,13 +94,9 @@ def album_tracks(client: SpotifyApi, album: Album) -> list[SimplifiedTrack]:
     if album.tracks is None:
         raise SyncPayloadError(kind="album", key=album.id, problem="no 'tracks' page in the album object")
     tracks = list(album.tracks.items)
-    next_url = album.tracks.next
-    with payload_of("album tracks of", album.id, endpoint="GET /albums/{id}/tracks"):
-        while next_url:
-            raw: Any = client.spotipy.next({"next": next_url})
-            page = Paging[SimplifiedTrack].model_validate(raw)
-            tracks += page.items
-            next_url = page.next
+    if album.tracks.next:  # the client's paginator, from the page after the embedded one
+        with payload_of("album tracks of", album.id, endpoint="GET /albums/{id}/tracks"):
+            tracks += client.album_tracks(album.id, after=album.tracks.next)
     total = album.tracks.total
     if total is not None and len(tracks) != total:
         raise SyncPayloadError(

@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from analytics.config import Settings
+from analytics.observability.redaction import redact_client as redact
 from analytics.sandbox.social import SocialSandbox
 from analytics.social import connectors_from_settings, musicbrainz_from_settings, sync_artist
-from analytics.social.http import redact
 from analytics.warehouse import Warehouse
 from tests.social.conftest import DAY, MAXSTACK
 

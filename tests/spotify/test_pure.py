@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from analytics.http.retry import parse_retry_after
+from analytics.observability.redaction import redact_client as redact
+from analytics.observability.redaction import register_secret
 from analytics.spotify import Artist, Playlist, PlaylistItem, RetryPolicy, Track
 from analytics.spotify.accounting import endpoint_template
 from analytics.spotify.etags import CachedResponse, ETagCache, cache_key
 from analytics.spotify.ids import chunks, spotify_id, spotify_uri
-from analytics.spotify.redact import redact, register_secret
-from analytics.spotify.retry import parse_retry_after
 
 API = "http://127.0.0.1:8123/v1"
 ACCOUNTS = "http://127.0.0.1:8123"

@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import StoredToken, TokenStore, register
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -29,6 +30,7 @@ from analytics.social.models import (
     SocialSnapshot,
     build_snapshot,
 )
+from analytics.social.payloads import Count, Payload, Text, Time, parse
 
 PLATFORM = "instagram"
 PROFILE_FIELDS = "id,username,name,followers_count,media_count"
@@ -122,8 +124,9 @@ class InstagramConnector:
             _classify,
             params={"grant_type": "ig_refresh_token", "access_token": self._token.get_secret_value()},
         )
-        self._token = SecretStr(pick(PLATFORM, body, "access_token"))
-        self._lifetime = timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        refreshed = parse(PLATFORM, _Refreshed, body)
+        self._token = SecretStr(refreshed.access_token)
+        self._lifetime = timedelta(seconds=refreshed.expires_in)
         self.token_expires_at = self.now() + self._lifetime
         self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at))
         self.refreshes += 1
@@ -136,13 +139,7 @@ class InstagramConnector:
     # -- accounts --------------------------------------------------------------------------
     def _me(self) -> tuple[SocialAccount, dict[str, Any]]:
         body = self._get(self.user_id, {"fields": PROFILE_FIELDS})
-        account = SocialAccount(
-            platform=PLATFORM,
-            platform_id=pick(PLATFORM, body, "id"),
-            handle=pick(PLATFORM, body, "username"),
-            display_name=pick(PLATFORM, body, "name", optional=True),
-            url=f"https://www.instagram.com/{pick(PLATFORM, body, 'username')}/",
-        )
+        account = parse(PLATFORM, _Profile, body).account()
         self._own = account
         return account, body
 
@@ -151,14 +148,8 @@ class InstagramConnector:
         fields = f"business_discovery.username({handle}){{{PROFILE_FIELDS}"
         fields += f",media.limit({media_limit}){{{MEDIA_FIELDS}}}}}" if media_limit else "}"
         body = self._get(own.platform_id, {"fields": fields})
-        found = pick(PLATFORM, body, "business_discovery", "dict")
-        account = SocialAccount(
-            platform=PLATFORM,
-            platform_id=pick(PLATFORM, found, "id"),
-            handle=pick(PLATFORM, found, "username"),
-            display_name=pick(PLATFORM, found, "name", optional=True),
-            url=f"https://www.instagram.com/{pick(PLATFORM, found, 'username')}/",
-        )
+        found = parse(PLATFORM, _Discovery, body).business_discovery
+        account = parse(PLATFORM, _Profile, found).account()
         return account, found
 
     def account(self, handle: str) -> SocialAccount:
@@ -175,48 +166,94 @@ class InstagramConnector:
             recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         else:
             _, body = self._discover(account.handle, self.sample_posts)
-            items = pick(PLATFORM, body, "media.data", "list", optional=True) or []
-            recent = [_post(item, f"business_discovery.media.data.{i}") for i, item in enumerate(items)]
+            media = parse(PLATFORM, _DiscoveredMedia, body).media
+            recent = [post.post() for post in (media.data or [] if media else [])]
+        counts = parse(PLATFORM, _Counts, body)
         return build_snapshot(
-            account,
-            day=day,
-            followers=pick(PLATFORM, body, "followers_count", "int"),
-            posts_count=pick(PLATFORM, body, "media_count", "int"),
-            recent=recent,
+            account, day=day, followers=counts.followers_count, posts_count=counts.media_count, recent=recent
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        after: str | None = None
-        while len(posts) < limit:
-            params: dict[str, Any] = {
-                "fields": MEDIA_FIELDS,
-                "limit": min(self.page_size, limit - len(posts)),
-            }
-            if after:
-                params["after"] = after
-            page = self._get(f"{account.platform_id}/media", params)
-            items = pick(PLATFORM, page, "data", "list")
-            posts.extend(_post(item, f"data.{i}") for i, item in enumerate(items))
-            after = pick(PLATFORM, page, "paging.cursors.after", optional=True)
-            if not pick(PLATFORM, page, "paging.next", optional=True) or not after or not items:
-                break
-        return posts[:limit]
+        return collect(lambda after, wanted: self._media_page(account, after, wanted or limit), limit=limit)
+
+    def _media_page(self, account: SocialAccount, after: str | None, wanted: int) -> Page[SocialPost]:
+        params: dict[str, Any] = {"fields": MEDIA_FIELDS, "limit": min(self.page_size, wanted)}
+        if after:
+            params["after"] = after
+        page = parse(PLATFORM, _MediaPage, self._get(f"{account.platform_id}/media", params))
+        more = bool(page.paging and page.paging.next and page.data)
+        cursor = page.paging.cursors.after if page.paging and page.paging.cursors else None
+        return Page([post.post() for post in page.data], next=cursor if more else None)
 
     def close(self) -> None:
         self.http.close()
 
 
-def _post(item: Any, where: str) -> SocialPost:
-    return SocialPost(
-        platform=PLATFORM,
-        post_id=pick(PLATFORM, item, "id"),
-        published_at=parse_time(
-            PLATFORM, f"{where}.timestamp", pick(PLATFORM, item, "timestamp", optional=True)
-        ),
-        likes=pick(PLATFORM, item, "like_count", "int", optional=True),
-        comments=pick(PLATFORM, item, "comments_count", "int", optional=True),
-    )
+class _Refreshed(Payload):
+    access_token: Text
+    expires_in: Count
+
+
+class _Profile(Payload):
+    id: Text
+    username: Text
+    name: Text | None = None
+
+    def account(self) -> SocialAccount:
+        return SocialAccount(
+            platform=PLATFORM,
+            platform_id=self.id,
+            handle=self.username,
+            display_name=self.name,
+            url=f"https://www.instagram.com/{self.username}/",
+        )
+
+
+class _Discovery(Payload):
+    business_discovery: dict[str, Any]
+
+
+class _Counts(Payload):
+    followers_count: Count
+    media_count: Count
+
+
+class _Media(Payload):
+    id: Text
+    timestamp: Time | None = None
+    like_count: Count | None = None
+    comments_count: Count | None = None
+
+    def post(self) -> SocialPost:
+        return SocialPost(
+            platform=PLATFORM,
+            post_id=self.id,
+            published_at=self.timestamp,
+            likes=self.like_count,
+            comments=self.comments_count,
+        )
+
+
+class _Cursors(Payload):
+    after: Text | None = None
+
+
+class _Paging(Payload):
+    next: Text | None = None
+    cursors: _Cursors | None = None
+
+
+class _MediaPage(Payload):
+    data: list[_Media]
+    paging: _Paging | None = None
+
+
+class _MediaList(Payload):
+    data: list[_Media] | None = None
+
+
+class _DiscoveredMedia(Payload):
+    media: _MediaList | None = None
 
 
 def _classify(response: httpx.Response) -> Verdict:

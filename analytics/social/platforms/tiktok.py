@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import StoredToken, TokenStore, register
-from analytics.social.errors import NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body, pick
+from analytics.social.errors import MalformedPayload, NotConfigured, PlatformError, TokenExpired
+from analytics.social.http import PlatformHttp, Verdict, json_body, retry_after
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -26,6 +27,7 @@ from analytics.social.models import (
     SocialSnapshot,
     build_snapshot,
 )
+from analytics.social.payloads import Count, Flag, Payload, Text, parse
 
 PLATFORM = "tiktok"
 USER_FIELDS = "open_id,union_id,display_name,username,follower_count,following_count,likes_count,video_count,is_verified"
@@ -122,11 +124,11 @@ class TikTokConnector:
                 "refresh_token": self._refresh_token.get_secret_value(),
             },
         )
-        self._token = SecretStr(pick(PLATFORM, body, "access_token"))
-        new_refresh = pick(PLATFORM, body, "refresh_token", optional=True)
-        if new_refresh:
-            self._refresh_token = SecretStr(new_refresh)
-        self._lifetime = timedelta(seconds=pick(PLATFORM, body, "expires_in", "int"))
+        refreshed = parse(PLATFORM, _Refreshed, body)
+        self._token = SecretStr(refreshed.access_token)
+        if refreshed.refresh_token:
+            self._refresh_token = SecretStr(refreshed.refresh_token)
+        self._lifetime = timedelta(seconds=refreshed.expires_in)
         self.token_expires_at = self.now() + self._lifetime
         self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at, self._refresh_token))
         self.refreshes += 1
@@ -143,26 +145,25 @@ class TikTokConnector:
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._due():
             self.refresh()
-        for attempt in range(2):
-            headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
-            try:
-                return self.http.call(method, path, _classify, headers=headers, **kwargs)
-            except TokenExpired:
-                if attempt:
-                    raise
-                self.refresh()
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
+        except TokenExpired:  # revoked or expired early: one refresh, then the error stands
+            self.refresh()
+        return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
+
+    def _bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token.get_secret_value()}"}
 
     # -- data ------------------------------------------------------------------------------
     def _user(self) -> dict[str, Any]:
-        user: dict[str, Any] = pick(
-            PLATFORM, self._call("GET", "v2/user/info/", params={"fields": USER_FIELDS}), "data.user", "dict"
-        )
-        return user
+        body = self._call("GET", "v2/user/info/", params={"fields": USER_FIELDS})
+        return parse(PLATFORM, _UserAnswer, body).data.user
 
     def account(self, handle: str) -> SocialAccount:
-        user = self._user()
-        username = pick(PLATFORM, user, "username", optional=True) or pick(PLATFORM, user, "display_name")
+        user = parse(PLATFORM, _User, self._user())
+        username = user.username or user.display_name
+        if username is None:
+            raise MalformedPayload(PLATFORM, "display_name", "is missing")
         if username.lower() != handle.strip().lstrip("@").lower():
             raise PlatformError(
                 PLATFORM,
@@ -171,54 +172,100 @@ class TikTokConnector:
             )
         return SocialAccount(
             platform=PLATFORM,
-            platform_id=pick(PLATFORM, user, "open_id"),
+            platform_id=user.open_id,
             handle=username,
-            display_name=pick(PLATFORM, user, "display_name", optional=True),
-            verified=pick(PLATFORM, user, "is_verified", "bool", optional=True),
+            display_name=user.display_name,
+            verified=user.is_verified,
             url=f"https://www.tiktok.com/@{username}",
         )
 
     def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
-        user = self._user()
+        counts = parse(PLATFORM, _Counts, self._user())
         recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         snap = build_snapshot(
-            account,
-            day=day,
-            followers=pick(PLATFORM, user, "follower_count", "int"),
-            posts_count=pick(PLATFORM, user, "video_count", "int"),
-            recent=recent,
+            account, day=day, followers=counts.follower_count, posts_count=counts.video_count, recent=recent
         )
-        snap.extra["total_likes"] = pick(PLATFORM, user, "likes_count", "int")
+        snap.extra["total_likes"] = counts.likes_count
         return snap
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        cursor: int | None = None
-        while len(posts) < limit:
-            body: dict[str, Any] = {"max_count": min(self.page_size, limit - len(posts))}
-            if cursor is not None:
-                body["cursor"] = cursor
-            page = self._call("POST", "v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body)
-            for item in pick(PLATFORM, page, "data.videos", "list"):
-                created = pick(PLATFORM, item, "create_time", "int", optional=True)
-                posts.append(
-                    SocialPost(
-                        platform=PLATFORM,
-                        post_id=str(pick(PLATFORM, item, "id")),
-                        published_at=datetime.fromtimestamp(created, UTC) if created is not None else None,
-                        likes=pick(PLATFORM, item, "like_count", "int", optional=True),
-                        comments=pick(PLATFORM, item, "comment_count", "int", optional=True),
-                        shares=pick(PLATFORM, item, "share_count", "int", optional=True),
-                        views=pick(PLATFORM, item, "view_count", "int", optional=True),
-                    )
-                )
-            cursor = pick(PLATFORM, page, "data.cursor", "int", optional=True)
-            if not pick(PLATFORM, page, "data.has_more", "bool") or cursor is None:
-                break
-        return posts[:limit]
+        return collect(lambda cursor, wanted: self._video_page(cursor, wanted or limit), limit=limit)
+
+    def _video_page(self, cursor: str | None, wanted: int) -> Page[SocialPost]:
+        body: dict[str, Any] = {"max_count": min(self.page_size, wanted)}
+        if cursor is not None:
+            body["cursor"] = int(cursor)
+        page = parse(
+            PLATFORM,
+            _VideoPage,
+            self._call("POST", "v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body),
+        )
+        # each video checked on its own, so an error names the field as the API documents it
+        posts = [parse(PLATFORM, _Video, item).post() for item in page.data.videos]
+        more = page.data.has_more and page.data.cursor is not None
+        return Page(posts, next=str(page.data.cursor) if more else None)
 
     def close(self) -> None:
         self.http.close()
+
+
+class _Refreshed(Payload):
+    access_token: Text
+    refresh_token: Text | None = None
+    expires_in: Count
+
+
+class _UserData(Payload):
+    user: dict[str, Any]
+
+
+class _UserAnswer(Payload):
+    data: _UserData
+
+
+class _User(Payload):
+    open_id: Text
+    username: Text | None = None
+    display_name: Text | None = None
+    is_verified: Flag | None = None
+
+
+class _Counts(Payload):
+    follower_count: Count
+    video_count: Count
+    likes_count: Count
+
+
+class _Video(Payload):
+    id: Text
+    create_time: Count | None = None
+    like_count: Count | None = None
+    comment_count: Count | None = None
+    share_count: Count | None = None
+    view_count: Count | None = None
+
+    def post(self) -> SocialPost:
+        return SocialPost(
+            platform=PLATFORM,
+            post_id=str(self.id),
+            published_at=datetime.fromtimestamp(self.create_time, UTC)
+            if self.create_time is not None
+            else None,
+            likes=self.like_count,
+            comments=self.comment_count,
+            shares=self.share_count,
+            views=self.view_count,
+        )
+
+
+class _Videos(Payload):
+    videos: list[dict[str, Any]]
+    cursor: Count | None = None
+    has_more: Flag
+
+
+class _VideoPage(Payload):
+    data: _Videos
 
 
 def _classify(response: httpx.Response) -> Verdict:
@@ -232,9 +279,7 @@ def _classify(response: httpx.Response) -> Verdict:
     if code == "access_token_invalid" or (response.status_code == 401 and code != "scope_not_authorized"):
         return Verdict.fail(TokenExpired(PLATFORM, f"access token invalid ({message}; log_id {log_id})"))
     if code == "rate_limit_exceeded" or response.status_code == 429:
-        return Verdict.wait(
-            float(response.headers.get("Retry-After", "1") or 1), f"rate_limit_exceeded ({log_id})"
-        )
+        return Verdict.wait(retry_after(response), f"rate_limit_exceeded ({log_id})")
     return Verdict.fail(
         PlatformError(PLATFORM, f"HTTP {response.status_code} {code}: {message} (log_id {log_id})")
     )

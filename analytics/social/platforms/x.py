@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.social.base import TokenStore, register
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -25,6 +26,7 @@ from analytics.social.models import (
     SocialSnapshot,
     build_snapshot,
 )
+from analytics.social.payloads import Count, Flag, Payload, Text, Time, parse
 
 PLATFORM = "x"
 USER_FIELDS = "public_metrics,verified,name"
@@ -88,69 +90,106 @@ class XConnector:
         if isinstance(body, dict) and "data" not in body and body.get("errors"):
             first = body["errors"][0]
             raise AccountNotFound(PLATFORM, f"{first.get('title', 'error')}: {first.get('detail', '')}"[:200])
-        user: dict[str, Any] = pick(PLATFORM, body, "data", "dict")
-        return user
+        return parse(PLATFORM, _UserAnswer, body).data
 
     def account(self, handle: str) -> SocialAccount:
-        user = self._user(handle)
-        username = pick(PLATFORM, user, "username")
+        user = parse(PLATFORM, _User, self._user(handle))
         return SocialAccount(
             platform=PLATFORM,
-            platform_id=pick(PLATFORM, user, "id"),
-            handle=username,
-            display_name=pick(PLATFORM, user, "name", optional=True),
-            verified=pick(PLATFORM, user, "verified", "bool", optional=True),
-            url=f"https://x.com/{username}",
+            platform_id=user.id,
+            handle=user.username,
+            display_name=user.name,
+            verified=user.verified,
+            url=f"https://x.com/{user.username}",
         )
 
     def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
-        user = self._user(account.handle)
-        if pick(PLATFORM, user, "id") != account.platform_id:
+        raw = self._user(account.handle)
+        if parse(PLATFORM, _User, raw).id != account.platform_id:
             raise PlatformError(
                 PLATFORM,
                 f"@{account.handle} now belongs to another account (id changed); map the identity again",
             )
+        counts = parse(PLATFORM, _UserCounts, raw)
         recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         return build_snapshot(
             account,
             day=day,
-            followers=pick(PLATFORM, user, "public_metrics.followers_count", "int"),
-            posts_count=pick(PLATFORM, user, "public_metrics.tweet_count", "int"),
+            followers=counts.public_metrics.followers_count,
+            posts_count=counts.public_metrics.tweet_count,
             recent=recent,
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
-        posts: list[SocialPost] = []
-        token: str | None = None
-        while len(posts) < limit:
-            params: dict[str, Any] = {
-                "max_results": max(5, min(self.page_size, limit - len(posts))),
-                "tweet.fields": "created_at,public_metrics",
-                "exclude": "retweets,replies",
-            }
-            if token:
-                params["pagination_token"] = token
-            page = self._get(f"2/users/{account.platform_id}/tweets", params)
-            for i, item in enumerate(pick(PLATFORM, page, "data", "list", optional=True) or []):
-                created = pick(PLATFORM, item, "created_at", optional=True)
-                posts.append(
-                    SocialPost(
-                        platform=PLATFORM,
-                        post_id=pick(PLATFORM, item, "id"),
-                        published_at=parse_time(PLATFORM, f"data.{i}.created_at", created),
-                        likes=pick(PLATFORM, item, "public_metrics.like_count", "int"),
-                        comments=pick(PLATFORM, item, "public_metrics.reply_count", "int"),
-                        shares=pick(PLATFORM, item, "public_metrics.retweet_count", "int"),
-                        views=pick(PLATFORM, item, "public_metrics.impression_count", "int", optional=True),
-                    )
-                )
-            token = pick(PLATFORM, page, "meta.next_token", optional=True)
-            if not token:
-                break
-        return posts[:limit]
+        return collect(lambda token, wanted: self._tweet_page(account, token, wanted or limit), limit=limit)
+
+    def _tweet_page(self, account: SocialAccount, token: str | None, wanted: int) -> Page[SocialPost]:
+        params: dict[str, Any] = {
+            "max_results": max(5, min(self.page_size, wanted)),
+            "tweet.fields": "created_at,public_metrics",
+            "exclude": "retweets,replies",
+        }
+        if token:
+            params["pagination_token"] = token
+        page = parse(PLATFORM, _TweetPage, self._get(f"2/users/{account.platform_id}/tweets", params))
+        posts = [
+            SocialPost(
+                platform=PLATFORM,
+                post_id=tweet.id,
+                published_at=tweet.created_at,
+                likes=tweet.public_metrics.like_count,
+                comments=tweet.public_metrics.reply_count,
+                shares=tweet.public_metrics.retweet_count,
+                views=tweet.public_metrics.impression_count,
+            )
+            for tweet in page.data or []
+        ]
+        return Page(posts, next=page.meta.next_token or None)
 
     def close(self) -> None:
         self.http.close()
+
+
+class _UserAnswer(Payload):
+    data: dict[str, Any]
+
+
+class _User(Payload):
+    id: Text
+    username: Text
+    name: Text | None = None
+    verified: Flag | None = None
+
+
+class _UserMetrics(Payload):
+    followers_count: Count
+    tweet_count: Count
+
+
+class _UserCounts(Payload):
+    public_metrics: _UserMetrics
+
+
+class _TweetMetrics(Payload):
+    like_count: Count
+    reply_count: Count
+    retweet_count: Count
+    impression_count: Count | None = None
+
+
+class _Tweet(Payload):
+    id: Text
+    created_at: Time | None = None
+    public_metrics: _TweetMetrics
+
+
+class _Meta(Payload):
+    next_token: Text | None = None
+
+
+class _TweetPage(Payload):
+    data: list[_Tweet] | None = None
+    meta: _Meta = _Meta()
 
 
 def _classify(response: httpx.Response, now: Callable[[], datetime]) -> Verdict:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import SecretStr
 
+from analytics.http.paging import Page, collect
 from analytics.observability.metrics import counter
 from analytics.social.base import TokenStore, register
 from analytics.social.errors import (
@@ -27,7 +28,7 @@ from analytics.social.errors import (
     PlatformError,
     QuotaExhausted,
 )
-from analytics.social.http import PlatformHttp, Verdict, json_body, parse_time, pick
+from analytics.social.http import PlatformHttp, Verdict, json_body, retry_after
 from analytics.social.models import (
     DEFAULT_SAMPLE_POSTS,
     SocialAccount,
@@ -35,6 +36,7 @@ from analytics.social.models import (
     SocialSnapshot,
     build_snapshot,
 )
+from analytics.social.payloads import Count, Flag, Payload, Text, Time, parse
 
 PLATFORM = "youtube"
 COSTS = {"channels.list": 1, "videos.list": 1, "playlistItems.list": 1, "search.list": 100}
@@ -133,7 +135,7 @@ class YouTubeConnector:
         self.quota.spend(method)
         return self.http.call("GET", path, _classify, params=params)
 
-    def _channel(self, handle: str, part: str) -> dict[str, Any]:
+    def _channel(self, handle: str, part: str) -> _Channel:
         key = handle.strip()
         params: dict[str, Any] = {"part": part}
         if _CHANNEL_ID.match(key):
@@ -141,39 +143,41 @@ class YouTubeConnector:
         else:
             params["forHandle"] = key if key.startswith("@") else f"@{key}"
         body = self._get("channels.list", "channels", params)
-        items = pick(PLATFORM, body, "items", "list", optional=True) or []
+        items = parse(PLATFORM, _Listed, body).items
         if not items:
             raise AccountNotFound(PLATFORM, f"no channel for {key!r}; check the handle (e.g. @name) or id")
-        channel: dict[str, Any] = pick(PLATFORM, items, "0", "dict")
-        uploads = pick(PLATFORM, channel, "contentDetails.relatedPlaylists.uploads", optional=True)
-        if uploads:
-            self._uploads[pick(PLATFORM, channel, "id")] = uploads
+        channel = parse(PLATFORM, _Channel, items[0])
+        if channel.contentDetails and channel.contentDetails.relatedPlaylists.uploads:
+            self._uploads[channel.id] = channel.contentDetails.relatedPlaylists.uploads
         return channel
 
     def account(self, handle: str) -> SocialAccount:
         channel = self._channel(handle, "snippet,contentDetails")
-        channel_id = pick(PLATFORM, channel, "id")
-        custom = pick(PLATFORM, channel, "snippet.customUrl", optional=True)
+        if channel.snippet is None:
+            raise MalformedPayload(PLATFORM, "snippet.title", "is missing")
+        channel_id = channel.id
         return SocialAccount(
             platform=PLATFORM,
             platform_id=channel_id,
-            handle=custom or channel_id,
-            display_name=pick(PLATFORM, channel, "snippet.title"),
+            handle=channel.snippet.customUrl or channel_id,
+            display_name=channel.snippet.title,
             verified=None,  # the Data API does not expose verification badges
             url=f"https://www.youtube.com/channel/{channel_id}",
         )
 
     def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
-        channel = self._channel(account.platform_id, "statistics,contentDetails")
-        hidden = pick(PLATFORM, channel, "statistics.hiddenSubscriberCount", "bool", optional=True)
-        followers = None if hidden else pick(PLATFORM, channel, "statistics.subscriberCount", "int")
+        stats = self._channel(account.platform_id, "statistics,contentDetails").statistics
+        if stats is None:
+            raise MalformedPayload(PLATFORM, "statistics.videoCount", "is missing")
+        if not stats.hiddenSubscriberCount and stats.subscriberCount is None:
+            raise MalformedPayload(PLATFORM, "statistics.subscriberCount", "is missing")
         recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         return build_snapshot(
             account,
             day=day,
-            followers=followers,
-            posts_count=pick(PLATFORM, channel, "statistics.videoCount", "int"),
-            views=pick(PLATFORM, channel, "statistics.viewCount", "int"),
+            followers=None if stats.hiddenSubscriberCount else stats.subscriberCount,
+            posts_count=stats.videoCount,
+            views=stats.viewCount,
             recent=recent,
         )
 
@@ -184,67 +188,54 @@ class YouTubeConnector:
             uploads = self._uploads.get(account.platform_id)
         if uploads is None:
             raise MalformedPayload(PLATFORM, "items.0.contentDetails.relatedPlaylists.uploads", "is missing")
-        ids: list[tuple[str, datetime | None]] = []
-        token: str | None = None
-        while len(ids) < limit:
-            params: dict[str, Any] = {
-                "part": "contentDetails",
-                "playlistId": uploads,
-                "maxResults": min(self.page_size, limit - len(ids)),
-            }
-            if token:
-                params["pageToken"] = token
-            page = self._get("playlistItems.list", "playlistItems", params)
-            for i, item in enumerate(pick(PLATFORM, page, "items", "list")):
-                vid = pick(PLATFORM, item, "contentDetails.videoId")
-                published = pick(PLATFORM, item, "contentDetails.videoPublishedAt", optional=True)
-                ids.append(
-                    (vid, parse_time(PLATFORM, f"items.{i}.contentDetails.videoPublishedAt", published))
-                )
-            token = pick(PLATFORM, page, "nextPageToken", optional=True)
-            if not token:
-                break
+        ids = collect(lambda token, wanted: self._upload_page(uploads, token, wanted or limit), limit=limit)
         return self._video_stats(ids[:limit])
 
+    def _upload_page(self, uploads: str, token: str | None, wanted: int) -> Page[tuple[str, datetime | None]]:
+        params: dict[str, Any] = {
+            "part": "contentDetails",
+            "playlistId": uploads,
+            "maxResults": min(self.page_size, wanted),
+        }
+        if token:
+            params["pageToken"] = token
+        page = parse(PLATFORM, _UploadPage, self._get("playlistItems.list", "playlistItems", params))
+        ids = [(item.contentDetails.videoId, item.contentDetails.videoPublishedAt) for item in page.items]
+        return Page(ids, next=page.nextPageToken or None)
+
     def _video_stats(self, ids: list[tuple[str, datetime | None]]) -> list[SocialPost]:
-        stats: dict[str, dict[str, Any]] = {}
+        stats: dict[str, _VideoStatistics] = {}
         for start in range(0, len(ids), 50):
             batch = [vid for vid, _ in ids[start : start + 50]]
             body = self._get("videos.list", "videos", {"part": "statistics", "id": ",".join(batch)})
-            for item in pick(PLATFORM, body, "items", "list"):
-                stats[pick(PLATFORM, item, "id")] = item
-        posts = []
-        for vid, published in ids:
-            item = stats.get(vid)
-            if item is None:  # deleted or private since it was listed
-                continue
-            posts.append(
-                SocialPost(
-                    platform=PLATFORM,
-                    post_id=vid,
-                    published_at=published,
-                    likes=pick(PLATFORM, item, "statistics.likeCount", "int", optional=True),
-                    comments=pick(PLATFORM, item, "statistics.commentCount", "int", optional=True),
-                    views=pick(PLATFORM, item, "statistics.viewCount", "int", optional=True),
-                )
+            stats.update((video.id, video.statistics) for video in parse(PLATFORM, _Videos, body).items)
+        return [
+            SocialPost(
+                platform=PLATFORM,
+                post_id=vid,
+                published_at=published,
+                likes=stats[vid].likeCount,
+                comments=stats[vid].commentCount,
+                views=stats[vid].viewCount,
             )
-        return posts
+            for vid, published in ids
+            if vid in stats  # else deleted or private since it was listed
+        ]
 
     def search(self, name: str, *, limit: int = 5) -> list[SocialAccount]:
         """Channels whose name matches ``name`` (search.list: 100 quota units)."""
         params = {"part": "snippet", "type": "channel", "q": name, "maxResults": min(limit, 50)}
-        body = self._get("search.list", "search", params)
         found = []
-        for item in pick(PLATFORM, body, "items", "list"):
-            channel_id = pick(PLATFORM, item, "id.channelId", optional=True) or pick(
-                PLATFORM, item, "snippet.channelId"
-            )
+        for item in parse(PLATFORM, _SearchResults, self._get("search.list", "search", params)).items:
+            channel_id = item.id.channelId or item.snippet.channelId
+            if channel_id is None:
+                raise MalformedPayload(PLATFORM, "snippet.channelId", "is missing")
             found.append(
                 SocialAccount(
                     platform=PLATFORM,
                     platform_id=channel_id,
                     handle=channel_id,
-                    display_name=pick(PLATFORM, item, "snippet.title"),
+                    display_name=item.snippet.title,
                     url=f"https://www.youtube.com/channel/{channel_id}",
                 )
             )
@@ -252,6 +243,84 @@ class YouTubeConnector:
 
     def close(self) -> None:
         self.http.close()
+
+
+class _Listed(Payload):
+    items: list[dict[str, Any]] | None = None
+
+
+class _Snippet(Payload):
+    title: Text
+    customUrl: Text | None = None
+
+
+class _Playlists(Payload):
+    uploads: Text | None = None
+
+
+class _ChannelDetails(Payload):
+    relatedPlaylists: _Playlists = _Playlists()
+
+
+class _ChannelStatistics(Payload):
+    hiddenSubscriberCount: Flag | None = None
+    subscriberCount: Count | None = None
+    videoCount: Count
+    viewCount: Count
+
+
+class _Channel(Payload):
+    id: Text
+    snippet: _Snippet | None = None
+    contentDetails: _ChannelDetails | None = None
+    statistics: _ChannelStatistics | None = None
+
+
+class _UploadDetails(Payload):
+    videoId: Text
+    videoPublishedAt: Time | None = None
+
+
+class _Upload(Payload):
+    contentDetails: _UploadDetails
+
+
+class _UploadPage(Payload):
+    items: list[_Upload]
+    nextPageToken: Text | None = None
+
+
+class _VideoStatistics(Payload):
+    likeCount: Count | None = None
+    commentCount: Count | None = None
+    viewCount: Count | None = None
+
+
+class _Video(Payload):
+    id: Text
+    statistics: _VideoStatistics = _VideoStatistics()
+
+
+class _Videos(Payload):
+    items: list[_Video]
+
+
+class _SearchId(Payload):
+    channelId: Text | None = None
+
+
+class _SearchSnippet(Payload):
+    title: Text
+    channelId: Text | None = None
+
+
+class _Found(Payload):
+    id: _SearchId = _SearchId()
+    snippet: _SearchSnippet
+
+
+class _SearchResults(Payload):
+    items: list[_Found]
 
 
 def _classify(response: httpx.Response) -> Verdict:
@@ -271,7 +340,7 @@ def _classify(response: httpx.Response) -> Verdict:
             )
         )
     if response.status_code == 429 or reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
-        return Verdict.wait(float(response.headers.get("Retry-After", "1") or 1), f"HTTP 429 {reason}")
+        return Verdict.wait(retry_after(response), f"HTTP 429 {reason}")
     if reason in {"keyInvalid", "keyExpired", "forbidden"} or response.status_code == 401:
         return Verdict.fail(
             PlatformError(PLATFORM, f"API key rejected ({reason}): check ENCORE_YOUTUBE_API_KEY")
