@@ -46,6 +46,16 @@ def percent(value: object, *, language: str = "en") -> str:
     return str(format_percent(round(number, 2), locale=check_language(language)))
 
 
+def signed_percent(value: object, *, language: str = "en") -> str:
+    """A change as a signed whole percentage ("+150%", "-20 %" in French); '—' when unknown."""
+    from babel.numbers import format_percent
+
+    number = _number(value)
+    if number is None:
+        return "—"
+    return str(format_percent(round(number, 2), locale=check_language(language), format="+#,##0%;-#,##0%"))
+
+
 def minutes_seconds(milliseconds: object) -> str:
     """A duration as m:ss ("4:48"); '—' when unknown."""
     number = _number(milliseconds)
