@@ -30,7 +30,7 @@ from analytics.reports.report_facts import (
 )
 from analytics.reports.songs import song_table
 from analytics.reports.texts import text
-from analytics.streaming.sources import read_play_sources
+from analytics.streaming.play_starts import read_play_sources
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
@@ -76,7 +76,7 @@ class ArtistData:
     featured: pd.DataFrame = field(default_factory=lambda: EMPTY)
     """Every stored Spotify for Artists playlists export of the artist (``s4a_playlists``)."""
     play_sources: pd.DataFrame = field(default_factory=lambda: EMPTY)
-    """The period's streams by track and way they started (:mod:`analytics.streaming.sources`)."""
+    """The period's streams by track and way they started (:mod:`analytics.streaming.play_starts`)."""
     own_playlists: pd.DataFrame = field(default_factory=lambda: EMPTY)
     """The run's playlists (the account's own and collaborative ones), ``playlist_id`` and ``name``."""
     own_items: pd.DataFrame = field(default_factory=lambda: EMPTY)

@@ -18,7 +18,7 @@ def play_start_bars(shares: pd.DataFrame, *, title: str, language: str = "en") -
 
     Parameters
     ----------
-    shares : ``way`` and ``share`` (0-1), as :func:`analytics.streaming.sources.way_shares` gives.
+    shares : ``way`` and ``share`` (0-1), as :func:`analytics.streaming.play_starts.way_shares` gives.
     title : the chart's title, in ``language``.
     language : en, fr or de: the ways' names and the percentages.
     """

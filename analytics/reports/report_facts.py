@@ -237,7 +237,7 @@ class ReportFacts:
         default_factory=lambda: pd.DataFrame(columns=["track_id", "way", "shuffle", "streams"])
     )
     """The period's streams by track and way they started
-    (:func:`analytics.streaming.sources.play_sources`)."""
+    (:func:`analytics.streaming.play_starts.play_sources`)."""
 
     def song_fact(self, anchor: str, key: str) -> Fact:
         """The :class:`Fact` ``streams`` or ``listeners`` (a day, on average) of the song whose page

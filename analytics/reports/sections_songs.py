@@ -35,7 +35,7 @@ from analytics.reports.words import (
     plain_number,
     signed_percent,
 )
-from analytics.streaming.sources import shuffle_share, way_shares
+from analytics.streaming.play_starts import shuffle_share, way_shares
 
 SONG_CHART_HEIGHT = 280
 """A song's chart is shorter than the artist's: a page holds one per song."""

@@ -19,7 +19,7 @@ SONGS: Mapping[str, Mapping[str, str]] = {
         "way.chosen": "chosen by the listener",
         "way.after": "played on after another song",
         "way.skipped_to": "skipped to from another song",
-        "way.other": "other or unknown",
+        "way.unknown": "other or unknown",
         "figure.play_starts": "How plays started",
         "sources.plays.one": (
             "{streams} stream reached encore play by play in this period (the plays it receives, "
@@ -117,7 +117,7 @@ SONGS: Mapping[str, Mapping[str, str]] = {
         "way.chosen": "choisie par l'auditeur",
         "way.after": "enchaînée après une autre chanson",
         "way.skipped_to": "atteinte en passant une autre chanson",
-        "way.other": "autre ou inconnu",
+        "way.unknown": "autre ou inconnu",
         "figure.play_starts": "Comment les lectures ont commencé",
         "sources.plays.one": (
             "{streams} écoute est parvenue à encore lecture par lecture sur cette période (les "
@@ -223,7 +223,7 @@ SONGS: Mapping[str, Mapping[str, str]] = {
         "way.chosen": "von Hörern ausgewählt",
         "way.after": "nach einem anderen Song weitergespielt",
         "way.skipped_to": "durch Weiterspringen erreicht",
-        "way.other": "anders oder unbekannt",
+        "way.unknown": "anders oder unbekannt",
         "figure.play_starts": "Wie Wiedergaben begannen",
         "sources.plays.one": (
             "{streams} Stream hat encore in diesem Zeitraum Wiedergabe für Wiedergabe erreicht (die "

@@ -47,13 +47,10 @@ def percent(value: object, *, language: str = "en") -> str:
 
 
 def signed_percent(value: object, *, language: str = "en") -> str:
-    """A change as a signed whole percentage ("+150%", "-20 %" in French); '—' when unknown."""
-    from babel.numbers import format_percent
-
-    number = _number(value)
-    if number is None:
-        return "—"
-    return str(format_percent(round(number, 2), locale=check_language(language), format="+#,##0%;-#,##0%"))
+    """A change as a signed whole percentage ("+150%", "+150 %" in French, "-20 %"); '—' when
+    unknown. The language's own percent pattern, so its spacing stays."""
+    shown = percent(value, language=language)
+    return f"+{shown}" if shown != "—" and float(value) >= 0 else shown  # type: ignore[arg-type]
 
 
 def minutes_seconds(milliseconds: object) -> str:

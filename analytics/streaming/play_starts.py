@@ -3,7 +3,7 @@
 Spotify's play events (streaming history, real-time plays) say why a play started
 (``reason_start``) and whether shuffle was on; they do not name the playlist or album the play
 came from. So "where from" here is the way a play began: a listener chose the song, the song
-followed another one, a listener skipped to it, or something else. Playlists are the other
+followed another one, a listener skipped to it, or something else (``unknown``). Playlists are the other
 half of the answer and come from Spotify for Artists' playlists table
 (:mod:`analytics.streaming.s4a_playlists`).
 
@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, inspect, select
 from analytics.streaming.events import STREAM_MIN_MS
 from analytics.streaming.ids import day_bounds
 
-WAYS = ("chosen", "after", "skipped_to", "other")
+WAYS = ("chosen", "after", "skipped_to", "unknown")
 """How a play started, in the order a page lists them."""
 START_WAYS = {
     "clickrow": "chosen",
@@ -34,15 +34,16 @@ START_WAYS = {
     "fwdbtn": "skipped_to",
     "backbtn": "skipped_to",
 }
-"""Spotify's ``reason_start`` values by the way a play started; any other value is ``other``."""
+"""Spotify's ``reason_start`` values by the way a play started; any other value is ``unknown``
+(other or unknown: the app opening, an error, no reason given)."""
 SOURCE_COLUMNS = ["track_id", "way", "shuffle", "streams"]
 PLAY_SOURCES = ("realtime", "history")
 """Play-event sources, preferred first: one is read, so a play seen through both counts once."""
 
 
 def start_way(reason_start: object) -> str:
-    """``chosen``, ``after``, ``skipped_to`` or ``other`` for a play's ``reason_start``."""
-    return START_WAYS.get(str(reason_start).strip().lower(), "other") if reason_start else "other"
+    """``chosen``, ``after``, ``skipped_to`` or ``unknown`` for a play's ``reason_start``."""
+    return START_WAYS.get(str(reason_start).strip().lower(), "unknown") if reason_start else "unknown"
 
 
 def play_sources(events: pd.DataFrame) -> pd.DataFrame:
