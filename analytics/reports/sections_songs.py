@@ -150,12 +150,15 @@ def _release(data: ArtistData, *, name: str, day: date, language: str) -> None:
     table(
         pd.DataFrame(
             {
+                # "day 1 · 20 Nov 2026" in one column, the usual day stated above it once: the
+                # table fits a phone
                 column("number"): [
-                    text("release.day_number", language=language, number=n) for n in rows["number"]
+                    text(
+                        "release.day_number", language=language, number=n, day=long_date(d, language=language)
+                    )
+                    for n, d in zip(rows["number"], rows["day"], strict=True)
                 ],
-                column("day"): [long_date(d, language=language) for d in rows["day"]],
                 column("streams"): [format_count(float(s), language=language) for s in rows["streams"]],
-                column("usual"): [format_count(float(u), language=language) for u in rows["usual"]],
                 column("change"): [signed_percent(c, language=language) for c in rows["change"]],
             }
         ),

@@ -59,11 +59,9 @@ SONGS: Mapping[str, Mapping[str, str]] = {
             "{name}, released {day}: fewer than seven days of numbers before it, so there is no "
             "usual day to compare with."
         ),
-        "release.day_number": "day {number}",
+        "release.day_number": "day {number} · {day}",
         "release.column.number": "day",
-        "release.column.day": "date",
         "release.column.streams": "streams",
-        "release.column.usual": "usual day",
         "release.column.change": "against usual",
         "songs.summary.one": "{songs} song was streamed in this period; it has its page below.",
         "songs.summary.other": (
@@ -160,12 +158,10 @@ SONGS: Mapping[str, Mapping[str, str]] = {
             "{name}, sortie le {day} : moins de sept jours de chiffres avant elle, donc pas de jour "
             "habituel auquel comparer."
         ),
-        "release.day_number": "jour {number}",
+        "release.day_number": "jour {number} · {day}",
         "release.column.number": "jour",
-        "release.column.day": "date",
         "release.column.streams": "écoutes",
-        "release.column.usual": "jour habituel",
-        "release.column.change": "par rapport à l'habitude",
+        "release.column.change": "écart",
         "songs.summary.one": "{songs} chanson a été écoutée sur cette période ; elle a sa page ci-dessous.",
         "songs.summary.other": (
             "{songs} chansons ont été écoutées sur cette période ; chacune a sa page ci-dessous, "
@@ -266,12 +262,10 @@ SONGS: Mapping[str, Mapping[str, str]] = {
             "{name}, veröffentlicht am {day}: weniger als sieben Tage mit Zahlen davor, also kein "
             "üblicher Tag zum Vergleich."
         ),
-        "release.day_number": "Tag {number}",
+        "release.day_number": "Tag {number} · {day}",
         "release.column.number": "Tag",
-        "release.column.day": "Datum",
         "release.column.streams": "Streams",
-        "release.column.usual": "üblicher Tag",
-        "release.column.change": "gegenüber üblich",
+        "release.column.change": "Abweichung",
         "songs.summary.one": (
             "{songs} Song wurde in diesem Zeitraum gestreamt; er hat unten seine eigene Seite."
         ),

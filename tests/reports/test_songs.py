@@ -4,13 +4,12 @@ frames to the page, checked by the page checker, in EN, FR and DE."""
 from __future__ import annotations
 
 import ast
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 
 from analytics.reports import sections, sections_songs
-from analytics.reports.artist_data import ArtistData, report_facts
 from analytics.reports.consistency import check_page, read_page
 from analytics.reports.figures_sources import play_start_bars
 from analytics.reports.songs import (
@@ -24,114 +23,20 @@ from analytics.reports.songs import (
     usual_day,
 )
 from analytics.streaming.play_starts import play_sources, way_shares
-
-START, END = date(2026, 11, 1), date(2026, 11, 28)
-FIRST = START - timedelta(days=28)  # the previous period is read too
-RELEASE = date(2026, 11, 20)
-APEX = ("O3FcYIybyDEkrAG0NghN4J", "uzvbFTLeSKnwYVun8CGDtM")  # one recording on two releases
-NEBULA, QUIET = "6rqhFgbbKwnb9MLmUQDhG6", "4uLU6hMCjMI75M1A2tKUQC"
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
-
-
-def _tracks() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "track_id": [*APEX, NEBULA, QUIET],
-            "name": ["Apex Aleph", "Apex Aleph", "Nebula", "Quiet"],
-            "isrc": ["ZZENC2600001", "ZZENC2600001", "ZZENC2600002", None],
-            "album_id": ["album", "single", "album", "album"],
-            "duration_ms": [288_000, 287_000, 200_000, 100_000],
-        }
-    )
-
-
-def _albums(release: str = RELEASE.isoformat()) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "album_id": ["album", "single"],
-            "name": ["Endgame", "Apex"],
-            "release_date": [release, "2012-11-30"],
-        }
-    )
-
-
-def _artist_daily() -> pd.DataFrame:
-    days = _days(FIRST, END)
-    streams = [300 if RELEASE <= d < RELEASE + timedelta(days=7) else 100 for d in days]
-    return pd.DataFrame({"day": days, "streams": streams, "listeners": [50] * len(days)})
-
-
-def _track_daily() -> pd.DataFrame:
-    rows = []
-    for day in _days(FIRST, END):
-        for track, streams, listeners in ((APEX[0], 10, 8), (APEX[1], 5, 6), (NEBULA, 20, 15)):
-            rows.append({"day": day, "entity_id": track, "streams": streams, "listeners": listeners})
-    return pd.DataFrame(rows)
-
-
-def _anomalies() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "day": [date(2026, 11, 10)],
-            "level": ["track"],
-            "entity_id": [APEX[1]],
-            "kind": ["spike"],
-            "metric": ["streams"],
-            "observed": [30.0],
-            "expected": [5.0],
-            "detector": ["baseline"],
-            "source": ["s4a"],
-            "score": [7.0],
-        }
-    )
-
-
-def _plays() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "track_id": [APEX[0], APEX[1], NEBULA, NEBULA],
-            "reason_start": ["clickrow", "trackdone", "trackdone", "fwdbtn"],
-            "shuffle": [True, False, False, False],
-            "streams": [6, 2, 10, 2],
-        }
-    )
-
-
-def _data(*, albums: pd.DataFrame | None = None, plays: bool = True, language: str = "en") -> ArtistData:
-    data = ArtistData(
-        artist_id="YQhOGXX8g2pM1yHEFVFAjK",
-        name="Maxstack",
-        start=START,
-        end=END,
-        quota_mode="development",
-        albums=_albums() if albums is None else albums,
-        tracks=_tracks(),
-        artist_daily=_artist_daily(),
-        track_daily=_track_daily(),
-        source="s4a",
-        anomalies=_anomalies(),
-        audio=pd.DataFrame(
-            {
-                "track_id": [APEX[1]],
-                "tempo_bpm": [120.4],
-                "key": ["B"],
-                "mode": ["minor"],
-                "loudness_lufs": [-9.3],
-                "energy": [0.5],
-            }
-        ),
-        own_playlists=pd.DataFrame({"playlist_id": ["p1", "p2"], "name": ["This Is Me", "Night Drive"]}),
-        own_items=pd.DataFrame({"playlist_id": ["p1", "p2"], "track_id": [NEBULA, "elsewhere"]}),
-    )
-    if plays:
-        data.play_sources = play_sources(_plays())
-    else:
-        data.mark_missing("sources", "sources_none")
-    data.facts = report_facts(data, language=language)
-    return data
+from tests.reports.songs_frames import (
+    APEX,
+    END,
+    FIRST,
+    NEBULA,
+    RELEASE,
+    START,
+    albums_frame,
+    artist_daily_frame,
+    artist_data,
+    plays_frame,
+    track_daily_frame,
+    tracks_frame,
+)
 
 
 def _shown(capsys: pytest.CaptureFixture[str]) -> str:
@@ -153,19 +58,19 @@ def _shown(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_a_song_is_a_recording_its_tracks_streams_add_up_and_listeners_are_the_larger() -> None:
-    songs = song_table(_track_daily(), _tracks(), start=START, end=END)
+    songs = song_table(track_daily_frame(), tracks_frame(), start=START, end=END)
     assert list(songs["song"]) == ["Nebula", "Apex Aleph"]  # most streamed first; Quiet was not streamed
     apex = songs.iloc[1]
     assert apex["track_ids"] == tuple(sorted(APEX)) and apex["streams"] == 15 * 28
     assert apex["listeners"] == 8  # the larger of 8 and 6 each day
     assert apex["anchor"] == song_anchor("ZZENC2600001") and apex["anchor"].startswith("song-")
-    daily = song_daily(_track_daily(), track_ids=set(APEX), start=START, end=START)
+    daily = song_daily(track_daily_frame(), track_ids=set(APEX), start=START, end=START)
     assert daily.to_dict("records") == [{"day": START, "streams": 15, "listeners": 8}]
 
 
 def test_the_first_week_after_a_release_against_the_usual_day_before_it() -> None:
-    daily = _artist_daily()
-    assert list(releases_in_data(_albums(), daily)["name"]) == [
+    daily = artist_daily_frame()
+    assert list(releases_in_data(albums_frame(), daily)["name"]) == [
         "Endgame"
     ]  # the 2012 single is before the data
     assert usual_day(daily, before=RELEASE) == 100
@@ -176,7 +81,7 @@ def test_the_first_week_after_a_release_against_the_usual_day_before_it() -> Non
     assert list(late["number"]) == [1, 2, 3]
     early = release_days(daily, release=FIRST + timedelta(days=3))  # three days before it: no usual day
     assert early["usual"].isna().all() and early["change"].isna().all()
-    assert releases_in_data(_albums("2013"), daily).empty  # a year alone is no release day
+    assert releases_in_data(albums_frame("2013"), daily).empty  # a year alone is no release day
 
 
 def test_playlists_by_who_made_them_and_the_artists_own() -> None:
@@ -189,8 +94,8 @@ def test_playlists_by_who_made_them_and_the_artists_own() -> None:
         {"maker": "others", "playlists": 1, "streams": 0},
     ]
     assert playlist_makers(featured.iloc[0:0]).empty
-    owned = _data().own_playlists
-    assert own_playlists(owned, _data().own_items, track_ids={NEBULA}) == ["This Is Me"]
+    owned = artist_data().own_playlists
+    assert own_playlists(owned, artist_data().own_items, track_ids={NEBULA}) == ["This Is Me"]
     assert own_playlists(owned, pd.DataFrame(), track_ids={NEBULA}) == []
 
 
@@ -198,7 +103,7 @@ def test_playlists_by_who_made_them_and_the_artists_own() -> None:
 def test_each_song_has_its_page_with_its_numbers_marked_and_its_unusual_day_on_its_chart(
     capsys: pytest.CaptureFixture[str], language: str
 ) -> None:
-    data = _data(language=language)
+    data = artist_data(language=language)
     capsys.readouterr()
     sections.streams(data, language=language)  # counts the period's unusual days, as on the page
     sections_songs.songs(data, language=language)
@@ -230,7 +135,7 @@ def test_each_song_has_its_page_with_its_numbers_marked_and_its_unusual_day_on_i
 def test_where_streams_come_from_in_the_reports_language(
     capsys: pytest.CaptureFixture[str], language: str, words: list[str]
 ) -> None:
-    sections_songs.sources(_data(language=language), language=language)
+    sections_songs.sources(artist_data(language=language), language=language)
     page = _shown(capsys)
     assert check_page(page) == []
     assert ("plays-seen", "20") in {(k, v) for k, v, _ in read_page(page).facts}
@@ -239,7 +144,7 @@ def test_where_streams_come_from_in_the_reports_language(
 
 
 def test_without_plays_the_artist_and_each_song_say_so(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _data(plays=False, language="fr")
+    data = artist_data(plays=False, language="fr")
     sections.streams(data, language="fr")
     sections_songs.sources(data, language="fr")
     sections_songs.songs(data, language="fr")
@@ -253,12 +158,14 @@ def test_without_plays_the_artist_and_each_song_say_so(capsys: pytest.CaptureFix
 def test_the_release_week_day_by_day_or_a_plain_sentence(
     capsys: pytest.CaptureFixture[str], language: str
 ) -> None:
-    sections_songs.release_week(_data(language=language), language=language)
+    sections_songs.release_week(artist_data(language=language), language=language)
     page = _shown(capsys)
     assert check_page(page) == []
     assert {"en": "day 7", "fr": "jour 7", "de": "Tag 7"}[language] in page
     assert {"en": "+200%", "fr": "+200\u00a0%", "de": "+200\u00a0%"}[language] in page
-    sections_songs.release_week(_data(albums=_albums("2012-11-30"), language=language), language=language)
+    sections_songs.release_week(
+        artist_data(albums=albums_frame("2012-11-30"), language=language), language=language
+    )
     page = _shown(capsys)
     assert "<table" not in page
     assert {"en": "the latest is from 30 Nov 2012", "fr": "la dernière date du 30 nov. 2012",
@@ -266,7 +173,7 @@ def test_the_release_week_day_by_day_or_a_plain_sentence(
 
 
 def test_the_play_start_bars_name_each_way_above_its_bar() -> None:
-    fig = play_start_bars(way_shares(play_sources(_plays())), title="How plays started", language="fr")
+    fig = play_start_bars(way_shares(play_sources(plays_frame())), title="How plays started", language="fr")
     assert [a.text for a in fig.layout.annotations] == [
         "autre ou inconnu",
         "atteinte en passant une autre chanson",
