@@ -22,6 +22,7 @@ from analytics.reports.sections import _facts, _heading, _missing
 from analytics.reports.songs import (
     own_playlists,
     playlist_makers,
+    release_dates,
     release_days,
     releases_in_data,
     song_daily,
@@ -113,14 +114,8 @@ def release_week(data: ArtistData, *, language: str = "en") -> None:
 
 
 def _no_release(data: ArtistData, *, language: str) -> str:
-    dated = pd.to_datetime(
-        data.albums["release_date"]
-        .astype(str)
-        .where(data.albums["release_date"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
-        if "release_date" in data.albums
-        else pd.Series(dtype=str),
-        errors="coerce",
-    ).dropna()
+    """Why there is no release week: no release dated to the day, or none within the data."""
+    dated = release_dates(data.albums)
     if dated.empty:
         return text("release.none_known", language=language)
     days = pd.to_datetime(data.artist_daily["day"]).dt.date
@@ -129,7 +124,7 @@ def _no_release(data: ArtistData, *, language: str) -> str:
         language=language,
         first=long_date(days.min(), language=language),
         last=long_date(days.max(), language=language),
-        latest=long_date(dated.max().date(), language=language),
+        latest=long_date(dated["release_date"].iloc[0], language=language),
     )
 
 

@@ -111,19 +111,28 @@ def own_playlists(playlists: pd.DataFrame, items: pd.DataFrame, *, track_ids: se
     return sorted({str(names[p]) for p in held if p in names})
 
 
-def releases_in_data(albums: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
-    """``name``, ``release_date`` of the releases whose release day lies within the days
-    ``daily`` covers (a release before the data or a year-only date is left out), newest first.
-    """
+def release_dates(albums: pd.DataFrame) -> pd.DataFrame:
+    """``name``, ``release_date`` (a date) of the releases dated to the day, newest first; a
+    release dated by its year or month alone has no release day and is left out."""
     columns = ["name", "release_date"]
-    if albums.empty or daily.empty or "release_date" not in albums:
+    if albums.empty or "release_date" not in albums:
         return pd.DataFrame(columns=columns)
-    known = albums[albums["release_date"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
-    days = pd.to_datetime(known["release_date"]).dt.date
-    covered = pd.to_datetime(daily["day"]).dt.date
-    inside = known[(days >= covered.min()) & (days <= covered.max())]
-    frame = pd.DataFrame({"name": list(inside["name"]), "release_date": list(days[inside.index])})
+    dated = albums[albums["release_date"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
+    frame = pd.DataFrame(
+        {"name": list(dated["name"]), "release_date": list(pd.to_datetime(dated["release_date"]).dt.date)}
+    )
     return frame.sort_values(["release_date", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def releases_in_data(albums: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """:func:`release_dates` of the releases whose release day lies within the days ``daily``
+    covers (a release before the data is left out), newest first."""
+    dated = release_dates(albums)
+    if dated.empty or daily.empty:
+        return dated.iloc[0:0]
+    covered = pd.to_datetime(daily["day"]).dt.date
+    inside = (dated["release_date"] >= covered.min()) & (dated["release_date"] <= covered.max())
+    return dated[inside].reset_index(drop=True)
 
 
 def usual_day(daily: pd.DataFrame, *, before: date) -> float | None:

@@ -15,6 +15,7 @@ from analytics.reports.figures_sources import play_start_bars
 from analytics.reports.songs import (
     own_playlists,
     playlist_makers,
+    release_dates,
     release_days,
     releases_in_data,
     song_anchor,
@@ -181,3 +182,12 @@ def test_the_play_start_bars_name_each_way_above_its_bar() -> None:
         "choisie par l'auditeur",
     ]  # the first way on top
     assert list(fig.data[0].text) == ["0\u00a0%", "10\u00a0%", "60\u00a0%", "30\u00a0%"]
+
+
+def test_only_releases_dated_to_the_day_have_a_first_week(capsys: pytest.CaptureFixture[str]) -> None:
+    albums = pd.DataFrame(
+        {"name": ["Sampler", "Endgame", "Apex"], "release_date": ["2013", "2012-12-15", "2012-11-30"]}
+    )
+    assert list(release_dates(albums)["name"]) == ["Endgame", "Apex"]  # newest first, a year alone left out
+    sections_songs.release_week(artist_data(albums=albums.iloc[:1]), language="en")
+    assert "No release date is known for your catalog" in _shown(capsys)
