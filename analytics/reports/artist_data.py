@@ -28,7 +28,7 @@ from analytics.reports.report_facts import (
     period_alerts,
     period_anomalies,
 )
-from analytics.reports.songs import song_table
+from analytics.reports.songs import RELEASES_SHOWN, release_days, releases_in_data, song_table
 from analytics.reports.texts import text
 from analytics.streaming.play_starts import read_play_sources
 from analytics.warehouse import Warehouse
@@ -227,6 +227,12 @@ def report_facts(data: ArtistData, *, language: str = "en") -> ReportFacts:
         facts.songs = song_table(data.track_daily, data.tracks, start=data.start, end=data.end)
     if data.has("sources"):
         facts.sources = data.play_sources
+    if data.has("streaming") and not data.artist_daily.empty:
+        found = releases_in_data(data.albums, data.artist_daily).head(RELEASES_SHOWN)
+        facts.release_weeks = [
+            (str(r.name), r.release_date, release_days(data.artist_daily, release=r.release_date))
+            for r in found.itertuples()
+        ]
     facts.featured_day, snapshot = featured_snapshot(data.featured, start=data.start, end=data.end)
     facts.featured = featured_by_recording(snapshot, data.tracks)
     if not data.social.empty and data.social["followers"].notna().any():

@@ -239,6 +239,10 @@ class ReportFacts:
     """The period's streams by track and way they started
     (:func:`analytics.streaming.play_starts.play_sources`)."""
 
+    release_weeks: list[tuple[str, date, pd.DataFrame]] = field(default_factory=list)
+    """The newest releases within the data, each with its first week
+    (:func:`analytics.reports.songs.release_days`): name, release day, days."""
+
     def song_fact(self, anchor: str, key: str) -> Fact:
         """The :class:`Fact` ``streams`` or ``listeners`` (a day, on average) of the song whose page
         is ``anchor``, keyed by both so each song's numbers are checked on their own."""

@@ -23,8 +23,6 @@ from analytics.reports.songs import (
     own_playlists,
     playlist_makers,
     release_dates,
-    release_days,
-    releases_in_data,
     song_daily,
 )
 from analytics.reports.style import plot_text
@@ -40,8 +38,6 @@ from analytics.streaming.play_starts import shuffle_share, way_shares
 
 SONG_CHART_HEIGHT = 280
 """A song's chart is shorter than the artist's: a page holds one per song."""
-RELEASES_SHOWN = 3
-"""The newest releases within the data that get their first week shown."""
 
 
 def _count_of(fact: Fact) -> int:
@@ -104,13 +100,12 @@ def release_week(data: ArtistData, *, language: str = "en") -> None:
     _heading("release_days", language=language)
     if _missing(data, "streaming", language=language):
         return
-    daily = data.artist_daily
-    found = releases_in_data(data.albums, daily)
-    if found.empty:
+    weeks = _facts(data).release_weeks
+    if not weeks:
         note(_no_release(data, language=language), kind="info")
         return
-    for release in found.head(RELEASES_SHOWN).itertuples():
-        _release(data, name=str(release.name), day=release.release_date, language=language)
+    for name, day, rows in weeks:
+        _release(name=name, day=day, rows=rows, language=language)
 
 
 def _no_release(data: ArtistData, *, language: str) -> str:
@@ -128,8 +123,7 @@ def _no_release(data: ArtistData, *, language: str) -> str:
     )
 
 
-def _release(data: ArtistData, *, name: str, day: date, language: str) -> None:
-    rows = release_days(data.artist_daily, release=day)
+def _release(*, name: str, day: date, rows: pd.DataFrame, language: str) -> None:
     heading(name, level=3)
     usual = rows["usual"].dropna()
     shown_day = long_date(day, language=language)

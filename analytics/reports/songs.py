@@ -20,6 +20,8 @@ USUAL_DAYS = 28
 """How many days before a release tell the artist's usual day (their median)."""
 MIN_USUAL_DAYS = 7
 """Fewer days before a release than this say nothing about a usual day."""
+RELEASES_SHOWN = 3
+"""The newest releases within the data that get their first week shown."""
 
 
 def recording_of(tracks: pd.DataFrame) -> dict[str, str]:
