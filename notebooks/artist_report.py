@@ -25,15 +25,16 @@ run_id: str = ""  # run shown under Methods; empty: the run manifest's
 code_version: str = ""  # code version shown under Methods; empty: this checkout's
 
 # %%
-# One artist's report for one period: streams, top tracks, countries, social audience, the sound
-# of the catalog, playlist changes, the playlists featuring the artist, alerts, posts ready to
-# copy, data quality, methods and limits.
+# One artist's report for one period: streams, top tracks, where streams come from, the first
+# week after a release, countries, social audience, the sound of the catalog, playlist changes,
+# the playlists featuring the artist, alerts, posts ready to copy, a page per song, data quality,
+# methods and limits.
 # Every section reads through `analytics.reports`; a section without data says what is missing
 # and why. The warehouse comes from the environment (ENCORE_DATABASE_URL or ENCORE_DATA_DIR),
 # never from a parameter.
 
 from analytics.config import Settings
-from analytics.reports import load_artist_data, load_run, sections
+from analytics.reports import load_artist_data, load_run, sections, sections_songs
 from analytics.reports.explore import latest_period, latest_run_dir
 from analytics.reports.texts import check_language
 from analytics.warehouse import Warehouse
@@ -69,6 +70,12 @@ sections.streams(data, language=language)
 sections.top_tracks(data, language=language)
 
 # %%
+sections_songs.sources(data, language=language)
+
+# %%
+sections_songs.release_week(data, language=language)
+
+# %%
 sections.countries(data, language=language)
 
 # %%
@@ -88,6 +95,9 @@ sections.alerts(data, language=language)
 
 # %%
 sections.posts(data, language=language)
+
+# %%
+sections_songs.songs(data, language=language)
 
 # %%
 sections.data_quality(data, data_docs_href=data_docs_href, language=language)

@@ -4,6 +4,7 @@ the Data Docs beside each report (shared by the demo world's and the second worl
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -56,3 +57,40 @@ def altered_count(html: str) -> str:
     assert match, "the page marks no count"
     shown = str(int(re.sub(r"\D", "", match.group(4))) + 1)
     return html[: match.start(4)] + shown + html[match.end(4) :]
+
+
+SONG_HEADING = re.compile(r'<h3 id="(song-[0-9a-f]{10})"')
+
+
+@dataclass(frozen=True)
+class SongPages:
+    """The song pages of an artist report, by anchor: each one found, and those linked from the
+    songs' list, stating their streams, and drawing a chart."""
+
+    stated: int  # how many songs the section says were streamed
+    anchors: tuple[str, ...]
+    linked: tuple[str, ...]
+    with_numbers: tuple[str, ...]
+    with_chart: tuple[str, ...]
+
+
+def song_pages(html: str) -> SongPages:
+    """What an artist report's "Your songs, one by one" holds (see :class:`SongPages`)."""
+    stated = re.search(r'data-fact="songs" data-value="(\d+)"', html)
+    found = list(SONG_HEADING.finditer(html))
+    bodies = [
+        html[m.end() : (found[i + 1].start() if i + 1 < len(found) else len(html))]
+        for i, m in enumerate(found)
+    ]
+    anchors = tuple(m.group(1) for m in found)
+    return SongPages(
+        stated=int(stated.group(1)) if stated else 0,
+        anchors=anchors,
+        linked=tuple(a for a in anchors if f'href="#{a}"' in html),
+        with_numbers=tuple(
+            a for a, b in zip(anchors, bodies, strict=True) if f'data-fact="{a}-streams"' in b
+        ),
+        with_chart=tuple(
+            a for a, b in zip(anchors, bodies, strict=True) if 'class="plot"' in b.split("<h4", 1)[0]
+        ),
+    )

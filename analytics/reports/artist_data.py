@@ -28,7 +28,9 @@ from analytics.reports.report_facts import (
     period_alerts,
     period_anomalies,
 )
+from analytics.reports.songs import RELEASES_SHOWN, release_days, releases_in_data, song_table
 from analytics.reports.texts import text
+from analytics.streaming.play_starts import read_play_sources
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
@@ -73,6 +75,12 @@ class ArtistData:
     playlist_changes: pd.DataFrame = field(default_factory=lambda: EMPTY)
     featured: pd.DataFrame = field(default_factory=lambda: EMPTY)
     """Every stored Spotify for Artists playlists export of the artist (``s4a_playlists``)."""
+    play_sources: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    """The period's streams by track and way they started (:mod:`analytics.streaming.play_starts`)."""
+    own_playlists: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    """The run's playlists (the account's own and collaborative ones), ``playlist_id`` and ``name``."""
+    own_items: pd.DataFrame = field(default_factory=lambda: EMPTY)
+    """The items of those playlists (``playlist_id``, ``track_id``)."""
     alerts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     drafts: pd.DataFrame = field(default_factory=lambda: EMPTY)
     validation: pd.DataFrame = field(default_factory=lambda: EMPTY)
@@ -101,8 +109,8 @@ class ArtistData:
         self.reasons[section] = (f"missing.{reason}", values)
 
     def has(self, section: str) -> bool:
-        """True when ``section`` (``streaming``, ``countries``, ``social``, ``audio``, ``playlists``,
-        ``featured``, ``alerts``, ``drafts`` or ``validation``) has data to show."""
+        """True when ``section`` (``streaming``, ``countries``, ``sources``, ``social``, ``audio``,
+        ``playlists``, ``featured``, ``alerts``, ``drafts`` or ``validation``) has data to show."""
         return section not in self.missing
 
     def releases_between(self, first: date, last: date) -> pd.DataFrame:
@@ -183,6 +191,7 @@ def load_artist_data(
     data.spotify_followers = None if followers is None or pd.isna(followers) else int(followers)
     tables = _Tables(warehouse)
     _streaming(data, tables)
+    _sources(data, warehouse)
     _social(data, tables)
     _audio(data, run, tables)
     _playlists(data, tables, run)
@@ -214,6 +223,16 @@ def report_facts(data: ArtistData, *, language: str = "en") -> ReportFacts:
                 facts.streams = h.value
             elif h.label == "Listeners a day":
                 facts.listeners = h.value
+    if data.has("streaming") and not data.track_daily.empty:
+        facts.songs = song_table(data.track_daily, data.tracks, start=data.start, end=data.end)
+    if data.has("sources"):
+        facts.sources = data.play_sources
+    if data.has("streaming") and not data.artist_daily.empty:
+        found = releases_in_data(data.albums, data.artist_daily).head(RELEASES_SHOWN)
+        facts.release_weeks = [
+            (str(r.name), r.release_date, release_days(data.artist_daily, release=r.release_date))
+            for r in found.itertuples()
+        ]
     facts.featured_day, snapshot = featured_snapshot(data.featured, start=data.start, end=data.end)
     facts.featured = featured_by_recording(snapshot, data.tracks)
     if not data.social.empty and data.social["followers"].notna().any():
@@ -275,6 +294,17 @@ def _streaming(data: ArtistData, tables: _Tables) -> None:
             data.mark_missing("countries", "countries_period")
 
 
+def _sources(data: ArtistData, warehouse: Warehouse | None) -> None:
+    """How the period's plays started, from the play events encore received."""
+    found = None
+    if warehouse is not None:
+        found = read_play_sources(warehouse.engine, artist_id=data.artist_id, start=data.start, end=data.end)
+    if found is None or found.empty:
+        data.mark_missing("sources", "sources_none")
+        return
+    data.play_sources = found
+
+
 def _social(data: ArtistData, tables: _Tables) -> None:
     snapshots = tables.read("social_snapshots", artist_id=data.artist_id)
     if snapshots is None:
@@ -326,6 +356,8 @@ def recordings(tracks: pd.DataFrame) -> int:
 
 
 def _playlists(data: ArtistData, tables: _Tables, run: RunData) -> None:
+    data.own_playlists = run.datasets.get("playlists", EMPTY)
+    data.own_items = run.datasets.get("playlist_items", EMPTY)
     changes = tables.read("playlist_changes")
     if changes is not None and "artist_id" in changes:
         changes = changes[changes["artist_id"] == data.artist_id]

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.catalog.counts import Catalog
+from analytics.reports.songs import SONG_COLUMNS
 from analytics.reports.words import detector_name, kind_name, measure, metric_name, plain_number
 
 ANOMALY_SUBJECT = ("day", "entity_id", "kind", "metric")
@@ -230,11 +231,34 @@ class ReportFacts:
     """The playlists featuring the artist, one row per playlist and recording (:func:`featured_by_recording`)."""
     featured_day: date | None = None
     """The day the playlists export shown was downloaded."""
+    songs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SONG_COLUMNS))
+    """The songs streamed in the period, one row per recording (:func:`analytics.reports.songs.song_table`)."""
+    sources: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["track_id", "way", "shuffle", "streams"])
+    )
+    """The period's streams by track and way they started
+    (:func:`analytics.streaming.play_starts.play_sources`)."""
+
+    release_weeks: list[tuple[str, date, pd.DataFrame]] = field(default_factory=list)
+    """The newest releases within the data, each with its first week
+    (:func:`analytics.reports.songs.release_days`): name, release day, days."""
+
+    def song_fact(self, anchor: str, key: str) -> Fact:
+        """The :class:`Fact` ``streams`` or ``listeners`` (a day, on average) of the song whose page
+        is ``anchor``, keyed by both so each song's numbers are checked on their own."""
+        row = self.songs[self.songs["anchor"] == anchor].iloc[0]
+        value = row[key]
+        if value is None or pd.isna(value):
+            return Fact(f"{anchor}-{key}", "", "—")
+        return Fact(
+            f"{anchor}-{key}", round(float(value)), plain_number(round(float(value)), language=self.language)
+        )
 
     def fact(self, key: str) -> Fact:
         """The :class:`Fact` ``key`` (``recordings``, ``catalog_tracks``, ``releases``, ``streams``,
         ``appearances``, ``listeners``, ``anomalies``, ``alerts``, ``posts``, ``social_followers``,
-        ``featured_playlists``, ``featured_recordings``) as shown."""
+        ``featured_playlists``, ``featured_recordings``, ``playlist_streams``, ``songs``,
+        ``plays_seen``) as shown."""
         values: dict[str, int | float | None] = {
             "recordings": self.catalog.recordings,
             "catalog_tracks": self.catalog.tracks,
@@ -248,6 +272,9 @@ class ReportFacts:
             "social_followers": None if self.social_followers is None else round(self.social_followers),
             "featured_playlists": int(self.featured["playlist_key"].nunique()),
             "featured_recordings": int(self.featured["recording"].nunique()),
+            "playlist_streams": int(pd.to_numeric(self.featured["streams"]).fillna(0).sum()),
+            "songs": len(self.songs),
+            "plays_seen": int(self.sources["streams"].sum()) if not self.sources.empty else 0,
         }
         value = values[key]
         if value is None:

@@ -45,6 +45,8 @@ SECTION_ANCHORS = (
     ("highlights", "highlights"),
     ("streams", "streams"),
     ("top_tracks", "top-tracks"),
+    ("sources", "sources"),
+    ("release_days", "release-days"),
     ("countries", "countries"),
     ("social", "social"),
     ("sound", "sound"),
@@ -52,6 +54,7 @@ SECTION_ANCHORS = (
     ("featured", "featured-playlists"),
     ("alerts", "alerts"),
     ("posts", "posts"),
+    ("songs", "songs"),
     ("data_quality", "data-quality"),
     ("methods", "methods"),
 )
@@ -536,6 +539,8 @@ def methods(data: ArtistData, *, run_id: str, code_version: str, language: str =
         (label("detectors"), label("detectors_value")),
         (label("sources"), label("sources_value")),
         (label("loudness_norm"), label("loudness_norm_value")),
+        (label("play_starts"), label("play_starts_value")),
+        (label("release_days"), label("release_days_value")),
         (label("run"), run_id),
         (label("code_version"), code_version),
     ]

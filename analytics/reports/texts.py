@@ -14,6 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from analytics.reports.texts_featured import FEATURED
+from analytics.reports.texts_songs import SONGS
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -513,8 +514,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 TEXTS = {
-    language: {**words, **WORDS[language], **FEATURED[language]} for language, words in TEXTS.items()
-}  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists (texts_featured.py)
+    language: {**words, **WORDS[language], **FEATURED[language], **SONGS[language]}
+    for language, words in TEXTS.items()
+}  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists
+# (texts_featured.py), where streams come from, release weeks and song pages (texts_songs.py)
 
 
 def check_language(language: str) -> str:

@@ -46,6 +46,13 @@ def percent(value: object, *, language: str = "en") -> str:
     return str(format_percent(round(number, 2), locale=check_language(language)))
 
 
+def signed_percent(value: object, *, language: str = "en") -> str:
+    """A change as a signed whole percentage ("+150%", "+150 %" in French, "-20 %"); '—' when
+    unknown. The language's own percent pattern, so its spacing stays."""
+    shown = percent(value, language=language)
+    return f"+{shown}" if shown != "—" and float(value) >= 0 else shown  # type: ignore[arg-type]
+
+
 def minutes_seconds(milliseconds: object) -> str:
     """A duration as m:ss ("4:48"); '—' when unknown."""
     number = _number(milliseconds)

@@ -3,7 +3,8 @@ readable on a phone.
 
 Reuses the demo pipeline world of ``tests/worlds.py`` (its pipeline runs once a session; see
 ``tests/conftest.SHARED_WORLDS``): the catalog overview, each artist report, each track analysis
-page and the index.
+page and the index. Each artist report also holds a page per song, where its streams come from
+and the first week after a release (or a sentence saying no release falls within the data).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from analytics.config import PROJECT_ROOT
 from analytics.reports import notebook_to_html
 from analytics.reports.display import PLOTLY_MIME
 from tests.e2e.browser import layout_problems, visit
-from tests.report_pages import plotly_bundles
+from tests.report_pages import plotly_bundles, song_pages
 from tests.worlds import PipelineWorld
 
 pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]
@@ -50,6 +51,22 @@ def test_every_page_is_light_and_holds_one_partial_plotly_bundle(pages: list[Pat
         assert len(raw.encode()) <= MAX_BYTES, f"{_name(page)}: {len(raw.encode()) / 1e6:.2f} MB"
         assert plotly_bundles(raw) == 1, f"{_name(page)}: {plotly_bundles(raw)} plotly bundles"
         assert "plotly.js (basic" in raw, f"{_name(page)}: not the basic bundle"
+
+
+def test_every_artist_report_has_a_page_per_song_and_says_where_streams_come_from(pages: list[Path]) -> None:
+    reports = [p for p in pages if p.name == "artist_report.html"]
+    assert reports, pages
+    for page in reports:
+        raw = page.read_text(encoding="utf-8")
+        songs = song_pages(raw)
+        assert songs.stated == len(songs.anchors) >= 4, f"{_name(page)}: {songs}"
+        assert songs.linked == songs.anchors, f"{_name(page)}: a song page is not linked from the list"
+        assert songs.with_numbers == songs.anchors, f"{_name(page)}: a song page states no streams"
+        assert songs.with_chart == songs.anchors, f"{_name(page)}: a song page has no chart"
+        assert 'id="sources"' in raw and "How plays started" in raw, _name(page)
+        assert "reached encore play by play" in raw and "With shuffle on" in raw, _name(page)
+        # the demo's releases are from 2008 and 2012: the page says so rather than showing a week
+        assert 'id="release-days"' in raw and "so there is no first week to show" in raw, _name(page)
 
 
 def test_every_page_draws_every_plot_offline_without_a_request(pages: list[Path], chromium) -> None:
