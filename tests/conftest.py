@@ -175,6 +175,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
+# A test whose own part (not its fixtures) runs over 30 s is either marked ``slow`` with its
+# reason beside the mark, or split: the end of the run lists those that are neither.
+SLOW_CALL_S = 30.0
+_unmarked_slow: list[tuple[str, float]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.duration > SLOW_CALL_S and "slow" not in report.keywords:
+        _unmarked_slow.append((report.nodeid, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _unmarked_slow:
+        terminalreporter.write_sep(
+            "-", f"over {SLOW_CALL_S:.0f} s without a slow mark: mark it, with why, or split it"
+        )
+        for nodeid, seconds in sorted(_unmarked_slow, key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{seconds:7.1f}s {nodeid}")
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _PREFECT_SERVER is not None:
         _PREFECT_SERVER.terminate()
