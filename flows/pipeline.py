@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,22 @@ class PipelineResult:
     skipped: dict[str, str] = field(default_factory=dict)  # job -> why it did not run
     set_aside: list[SetAside] = field(default_factory=list)  # inputs rejected alone; the rest ran
     rows: dict[str, int] = field(default_factory=dict)  # dataset or sub-job -> rows written
+
+    @classmethod
+    def of(
+        cls, summary: RunSummary, *, reports: list[Path], skipped: dict[str, str], changes: UpsertResult
+    ) -> PipelineResult:
+        """The result of a closed run: its summary, the reports rendered and the jobs skipped."""
+        return cls(
+            run_id=summary.run_id,
+            outcome=summary.outcome,
+            message=summary.message,
+            run_dir=summary.run_dir,
+            reports=reports,
+            skipped=skipped,
+            set_aside=summary.set_aside,
+            rows=rows_written(changes),
+        )
 
 
 def skipped_jobs(w: World) -> dict[str, str]:
@@ -89,14 +107,49 @@ def rows_written(changes: UpsertResult) -> dict[str, int]:
     return rows
 
 
-def record_job(run: AuditRun, job: str, summary: RunSummary) -> None:
-    """A sub-job's own run, as one line of the main job's audit record.
+def record_job(run: AuditRun, job: str, summary: RunSummary, *, step: progress.Stage | None = None) -> None:
+    """A sub-job's own run, as one line of the main job's audit record (and one step of ``step``).
 
     What the sub-job set aside (a draft, an export file or row) is named in that line and
     becomes the main job's too: its closing record, its result and the reports list it.
     """
     run.record(job, audit.JobRun(job, summary))
     run.set_aside += summary.set_aside
+    if step is not None:
+        step.advance()
+
+
+@contextmanager
+def job_stage(run: AuditRun, job: str, label: str) -> Iterator[Callable[[RunSummary], None]]:
+    """A stage of the terminal display for one sub-job: ``done(summary)`` notes the rows it
+    wrote and records it (:func:`record_job`)."""
+    with progress.stage(label) as step:
+
+        def done(summary: RunSummary) -> None:
+            step.note(f"{summary.rows_written:,} rows written")
+            record_job(run, job, summary)
+
+        yield done
+
+
+def checked_catalog(run: AuditRun, synced: sync.SyncReport, artist_ids: list[str]) -> list[str]:
+    """The catalog as stored after the sync, every dataset the reports read checked against its
+    suite as a whole and saved with the run's manifest; the artists it holds.
+
+    The sync checked each unit before committing it; a quota stop ended it partial (checkpoint
+    saved), and the job goes on with what is stored.
+    """
+    if synced.partial:
+        run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
+    frames = stored_catalog(run, artist_ids).frames
+    datasets = list(frames.items())
+    with progress.stage("catalog checks", total=len(datasets)) as step:
+        for name, frame in datasets:
+            validate_dataset(frame, dataset=name, run=run)
+            step.advance()
+        step.note(f"{len(datasets)} datasets passed their suites")
+    save_run_datasets(frames, run, synced)
+    return [a for a in artist_ids if a in set(frames.artists["artist_id"])]
 
 
 @task
@@ -137,70 +190,36 @@ def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, rep
     with audit.run(
         "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
     ) as run:
-        # The incremental sync: each unit passes its suites before it is committed; a quota
-        # stop ends it partial (checkpoint saved) and the job goes on with what is stored.
         synced = sync_in_run(run, spotify=w.spotify, artist_ids=artist_ids)
-        if synced.partial:
-            run.message = f"catalog sync partial: {synced.message}; the rest ran on the stored catalog"
         ids = artist_ids or list(synced.artist_ids)
-        frames = stored_catalog(run, ids).frames
-        datasets = list(frames.items())
-        with progress.stage("catalog checks", total=len(datasets)) as step:
-            for name, frame in datasets:  # what the reports read, checked as a whole
-                validate_dataset(frame, dataset=name, run=run)
-                step.advance()
-            step.note(f"{len(datasets)} datasets passed their suites")
-        save_run_datasets(frames, run, synced)
-        stored = [a for a in ids if a in set(frames.artists["artist_id"])]
+        stored = checked_catalog(run, synced, ids)
         for job, why in skipped.items():
             run.record(job, audit.Skipped(why))
         if "collect_streaming_metrics" not in skipped:
-            only = ids[0] if len(ids) == 1 else None
-            with progress.stage("streaming metrics") as step:
-                done = collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days)
-                step.note(f"{done.rows_written:,} rows written")
-            record_job(run, "collect_streaming_metrics", done)
+            with job_stage(run, "collect_streaming_metrics", "streaming metrics") as done:
+                only = ids[0] if len(ids) == 1 else None
+                done(collect_streaming_metrics(artist_id=only, demo_days=settings.demo_streaming_days))
         if "analyze_tracks" not in skipped:
-            with progress.stage("track analysis") as step:
-                done = analyze_tracks(reports=reports)
-                step.note(f"{done.rows_written:,} rows written")
-            record_job(run, "analyze_tracks", done)
+            with job_stage(run, "analyze_tracks", "track analysis") as done:
+                done(analyze_tracks(reports=reports))
         if "sync_social_media" not in skipped:
-            with progress.stage("social media") as step:
-                done = sync_social_media()
-                step.note(f"{done.rows_written:,} rows written")
-            record_job(run, "sync_social_media", done)
+            with job_stage(run, "sync_social_media", "social media") as done:
+                done(sync_social_media())
         with progress.stage("monitoring and content", total=2 * len(stored)) as step:
             for artist_id in stored:
-                record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id))
-                step.advance()
-                record_job(run, f"generate_content.{artist_id}", generate_content(artist_id))
-                step.advance()
+                record_job(run, f"monitor_artist.{artist_id}", monitor_artist(artist_id), step=step)
+                record_job(run, f"generate_content.{artist_id}", generate_content(artist_id), step=step)
             step.note(f"{len(stored)} artists")
         if "update_playlist" not in skipped:  # dry run: plans are audited, Spotify is not changed
             definitions = sorted((PROJECT_ROOT / "config" / "playlists").glob("*.yaml"))
             with progress.stage("playlist plans (dry run)", total=len(definitions)) as step:
-                for definition in definitions:
-                    record_job(
-                        run,
-                        f"update_playlist.{definition.stem}",
-                        update_playlist(str(definition), print_plan=False),
-                    )
-                    step.advance()
+                for path in definitions:
+                    planned = update_playlist(str(path), print_plan=False)
+                    record_job(run, f"update_playlist.{path.stem}", planned, step=step)
                 step.note(f"{len(definitions)} playlists planned, Spotify unchanged")
         note_set_aside(run)
         pages = render_reports(str(run.run_dir), artist_ids=stored) if reports and stored else []
         run.record("render_reports", RenderedReports(pages))
         if skipped:
             run.outputs["skipped"] = skipped
-    summary = run.summary()
-    return PipelineResult(
-        run_id=summary.run_id,
-        outcome=summary.outcome,
-        message=summary.message,
-        run_dir=summary.run_dir,
-        reports=pages,
-        skipped=skipped,
-        set_aside=summary.set_aside,
-        rows=rows_written(run.changes),
-    )
+    return PipelineResult.of(run.summary(), reports=pages, skipped=skipped, changes=run.changes)
