@@ -144,7 +144,9 @@ def top_tracks_momentum(
     Parameters
     ----------
     momentum : from :func:`analytics.reports.measures.track_momentum`: ``name``, ``streams``,
-        ``growth`` (change against the previous period, NaN when it had none).
+        ``growth`` (change against the previous period, NaN when it had none) and, where known,
+        ``new``: a bar without growth reads "new" only for a track new against a period with data;
+        when the data starts within this period it has no label (nothing earlier to compare).
     title : the chart's title; "Top tracks" in ``language`` by default.
     language : en, fr or de: the chart's words and numbers.
     """
@@ -152,7 +154,12 @@ def top_tracks_momentum(
     df = momentum.iloc[::-1]
     growth = df["growth"].astype(float)
     colours = [MUTED if pd.isna(g) else (PALETTE[0] if g >= 0 else ALERT) for g in growth]
-    labels = [words["new"] if pd.isna(g) else _percent(g, language=language, signed=True) for g in growth]
+    new = df["new"].astype(bool) if "new" in df else growth.isna()
+    labels = [
+        (words["new"] if is_new else "") if pd.isna(g) else _percent(g, language=language, signed=True)
+        for g, is_new in zip(growth, new, strict=True)
+    ]
+    hover = [f"{label} {words['vs_previous']}" if label else words["no_earlier"] for label in labels]
     fig = go.Figure(
         go.Bar(
             x=df["streams"],
@@ -161,9 +168,8 @@ def top_tracks_momentum(
             marker_color=colours,
             text=labels,
             textposition="auto",
-            hovertemplate=(
-                f"%{{y}}: %{{x:,}} {words['streams']} (%{{text}} {words['vs_previous']})<extra></extra>"
-            ),
+            customdata=hover,
+            hovertemplate=(f"%{{y}}: %{{x:,}} {words['streams']} (%{{customdata}})<extra></extra>"),
         )
     )
     return finish(

@@ -100,13 +100,17 @@ def track_momentum(
     Returns
     -------
     ``track_id``, ``name``, ``streams``, ``previous``, ``growth`` (NaN when the previous period
-    had no streams) and ``share`` of the period's streams, largest first.
+    had no streams), ``new`` (the previous period has data, none of it for this track: a track
+    new to the listeners, not one whose history starts with the data) and ``share`` of the
+    period's streams, largest first.
     """
     now = _in(track_daily, start, end).groupby("entity_id")["streams"].sum()
-    before = _in(track_daily, *previous_window(start, end)).groupby("entity_id")["streams"].sum()
+    earlier = _in(track_daily, *previous_window(start, end))
+    before = earlier.groupby("entity_id")["streams"].sum()
     df = pd.DataFrame({"streams": now}).join(pd.DataFrame({"previous": before}), how="left")
     df = df[df["streams"] > 0].sort_values("streams", ascending=False).head(top)
     df["growth"] = (df["streams"] - df["previous"]) / df["previous"].where(df["previous"] > 0)
+    df["new"] = df["growth"].isna() & (not earlier.empty)
     df["share"] = df["streams"] / max(float(now.sum()), 1.0)
     names = tracks.set_index("track_id")["name"]
     df = df.rename_axis("track_id").reset_index()

@@ -254,6 +254,8 @@ def top_tracks(data: ArtistData, *, language: str = "en") -> None:
             momentum, title=text("figure.streams_and_change", language=language), language=language
         )
     )
+    if momentum["growth"].isna().all() and not momentum["new"].any():
+        note(text("tracks.no_earlier", language=language), kind="info")
 
 
 def countries(data: ArtistData, *, language: str = "en") -> None:

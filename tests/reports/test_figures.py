@@ -51,6 +51,21 @@ def test_top_tracks_colour_growth_and_mark_new_tracks() -> None:
     assert all("<" not in y for y in bars.y)
 
 
+def test_top_tracks_without_an_earlier_period_call_no_track_new() -> None:
+    """The data starts within the period: no bar says "new", the hover says there is nothing earlier."""
+    momentum = pd.DataFrame(
+        {"name": ["A", "B"], "streams": [300, 200], "growth": [float("nan")] * 2, "new": [False, False]}
+    )
+    (bars,) = figures.top_tracks_momentum(momentum).data
+    assert list(bars.text) == ["", ""] and list(bars.customdata) == ["no earlier data"] * 2
+    momentum["new"] = [True, False]
+    (bars,) = figures.top_tracks_momentum(momentum).data
+    assert list(bars.text) == ["", "new"] and list(bars.customdata) == [
+        "no earlier data",
+        "new vs previous period",
+    ]
+
+
 def test_country_bars_use_country_names_and_shares() -> None:
     (bars,) = figures.country_bars(
         pd.DataFrame({"country": ["FR", "DE", "other"], "streams": [75, 20, 5]})

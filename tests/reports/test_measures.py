@@ -60,7 +60,15 @@ def test_track_momentum_ranks_by_period_streams_and_marks_new_tracks() -> None:
     out = track_momentum(pd.DataFrame(rows), tracks, start=START, end=END)
     assert list(out["name"]) == ["New", "Old"]
     assert np.isnan(out.loc[0, "growth"]) and out.loc[1, "growth"] == 0.0
+    assert list(out["new"]) == [True, False]
     assert out["share"].sum() == pytest.approx(1.0)
+
+
+def test_track_momentum_calls_no_track_new_when_the_data_starts_within_the_period() -> None:
+    rows = [{"day": d, "entity_id": t, "streams": 10} for d in days(START, 7) for t in ("a", "b")]
+    tracks = pd.DataFrame({"track_id": ["a", "b"], "name": ["Old", "Older"]})
+    out = track_momentum(pd.DataFrame(rows), tracks, start=START, end=END)
+    assert out["growth"].isna().all() and not out["new"].any()
 
 
 def test_country_totals_keep_the_top_and_sum_the_rest() -> None:

@@ -191,3 +191,18 @@ def test_only_releases_dated_to_the_day_have_a_first_week(capsys: pytest.Capture
     assert list(release_dates(albums)["name"]) == ["Endgame", "Apex"]  # newest first, a year alone left out
     sections_songs.release_week(artist_data(albums=albums.iloc[:1]), language="en")
     assert "No release date is known for your catalog" in _shown(capsys)
+
+
+def test_top_tracks_say_when_the_data_starts_within_the_period(capsys: pytest.CaptureFixture[str]) -> None:
+    """With the previous period in the data, changes are drawn; without it, no song is "new" and
+    the section says there is nothing earlier, as the streams card does."""
+    from dataclasses import replace
+
+    data = artist_data()
+    sections.top_tracks(data)
+    page = _shown(capsys)
+    assert "nothing earlier to compare" not in page
+    late = data.track_daily[data.track_daily["day"] >= START]
+    sections.top_tracks(replace(data, track_daily=late))
+    page = _shown(capsys)
+    assert "nothing earlier to compare these songs with" in page and '"new"' not in page
