@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import pandas as pd
@@ -59,8 +60,22 @@ def streams_over_time(
                 ),
             )
         )
+        # Both axes split into the same number of round steps, so that each listeners tick sits
+        # on a streams gridline and reads as a round number (not 41, 83, 124).
+        streams_step, listeners_step = (
+            round_step(float(df[column].max()), intervals=AXIS_INTERVALS)
+            for column in ("streams", "listeners")
+        )
         fig.update_layout(
-            yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"}
+            yaxis={"range": [0, streams_step * AXIS_INTERVALS], "dtick": streams_step, "tick0": 0},
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                "range": [0, listeners_step * AXIS_INTERVALS],
+                "dtick": listeners_step,
+                "tick0": 0,
+            },
         )
     if anomalies is not None and not anomalies.empty:
         streams_by_day = df.set_index("day")["streams"]
@@ -117,6 +132,7 @@ def streams_over_time(
         height=360,
         bargap=0.15,
         yaxis_rangemode="tozero",
+        yaxis_tickformat=",d",  # thousands grouped as the language does, as on the listeners axis
         yaxis_title=words["streams_a_day"],
         hovermode="x unified",
     )
@@ -134,6 +150,20 @@ def _percent(share: float, *, language: str, signed: bool = False) -> str:
     """A share as a whole percentage in ``language`` ("+50%", "+50 %"), signed on request."""
     shown = str(format_percent(share, locale=language))
     return f"+{shown}" if signed and share >= 0 else shown
+
+
+AXIS_INTERVALS = 4
+
+
+def round_step(largest: float, *, intervals: int) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 times a power of ten, at least 1: the axes count
+    streams and listeners) with which ``intervals`` steps from zero reach above ``largest``
+    (with a little headroom)."""
+    raw = largest * 1.05 / intervals
+    if not raw > 1:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def top_tracks_momentum(

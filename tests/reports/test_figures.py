@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pandas as pd
@@ -33,6 +34,22 @@ def test_streams_over_time_marks_anomalies_on_their_day_and_releases_by_name() -
     (note,) = fig.layout.annotations
     assert "<script>" not in note.text and note.text.startswith("&lt;/script&gt;")
     assert len(fig.layout.shapes) == 1
+
+
+@pytest.mark.parametrize(
+    ("streams", "listeners"), [(1_513, 1_057), (150, 124), (3, 2), (1, 0), (98_765, 4_321)]
+)
+def test_streams_and_listeners_ticks_are_round_and_on_the_same_gridlines(
+    streams: int, listeners: int
+) -> None:
+    frame = daily().assign(streams=[streams] * 7, listeners=[listeners] * 7)
+    layout = figures.streams_over_time(frame).to_plotly_json()["layout"]
+    for axis, top in (("yaxis", streams), ("yaxis2", listeners)):
+        step, (low, high) = layout[axis]["dtick"], layout[axis]["range"]
+        assert low == 0 and high == 4 * step and high > top  # four steps from zero, above the data
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert mantissa in {1, 2, 2.5, 5} and step >= 1, (axis, step)  # round whole steps: 250, 500, 750
+        assert layout[axis]["tickformat"] == ",d"  # both axes group thousands alike
 
 
 def test_streams_over_time_without_listeners_has_one_axis() -> None:
