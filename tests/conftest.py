@@ -27,6 +27,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "ENCORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# A test's own HTTP calls to a loopback server wait this long: the server may share a loaded
+# 2-core machine with the other test workers (httpx's 5 s default is not enough there).
+TEST_HTTP_TIMEOUT_S = 30.0
 
 # Where the environment forbids bytecode (PYTHONDONTWRITEBYTECODE in containers and CI), every
 # test process, notebook kernel and child process would compile analytics/, flows/ and the test

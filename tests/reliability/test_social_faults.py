@@ -16,6 +16,7 @@ from analytics.sandbox.spotify import FaultRule
 from analytics.social import RateLimited
 from analytics.social.platforms.x import XConnector
 from reliability.faults import social_fault_rules
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 
 
 @pytest.fixture
@@ -27,7 +28,9 @@ def sandbox() -> Iterator[SocialSandbox]:
 def _get_user(sb: SocialSandbox) -> httpx.Response:
     token = sb.credentials["x_bearer_token"]
     return httpx.get(
-        f"{sb.base_urls['x']}/2/users/by/username/maxstack", headers={"Authorization": f"Bearer {token}"}
+        f"{sb.base_urls['x']}/2/users/by/username/maxstack",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox import conformance
 
 MAXSTACK = "YQhOGXX8g2pM1yHEFVFAjK"
@@ -32,7 +33,9 @@ def fetch_token(sb: SpotifySandbox, *, user: bool = True) -> str:
         if user
         else {"grant_type": "client_credentials"}
     )
-    response = httpx.post(sb.token_url, data=data, auth=(sb.client_id, sb.client_secret))
+    response = httpx.post(
+        sb.token_url, data=data, auth=(sb.client_id, sb.client_secret), timeout=TEST_HTTP_TIMEOUT_S
+    )
     response.raise_for_status()
     token: str = response.json()["access_token"]
     return token

@@ -18,6 +18,7 @@ from analytics.config import Settings
 from analytics.sandbox.cli import app
 from analytics.sandbox.spotify.server import free_port
 from analytics.spotify import SpotifyClient
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox import conformance
 
 
@@ -53,15 +54,24 @@ def test_serve_runs_until_terminated() -> None:
             f"http://127.0.0.1:{port}/api/token",
             data={"grant_type": "client_credentials"},
             auth=("encoredemoclientid0000000000000a", "encoredemoclientsecret00000000000"),
+            timeout=TEST_HTTP_TIMEOUT_S,
         ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         api = f"http://127.0.0.1:{port}/v1"
-        response = httpx.get(f"{api}/search", params={"q": "various", "type": "artist"}, headers=headers)
+        response = httpx.get(
+            f"{api}/search",
+            params={"q": "various", "type": "artist"},
+            headers=headers,
+            timeout=TEST_HTTP_TIMEOUT_S,
+        )
         found = response.json()
         assert conformance.validate("GET", "/v1/search", response.status_code, found, mode="extended")
         assert [a["name"] for a in found["artists"]["items"]] == ["Various Artists"]  # the generated catalog
         assert (
-            httpx.get(f"{api}/artists/YQhOGXX8g2pM1yHEFVFAjK", headers=headers).status_code == 404
+            httpx.get(
+                f"{api}/artists/YQhOGXX8g2pM1yHEFVFAjK", headers=headers, timeout=TEST_HTTP_TIMEOUT_S
+            ).status_code
+            == 404
         )  # not the demo
     finally:
         process.send_signal(signal.SIGTERM)
@@ -147,6 +157,7 @@ def test_serve_as_a_separate_process_for_real_mode(tmp_path: Path, settings: Set
             info["accounts_url"] + "/api/token",
             data={"grant_type": "client_credentials"},
             auth=("encoredemoclientid0000000000000a", "encoredemoclientsecret00000000000"),
+            timeout=TEST_HTTP_TIMEOUT_S,
         )
         assert demo.json() == {"error": "invalid_client", "error_description": "Invalid client"}
         assert set(info["social"]) == {"youtube", "instagram", "x", "tiktok"}
@@ -154,6 +165,7 @@ def test_serve_as_a_separate_process_for_real_mode(tmp_path: Path, settings: Set
             info["musicbrainz_url"] + "/url",
             params={"resource": "https://maxstack.bandcamp.com/", "inc": "artist-rels", "fmt": "json"},
             headers={"User-Agent": "encore-tests/1.0 (tests@example.invalid)"},
+            timeout=TEST_HTTP_TIMEOUT_S,
         )
         assert mb.status_code == 200 and mb.json()["relations"][0]["artist"]["name"] == "Maxstack"
         assert info["social_env"]["ENCORE_YOUTUBE_API_URL"] == info["social"]["youtube"]
@@ -199,6 +211,7 @@ def test_serve_the_second_world_with_its_social_accounts(tmp_path: Path) -> None
                 "fmt": "json",
             },
             headers={"User-Agent": "encore-tests/1.0 (tests@example.invalid)"},
+            timeout=TEST_HTTP_TIMEOUT_S,
         )
         assert mb.status_code == 200 and mb.json()["relations"][0]["artist"]["name"] == "Kestrel Avenue"
         env = info["social_env"]
@@ -206,6 +219,7 @@ def test_serve_the_second_world_with_its_social_accounts(tmp_path: Path) -> None
             env["ENCORE_YOUTUBE_API_URL"] + "/channels",
             params={"part": "snippet,statistics", "forHandle": "@kestrelavenue"},
             headers={"X-Goog-Api-Key": env["ENCORE_YOUTUBE_API_KEY"]},
+            timeout=TEST_HTTP_TIMEOUT_S,
         )
         assert (
             channel.status_code == 200 and channel.json()["items"][0]["snippet"]["title"] == "Kestrel Avenue"

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox.conftest import MAXSTACK, Api
 
 REDIRECT = "http://127.0.0.1:8888/callback"
@@ -31,21 +32,30 @@ def test_client_credentials_token_reads_the_catalog_but_not_the_user(
 
 def test_token_endpoint_errors_use_the_accounts_shape(dev_sb: SpotifySandbox) -> None:
     bad_secret = httpx.post(
-        dev_sb.token_url, data={"grant_type": "client_credentials"}, auth=(dev_sb.client_id, "nope")
+        dev_sb.token_url,
+        data={"grant_type": "client_credentials"},
+        auth=(dev_sb.client_id, "nope"),
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
     assert bad_secret.status_code == 400
     assert bad_secret.json() == {"error": "invalid_client", "error_description": "Invalid client secret"}
     bad_client = httpx.post(
-        dev_sb.token_url, data={"grant_type": "client_credentials"}, auth=("someone", "x")
+        dev_sb.token_url,
+        data={"grant_type": "client_credentials"},
+        auth=("someone", "x"),
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
     assert bad_client.json() == {"error": "invalid_client", "error_description": "Invalid client"}
     bad_refresh = httpx.post(
         dev_sb.token_url,
         data={"grant_type": "refresh_token", "refresh_token": "forged"},
         auth=(dev_sb.client_id, dev_sb.client_secret),
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
     assert bad_refresh.json() == {"error": "invalid_grant", "error_description": "Invalid refresh token"}
-    no_grant = httpx.post(dev_sb.token_url, data={}, auth=(dev_sb.client_id, dev_sb.client_secret))
+    no_grant = httpx.post(
+        dev_sb.token_url, data={}, auth=(dev_sb.client_id, dev_sb.client_secret), timeout=TEST_HTTP_TIMEOUT_S
+    )
     assert no_grant.json()["error"] == "unsupported_grant_type"
 
 
@@ -77,6 +87,7 @@ def _pkce_code(sb: SpotifySandbox, challenge: str) -> str:
             "scope": "playlist-modify-private user-follow-read",
             "state": "xyz",
         },
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
     assert response.status_code == 302
     query = parse_qs(urlsplit(response.headers["location"]).query)
@@ -91,14 +102,24 @@ def test_authorization_code_with_pkce_and_refresh(
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     exchange = {"grant_type": "authorization_code", "redirect_uri": REDIRECT, "client_id": dev_sb.client_id}
     wrong = httpx.post(
-        dev_sb.token_url, data={**exchange, "code": _pkce_code(dev_sb, challenge), "code_verifier": "x" * 50}
+        dev_sb.token_url,
+        data={**exchange, "code": _pkce_code(dev_sb, challenge), "code_verifier": "x" * 50},
+        timeout=TEST_HTTP_TIMEOUT_S,
     )
     assert wrong.json() == {"error": "invalid_grant", "error_description": "code_verifier was incorrect"}
     code = _pkce_code(dev_sb, challenge)
-    tokens = httpx.post(dev_sb.token_url, data={**exchange, "code": code, "code_verifier": verifier}).json()
+    tokens = httpx.post(
+        dev_sb.token_url,
+        data={**exchange, "code": code, "code_verifier": verifier},
+        timeout=TEST_HTTP_TIMEOUT_S,
+    ).json()
     assert tokens["token_type"] == "Bearer" and tokens["scope"] == "playlist-modify-private user-follow-read"
     assert api_for(dev_sb, token=tokens["access_token"]).json("/me")["id"] == "encore-demo-user"
-    reused = httpx.post(dev_sb.token_url, data={**exchange, "code": code, "code_verifier": verifier})
+    reused = httpx.post(
+        dev_sb.token_url,
+        data={**exchange, "code": code, "code_verifier": verifier},
+        timeout=TEST_HTTP_TIMEOUT_S,
+    )
     assert reused.json()["error"] == "invalid_grant"  # a code is single-use
     refreshed = httpx.post(
         dev_sb.token_url,
@@ -107,6 +128,7 @@ def test_authorization_code_with_pkce_and_refresh(
             "refresh_token": tokens["refresh_token"],
             "client_id": dev_sb.client_id,
         },
+        timeout=TEST_HTTP_TIMEOUT_S,
     ).json()
     assert refreshed["access_token"] != tokens["access_token"]
     assert api_for(dev_sb, token=refreshed["access_token"]).get("/me").status_code == 200
@@ -117,9 +139,9 @@ def test_scopes_are_enforced(dev_sb: SpotifySandbox, api_for: Callable[..., Api]
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     code = _pkce_code(dev_sb, challenge)  # scopes: playlist-modify-private user-follow-read
     data = {"grant_type": "authorization_code", "redirect_uri": REDIRECT, "client_id": dev_sb.client_id}
-    token = httpx.post(dev_sb.token_url, data={**data, "code": code, "code_verifier": verifier}).json()[
-        "access_token"
-    ]
+    token = httpx.post(
+        dev_sb.token_url, data={**data, "code": code, "code_verifier": verifier}, timeout=TEST_HTTP_TIMEOUT_S
+    ).json()["access_token"]
     api = api_for(dev_sb, token=token)
     assert api.get("/me/following", params={"type": "artist"}).status_code == 200
     refused = api.request("PUT", "/me/following", params={"type": "artist", "ids": MAXSTACK})

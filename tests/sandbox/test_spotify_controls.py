@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from analytics.sandbox.spotify import FaultRule, SandboxOptions, SpotifySandbox
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox.conftest import MAXSTACK, SOUNDTRACK, Api, fetch_token
 
 QUOTA_BODY = {"error": {"status": 429, "message": "Too many requests", "reason": "QUOTA_EXCEEDED"}}
@@ -25,7 +26,10 @@ def test_rolling_window_rate_limit(api_for: Callable[..., Api]) -> None:
         assert limited.headers["retry-after"] == "17" and limited.json() == QUOTA_BODY
         assert (
             httpx.post(
-                sb.token_url, data={"grant_type": "client_credentials"}, auth=(sb.client_id, sb.client_secret)
+                sb.token_url,
+                data={"grant_type": "client_credentials"},
+                auth=(sb.client_id, sb.client_secret),
+                timeout=TEST_HTTP_TIMEOUT_S,
             ).status_code
             == 200
         )
@@ -105,18 +109,28 @@ def test_stats_log_and_admin_endpoints(dev_sb: SpotifySandbox, dev: Api) -> None
     assert stats.total == 3 and stats.counts[("GET", "/v1/artists/{id}", 200)] == 2
     assert stats.count(route="/v1/tracks/{id}", status=400) == 1
     assert [r.path for r in dev_sb.requests][-1] == "/v1/tracks/bad"
-    remote = httpx.get(f"{dev_sb.accounts_url}/_sandbox/stats").json()
+    remote = httpx.get(f"{dev_sb.accounts_url}/_sandbox/stats", timeout=TEST_HTTP_TIMEOUT_S).json()
     assert (
         remote["total"] == 3
         and {"method": "GET", "route": "/v1/artists/{id}", "status": 200, "count": 2} in remote["by_route"]
     )
     rules = {"faults": [{"route": "/v1/albums/*", "kind": "status", "status": 500}], "seed": 1}
-    assert httpx.put(f"{dev_sb.accounts_url}/_sandbox/faults", json=rules).json() == {"faults": 1}
+    assert httpx.put(
+        f"{dev_sb.accounts_url}/_sandbox/faults", json=rules, timeout=TEST_HTTP_TIMEOUT_S
+    ).json() == {"faults": 1}
     assert dev.get(f"/albums/{SOUNDTRACK}").status_code == 500
-    httpx.put(f"{dev_sb.accounts_url}/_sandbox/faults", json={"faults": []})
-    httpx.post(f"{dev_sb.accounts_url}/_sandbox/force-rate-limit", json={"retry_after_s": 60, "count": 1})
+    httpx.put(f"{dev_sb.accounts_url}/_sandbox/faults", json={"faults": []}, timeout=TEST_HTTP_TIMEOUT_S)
+    httpx.post(
+        f"{dev_sb.accounts_url}/_sandbox/force-rate-limit",
+        json={"retry_after_s": 60, "count": 1},
+        timeout=TEST_HTTP_TIMEOUT_S,
+    )
     assert dev.get(f"/albums/{SOUNDTRACK}").headers["retry-after"] == "60"
-    httpx.post(f"{dev_sb.accounts_url}/_sandbox/expire-tokens")
+    httpx.post(f"{dev_sb.accounts_url}/_sandbox/expire-tokens", timeout=TEST_HTTP_TIMEOUT_S)
     assert dev.get(f"/albums/{SOUNDTRACK}").json()["error"]["message"] == "The access token expired"
-    httpx.post(f"{dev_sb.accounts_url}/_sandbox/quota-mode", json={"quota_mode": "extended"})
+    httpx.post(
+        f"{dev_sb.accounts_url}/_sandbox/quota-mode",
+        json={"quota_mode": "extended"},
+        timeout=TEST_HTTP_TIMEOUT_S,
+    )
     assert dev_sb.runtime.quota_mode == "extended"

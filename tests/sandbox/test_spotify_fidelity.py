@@ -13,6 +13,7 @@ import pytest
 
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
 from analytics.sandbox.spotify.catalog import CatalogFormatError
+from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox.conftest import MAXSTACK, SECTOID, SOUNDTRACK, UNKNOWN_ID, Api
 
 FORBIDDEN_BODY = {"error": {"status": 403, "message": "Forbidden"}}
@@ -126,7 +127,7 @@ def test_a_catalog_without_duplicates_still_serves(tmp_path: Path, api_for: Call
     )
     with SpotifySandbox(SandboxOptions(catalog_path=path)).running() as sb:
         assert api_for(sb, user=False).json(f"/albums/{ALBUM}/tracks/")["items"][0]["name"] == "Song"
-        assert httpx.get(f"{sb.api_url}/artists/{ARTIST_B}").status_code == 401
+        assert httpx.get(f"{sb.api_url}/artists/{ARTIST_B}", timeout=TEST_HTTP_TIMEOUT_S).status_code == 401
 
 
 @pytest.mark.parametrize(
