@@ -22,7 +22,7 @@ run_dir: str = ""  # where the flow left this run's datasets; empty: the main jo
 artist_ids: list[str] = []  # artists to show; empty: every artist in the run
 
 # %%
-from analytics.catalog.counts import count_catalog
+from analytics.catalog.counts import count_artist_catalog, count_catalog, tracks_crediting
 from analytics.config import Settings
 from analytics.reports import figures, heading, load_run, metric_cards, note, set_aside, show, table
 from analytics.reports.display import fact_note
@@ -72,13 +72,15 @@ if catalog.differs or catalog.appearances:
 
 # %%
 for artist in artists.itertuples():
-    tracks = run.tracks[run.tracks["artist_id"] == artist.artist_id]
+    # every track crediting the artist: its own and the songs it is featured on
+    tracks = tracks_crediting(run.tracks, artist.artist_id)
     heading(artist.name)
     if tracks.empty:
         note("No tracks stored for this artist yet.", kind="missing")
         continue
     releases = run.albums[run.albums["album_id"].isin(tracks["album_id"])]
-    own = count_catalog(releases, tracks)
+    # another artist's release carrying a song the artist is featured on is an appearance
+    own = count_artist_catalog(run.albums, run.tracks, artist_id=artist.artist_id)
     show(figures.tracks_per_release(releases, tracks))
     listing = tracks.merge(
         run.albums[["album_id", "name", "release_date"]], on="album_id", how="left", suffixes=("", "_release")

@@ -3,11 +3,15 @@
 A recording is an ISRC: the same recording on an album, its single and a compilation is one.
 A release is one of the artist's own albums, singles or compilations; a compilation the artist
 only appears on (Spotify's ``album_group`` ``appears_on``) is an appearance, not a release.
+A track belongs to every artist it credits (``tracks.artist_ids``): the main artist and the
+featured ones; for a featured artist, the other artist's release it is on is an appearance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -64,3 +68,40 @@ def count_catalog(albums: pd.DataFrame, tracks: pd.DataFrame) -> Catalog:
         releases=len(on & own) if known else len(on),
         appearances=len(on - own) if known else 0,
     )
+
+
+def credits_artist(track: Mapping[str, Any], artist_id: str) -> bool:
+    """Whether ``track`` credits ``artist_id``: as its main artist or as a featured one.
+
+    ``track`` has ``artist_id`` (the main artist) and, when known, ``artist_ids`` (every
+    credited artist); a row read back from Parquet carries the list as an array.
+    """
+    if track.get("artist_id") == artist_id:
+        return True
+    credits = track.get("artist_ids")
+    if credits is None or isinstance(credits, str | float):
+        return False
+    return artist_id in list(credits)
+
+
+def tracks_crediting(tracks: pd.DataFrame, artist_id: str) -> pd.DataFrame:
+    """The rows of ``tracks`` crediting ``artist_id`` (main or featured), in their order."""
+    if tracks.empty or "artist_id" not in tracks:
+        return tracks
+    if "artist_ids" not in tracks:
+        return tracks[tracks["artist_id"] == artist_id].reset_index(drop=True)
+    mask = [credits_artist(row, artist_id) for row in tracks[["artist_id", "artist_ids"]].to_dict("records")]
+    return tracks[mask].reset_index(drop=True)
+
+
+def count_artist_catalog(albums: pd.DataFrame, tracks: pd.DataFrame, *, artist_id: str) -> Catalog:
+    """The catalog of one artist: every track crediting it, its own releases, its appearances.
+
+    A release is an album the artist made (``albums.artist_id``, not ``appears_on``); a release
+    of another artist that carries a track the artist is featured on is an appearance, as in
+    Spotify's ``appears_on`` group.
+    """
+    credited = tracks_crediting(tracks, artist_id)
+    if albums.empty or "artist_id" not in albums:
+        return count_catalog(albums, credited)
+    return count_catalog(albums[albums["artist_id"] == artist_id], credited)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, select
 
+from analytics.catalog.counts import credits_artist
 from analytics.content.builder import build_fact_sheet
 from analytics.content.facts import FactSheet, Source
 from analytics.warehouse import Warehouse
@@ -115,9 +116,12 @@ def facts_from_warehouse(
     albums = _rows(
         warehouse, albums_t, (albums_t.c.artist_id == artist_id) & albums_t.c.removed_run.is_(None)
     )
-    tracks = _rows(
-        warehouse, tracks_t, (tracks_t.c.artist_id == artist_id) & tracks_t.c.removed_run.is_(None)
-    )
+    # every track crediting the artist: its own and the songs it is featured on
+    tracks = [
+        t
+        for t in _rows(warehouse, tracks_t, tracks_t.c.removed_run.is_(None))
+        if credits_artist(t, artist_id)
+    ]
     track_ids = [t["track_id"] for t in tracks]
     inputs: dict[str, Any] = {}
     sources = {
@@ -127,7 +131,11 @@ def facts_from_warehouse(
     }
     coverage: dict[str, str] = {}
     streams, followers = (
-        _stream_metrics(warehouse, artist_id) if "stream_metrics_daily" in existing else ([], [])
+        _stream_metrics(
+            warehouse, artist_id, featured=[t["track_id"] for t in tracks if t["artist_id"] != artist_id]
+        )
+        if "stream_metrics_daily" in existing
+        else ([], [])
     )
     if streams:
         inputs["streams"], sources["streams"] = streams, Source(table="stream_metrics_daily")
@@ -166,15 +174,20 @@ SOURCE_PREFERENCE = ("s4a", "history", "realtime")
 
 
 def _stream_metrics(
-    warehouse: Warehouse, artist_id: str
+    warehouse: Warehouse, artist_id: str, *, featured: Sequence[str] = ()
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Daily rows of the streaming package's ``stream_metrics_daily``, from one source only.
 
     Track-level rows give streams (and top tracks); artist-level rows give listeners and Spotify
     followers, and streams only where no track-level rows exist, so nothing is counted twice.
+    ``featured`` are the tracks of other artists crediting this one: their track-level rows
+    (attributed to their main artist, one per track, source and day) count for it too.
     """
     table = _table(warehouse, "stream_metrics_daily")
-    rows = _rows(warehouse, table, table.c.artist_id == artist_id)
+    mine = table.c.artist_id == artist_id
+    if featured:
+        mine = mine | ((table.c.level == "track") & table.c.entity_id.in_(list(featured)))
+    rows = _rows(warehouse, table, mine)
     if not rows:
         return [], []
     present = {r["source"] for r in rows}

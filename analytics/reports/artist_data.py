@@ -9,6 +9,7 @@ missing and why, in words an artist understands, and the report shows that inste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.store import one_per_recording
-from analytics.catalog.counts import count_catalog
+from analytics.catalog.counts import count_catalog, tracks_crediting
 from analytics.reports.load import RunData
 from analytics.reports.measures import headlines, pick_source, previous_window
 from analytics.reports.report_facts import (
@@ -143,6 +144,17 @@ class _Tables:
         with self.warehouse.engine.connect() as conn:
             return pd.DataFrame([dict(r._mapping) for r in conn.execute(stmt)], columns=list(table.c.keys()))
 
+    def read_in(self, name: str, *, column: str, values: Sequence[Any]) -> pd.DataFrame | None:
+        """Rows of ``name`` whose ``column`` is one of ``values`` (None: no such table)."""
+        if self.warehouse is None or name not in self.names:
+            return None
+        meta = MetaData()
+        meta.reflect(self.warehouse.engine, only=[name])
+        table = meta.tables[name]
+        stmt = select(table).where(table.c[column].in_(list(values)))
+        with self.warehouse.engine.connect() as conn:
+            return pd.DataFrame([dict(r._mapping) for r in conn.execute(stmt)], columns=list(table.c.keys()))
+
 
 def load_artist_data(
     run: RunData,
@@ -175,7 +187,7 @@ def load_artist_data(
         known = ", ".join(f"{a.artist_id} ({a.name})" for a in artists.itertuples()) or "none"
         raise KeyError(f"artist {artist_id!r} is not in the run at {run.run_dir}; artists there: {known}")
     albums = _of_artist(run.datasets.get("albums", EMPTY), artist_id)
-    tracks = _of_artist(run.datasets.get("tracks", EMPTY), artist_id)
+    tracks = tracks_crediting(run.datasets.get("tracks", EMPTY), artist_id)  # featured songs too
     data = ArtistData(
         artist_id=artist_id,
         name=str(row.iloc[0]["name"]),
@@ -257,8 +269,28 @@ def _window(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return out.sort_values("day").reset_index(drop=True)
 
 
-def _streaming(data: ArtistData, tables: _Tables) -> None:
+def _artist_metrics(data: ArtistData, tables: _Tables) -> pd.DataFrame | None:
+    """The artist's ``stream_metrics_daily`` rows and those of the songs it is featured on.
+
+    A song's track-level rows carry its main artist; a featured artist's report counts the
+    song too (once: each track, source and day is one row).
+    """
     metrics = tables.read("stream_metrics_daily", artist_id=data.artist_id)
+    if metrics is None or data.tracks.empty:
+        return metrics
+    others = data.tracks[data.tracks["artist_id"] != data.artist_id]
+    featured = list(others["track_id"])
+    if not featured:
+        return metrics
+    songs = tables.read_in("stream_metrics_daily", column="entity_id", values=featured)
+    if songs is None or songs.empty:
+        return metrics
+    songs = songs[songs["level"] == "track"]
+    return pd.concat([metrics, songs], ignore_index=True) if not metrics.empty else songs
+
+
+def _streaming(data: ArtistData, tables: _Tables) -> None:
+    metrics = _artist_metrics(data, tables)
     if metrics is None:
         data.mark_missing("streaming", "streaming_no_tables")
         data.mark_missing("countries", "countries_no_tables")

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.catalog.counts import tracks_crediting
+
 
 @dataclass
 class RunData:
@@ -31,6 +33,8 @@ class RunData:
 def load_run(run_dir: str | Path, *, artist_id: str | None = None) -> RunData:
     """Load every ``datasets/*.parquet`` of a run, optionally only rows of one artist.
 
+    One artist's tracks are the tracks crediting it, featured songs included.
+
     Raises
     ------
     FileNotFoundError : the folder is not a run folder; says which path was tried.
@@ -47,7 +51,9 @@ def load_run(run_dir: str | Path, *, artist_id: str | None = None) -> RunData:
         data.manifest = json.loads(manifest.read_text())
     for path in sorted((folder / "datasets").glob("*.parquet")):
         df = pd.read_parquet(path)
-        if artist_id and "artist_id" in df.columns:
+        if artist_id and path.stem == "tracks":
+            df = tracks_crediting(df, artist_id)  # its featured songs too
+        elif artist_id and "artist_id" in df.columns:
             df = df[df["artist_id"] == artist_id].reset_index(drop=True)
         data.datasets[path.stem] = df
     return data

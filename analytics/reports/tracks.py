@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import MetaData, inspect, select
 
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
-from analytics.catalog.counts import count_catalog
+from analytics.catalog.counts import count_catalog, tracks_crediting
 from analytics.reports.display import fact_note, facts, heading, metric_cards, note, show, table
 from analytics.reports.figures_audio import (
     STREAMING_NORM_LUFS,
@@ -141,12 +141,11 @@ def _catalog(
     artists, tracks = run_datasets.get("artists"), run_datasets.get("tracks")
     if artists is None or tracks is None or artist_id not in set(artists.get("artist_id", [])):
         artists = _table(warehouse, "artists", artist_id=artist_id)
-        tracks = _table(warehouse, "tracks", artist_id=artist_id)
+        tracks = _table(warehouse, "tracks")  # every track: the artist's featured songs too
     artists = artists if artists is not None else EMPTY
     tracks = tracks if tracks is not None else EMPTY
     row = artists[artists["artist_id"] == artist_id] if not artists.empty else artists
-    if not tracks.empty and "artist_id" in tracks:
-        tracks = tracks[tracks["artist_id"] == artist_id].reset_index(drop=True)
+    tracks = tracks_crediting(tracks, artist_id)  # its featured songs too
     return row, tracks
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, delete, select
 
 from analytics.streaming import tables
 from analytics.streaming.ids import day_bounds
+from analytics.streaming.ingest import catalog_track_artists
 from analytics.streaming.metrics import COLUMNS, KEY, LOOKBACK_DAYS, event_metrics, export_metrics, rolling
 from analytics.warehouse import UpsertResult, Warehouse
 
@@ -143,7 +144,10 @@ def aggregate(
             conn, "s4a_audience_daily", ["artist_id", "day", "listeners", "streams", "followers"], target
         )
         fresh, countries = event_metrics(events)
-        fresh = pd.concat([x for x in (fresh, export_metrics(songs, audience)) if not x.empty] or [fresh])
+        exported = export_metrics(
+            songs, audience, main_artists=catalog_track_artists(conn) if not songs.empty else {}
+        )
+        fresh = pd.concat([x for x in (fresh, exported) if not x.empty] or [fresh])
         touched = sorted(set(fresh["day"]) | set(target or []))
         if not touched:
             return AggregateSummary(full, 0, 0, 0, len(events))

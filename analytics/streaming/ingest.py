@@ -156,7 +156,7 @@ def ingest_s4a_csv(
             table, key = tables.table("s4a_audience_daily"), ("artist_id", "day")
             summary.days_touched = {r["day"] for r in rows}
         else:
-            table, key = tables.table("s4a_song_daily"), ("track_id", "day")
+            table, key = tables.table("s4a_song_daily"), ("artist_id", "track_id", "day")
             summary.days_touched = {r["day"] for r in rows}
         inserted, updated, unchanged = load.merge_facts(conn, table, rows, key=key)
         summary.rows_stored, summary.rows_updated, summary.rows_duplicate = inserted, updated, unchanged
@@ -215,14 +215,19 @@ def store_event_tuples(conn: Connection, rows: Sequence[tuple[Any, ...]], *, sou
 
 
 def catalog_track_names(conn: Connection, artist_id: str) -> dict[str, str]:
-    """Song name -> track id of the artist's catalog tracks (same name: the smallest id)."""
+    """Song name -> track id of the catalog tracks crediting the artist (same name: the smallest id).
+
+    A track credits the artist when the artist is its main artist or one of its featured
+    artists (``tracks.artist_ids``): Spotify for Artists lists both in the artist's exports.
+    """
     from analytics.warehouse.models import Track
 
     t = tables.table(Track.__tablename__)
     names: dict[str, str] = {}
-    query = select(t.c.name, t.c.track_id).where(t.c.artist_id == artist_id).order_by(t.c.track_id.desc())
-    for name, track in conn.execute(query):
-        names[name] = track
+    query = select(t.c.name, t.c.track_id, t.c.artist_id, t.c.artist_ids).order_by(t.c.track_id.desc())
+    for name, track, main, credits in conn.execute(query):
+        if artist_id == main or artist_id in (credits or ()):
+            names[name] = track
     return names
 
 
@@ -235,7 +240,7 @@ def catalog_isrcs(conn: Connection) -> dict[str, str]:
 
 
 def catalog_track_artists(conn: Connection) -> dict[str, str]:
-    """Track id -> artist id of the warehouse catalog."""
+    """Track id -> main artist id of the warehouse catalog (a play is attributed to one artist)."""
     from analytics.warehouse.models import Track
 
     t = tables.table(Track.__tablename__)

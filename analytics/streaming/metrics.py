@@ -8,7 +8,7 @@ listeners. We keep the daily listeners each source gives and roll up only additi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -113,10 +113,31 @@ def event_metrics(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return metrics[KEY + BASE + FEATURES], countries
 
 
-def export_metrics(songs: pd.DataFrame, audience: pd.DataFrame) -> pd.DataFrame:
-    """Daily metrics of the Spotify for Artists exports (source ``s4a``)."""
+def one_row_per_song_day(songs: pd.DataFrame, *, main_artists: Mapping[str, str]) -> pd.DataFrame:
+    """Each song's timeline once per day, from its main artist's export when that one is there.
+
+    A song crediting two artists is in both artists' exports with the same numbers; its
+    track-level metrics count it once, attributed to its main artist (``main_artists``: track id
+    -> the first credited artist), or to the smallest artist id when the catalog does not know it.
+    """
+    if songs.empty:
+        return songs
+    others = (songs["artist_id"] != songs["track_id"].map(main_artists)).astype(int)
+    ordered = songs.assign(_other=others).sort_values(["track_id", "day", "_other", "artist_id"])
+    return ordered.drop_duplicates(["track_id", "day"]).drop(columns="_other").reset_index(drop=True)
+
+
+def export_metrics(
+    songs: pd.DataFrame, audience: pd.DataFrame, *, main_artists: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Daily metrics of the Spotify for Artists exports (source ``s4a``).
+
+    ``songs`` may hold a song once per artist whose export reports it; it is counted once
+    (:func:`one_row_per_song_day`).
+    """
     frames = []
     if not songs.empty:
+        songs = one_row_per_song_day(songs, main_artists=main_artists or {})
         t = songs.rename(columns={"track_id": "entity_id"}).assign(level="track", source="s4a")
         frames.append(t)
     if not audience.empty:

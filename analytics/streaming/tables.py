@@ -170,13 +170,14 @@ class S4AAudienceDaily(Base):
 
 
 class S4ASongDaily(Base):
-    """Spotify for Artists per-song timeline: one track, one UTC day."""
+    """Spotify for Artists per-song timeline: one artist's export, one track, one UTC day."""
 
     __tablename__ = "s4a_song_daily"
 
+    # whose export reports the song: a song crediting two artists is in both artists' exports
+    artist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     track_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    artist_id: Mapped[str] = mapped_column(String(64))
     listeners: Mapped[int | None] = mapped_column(BigInteger)
     streams: Mapped[int | None] = mapped_column(BigInteger)
     saves: Mapped[int | None] = mapped_column(BigInteger)

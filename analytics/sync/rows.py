@@ -21,6 +21,7 @@ SIMPLE_TRACK_COLUMNS = (
     "track_number",
     "duration_ms",
     "explicit",
+    "artist_ids",
 )
 
 
@@ -73,7 +74,7 @@ def is_relevant(track: SimplifiedTrack, wanted: Collection[str]) -> bool:
 
 
 def simple_track_row(track: SimplifiedTrack, *, album_id: str) -> dict[str, Any]:
-    """What an album's track list says about a track (no ISRC, no popularity)."""
+    """What an album's track list says about a track (no ISRC, no popularity), credits included."""
     key = track.id or f"<no id> on album {album_id}"
     _need(track.id, "id", kind="track", key=key)
     return {
@@ -84,7 +85,13 @@ def simple_track_row(track: SimplifiedTrack, *, album_id: str) -> dict[str, Any]
         "track_number": _need(track.track_number, "track_number", kind="track", key=key),
         "duration_ms": _need(track.duration_ms, "duration_ms", kind="track", key=key),
         "explicit": bool(_need(track.explicit, "explicit", kind="track", key=key)),
+        "artist_ids": credited_artists(track),
     }
+
+
+def credited_artists(track: SimplifiedTrack) -> list[str]:
+    """Every artist the track credits, in Spotify's order (the main artist first, then features)."""
+    return list(dict.fromkeys(str(a.id) for a in track.artists if a.id))
 
 
 def track_row(track: Track, *, album_id: str) -> dict[str, Any]:

@@ -60,8 +60,11 @@ class Track(_CatalogEntity, Base):
 
     track_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     album_id: Mapped[str] = mapped_column(String(64), index=True)
+    # the first credited artist (Spotify's main artist); every credit is in artist_ids
     artist_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(Text)
+    # every credited artist, in Spotify's order: a featured artist's songs are found by it
+    artist_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     disc_number: Mapped[int] = mapped_column(Integer)
     track_number: Mapped[int] = mapped_column(Integer)
     duration_ms: Mapped[int] = mapped_column(Integer)

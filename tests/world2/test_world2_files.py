@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from analytics.audio.analyze import analyze_file
 from analytics.audio.matching import catalog_tracks, match_files
 from analytics.audio.tags import read_all_tags
+from analytics.catalog import frames_from_catalog, store_catalog
 from analytics.config import Settings
 from analytics.demo import load_catalog
 from analytics.sandbox.social import SocialSandbox
@@ -31,7 +32,7 @@ from analytics.social import connectors_from_settings, map_identities, musicbrai
 from analytics.social.errors import AccountNotFound
 from analytics.spotify import SpotifyClient
 from analytics.streaming.exports import find_exports
-from analytics.streaming.ingest import ingest_history_json, ingest_s4a_csv
+from analytics.streaming.ingest import catalog_track_names, ingest_export, ingest_history_json, ingest_s4a_csv
 from analytics.sync import sync_catalog
 from analytics.sync.report import gx_validator
 from analytics.warehouse import Warehouse
@@ -181,6 +182,12 @@ def test_the_world_syncs_through_the_real_client_and_passes_the_catalog_suites(
     assert report.outcome == "ok"
     stored = {t: len(sqlite_warehouse.rows(t)) for t in ("artists", "albums", "tracks", "playlists")}
     assert stored == {"artists": 4, "albums": 46, "tracks": 310, "playlists": 2}  # the user's own playlists
+    # every credited artist, in the catalog's order: a featured artist's exports find its songs
+    credits = {t["track_id"]: t["artist_ids"] for t in sqlite_warehouse.rows("tracks")}
+    assert credits == {t["id"]: t["artist_ids"] for t in catalog["tracks"]}
+    with sqlite_warehouse.engine.connect() as conn:
+        for artist in artists:
+            assert catalog_track_names(conn, artist) == song_names(catalog, artist)
 
 
 # -- the exports -----------------------------------------------------------------------------------
@@ -235,6 +242,33 @@ def test_the_spotify_for_artists_exports_ingest_without_a_rejected_row(
     assert len({r["day"] for r in rows}) == 90
     assert min(r["day"] for r in rows) == date(2026, 9, 3) and max(r["day"] for r in rows) == END
     assert len([r for r in rows if r["track_id"] == song["id"]]) == 90
+
+
+def test_the_featured_artists_exports_find_their_songs_in_the_stored_catalog(
+    sqlite_warehouse: Warehouse, catalog: dict[str, Any]
+) -> None:
+    """The exports as the main job ingests them: names looked up in the warehouse's catalog."""
+    frames = frames_from_catalog(catalog)
+    store_catalog(sqlite_warehouse, frames, run_id="w2")
+    shared: list[str] = []
+    for export in find_exports(WORLD / "exports"):
+        if export.kind == "history":
+            continue
+        summary = ingest_export(sqlite_warehouse, export, run_id="w2")
+        assert summary.rows_rejected == 0, (export.path.name, summary.as_dict())
+        if summary.already_ingested:  # the featured song's timeline, downloaded by both artists
+            shared.append(export.path.name)
+    song = next(t for t in catalog["tracks"] if t["name"].startswith("Ноябрь (feat."))
+    assert shared == [f"{song['name']}-timeline.csv"]
+    assert len(sqlite_warehouse.rows("s4a_song_totals")) == 248
+    # a featured song is in the song table of every artist it credits, under the same track id
+    featured = {t["id"]: set(t["artist_ids"]) for t in catalog["tracks"] if len(t["artist_ids"]) == 2}
+    listing: dict[str, set[str]] = {}
+    for row in sqlite_warehouse.rows("s4a_song_totals"):
+        if row["track_id"] in featured:
+            listing.setdefault(row["track_id"], set()).add(row["artist_id"])
+    assert len(listing) == 2  # Harbour Lights (its single, album and deluxe share a name) and Ноябрь
+    assert all(artists == featured[track] for track, artists in listing.items())
 
 
 def test_the_audience_timelines_show_the_weekly_rhythm_the_release_and_the_spike(
