@@ -15,6 +15,7 @@ from babel.numbers import format_decimal
 
 from analytics.reports.texts_featured import FEATURED
 from analytics.reports.texts_songs import SONGS
+from analytics.reports.texts_sound import SOUND
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -514,10 +515,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 TEXTS = {
-    language: {**words, **WORDS[language], **FEATURED[language], **SONGS[language]}
+    language: {**words, **WORDS[language], **FEATURED[language], **SONGS[language], **SOUND[language]}
     for language, words in TEXTS.items()
 }  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists
-# (texts_featured.py), where streams come from, release weeks and song pages (texts_songs.py)
+# (texts_featured.py), where streams come from, release weeks and song pages (texts_songs.py),
+# and the "sounds like" map's groups and reasons (texts_sound.py)
 
 
 def check_language(language: str) -> str:
