@@ -61,8 +61,8 @@ def render_reports(
     run_dir : the run folder (default data/runs/latest).
     artist_ids : artists to render a report for; None or empty: the catalog overview only.
     period : ``YYYY-MM``, ``YYYY-MM-DD..YYYY-MM-DD`` or ``last-<N>d`` (default: last 28 days).
-    language : en, fr or de: the artist reports' headings and notes, number and date format, and
-        drafts in that language first.
+    language : en, fr or de: the catalog overview's and the artist reports' headings and notes,
+        number and date format, and drafts in that language first.
     pdf : also print each artist report to PDF with headless Chromium.
 
     Returns the report pages written (catalog overview first) and refreshes reports/index.html.
@@ -75,7 +75,9 @@ def render_reports(
     footer = f"run {run_path.name} · encore {code_version()}"
     folder, stem = Path(group) / label, Path(notebook).stem
     with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
-        parameters = {"run_dir": str(run_path), **(parameters or {})}
+        # the catalog overview speaks the artist reports' language; another notebook takes its own
+        spoken = {"language": language} if stem == "catalog_overview" else {}
+        parameters = {"run_dir": str(run_path), **spoken, **(parameters or {})}
         executed = execute_notebook(
             notebook, output=settings.data_dir / "notebooks" / folder / f"{stem}.ipynb", parameters=parameters
         )

@@ -13,13 +13,10 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# The catalog as the last run stored and validated it: releases, tracks and the playlists the
-# artist owns. Every number on this page comes from the run's validated datasets.
-
 # %% tags=["parameters"]
 run_dir: str = ""  # where the flow left this run's datasets; empty: the main job's latest run
 artist_ids: list[str] = []  # artists to show; empty: every artist in the run
+language: str = "en"  # en, fr or de: headings, notes, tables and charts, number format
 
 # %%
 from analytics.catalog.counts import count_artist_catalog, count_catalog, tracks_crediting
@@ -28,12 +25,14 @@ from analytics.reports import figures, heading, load_run, metric_cards, note, se
 from analytics.reports.display import fact_note
 from analytics.reports.explore import latest_run_dir
 from analytics.reports.report_facts import Fact
-from analytics.reports.texts import text
-from analytics.reports.words import catalog_template, minutes_seconds, recordings_count
+from analytics.reports.texts import check_language, text, tracks_count
+from analytics.reports.words import catalog_template, minutes_seconds, plain_number, recordings_count
 
+check_language(language)  # an unsupported language fails here, before anything is shown
+note(text("catalog.intro", language=language), kind="info")
 run = load_run(latest_run_dir(Settings(), run_dir))
 artists = run.artists if not artist_ids else run.artists[run.artists["artist_id"].isin(artist_ids)]
-set_aside(run.manifest.get("set_aside", []))  # what the run rejected and completed without
+set_aside(run.manifest.get("set_aside", []), language=language)  # what the run completed without
 # the catalog counted once, by recording (tracks sharing an ISRC are one); every count below reads it
 catalog = count_catalog(run.albums, run.tracks)
 hours = run.tracks.drop_duplicates("isrc")["duration_ms"].sum() / 3_600_000
@@ -41,30 +40,36 @@ hours = run.tracks.drop_duplicates("isrc")["duration_ms"].sum() / 3_600_000
 # %%
 metric_cards(
     [
-        {"label": "Artists", "value": len(artists)},
+        {"label": text("catalog.card.artists", language=language), "value": len(artists)},
         {
-            "label": "Releases",
+            "label": text("catalog.card.releases", language=language),
             "value": catalog.releases,
             "fact": Fact("releases", catalog.releases, str(catalog.releases)),
         },
         {
-            "label": "Recordings",
+            "label": text("catalog.card.recordings", language=language),
             "value": catalog.recordings,
             "fact": Fact("recordings", catalog.recordings, str(catalog.recordings)),
             "hint": text(
                 "overview.tracks_listed",
-                tracks=f"{catalog.tracks} tracks",
-                recordings=recordings_count(catalog.recordings),
+                language=language,
+                tracks=tracks_count(catalog.tracks, language=language),
+                recordings=recordings_count(catalog.recordings, language=language),
             ),
         },
-        {"label": "Catalog length", "value": f"{hours:.1f} h"},
-        {"label": "Own playlists", "value": len(run.playlists)},
+        {
+            "label": text("catalog.card.length", language=language),
+            "value": text("catalog.hours", language=language, hours=plain_number(hours, language=language)),
+        },
+        {"label": text("catalog.card.playlists", language=language), "value": len(run.playlists)},
     ]
 )
 if catalog.differs or catalog.appearances:
     fact_note(
-        catalog_template(catalog),
-        recordings=Fact("recordings", catalog.recordings, recordings_count(catalog.recordings)),
+        catalog_template(catalog, language=language),
+        recordings=Fact(
+            "recordings", catalog.recordings, recordings_count(catalog.recordings, language=language)
+        ),
         releases=Fact("releases", catalog.releases, str(catalog.releases)),
         appearances=Fact("appearances", catalog.appearances, str(catalog.appearances)),
         catalog_tracks=Fact("catalog_tracks", catalog.tracks, str(catalog.tracks)),
@@ -76,12 +81,12 @@ for artist in artists.itertuples():
     tracks = tracks_crediting(run.tracks, artist.artist_id)
     heading(artist.name)
     if tracks.empty:
-        note("No tracks stored for this artist yet.", kind="missing")
+        note(text("catalog.no_tracks", language=language), kind="missing")
         continue
     releases = run.albums[run.albums["album_id"].isin(tracks["album_id"])]
     # another artist's release carrying a song the artist is featured on is an appearance
     own = count_artist_catalog(run.albums, run.tracks, artist_id=artist.artist_id)
-    show(figures.tracks_per_release(releases, tracks))
+    show(figures.tracks_per_release(releases, tracks, language=language))
     listing = tracks.merge(
         run.albums[["album_id", "name", "release_date"]], on="album_id", how="left", suffixes=("", "_release")
     )
@@ -89,42 +94,52 @@ for artist in artists.itertuples():
     listing = listing.sort_values(["release_date", "album_id", "track_number"], ascending=[False, True, True])
     listing = listing.assign(length=[minutes_seconds(ms) for ms in listing["duration_ms"]])
     fact_note(
-        catalog_template(own),
-        recordings=Fact(f"recordings-{artist.artist_id}", own.recordings, recordings_count(own.recordings)),
+        catalog_template(own, language=language),
+        recordings=Fact(
+            f"recordings-{artist.artist_id}",
+            own.recordings,
+            recordings_count(own.recordings, language=language),
+        ),
         releases=Fact(f"releases-{artist.artist_id}", own.releases, str(own.releases)),
         appearances=Fact(f"appearances-{artist.artist_id}", own.appearances, str(own.appearances)),
         catalog_tracks=Fact(f"catalog-tracks-{artist.artist_id}", own.tracks, str(own.tracks)),
     )
     table(
         listing[["name", "name_release", "track_number", "length", "isrc"]].rename(
-            columns={"name": "track", "name_release": "release", "track_number": "#", "isrc": "ISRC"}
+            columns={
+                "name": text("catalog.column.track", language=language),
+                "name_release": text("catalog.column.release", language=language),
+                "track_number": "#",
+                "isrc": "ISRC",
+            }
         ),
     )
 
 # %%
-heading("Track durations")
-show(figures.duration_distribution(run.tracks))
+heading(text("catalog.heading.durations", language=language))
+show(figures.duration_distribution(run.tracks, language=language))
 
 # %%
-heading("Playlists")
+heading(text("catalog.heading.playlists", language=language))
 if run.playlists.empty:
-    note("No playlists owned by or shared with this account.", kind="missing")
+    note(text("catalog.no_playlists", language=language), kind="missing")
 else:
-    yes_no = {True: "yes", False: "no"}
+    yes_no = {True: text("word.yes", language=language), False: text("word.no", language=language)}
     table(
         run.playlists.assign(
             public=run.playlists["public"].map(yes_no),
             collaborative=run.playlists["collaborative"].map(yes_no),
         )[["name", "total_items", "public", "collaborative"]].rename(
-            columns={"name": "playlist", "total_items": "tracks"}
+            columns={
+                "name": text("catalog.column.playlist", language=language),
+                "total_items": text("catalog.column.tracks", language=language),
+                "public": text("catalog.column.public", language=language),
+                "collaborative": text("catalog.column.collaborative", language=language),
+            }
         )
     )
 
 # %%
 quota_mode = run.manifest.get("quota_mode", "development")
 if quota_mode == "development":
-    note(
-        "Quota mode: development. Spotify no longer gives followers, popularity or labels to "
-        "development-mode apps, so this page does not show them.",
-        kind="missing",
-    )
+    note(text("catalog.quota_development", language=language), kind="missing")

@@ -101,9 +101,17 @@ def fit_space(
     )
 
 
-def describe(z: pd.Series, *, limit: int = 3, threshold: float = 0.5) -> str:
-    """Words for a point of the space, e.g. ``"slow, quiet, minor"``: its most extreme named features."""
+def named_traits(z: pd.Series, *, limit: int = 3, threshold: float = 0.5) -> list[tuple[str, bool]]:
+    """A point's most extreme named features, (feature, True when high), most extreme first:
+    what :func:`describe` puts in words, kept apart from the words so a report can say it in
+    its own language."""
     named = [(c, float(z[c])) for c in DESCRIBED if c in z.index and abs(float(z[c])) >= threshold]
     named.sort(key=lambda item: -abs(item[1]))
-    words = [DESCRIBED[c][1] if value > 0 else DESCRIBED[c][0] for c, value in named[:limit]]
+    return [(c, value > 0) for c, value in named[:limit]]
+
+
+def describe(z: pd.Series, *, limit: int = 3, threshold: float = 0.5) -> str:
+    """Words for a point of the space, e.g. ``"slow, quiet, minor"``: its most extreme named features."""
+    traits = named_traits(z, limit=limit, threshold=threshold)
+    words = [DESCRIBED[c][1] if high else DESCRIBED[c][0] for c, high in traits]
     return ", ".join(words) if words else "typical of the catalog"

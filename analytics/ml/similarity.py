@@ -48,6 +48,14 @@ TRAIT_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+def trait_token(feature: str, z: float) -> str:
+    """A shared trait as a token a report puts in words in its own language: ``tempo_bpm+``
+    (both high), ``tempo_bpm-`` (both low), or ``timbre`` for any MFCC (as :func:`_words`)."""
+    if feature.startswith("mfcc_"):
+        return "timbre"
+    return f"{feature}{'+' if z > 0 else '-'}"
+
+
 def _words(feature: str, z: float) -> str:
     """A shared trait in words an artist reads: "both fast", "similar timbre"."""
     if feature in DESCRIBED or feature in TRAIT_WORDS:

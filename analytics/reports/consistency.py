@@ -11,7 +11,8 @@ reports every problem it finds:
 - a listed alert or unusual day that the summary does not count, or an unusual day (or an alert
   about one) not marked on a chart;
 - a raw identifier (a Spotify id, a snake_case token such as ``isolation_forest``, ``s4a``) or
-  an unrounded number in text meant for the artist: everything but the "Methods and limits"
+  an unrounded number (not a date the language writes in digits, 15.12.2012) in text meant for
+  the artist: everything but the "Methods and limits"
   section, the page footer, scripts, styles and table rows marked ``data-verbatim`` (what the
   run set aside, named as the artist's own files name it).
 """
@@ -34,6 +35,9 @@ ENGINEER_WORDS = re.compile(
 )
 # four or more decimals (digit groups have three), or a share written as 0.28 instead of 28%
 UNROUNDED = re.compile(r"\d[.,]\d{4,}|(?<![\d.,])0[.,]\d{2,}(?![\d.,])")
+# a date as a locale writes it in digits (Babel's medium German "15.12.2012", short French
+# "15/12/2012", short English "12/15/12"): its year is not the decimals of an unrounded number
+LOCALE_DATE = re.compile(r"(?<![\d.,/])\d{1,2}([./])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/]|[.,]\d)")
 TECHNICAL_SECTIONS = frozenset({"methods"})
 """Sections (by heading anchor) where technical names belong."""
 PLOT_TEXT_KEYS = frozenset({"text", "name", "ticktext", "customdata"})
@@ -182,13 +186,13 @@ def check_words(page: PageFacts) -> list[str]:
     texts = [(s, t) for s, t in page.text if s not in TECHNICAL_SECTIONS]
     texts += [("chart", t) for plot in page.plots for t in _plot_strings(plot)]
     for section, text in texts:
-        for rule, pattern in (
-            ("raw id", SPOTIFY_ID),
-            ("snake_case", SNAKE_CASE),
-            ("technical word", ENGINEER_WORDS),
-            ("unrounded number", UNROUNDED),
+        for rule, pattern, searched in (
+            ("raw id", SPOTIFY_ID, text),
+            ("snake_case", SNAKE_CASE, text),
+            ("technical word", ENGINEER_WORDS, text),
+            ("unrounded number", UNROUNDED, LOCALE_DATE.sub("", text)),
         ):
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(searched):
                 problems.append(f"{rule} {match.group(0)!r} in {section or 'page'}: {text.strip()[:80]!r}")
     return problems
 

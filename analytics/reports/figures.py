@@ -22,6 +22,7 @@ from analytics.reports.figures_audio import (
 from analytics.reports.figures_social import social_audience
 from analytics.reports.figures_streaming import country_bars, streams_over_time, top_tracks_momentum
 from analytics.reports.style import PALETTE, TEMPLATE, plot_text
+from analytics.reports.texts import TEXTS, text
 
 __all__ = [
     "PALETTE",
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
+def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame, *, language: str = "en") -> go.Figure:
     """Horizontal bars: number of tracks and total minutes per release, newest on top.
 
     Each release's name is written above its bar and its count at the bar's end, rather than as
@@ -52,6 +53,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     ----------
     albums : catalog albums (album_id, name, album_group, release_date).
     tracks : catalog tracks (album_id, duration_ms).
+    language : en, fr or de: the chart's words and counts.
     """
     per_album = tracks.groupby("album_id").agg(tracks=("album_id", "size"), ms=("duration_ms", "sum"))
     df = albums.merge(per_album, left_on="album_id", right_index=True, how="left").fillna(
@@ -59,7 +61,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     )
     df = df.sort_values("release_date").reset_index(drop=True)
     names = [
-        f"{plot_text(n, max_chars=38)} ({plot_text(str(g).replace('_', ' '))})"  # "appears on"
+        f"{plot_text(n, max_chars=38)} ({plot_text(_album_group(g, language=language))})"  # "appears on"
         for n, g in zip(df["name"], df["album_group"], strict=True)
     ]
     minutes = (df["ms"] / 60000).round(0).astype(int)
@@ -71,7 +73,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
             width=0.45,
             customdata=names,
             text=[
-                f"{int(t)} track{'' if int(t) == 1 else 's'} · {m} min"
+                text("chart.release_bar", language=language, count=int(t), minutes=m)
                 for t, m in zip(df["tracks"], minutes, strict=True)
             ],
             textposition="outside",
@@ -97,7 +99,7 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     most = float(df["tracks"].max()) if not df.empty else 1.0
     fig.update_layout(
         template=TEMPLATE,
-        title="Tracks per release",
+        title=text("figure.tracks_per_release", language=language),
         height=90 + 58 * len(df),
         margin={"l": 12, "r": 12, "t": 48, "b": 16},
         showlegend=False,
@@ -109,10 +111,20 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def duration_distribution(tracks: pd.DataFrame) -> go.Figure:
-    """Tracks by length in half-minute bins, drawn as touching bars."""
+def duration_distribution(tracks: pd.DataFrame, *, language: str = "en") -> go.Figure:
+    """Tracks by length in half-minute bins, drawn as touching bars (words in ``language``)."""
     fig = binned_bars(tracks["duration_ms"] / 60000, width=0.5, color=PALETTE[1], bounds="{:g}", unit="min")
     fig.update_layout(
-        template=TEMPLATE, title="Track durations", xaxis_title="minutes", yaxis_title="tracks", height=320
+        template=TEMPLATE,
+        title=text("figure.durations", language=language),
+        xaxis_title=text("chart.minutes", language=language),
+        yaxis_title=text("chart.tracks", language=language),
+        height=320,
     )
     return fig
+
+
+def _album_group(group: object, *, language: str) -> str:
+    """A release's relation to the artist in words: "album", "appears on", "Mitwirkung"."""
+    key = f"album_group.{group}"
+    return text(key, language=language) if key in TEXTS[language] else str(group).replace("_", " ")

@@ -144,22 +144,41 @@ def audio_map(features: pd.DataFrame, *, max_clusters: int = 4) -> pd.DataFrame:
 
     Returns
     -------
-    ``track_id``, ``name``, ``x``, ``y``, ``cluster``, ``group`` (the group in words),
-    ``nearest`` (name of the closest track) and ``why`` (what they share); empty when fewer
+    ``track_id``, ``name``, ``x``, ``y``, ``cluster``, ``group`` (the group in English words),
+    ``nearest`` (name of the closest track), ``why`` (what they share, in English), and the same
+    two as tokens a report words in its language (:func:`analytics.reports.words.sound_words`):
+    ``group_traits`` (``tempo_bpm-,mode_minor+``; empty: typical of the catalog) and
+    ``why_traits`` (``tempo_bpm-,timbre``; empty: close on every feature); empty when fewer
     than 3 tracks.
     """
-    columns = ["track_id", "name", "x", "y", "cluster", "group", "nearest", "why"]
+    columns = [
+        "track_id",
+        "name",
+        "x",
+        "y",
+        "cluster",
+        "group",
+        "nearest",
+        "why",
+        "group_traits",
+        "why_traits",
+    ]
     if len(features) < 3:  # before the imports: scikit-learn and SciPy take seconds to load
         return pd.DataFrame(columns=columns)
-    from analytics.ml.audio_space import fit_space
+    from analytics.ml.audio_space import fit_space, named_traits
     from analytics.ml.clustering import cluster
-    from analytics.ml.similarity import projection, similarity
+    from analytics.ml.similarity import projection, similarity, trait_token
 
     space = fit_space(features, id_column="track_id")
     points = projection(features, space=space).set_index("id")
     groups = cluster(features, space=space, max_k=max_clusters)
     assigned = groups.assignments.set_index("id")["cluster"]
     words = groups.clusters.set_index("cluster")["description"]
+    centroids = groups.clusters.set_index("cluster").filter(regex="^z_").rename(columns=lambda c: c[2:])
+    group_traits = {
+        int(c): ",".join(f"{f}{'+' if high else '-'}" for f, high in named_traits(centroids.loc[c]))
+        for c in centroids.index
+    }
     nearest = similarity(features, k=1, space=space).set_index("id")
     names = features.assign(track_id=features["track_id"].astype(str)).set_index("track_id")["name"]
     ids = [str(t) for t in features["track_id"]]
@@ -173,6 +192,13 @@ def audio_map(features: pd.DataFrame, *, max_clusters: int = 4) -> pd.DataFrame:
             "group": [str(words[assigned[i]]) or f"group {assigned[i] + 1}" for i in ids],
             "nearest": [names[nearest.at[i, "neighbour_id"]] for i in ids],
             "why": [str(nearest.at[i, "explanation"]) for i in ids],
+            "group_traits": [group_traits[int(assigned[i])] for i in ids],
+            "why_traits": [
+                ",".join(
+                    dict.fromkeys(trait_token(f, float(space.z.at[i, f])) for f in nearest.at[i, "drivers"])
+                )
+                for i in ids
+            ],
         },
         columns=columns,
     )

@@ -35,10 +35,12 @@ from analytics.reports.texts import TEXTS, check_language, long_date, text
 from analytics.reports.words import (
     catalog_template,
     counted,
+    draft_kind,
     kind_name,
     measure,
     metric_name,
     recordings_count,
+    sound_words,
 )
 
 SECTION_ANCHORS = (
@@ -59,7 +61,6 @@ SECTION_ANCHORS = (
     ("methods", "methods"),
 )
 """(text key, anchor) of each section, in page order."""
-TOC = tuple((text(f"toc.{key}"), anchor) for key, anchor in SECTION_ANCHORS)
 QUOTA_LIMITS = {mode: text(f"quota.{mode}") for mode in ("development", "extended")}
 HEADLINE_LABELS = {"Streams": "card.streams", "Listeners a day": "card.listeners", "Saves": "card.saves"}
 FRESHNESS_LABELS = {
@@ -323,7 +324,7 @@ def sound(data: ArtistData, *, language: str = "en") -> None:
         show(figures.key_bars(audio, language=language))
     if "loudness_lufs" in audio:
         show(figures.loudness_against_norm(audio, language=language))
-    points = cached_audio_map(audio, cache_dir=data.cache_dir)
+    points = sound_words(cached_audio_map(audio, cache_dir=data.cache_dir), language=language)
     if points.empty:
         note(text("sound.map_needs_three", language=language), kind="missing")
     else:
@@ -465,7 +466,7 @@ def posts(data: ArtistData, *, language: str = "en", limit: int = 8) -> None:
             kind="info" if inside else "warning",
         )
     rows = data.drafts.head(limit).to_dict("records")
-    drafts(rows)
+    drafts([{**row, "kind": draft_kind(row.get("kind"), language=language)} for row in rows])
     if len(data.drafts) > limit:
         note(text("posts.more", language=language, count=len(data.drafts) - limit), kind="info")
 

@@ -13,8 +13,11 @@ from datetime import date
 from babel import Locale
 from babel.numbers import format_decimal
 
+from analytics.reports.texts_analysis import ANALYSIS
 from analytics.reports.texts_featured import FEATURED
+from analytics.reports.texts_pages import PAGES
 from analytics.reports.texts_songs import SONGS
+from analytics.reports.texts_sound import SOUND
 from analytics.reports.texts_words import WORDS
 
 LANGUAGES = ("en", "fr", "de")
@@ -517,10 +520,20 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
 
 
 TEXTS = {
-    language: {**words, **WORDS[language], **FEATURED[language], **SONGS[language]}
+    language: {
+        **words,
+        **WORDS[language],
+        **FEATURED[language],
+        **SONGS[language],
+        **SOUND[language],
+        **PAGES[language],
+        **ANALYSIS[language],
+    }
     for language, words in TEXTS.items()
 }  # the plain words for detectors, kinds and facts (texts_words.py), featured playlists
-# (texts_featured.py), where streams come from, release weeks and song pages (texts_songs.py)
+# (texts_featured.py), where streams come from, release weeks and song pages (texts_songs.py),
+# the "sounds like" map's groups and reasons (texts_sound.py), the catalog overview (texts_pages.py)
+# and the track analysis page (texts_analysis.py)
 
 
 def check_language(language: str) -> str:

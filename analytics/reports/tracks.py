@@ -30,8 +30,8 @@ from analytics.reports.figures_audio import (
 from analytics.reports.load import load_run
 from analytics.reports.measures import audio_map
 from analytics.reports.report_facts import Fact, excerpt_seconds
-from analytics.reports.texts import text
-from analytics.reports.words import minutes_seconds, percent, plain_number, recordings_count
+from analytics.reports.texts import TEXTS, check_language, text
+from analytics.reports.words import minutes_seconds, percent, plain_number, recordings_count, sound_words
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
@@ -68,15 +68,13 @@ PLAIN_FEATURES = {
 """Outlier features in plain words and the unit they are shown in (technical names: Methods)."""
 SHARES = frozenset({"tempo_confidence", "key_confidence", "energy", "beat_regularity"})
 """Table columns between 0 and 1, shown as percentages."""
-TOC = (
-    ("Summary", "summary"),
-    ("Features", "features"),
-    ("Key and tempo", "key-tempo"),
-    ("Loudness", "loudness"),
-    ("Sounds like", "sounds-like"),
-    ("Groups", "groups"),
-    ("Methods", "methods"),
-)
+ANCHORS = ("summary", "features", "key-tempo", "loudness", "sounds-like", "groups", "methods")
+"""The page's sections, in order, by anchor (their labels: ``analysis.toc.<anchor>``)."""
+
+
+def contents_of(*, language: str = "en") -> list[tuple[str, str]]:
+    """The page's contents line: (label, anchor) of each section in ``language``."""
+    return [(text(f"analysis.toc.{anchor}", language=check_language(language)), anchor) for anchor in ANCHORS]
 
 
 @dataclass
@@ -217,11 +215,16 @@ def load_track_analysis(run_dir: str | Path, warehouse: Warehouse | None, *, art
     return data
 
 
-def _no_audio(data: TrackAnalysis) -> bool:
+def _no_audio(data: TrackAnalysis, *, language: str = "en") -> bool:
     if data.has_audio:
         return False
-    note(data.missing.get("audio", NO_AUDIO), kind="missing")
+    note(text("analysis.no_audio", language=language), kind="missing")
     return True
+
+
+def _heading(anchor: str, *, language: str) -> None:
+    key = "heading.methods" if anchor == "methods" else f"analysis.heading.{anchor}"
+    heading(text(key, language=language), anchor=anchor)
 
 
 def _median(frame: pd.DataFrame, column: str) -> float | None:
@@ -229,10 +232,10 @@ def _median(frame: pd.DataFrame, column: str) -> float | None:
     return float(values.median()) if not values.empty else None
 
 
-def summary(data: TrackAnalysis) -> None:
+def summary(data: TrackAnalysis, *, language: str = "en") -> None:
     """How many tracks were measured, and the catalog's typical tempo and loudness."""
-    heading("Summary", anchor="summary")
-    if _no_audio(data):
+    _heading("summary", language=language)
+    if _no_audio(data, language=language):
         return
     audio = data.features
     tempo, loudness = _median(audio, "tempo_bpm"), _median(audio, "loudness_lufs")
@@ -242,37 +245,55 @@ def summary(data: TrackAnalysis) -> None:
     metric_cards(
         [
             {
-                "label": "Recordings analysed",
+                "label": text("analysis.card.analysed", language=language),
                 "value": len(audio),
-                "hint": f"of {recordings_count(catalog.recordings)} in the catalog",
+                "hint": text(
+                    "analysis.card.analysed_hint",
+                    language=language,
+                    recordings=recordings_count(catalog.recordings, language=language),
+                ),
             },
-            {"label": "Median tempo", "value": "—" if tempo is None else f"{tempo:.0f} BPM"},
-            {"label": "Median loudness", "value": "—" if loudness is None else f"{loudness:.1f} LUFS"},
             {
-                "label": f"Louder than {STREAMING_NORM_LUFS:g} LUFS",
+                "label": text("analysis.card.tempo", language=language),
+                "value": "—" if tempo is None else f"{plain_number(round(tempo), language=language)} BPM",
+            },
+            {
+                "label": text("analysis.card.loudness", language=language),
+                "value": "—" if loudness is None else f"{_decimal(loudness, language=language)} LUFS",
+            },
+            {
+                "label": text("analysis.card.louder", language=language, norm=f"{STREAMING_NORM_LUFS:g}"),
                 "value": louder,
-                "hint": "turned down by Spotify's normalisation",
+                "hint": text("analysis.card.louder_hint", language=language),
             },
         ]
     )
     if catalog.differs:
         fact_note(
-            "The catalog lists {catalog_tracks} tracks for {recordings}: the same recording can appear "
-            "on several releases, and is measured and shown once.",
+            text("analysis.catalog_differs", language=language),
             catalog_tracks=Fact("catalog_tracks", catalog.tracks, str(catalog.tracks)),
-            recordings=Fact("recordings", catalog.recordings, recordings_count(catalog.recordings)),
+            recordings=Fact(
+                "recordings", catalog.recordings, recordings_count(catalog.recordings, language=language)
+            ),
         )
     if versions > len(audio):
-        note(f"{versions} of the catalog's tracks are versions of the {len(audio)} recordings analysed.")
+        note(text("analysis.versions", language=language, versions=versions, analysed=len(audio)))
     seconds = excerpt_seconds(audio, data.tracks)
     if seconds is not None:
-        note(text("sound.excerpts", seconds=f"{seconds:.0f}"), kind="info")
+        note(text("sound.excerpts", language=language, seconds=f"{seconds:.0f}"), kind="info")
 
 
-def features_table(data: TrackAnalysis) -> None:
+def _decimal(value: float, *, language: str) -> str:
+    """One decimal, as ``language`` writes it ("-14.2", "-14,2")."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(round(value, 1), format="0.0", locale=language))
+
+
+def features_table(data: TrackAnalysis, *, language: str = "en") -> None:
     """Headline features of every recording, one row each."""
-    heading("Track features", anchor="features")
-    if _no_audio(data):
+    _heading("features", language=language)
+    if _no_audio(data, language=language):
         return
     columns = [c for c in TABLE_COLUMNS if c in data.features.columns]
     shown = data.features[columns].copy()
@@ -283,82 +304,95 @@ def features_table(data: TrackAnalysis) -> None:
         if column == "duration_s" and values is not None:
             shown[column] = [minutes_seconds(v * 1000) for v in values]
         elif column in SHARES and values is not None:
-            shown[column] = [percent(v) for v in values]
+            shown[column] = [percent(v, language=language) for v in values]
         elif values is not None:
             digits = 0 if column in {"tempo_bpm", "spectral_centroid_hz"} else 1
-            shown[column] = [plain_number(round(v)) if digits == 0 else f"{v:.1f}" for v in values]
+            shown[column] = [
+                plain_number(round(v), language=language) if digits == 0 else _decimal(v, language=language)
+                for v in values
+            ]
+    if "mode" in shown:  # major and minor in the page's words
+        shown["mode"] = [
+            text(f"chart.{m}", language=language) if m in {"major", "minor"} else m for m in shown["mode"]
+        ]
     table(
-        shown.rename(columns=TABLE_COLUMNS),
+        shown.rename(columns={c: text(f"analysis.column.{c}", language=language) for c in columns}),
         max_rows=200,
-        caption="Measured from the artist's own files; confidences run from 0% (unsure) to 100%.",
+        caption=text("analysis.features_caption", language=language),
     )
 
 
-def key_and_tempo(data: TrackAnalysis) -> None:
+def key_and_tempo(data: TrackAnalysis, *, language: str = "en") -> None:
     """Tempo histogram and keys."""
-    heading("Key and tempo", anchor="key-tempo")
-    if _no_audio(data):
+    _heading("key-tempo", language=language)
+    if _no_audio(data, language=language):
         return
     audio = data.features
     if "tempo_bpm" in audio and audio["tempo_bpm"].notna().any():
-        show(tempo_histogram(audio, title="Tempo"))
+        show(tempo_histogram(audio, title=text("figure.tempo", language=language), language=language))
     else:
-        note("No tempo was measured for these recordings.", kind="missing")
+        note(text("analysis.no_tempo", language=language), kind="missing")
     if {"key", "mode"} <= set(audio.columns) and audio["key"].notna().any():
-        show(key_bars(audio, title="Keys, major and minor"))
+        show(key_bars(audio, title=text("analysis.keys_title", language=language), language=language))
         unsure = int((pd.to_numeric(audio.get("key_confidence"), errors="coerce") < 0.3).sum())
         if unsure:
-            note(f"{unsure} recordings have no clear tonal centre (key confidence under 0.3).", kind="info")
+            note(text("analysis.unsure_keys", language=language, count=unsure), kind="info")
     else:
-        note("No key was measured for these recordings.", kind="missing")
+        note(text("analysis.no_key", language=language), kind="missing")
 
 
-def loudness(data: TrackAnalysis) -> None:
+def loudness(data: TrackAnalysis, *, language: str = "en") -> None:
     """Integrated loudness of each recording against Spotify's -14 LUFS playback level."""
-    heading("Loudness against streaming norms", anchor="loudness")
-    if _no_audio(data):
+    _heading("loudness", language=language)
+    if _no_audio(data, language=language):
         return
     audio = data.features
     if "loudness_lufs" not in audio or audio["loudness_lufs"].isna().all():
-        note("No loudness was measured for these recordings.", kind="missing")
+        note(text("analysis.no_loudness", language=language), kind="missing")
         return
-    show(loudness_against_norm(audio, title=f"Integrated loudness against {STREAMING_NORM_LUFS:g} LUFS"))
-    note(
-        f"Spotify plays tracks at about {STREAMING_NORM_LUFS:g} LUFS: a louder master is turned down by the "
-        "difference (its loudness buys nothing on Spotify, its lost dynamics stay lost); a quieter one is "
-        "turned up only as far as its peaks allow.",
-        kind="info",
+    norm = f"{STREAMING_NORM_LUFS:g}"
+    show(
+        loudness_against_norm(
+            audio, title=text("analysis.loudness_title", language=language, norm=norm), language=language
+        )
     )
+    note(text("analysis.loudness_note", language=language, norm=norm), kind="info")
 
 
-def sounds_like(data: TrackAnalysis, *, max_clusters: int = 4) -> pd.DataFrame:
+def sounds_like(data: TrackAnalysis, *, max_clusters: int = 4, language: str = "en") -> pd.DataFrame:
     """The similarity map coloured by group, and each recording's closest match and why.
 
-    Returns the map's points (empty with fewer than three recordings), for :func:`groups`.
+    Returns the map's points (empty with fewer than three recordings), groups and reasons in
+    ``language``, for :func:`groups`.
     """
-    heading("Sounds like", anchor="sounds-like")
-    if _no_audio(data):
+    _heading("sounds-like", language=language)
+    if _no_audio(data, language=language):
         return EMPTY
-    points = audio_map(data.features, max_clusters=max_clusters)
+    points = sound_words(audio_map(data.features, max_clusters=max_clusters), language=language)
     if points.empty:
-        note("The similarity map needs at least three analysed recordings.", kind="missing")
+        note(text("analysis.map_needs_three", language=language), kind="missing")
         return points
-    show(sounds_like_map(points, title="Sounds like: close points sound alike"))
+    show(sounds_like_map(points, title=text("analysis.map_title", language=language), language=language))
     table(
         points[["name", "nearest", "why", "group"]].rename(
-            columns={"name": "track", "nearest": "sounds most like", "why": "because"}
+            columns={
+                "name": text("analysis.column.name", language=language),
+                "nearest": text("column.sounds_like", language=language),
+                "why": text("column.because", language=language),
+                "group": text("column.group", language=language),
+            }
         ),
         max_rows=200,
     )
     return points
 
 
-def groups(data: TrackAnalysis, points: pd.DataFrame) -> None:
+def groups(data: TrackAnalysis, points: pd.DataFrame, *, language: str = "en") -> None:
     """Groups of recordings described in words, and recordings that stand out."""
     from analytics.ml.clustering import outliers
 
-    heading("Groups and outliers", anchor="groups")
-    if _no_audio(data):
+    _heading("groups", language=language)
+    if _no_audio(data, language=language):
         return
     if not points.empty:
         members = (
@@ -368,58 +402,96 @@ def groups(data: TrackAnalysis, points: pd.DataFrame) -> None:
         )
         members["size"] = points.groupby("cluster").size().to_numpy()
         table(
-            members[["group", "size", "name"]].rename(columns={"group": "sounds", "name": "tracks"}),
-            caption="Recordings that sound alike, grouped; each group is described by what they share.",
+            members[["group", "size", "name"]].rename(
+                columns={c: text(f"analysis.column.{k}", language=language) for c, k in GROUP_COLUMNS.items()}
+            ),
+            caption=text("analysis.groups_caption", language=language),
         )
     found = outliers(data.features, id_column="track_id")
     if found.empty:
-        note("No recording stands far from the rest on loudness, peaks, tempo or brightness.", kind="info")
+        note(text("analysis.no_outliers", language=language), kind="info")
         return
     names = data.features.set_index("track_id")["name"]
     table(
         found.assign(
             track=[names.get(i, i) for i in found["id"]],
-            description=[outlier_words(r) for r in found.to_dict("records")],
-        )[["track", "description"]],
-        caption="Recordings far from the rest of the catalog (see Methods for how far).",
+            description=[outlier_words(r, language=language) for r in found.to_dict("records")],
+        )[["track", "description"]].rename(
+            columns={
+                "track": text("analysis.column.name", language=language),
+                "description": text("analysis.column.description", language=language),
+            }
+        ),
+        caption=text("analysis.outliers_caption", language=language),
     )
 
 
-def outlier_words(row: dict[str, Any]) -> str:
+GROUP_COLUMNS = {"group": "sounds", "size": "size", "name": "tracks"}
+"""The groups table's columns and the key of each one's label (``analysis.column.<key>``)."""
+
+
+def outlier_words(row: dict[str, Any], *, language: str = "en") -> str:
     """ "loudness range 3.6 LU, well above the catalog's usual 1.1 LU" for one outlier row."""
-    name, unit = PLAIN_FEATURES.get(str(row["feature"]), (str(row["feature"]).replace("_", " "), ""))
+    feature = str(row["feature"])
+    unit = PLAIN_FEATURES[feature][1] if feature in PLAIN_FEATURES else ""
+    name = (
+        text(f"analysis.feature.{feature}", language=language)
+        if feature in PLAIN_FEATURES
+        else feature.replace("_", " ")
+    )
 
     def shown(value: float) -> str:
         if unit == "%":
-            return percent(value)
-        if row["feature"] == "duration_s":
+            return percent(value, language=language)
+        if feature == "duration_s":
             return minutes_seconds(value * 1000)
-        return f"{plain_number(value)} {unit}".strip()
+        return f"{plain_number(value, language=language)} {unit}".strip()
 
     side = "above" if row["value"] > row["catalog_median"] else "below"
-    return f"{name} {shown(row['value'])}, well {side} the catalog's usual {shown(row['catalog_median'])}"
+    return text(
+        f"analysis.outlier.{side}",
+        language=language,
+        feature=name,
+        value=shown(row["value"]),
+        median=shown(row["catalog_median"]),
+    )
 
 
-def methods(data: TrackAnalysis) -> None:
+def methods(data: TrackAnalysis, *, language: str = "en") -> None:
     """Versions, the run, and the data quality of the features."""
     from analytics.ml.audio_space import MODEL_VERSION
 
-    heading("Methods and limits", anchor="methods")
+    def label(key: str, **values: object) -> str:
+        return text(f"analysis.methods.{key}", language=language, **values)
+
+    _heading("methods", language=language)
+    plain = ", ".join(
+        f"{text(f'analysis.feature.{name}', language=language)} = {name}" for name in PLAIN_FEATURES
+    )
     facts(
         [
-            ("feature set", FEATURE_SET_VERSION),
-            ("similarity and groups", f"Seeded k-means in the standardised audio space ({MODEL_VERSION})"),
-            ("features measured", f"{len(FEATURES)} per recording (docs/audio-features.md)"),
-            ("loudness", "ITU-R BS.1770-4 integrated loudness; true peak 4x oversampled"),
-            ("tempo", "onset autocorrelation with metrical support; may be an octave off on sparse material"),
-            ("key", "chroma against Albrecht-Shanahan profiles; major and minor only"),
-            (
-                "outliers",
-                "robust z-score of 3.5 or more from the catalog median on "
-                + ", ".join(f"{plain} = {name}" for name, (plain, _) in PLAIN_FEATURES.items()),
-            ),
-            ("run", data.run_id),
+            (label("feature_set"), FEATURE_SET_VERSION),
+            (label("similarity"), label("similarity_value", version=MODEL_VERSION)),
+            (label("features"), label("features_value", number=len(FEATURES))),
+            (label("loudness"), label("loudness_value")),
+            (label("tempo"), label("tempo_value")),
+            (label("key"), label("key_value")),
+            (label("outliers"), label("outliers_value", features=plain)),
+            (label("run"), data.run_id),
         ]
     )
     if not data.validation.empty:
-        table(data.validation, caption="Data quality of the run's datasets (Great Expectations).")
+        yes_no = {"yes": text("word.yes", language=language), "no": text("word.no", language=language)}
+        shown = data.validation.assign(
+            dataset=[_dataset_name(d, language=language) for d in data.validation["dataset"]],
+            passed=[yes_no.get(str(v), str(v)) for v in data.validation["passed"]],
+        )
+        table(
+            shown.rename(columns={c: text(f"column.{c}", language=language) for c in shown.columns}),
+            caption=text("analysis.validation_caption", language=language),
+        )
+
+
+def _dataset_name(name: str, *, language: str) -> str:
+    key = f"dataset.{name}"
+    return text(key, language=language) if key in TEXTS[language] else name.replace("_", " ")

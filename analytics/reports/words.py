@@ -9,9 +9,13 @@ names appear only under "Methods and limits"). Every word comes from
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from analytics.catalog.counts import Catalog
 from analytics.reports.texts import TEXTS, check_language, plural_form, text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RATE_METRICS = frozenset({"skip_rate", "completion_rate", "country_hhi", "hour_entropy"})
 """Measures between 0 and 1 that read as a percentage (hour entropy is normalised)."""
@@ -115,3 +119,62 @@ def catalog_template(catalog: Catalog, *, language: str = "en") -> str:
         on = text("facts.and", language=language).format(first=on, second=appearances)
     key = "facts.catalog_differs" if catalog.differs else "facts.catalog_same"
     return text(key, language=language).replace("{on}", on)
+
+
+SHARED_TIMBRE = "timbre"
+"""The token of a match on MFCCs, which have no everyday name each."""
+
+
+def _trait(token: str) -> tuple[str, str]:
+    """(feature, ``low`` or ``high``) of a token such as ``tempo_bpm+``."""
+    return token[:-1], "high" if token.endswith("+") else "low"
+
+
+def group_words(traits: str, *, language: str = "en") -> str:
+    """A group of the "sounds like" map in words ("slow, quiet, minor") from its tokens
+    (``tempo_bpm-,loudness_lufs-,mode_minor+``); none: typical of the catalog."""
+    tokens = [t for t in traits.split(",") if t]
+    if not tokens:
+        return text("sound.typical", language=language)
+    words = []
+    for feature, level in map(_trait, tokens):
+        key = f"sound.trait.{feature}.{level}"
+        words.append(text(key, language=language) if key in TEXTS[language] else feature.replace("_", " "))
+    return ", ".join(words)
+
+
+def reason_words(traits: str, *, language: str = "en") -> str:
+    """What a track shares with its closest one, in words ("both slow, similar timbre"), from
+    its tokens (``tempo_bpm-,timbre``); none: close on every feature, none distinctive."""
+    words = []
+    for token in (t for t in traits.split(",") if t):
+        if token == SHARED_TIMBRE:
+            words.append(text("sound.why_timbre", language=language))
+            continue
+        feature, level = _trait(token)
+        key = f"sound.both.{feature}.{level}"
+        if key in TEXTS[check_language(language)]:
+            words.append(text(key, language=language))
+        else:  # a feature of a custom space: named as it is
+            words.append(
+                text(f"sound.why_similar.{level}", language=language, feature=feature.replace("_", " "))
+            )
+    return ", ".join(words) if words else text("sound.why_none", language=language)
+
+
+def sound_words(points: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The "sounds like" map's points with ``group`` and ``why`` in ``language``.
+
+    Points without trait tokens (a map stored before they were) keep the English words they came
+    with."""
+    if not {"group_traits", "why_traits"} <= set(points.columns):
+        return points
+    return points.assign(
+        group=[group_words(str(t), language=language) for t in points["group_traits"]],
+        why=[reason_words(str(t), language=language) for t in points["why_traits"]],
+    )
+
+
+def draft_kind(kind: object, *, language: str = "en") -> str:
+    """A draft's kind as the posts section names it: "milestone post", "cap franchi"."""
+    return _named("draft", kind, language=language)

@@ -45,16 +45,17 @@ ENGLISH_CHART_WORDS = (
     "Loudness",
     "Sounds like",
     "Other countries",
+    "typical of the catalog",
+    "both ",
 )
 ENGLISH_MONTHS = ("Oct", "Nov", "Dec")
 
 # Per plot: its title, and every text plotly drew but the names written beside the points of
-# the similarity map and that map's legend (track names and the groups' own descriptions come
-# with the data, not from the chart).
+# the similarity map (track names come with the data, not from the chart); the map's legend,
+# its groups in words, is drawn in the page's language too.
 CHART_TEXT = """() => [...document.querySelectorAll('div.plot')].map((plot) => {
   const title = plot.querySelector('.gtitle');
-  const texts = [...plot.querySelectorAll('svg text')].filter((t) => !t.closest('g.textpoint')
-    && !(plot.querySelector('g.textpoint') && t.closest('g.legend')));
+  const texts = [...plot.querySelectorAll('svg text')].filter((t) => !t.closest('g.textpoint'));
   return {title: title ? title.textContent : '', text: texts.map((t) => t.textContent).join(' | ')};
 })"""
 

@@ -66,3 +66,13 @@ def test_an_artist_id_that_is_not_an_id_is_refused_before_any_work(run_dir: Path
         )
     with pytest.raises(KeyError, match="not in the run"):
         render_artist_report(run_dir, artist_id="Nobody", period=parse_period("2026-10"), settings=Settings())
+
+
+@pytest.mark.slow
+def test_render_reports_in_german_renders_the_catalog_overview_in_german(run_dir: Path) -> None:
+    from flows.reporting import render_reports
+
+    (page,) = render_reports(str(run_dir), period="2026-10", language="de")
+    shown = page.read_text(encoding="utf-8")
+    assert "Katalogdauer" in shown and "Titellängen" in shown
+    assert "Catalog length" not in shown and "Track durations" not in shown

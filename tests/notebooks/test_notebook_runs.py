@@ -92,6 +92,60 @@ def test_track_analysis_shows_features_keys_tempo_loudness_and_similarity(
     assert "Content-Security-Policy" in text and "unsafe-eval" not in text
 
 
+TRACK_ANALYSIS_ENGLISH = (
+    "Recordings analysed",
+    "Median tempo",
+    "tempo (BPM)",
+    "sounds most like",
+    "Keys, major and minor",
+    "Integrated loudness",
+    "Sounds like",
+    "Groups and outliers",
+    "Methods and limits",
+    "typical of the catalog",
+    "both ",
+    "similar timbre",
+    "well above",
+    "well below",
+    "Seeded k-means",
+    "Data quality",
+)
+
+
+def test_track_analysis_speaks_german_when_asked(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executed = execute(
+        "track_analysis.ipynb",
+        world=world,
+        out=tmp_path / "track_analysis_de.ipynb",
+        monkeypatch=monkeypatch,
+        artist_id=MAXSTACK,
+        run_dir=str(world.run_dir),
+        language="de",
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    html = html_of(found)
+    titles = figure_titles(found)
+    assert titles == [
+        "Tempo",
+        "Tonarten, Dur und Moll",
+        "Integrierte Lautheit gegenüber -14 LUFS",
+        "Klangverwandtschaft: nahe Punkte klingen ähnlich",
+    ]
+    for words in ("Analysierte Aufnahmen", "Tempo (BPM)", "klingt am ehesten wie", "k-Means mit festem Seed"):
+        assert words in html, f"{words!r} not shown"
+    legend = [
+        str(t.get("name", ""))
+        for o in found
+        if PLOTLY_MIME in o.get("data", {})
+        for t in o["data"][PLOTLY_MIME]["data"]
+    ]
+    for english in TRACK_ANALYSIS_ENGLISH:
+        assert english not in html + " | ".join(titles + legend), f"{english!r} is still English"
+
+
 def test_track_analysis_says_when_the_artist_has_no_audio(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,6 +161,50 @@ def test_track_analysis_says_when_the_artist_has_no_audio(
     assert not [o for o in found if o.get("output_type") == "error"]
     assert not figure_titles(found)
     assert "No audio analysis for this artist yet" in html_of(found)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("de", ["Katalogdauer", "Titel pro Veröffentlichung", "Titellängen", "Kontingentmodus: Entwicklung"]),
+        (
+            "fr",
+            ["Durée du catalogue", "Titres par sortie", "Durée des titres", "Mode de quota : développement"],
+        ),
+    ],
+)
+def test_the_catalog_overview_speaks_the_language_it_is_given(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, words: list[str]
+) -> None:
+    executed = execute(
+        "catalog_overview.ipynb",
+        world=world,
+        out=tmp_path / f"catalog-{language}.ipynb",
+        monkeypatch=monkeypatch,
+        run_dir=str(world.run_dir),
+        artist_ids=[MAXSTACK],
+        language=language,
+    )
+    found = outputs(executed)
+    assert not [o for o in found if o.get("output_type") == "error"]
+    shown = html_of(found) + " | ".join(figure_titles(found))
+    drawn = " | ".join(
+        str(t)
+        for o in found
+        if PLOTLY_MIME in o.get("data", {})
+        for t in o["data"][PLOTLY_MIME]["data"][0].get("text") or []
+    )
+    for word in words:
+        assert word in shown, f"{language}: {word!r} not shown"
+    for english in (
+        "Catalog length",
+        "Own playlists",
+        "Tracks per release",
+        "Track durations",
+        "Quota mode",
+        " tracks",
+    ):
+        assert english not in shown + drawn, f"{language}: {english!r} is still English"
 
 
 def test_streaming_explorer_shows_daily_metrics_rolling_sums_and_explained_anomalies(

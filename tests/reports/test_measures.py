@@ -89,7 +89,8 @@ def test_pick_source_prefers_exports() -> None:
     assert pick_source(pd.DataFrame({"source": []})) is None
 
 
-def test_audio_map_groups_similar_tracks_and_names_the_nearest() -> None:
+def _slow_and_fast() -> pd.DataFrame:
+    """Three slow, calm, dark tracks and three fast, energetic, bright ones."""
     rng = np.random.default_rng(3)
     slow = {"tempo_bpm": 80, "energy": 0.2, "loudness_lufs": -20, "spectral_centroid_hz": 900}
     fast = {"tempo_bpm": 170, "energy": 0.9, "loudness_lufs": -8, "spectral_centroid_hz": 3000}
@@ -102,15 +103,43 @@ def test_audio_map_groups_similar_tracks_and_names_the_nearest() -> None:
         for kind, base in (("slow", slow), ("fast", fast))
         for i in range(3)
     ]
-    out = audio_map(pd.DataFrame(rows))
+    return pd.DataFrame(rows)
+
+
+def test_audio_map_groups_similar_tracks_and_names_the_nearest() -> None:
+    rows = _slow_and_fast()
+    out = audio_map(rows)
     assert len(out) == 6
     groups = out.groupby(out["name"].str[:4])["cluster"].nunique()
     assert groups.to_dict() == {"fast": 1, "slow": 1}
     assert out["cluster"].nunique() == 2
     assert all(n[:4] == m[:4] for n, m in zip(out["name"], out["nearest"], strict=True))
     assert set(out["group"]) != {""} and all(isinstance(w, str) for w in out["why"])
-    again = audio_map(pd.DataFrame(rows))
+    again = audio_map(rows)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_the_sounds_like_map_says_its_groups_and_reasons_in_the_report_language() -> None:
+    from analytics.reports.words import group_words, reason_words, sound_words
+
+    out = audio_map(_slow_and_fast())
+    english = sound_words(out, language="en")
+    # the catalog's English words are the ones the ML modules write
+    assert list(english["group"]) == list(out["group"]) and list(english["why"]) == list(out["why"])
+    german, french = sound_words(out, language="de"), sound_words(out, language="fr")
+    slow = out["name"].str.startswith("slow")
+    assert set(out.loc[slow, "group"]) == {"dark, calm, slow"}
+    assert set(german.loc[slow, "group"]) == {"dunkel, ruhig, langsam"}
+    assert set(french.loc[slow, "group"]) == {"sombre, calme, lent"}
+    assert all(w.startswith("beide ") for w in german["why"]), list(german["why"])
+    assert all(w.startswith("tous deux ") for w in french["why"]), list(french["why"])
+    assert group_words("", language="de") == "typisch für den Katalog"
+    assert reason_words("", language="fr") == "proches en tout, sans trait marquant"
+    assert reason_words("mfcc_03_mean+,tempo_bpm+", language="de").startswith("ähnlich: mfcc 03 mean")
+    assert reason_words("timbre,mode_minor+", language="fr") == "timbre proche, tous deux en mineur"
+    # a map stored before the tokens existed keeps its English words
+    stored = out.drop(columns=["group_traits", "why_traits"])
+    pd.testing.assert_frame_equal(sound_words(stored, language="de"), stored)
 
 
 def test_audio_map_needs_three_tracks() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import html
 import json
+import re
 import string
 from datetime import date
 from pathlib import Path
@@ -216,3 +218,75 @@ def test_a_run_that_set_nothing_aside_shows_no_such_note(run_dir: Path, capsys) 
     capsys.readouterr()
     sections.overview(data)
     assert "aside" not in _shown_html(capsys)
+
+
+ENGLISH_LEFT = (
+    # the "sounds like" map's groups and reasons (analytics.ml words them in English)
+    "both ",
+    "similar ",
+    "typical of the catalog",
+    "close on every feature",
+    "slow",
+    "fast",
+    "quiet",
+    "energetic",
+    "bright",
+    "dark",
+    "major",
+    "minor",
+    "loudness range",
+    # the data-quality table's dataset names, the posts' kinds
+    "artists",
+    "albums",
+    "playlist items",
+    "milestone post",
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["typique du catalogue", "tous deux ", "sorties", "cap franchi"]),
+        ("de", ["typisch für den Katalog", "beide ", "Veröffentlichungen", "Meilenstein"]),
+    ],
+)
+def test_the_sound_posts_and_data_quality_sections_leave_no_english_in_french_and_german(
+    report_world, capsys: pytest.CaptureFixture[str], language: str, expected: list[str]
+) -> None:
+    from analytics.warehouse import Warehouse
+
+    artist_id = report_world.demo_ids[0]
+    warehouse = Warehouse(report_world.warehouse_url)
+    try:
+        data = load_artist_data(
+            load_run(report_world.run_dir, artist_id=artist_id),
+            warehouse,
+            artist_id=artist_id,
+            start=report_world.period[0],
+            end=report_world.period[1],
+            language=language,
+        )
+    finally:
+        warehouse.dispose()
+    capsys.readouterr()
+    for section in (sections.sound, sections.data_quality):
+        section(data, language=language)
+    sections.posts(data, language=language)
+    bundles = [
+        ast.literal_eval(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
+    ]
+    shown = "".join(b.get("text/html", "") for b in bundles)
+    # the words plotly draws beside the map's points and in its legend
+    drawn = json.dumps([b[k] for b in bundles for k in b if "plotly" in k], ensure_ascii=False)
+    for words in expected:
+        assert words in shown + drawn, f"{language}: {words!r} not shown"
+    # the drafts are in their own language; song names are the artist's own words
+    visible = html.unescape(
+        re.sub(r"<[^>]+>", " | ", re.sub(r"<pre class='copy'>.*?</pre>", "", shown, flags=re.S))
+    )
+    for name in data.tracks["name"]:
+        visible = visible.replace(str(name), "")
+    for english in ENGLISH_LEFT:
+        assert english not in visible, f"{language}: {english!r} is still English"
+    legend = [t["name"] for b in bundles for k in b if "plotly" in k for t in b[k]["data"] if "name" in t]
+    assert legend and not any(w in n for n in legend for w in ENGLISH_LEFT), legend
