@@ -21,7 +21,7 @@ from analytics.reports.figures_audio import (
 )
 from analytics.reports.figures_social import social_audience
 from analytics.reports.figures_streaming import country_bars, streams_over_time, top_tracks_momentum
-from analytics.reports.style import PALETTE, TEMPLATE, plot_text
+from analytics.reports.style import PALETTE, TEMPLATE, named_bars, plot_text
 from analytics.reports.texts import TEXTS, text
 
 __all__ = [
@@ -65,50 +65,21 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame, *, language: 
         for n, g in zip(df["name"], df["album_group"], strict=True)
     ]
     minutes = (df["ms"] / 60000).round(0).astype(int)
-    fig = go.Figure(
-        go.Bar(
-            x=df["tracks"],
-            y=list(range(len(df))),
-            orientation="h",
-            width=0.45,
-            customdata=names,
-            text=[
-                text("chart.release_bar", language=language, count=int(t), minutes=m)
-                for t, m in zip(df["tracks"], minutes, strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
-            marker_color=PALETTE[0],
-        )
-    )
-    for row, name in enumerate(names):
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=row,
-            yref="y",
-            yshift=12,
-            yanchor="bottom",
-            text=name,
-            showarrow=False,
-            align="left",
-            font={"size": 12, "color": "#344054"},
-        )
-    most = float(df["tracks"].max()) if not df.empty else 1.0
-    fig.update_layout(
-        template=TEMPLATE,
-        title=text("figure.tracks_per_release", language=language),
-        height=90 + 58 * len(df),
-        margin={"l": 12, "r": 12, "t": 48, "b": 16},
-        showlegend=False,
-    )
     # room on the right for "10 tracks · 41 min" beside the longest bar; no axis: the numbers are
     # on the bars
-    fig.update_xaxes(visible=False, range=[0, most * 1.7 + 0.5])
-    fig.update_yaxes(visible=False, range=[-0.6, len(df) - 0.1])
-    return fig
+    return named_bars(
+        [float(v) for v in df["tracks"]],
+        names=names,
+        labels=[
+            text("chart.release_bar", language=language, count=int(t), minutes=m)
+            for t, m in zip(df["tracks"], minutes, strict=True)
+        ],
+        title=text("figure.tracks_per_release", language=language),
+        colour=PALETTE[0],
+        hover="%{customdata}<br>%{text}<extra></extra>",
+        room=1.7,
+        pad=0.5,
+    )
 
 
 def duration_distribution(tracks: pd.DataFrame, *, language: str = "en") -> go.Figure:
