@@ -144,6 +144,10 @@ class Settings(BaseSettings):
     spotify_refresh_token: SecretStr | None = None
     spotify_redirect_uri: str = "http://127.0.0.1:8888/callback"
     spotify_max_retry_wait_s: float = Field(default=30.0, description="longest Retry-After honoured")
+    spotify_retry_base_delay_s: float = Field(
+        default=0.5,
+        description="first backoff delay after a transient failure, doubling per attempt up to 8 s (tests shorten it)",
+    )
     spotify_rate_limit: str | None = Field(
         default=None,
         description="a Prefect global rate limit every request to Spotify takes a slot of (deployments: spotify-api)",
@@ -222,6 +226,10 @@ class Settings(BaseSettings):
     )
     musicbrainz_min_interval_s: float = Field(default=1.0, description="MusicBrainz allows 1 request/s")
     social_max_retry_wait_s: float = Field(default=30.0, description="longest rate-limit wait honoured")
+    social_retry_base_delay_s: float = Field(
+        default=0.4,
+        description="first backoff delay after a 5xx or network error, doubling up to 2 s (tests shorten it)",
+    )
     social_overrides: Path | None = Field(default=None, description="YAML of identity link overrides")
     social_token_cache: Path = Field(
         default=Path.home() / ".cache" / "encore" / "social-tokens.json",

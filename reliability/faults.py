@@ -133,9 +133,10 @@ def social_sync(
     """
     from analytics import demo, social
 
-    options: dict[str, Any] = (
-        {} if max_retry_wait_s is None else {"social_max_retry_wait_s": max_retry_wait_s}
-    )
+    # short backoff: what is checked is that every fault is retried and survived, not the delays
+    options: dict[str, Any] = {"social_retry_base_delay_s": 0.01}
+    if max_retry_wait_s is not None:
+        options["social_max_retry_wait_s"] = max_retry_wait_s
     settings = sb.configure(Settings(data_dir=data_dir, **options))
     connectors = social.connectors_from_settings(settings, sb.base_urls)
     musicbrainz = social.musicbrainz_from_settings(settings, sb.base_urls)

@@ -94,6 +94,11 @@ def _env(workdir: Path, spotify: SpotifySandbox, social: SocialSandbox) -> dict[
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "false",
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600",
+            # What is checked is that every fault is retried and survived, not how long the
+            # backoff lasts: short delays, and no 1 request/s pacing for the loopback MusicBrainz.
+            "ENCORE_SPOTIFY_RETRY_BASE_DELAY_S": "0.01",
+            "ENCORE_SOCIAL_RETRY_BASE_DELAY_S": "0.01",
+            "ENCORE_MUSICBRAINZ_MIN_INTERVAL_S": "0",
         }
     )
     return env

@@ -71,7 +71,12 @@ class LoopbackServer:
         """Listen and serve; returns once uvicorn accepts connections."""
         if self._thread is not None:
             raise RuntimeError(f"{self.name} is already running")
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        # The protocol named explicitly: asyncio sets TCP_NODELAY only on sockets whose ``proto``
+        # is IPPROTO_TCP, and accepted connections inherit the listener's. Without it, Nagle's
+        # algorithm holds a response's body behind its headers until the client's delayed ACK,
+        # about 40 ms on every request.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.host, self.port))

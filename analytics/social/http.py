@@ -70,11 +70,13 @@ class _Failed(retry.Transient):
         self.error = error
 
 
-def social_policy(*, max_wait_s: float, server_retries: int, timeout_s: float = 10.0) -> retry.RetryPolicy:
+def social_policy(
+    *, max_wait_s: float, server_retries: int, timeout_s: float = 10.0, base_delay_s: float = 0.4
+) -> retry.RetryPolicy:
     """The shared policy as the platforms use it: a few quick retries, rate limits within ``max_wait_s``."""
     return retry.RetryPolicy(
         max_attempts=server_retries + 1,
-        base_delay_s=0.4,
+        base_delay_s=base_delay_s,
         max_delay_s=2.0,
         jitter=0.0,
         max_retry_wait_s=max_wait_s,
@@ -92,6 +94,7 @@ class PlatformHttp:
     platform : name used in errors and metrics.
     base_url : the platform's API root (the real API or a loopback emulator).
     max_wait_s : the most time spent waiting in one call, in total.
+    retry_base_delay_s : the first backoff delay after a 5xx or network error (doubles per retry, at most 2 s).
     sleep, now : clock, injectable so tests can record waits instead of sleeping.
     server_retries : how often a 5xx or network error is retried before giving up.
     """
@@ -103,6 +106,7 @@ class PlatformHttp:
         *,
         max_wait_s: float = 30.0,
         timeout_s: float = 10.0,
+        retry_base_delay_s: float = 0.4,
         server_retries: int = 2,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -113,7 +117,12 @@ class PlatformHttp:
         self.classify_statuses = classify_statuses
         self.platform = platform
         self.base_url = base_url.rstrip("/")
-        self.policy = social_policy(max_wait_s=max_wait_s, server_retries=server_retries, timeout_s=timeout_s)
+        self.policy = social_policy(
+            max_wait_s=max_wait_s,
+            server_retries=server_retries,
+            timeout_s=timeout_s,
+            base_delay_s=retry_base_delay_s,
+        )
         self.sleep = sleep
         self.now = now
         self.requests = 0

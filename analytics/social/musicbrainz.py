@@ -53,6 +53,7 @@ class MusicBrainzClient:
         base_url: str = "https://musicbrainz.org/ws/2",
         min_interval_s: float = 1.0,
         max_wait_s: float = 30.0,
+        retry_base_delay_s: float = 0.4,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -60,6 +61,7 @@ class MusicBrainzClient:
             SOURCE,
             base_url,
             max_wait_s=max_wait_s,
+            retry_base_delay_s=retry_base_delay_s,
             sleep=sleep,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             classify_statuses=frozenset({503}),
@@ -75,6 +77,7 @@ class MusicBrainzClient:
             base_url=base_url or settings.musicbrainz_url,
             min_interval_s=settings.musicbrainz_min_interval_s if base_url is None else 0.0,
             max_wait_s=settings.social_max_retry_wait_s,
+            retry_base_delay_s=settings.social_retry_base_delay_s,
         )
 
     def _get(self, path: str, params: dict[str, str]) -> Any:

@@ -91,7 +91,8 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
         ----------
         api_url, accounts_url : override the settings' URLs (a loopback sandbox).
         quota_mode : override ``settings.quota_mode``.
-        policy : retry policy; default from ``settings.spotify_max_retry_wait_s``.
+        policy : retry policy; default from ``settings.spotify_max_retry_wait_s`` and
+            ``settings.spotify_retry_base_delay_s``.
         sleep : how to wait between retries (tests may record the waits).
         seed : seed of the backoff jitter.
         persist_etags : keep ETags in ``data_dir/cache/spotify-etags.sqlite`` across runs.
@@ -107,7 +108,10 @@ class SpotifyClient(CatalogMixin, LibraryMixin):
             )
         api = (api_url or settings.spotify_api_url).rstrip("/")
         accounts = (accounts_url or settings.spotify_accounts_url).rstrip("/")
-        policy = policy or RetryPolicy(max_retry_wait_s=settings.spotify_max_retry_wait_s)
+        policy = policy or RetryPolicy(
+            max_retry_wait_s=settings.spotify_max_retry_wait_s,
+            base_delay_s=settings.spotify_retry_base_delay_s,
+        )
         session = requests.Session()
         tokens = _tokens(
             settings, token_url=f"{accounts}/api/token", session=session, timeout_s=policy.timeout_s

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import httpx
 import pytest
@@ -58,3 +59,20 @@ def test_a_port_held_by_another_listener_is_an_error_not_a_silent_second_server(
         with pytest.raises(OSError):
             server.start()
         assert not server.is_running
+
+
+def test_its_connections_send_without_waiting_for_an_ack() -> None:
+    """TCP_NODELAY on every accepted connection: with Nagle's algorithm on, a response's body
+    waits behind its headers for the client's delayed ACK (about 40 ms a request)."""
+    seen: list[int] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        transport = receive.__self__.transport  # uvicorn's connection, as the sandbox faults reach it
+        sock = transport.get_extra_info("socket")
+        seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with LoopbackServer(app).running() as server:
+        assert httpx.get(server.url, timeout=5).status_code == 204
+    assert seen and all(seen)

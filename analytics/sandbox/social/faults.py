@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analytics.sandbox.faults import apply_fault, call_captured, truncated
 from analytics.sandbox.social.state import INJECTED_RATE_LIMIT
@@ -35,9 +35,11 @@ class SocialFaults:
         path: str = scope["path"]
         platform = path.strip("/").split("/", 1)[0]
         outcome: dict[str, Any] = {"status": 0, "fault": None}
-        try:
-            await self._handle(scope, receive, send, platform=platform, outcome=outcome)
-        finally:
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
             self.controls.record(
                 RequestRecord(
                     at=time.time(),
@@ -50,6 +52,19 @@ class SocialFaults:
                     fault=outcome["fault"],
                 )
             )
+
+        async def send_logged(message: Message) -> None:
+            # logged before the answer's last bytes leave: a client that has its answer finds
+            # the request in the log, without waiting for the server to catch up
+            if message["type"] == "http.response.body" and not message.get("more_body") and not recorded:
+                record()
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, send_logged, platform=platform, outcome=outcome)
+        finally:
+            if not recorded:  # a dropped connection, or no answer at all
+                record()
 
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, *, platform: str, outcome: dict[str, Any]

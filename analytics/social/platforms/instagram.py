@@ -58,13 +58,19 @@ class InstagramConnector:
         refresh_margin: timedelta = timedelta(days=7),
         tokens: TokenStore | None = None,
         max_wait_s: float = 30.0,
+        retry_base_delay_s: float = 0.4,
         sample_posts: int = DEFAULT_SAMPLE_POSTS,
         page_size: int = 100,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.http = PlatformHttp(
-            PLATFORM, base_url or self.default_base_url, max_wait_s=max_wait_s, sleep=sleep, now=now
+            PLATFORM,
+            base_url or self.default_base_url,
+            max_wait_s=max_wait_s,
+            retry_base_delay_s=retry_base_delay_s,
+            sleep=sleep,
+            now=now,
         )
         self.version = version
         self.user_id = user_id
@@ -97,6 +103,7 @@ class InstagramConnector:
             token_expires_at=datetime.fromisoformat(expires) if expires else None,
             tokens=tokens,
             max_wait_s=settings.social_max_retry_wait_s,
+            retry_base_delay_s=settings.social_retry_base_delay_s,
         )
 
     @staticmethod

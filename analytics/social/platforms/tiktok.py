@@ -54,13 +54,19 @@ class TikTokConnector:
         refresh_margin: timedelta = timedelta(minutes=10),
         tokens: TokenStore | None = None,
         max_wait_s: float = 30.0,
+        retry_base_delay_s: float = 0.4,
         sample_posts: int = DEFAULT_SAMPLE_POSTS,
         page_size: int = 20,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.http = PlatformHttp(
-            PLATFORM, base_url or self.default_base_url, max_wait_s=max_wait_s, sleep=sleep, now=now
+            PLATFORM,
+            base_url or self.default_base_url,
+            max_wait_s=max_wait_s,
+            retry_base_delay_s=retry_base_delay_s,
+            sleep=sleep,
+            now=now,
         )
         self.tokens = tokens or TokenStore()
         stored = self.tokens.get(PLATFORM)
@@ -96,6 +102,7 @@ class TikTokConnector:
             token_expires_at=None if settings.tiktok_access_token else datetime.min.replace(tzinfo=UTC),
             tokens=tokens,
             max_wait_s=settings.social_max_retry_wait_s,
+            retry_base_delay_s=settings.social_retry_base_delay_s,
         )
 
     @staticmethod

@@ -47,6 +47,7 @@ class XConnector:
         *,
         base_url: str | None = None,
         max_wait_s: float = 30.0,
+        retry_base_delay_s: float = 0.4,
         sample_posts: int = DEFAULT_SAMPLE_POSTS,
         page_size: int = 100,
         sleep: Callable[[float], None] = time.sleep,
@@ -56,6 +57,7 @@ class XConnector:
             PLATFORM,
             base_url or self.default_base_url,
             max_wait_s=max_wait_s,
+            retry_base_delay_s=retry_base_delay_s,
             sleep=sleep,
             now=now,
             headers={"Authorization": f"Bearer {bearer_token.get_secret_value()}"},
@@ -72,6 +74,7 @@ class XConnector:
             settings.x_bearer_token,
             base_url=base_url or settings.x_api_url,
             max_wait_s=settings.social_max_retry_wait_s,
+            retry_base_delay_s=settings.social_retry_base_delay_s,
         )
 
     @staticmethod

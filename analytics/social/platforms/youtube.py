@@ -95,6 +95,7 @@ class YouTubeConnector:
         base_url: str | None = None,
         daily_quota: int = 10_000,
         max_wait_s: float = 30.0,
+        retry_base_delay_s: float = 0.4,
         sample_posts: int = DEFAULT_SAMPLE_POSTS,
         page_size: int = 50,
         sleep: Callable[[float], None] = time.sleep,
@@ -104,6 +105,7 @@ class YouTubeConnector:
             PLATFORM,
             base_url or self.default_base_url,
             max_wait_s=max_wait_s,
+            retry_base_delay_s=retry_base_delay_s,
             sleep=sleep,
             now=now,
             headers={"X-Goog-Api-Key": api_key.get_secret_value()},
@@ -122,6 +124,7 @@ class YouTubeConnector:
             base_url=base_url or settings.youtube_api_url,
             daily_quota=settings.youtube_daily_quota,
             max_wait_s=settings.social_max_retry_wait_s,
+            retry_base_delay_s=settings.social_retry_base_delay_s,
         )
 
     @staticmethod
