@@ -67,6 +67,20 @@ def test_a_secret_registered_at_run_time_is_hidden_by_every_caller_in_every_form
     assert redact_client(line).count(CLIENT_MASK) == 3
 
 
+@pytest.fixture
+def plain_log_records() -> Iterator[None]:
+    """Log records as the standard library makes them: an earlier test in the process may have
+    left encore's redacting record factory (``configure_logging``), which would hide the secrets
+    before the filter under test sees them."""
+    factory = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(factory)
+
+
+@pytest.mark.usefixtures("plain_log_records")
 def test_the_library_log_filter_rewrites_arguments_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("tests.one_redactor.library")
     install_log_filter([logger.name], mask=CLIENT_MASK)
