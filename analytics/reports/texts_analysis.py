@@ -13,7 +13,7 @@ _EN = {
     "analysis.no_audio": (
         "No audio analysis for this artist yet. Spotify removed audio features for new apps in 2024, so "
         "encore measures the artist's own files: put the masters (WAV, FLAC, Ogg or MP3, tagged with "
-        "their ISRC or title) in the audio folder (ENCORE_AUDIO_DIR) and run analyze_tracks."
+        "their ISRC or title) in the audio folder (ENCORE_AUDIO_DIR): the next run measures them."
     ),
     "analysis.toc.summary": "Summary",
     "analysis.toc.features": "Features",
@@ -105,7 +105,7 @@ _FR = {
         "Aucune analyse audio pour cet artiste pour l'instant. Spotify a retiré les caractéristiques audio "
         "aux nouvelles applications en 2024 : encore mesure donc les fichiers de l'artiste. Placez les "
         "masters (WAV, FLAC, Ogg ou MP3, étiquetés avec leur ISRC ou leur titre) dans le dossier audio "
-        "(ENCORE_AUDIO_DIR) et lancez analyze_tracks."
+        "(ENCORE_AUDIO_DIR) : la prochaine exécution les mesure."
     ),
     "analysis.toc.summary": "Résumé",
     "analysis.toc.features": "Mesures",
@@ -206,7 +206,7 @@ _DE = {
     "analysis.no_audio": (
         "Noch keine Audioanalyse für diesen Künstler. Spotify hat neuen Apps 2024 die Audio-Merkmale "
         "entzogen, daher misst encore die eigenen Dateien des Künstlers: Lege die Master (WAV, FLAC, Ogg "
-        "oder MP3, mit ISRC oder Titel getaggt) in den Audio-Ordner (ENCORE_AUDIO_DIR) und starte analyze_tracks."
+        "oder MP3, mit ISRC oder Titel getaggt) in den Audio-Ordner (ENCORE_AUDIO_DIR): Der nächste Lauf misst sie."
     ),
     "analysis.toc.summary": "Überblick",
     "analysis.toc.features": "Merkmale",

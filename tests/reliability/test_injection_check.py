@@ -18,9 +18,9 @@ def _home(tmp_path: Path) -> Path:
     with warehouse.engine.begin() as conn:
         for i, name in enumerate(HOSTILE_STRINGS):
             conn.exec_driver_sql(
-                "INSERT INTO tracks (track_id, album_id, artist_id, name, disc_number, track_number, "
-                "duration_ms, explicit, content_hash, first_seen_run, last_changed_run) "
-                "VALUES (?, 'al', 'ar', ?, 1, ?, 1000, 0, 'h', 'r', 'r')",
+                "INSERT INTO tracks (track_id, album_id, artist_id, artist_ids, name, disc_number, "
+                "track_number, duration_ms, explicit, content_hash, first_seen_run, last_changed_run) "
+                "VALUES (?, 'al', 'ar', '[\"ar\"]', ?, 1, ?, 1000, 0, 'h', 'r', 'r')",
                 (f"t{i}", name, i + 1),
             )
     warehouse.dispose()

@@ -51,6 +51,7 @@ def demo_frames() -> dict[str, pd.DataFrame]:
                 "track_id": t["id"],
                 "album_id": t["album_id"],
                 "artist_id": t["artist_ids"][0],
+                "artist_ids": list(dict.fromkeys(t["artist_ids"])),  # every credited artist, main first
                 "name": t["name"],
                 "disc_number": t["disc_number"],
                 "track_number": t["track_number"],

@@ -212,7 +212,8 @@ def test_ten_thousand_tracks_cost_little_more_than_twenty_three(
         {
             "track_id": [_spotify_id(rng) for _ in range(n)],
             "album_id": [albums[i // 10] for i in range(n)],
-            "artist_id": _spotify_id(rng),
+            "artist_id": (artist := _spotify_id(rng)),
+            "artist_ids": [[artist]] * n,
             "name": [f"Track {i}" for i in range(n)],
             "disc_number": 1,
             "track_number": [i % 10 + 1 for i in range(n)],
