@@ -93,6 +93,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow  # `encore run` with its own Prefect API, killed once the run has begun: 20-40 s
 def test_kill_9_of_encore_run_mid_way_stops_prefects_temporary_server(tmp_path: Path) -> None:
     encore = Path(sys.executable).with_name("encore")
     process = subprocess.Popen(
