@@ -206,6 +206,10 @@ def test_a_restart_keeps_the_baseline_the_stream_holds(sqlite_warehouse, receive
             assert receivers.state.pages == []
             producer.publish(plays(HOT, 30, at=now))  # 55 this minute: 5.5x
             wait_for(lambda: bool(receivers.state.pages), timeout=5)
+            wait_for(  # the page can fire mid-batch (at 50): every play read before the monitor stops
+                lambda: _group(redis_client).get("lag") == 0 and _group(redis_client)["pending"] == 0,
+                timeout=10,
+            )
         assert receivers.state.pages == [f"spike:{ARTIST}:{HOT}"]
         (hook,) = receivers.state.webhooks.values()
         assert hook["encore"]["facts"]["baseline_per_minute"] == 10.0

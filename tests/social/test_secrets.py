@@ -25,6 +25,8 @@ def test_a_sync_with_refreshes_and_failures_logs_no_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # httpx's own level too: an earlier test in the process may have quieted it (configure_logging)
+    caplog.set_level(logging.DEBUG, logger="httpx")
     sandbox.advance(seconds=700)  # TikTok's token is invalid now; Instagram's is inside its refresh margin
     sandbox.force_rate_limit("x", times=1, reset_s=1)
     sandbox.set_down("youtube")
