@@ -23,10 +23,14 @@ def test_a_sync_with_refreshes_and_failures_logs_no_token(
     sandbox: SocialSandbox,
     sb_settings: Settings,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    # httpx's own level too: an earlier test in the process may have quieted it (configure_logging)
+    # httpx's own logger as the library leaves it: an earlier test in the process may have quieted,
+    # disabled or detached it (configure_logging)
     caplog.set_level(logging.DEBUG, logger="httpx")
+    monkeypatch.setattr(logging.getLogger("httpx"), "disabled", False)
+    monkeypatch.setattr(logging.getLogger("httpx"), "propagate", True)
     sandbox.advance(seconds=700)  # TikTok's token is invalid now; Instagram's is inside its refresh margin
     sandbox.force_rate_limit("x", times=1, reset_s=1)
     sandbox.set_down("youtube")
