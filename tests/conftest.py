@@ -3,6 +3,7 @@ and one Prefect API server for the whole session (every xdist worker and child p
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -352,6 +353,24 @@ def every_table_declared() -> None:
 
 
 _PROJECT_FOLDER = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found() -> Iterator[None]:
+    """Every test starts with logging as the last one found it: a run configured in-process
+    (``configure_logging``: root handler, record factory, levels) is undone, and each named
+    logger gets back its level, ``disabled``, ``propagate`` and handlers."""
+    loggers = [v for v in logging.Logger.manager.loggerDict.values() if isinstance(v, logging.Logger)]
+    saved = [(lg, lg.level, lg.disabled, lg.propagate, list(lg.handlers)) for lg in loggers]
+    root_level = logging.getLogger().level
+    yield
+    logs = sys.modules.get("analytics.observability.logs")
+    if logs is not None:
+        logs.unconfigure_logging()
+    for lg, level, disabled, propagate, handlers in saved:
+        lg.setLevel(level)
+        lg.disabled, lg.propagate, lg.handlers = disabled, propagate, handlers
+    logging.getLogger().setLevel(root_level)
 
 
 @pytest.fixture(autouse=True)

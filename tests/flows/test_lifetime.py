@@ -57,11 +57,19 @@ def _alive(pids: dict[int, str]) -> dict[int, str]:
     return {pid: cmd for pid, cmd in pids.items() if pid in table and table[pid][1] != "Z"}
 
 
-def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[dict[int, str]], bool]) -> dict[int, str]:
-    """Wait until ``ready(descendants)``, SIGKILL ``process``; the descendants it had then."""
+def _kill_when(
+    process: subprocess.Popen[bytes], ready: Callable[[dict[int, str]], bool], *, log: Path | None = None
+) -> dict[int, str]:
+    """Wait until ``ready(descendants)``, SIGKILL ``process``; the descendants it had then.
+
+    ``log``: the command's output, whose end the failure message shows."""
     deadline = time.monotonic() + 480
+    children: dict[int, str] = {}
     while time.monotonic() < deadline:
-        assert process.poll() is None, f"the command ended (code {process.returncode}) before it was killed"
+        if process.poll() is not None:
+            raise AssertionError(
+                f"the command ended (code {process.returncode}) before it was killed{_tail(log)}"
+            )
         children = _descendants(process.pid)
         if ready(children):
             process.send_signal(signal.SIGKILL)
@@ -69,7 +77,16 @@ def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[dict[int, str]
             return children
         time.sleep(0.2)
     process.kill()
-    raise AssertionError("the command never reached the point where it is killed")
+    seen = "\n".join(children.values())
+    raise AssertionError(
+        f"the command never reached the point where it is killed; its processes:\n{seen}{_tail(log)}"
+    )
+
+
+def _tail(log: Path | None, lines: int = 40) -> str:
+    if log is None or not log.exists():
+        return ""
+    return "\n--- the end of its output:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def _gone_within(children: dict[int, str], seconds: float) -> dict[int, str]:
@@ -96,20 +113,22 @@ def _environment(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.slow  # `encore run` with its own Prefect API, killed once the run has begun: 20-40 s
 def test_kill_9_of_encore_run_mid_way_stops_prefects_temporary_server(tmp_path: Path) -> None:
     encore = Path(sys.executable).with_name("encore")
-    process = subprocess.Popen(
-        [str(encore), "run", "--no-reports"],
-        cwd=ROOT,
-        env=_environment(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "encore-run.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(encore), "run", "--no-reports"],
+            cwd=ROOT,
+            env=_environment(tmp_path),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     runs = tmp_path / "data" / "runs"
 
     def mid_way(children: dict[int, str]) -> bool:  # the server is up and the run has begun
         server = any("prefect.server.api.server:create_app" in cmd for cmd in children.values())
         return server and runs.is_dir() and any(p.name != "latest" for p in runs.iterdir())
 
-    children = _kill_when(process, mid_way)
+    children = _kill_when(process, mid_way, log=log)
     assert _gone_within(children, 10) == {}, "processes outlived the killed encore run"
 
 

@@ -14,6 +14,21 @@ from analytics.warehouse import Warehouse
 from tests.social.conftest import DAY, MAXSTACK
 
 
+class RecordedLines(logging.Handler):
+    """Keeps every line its logger hands it, as formatted text."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
 def every_secret(sandbox: SocialSandbox) -> set[str]:
     return set(sandbox.credentials.values()) | set(sandbox.state.tokens) | set(sandbox.state.refresh_tokens)
 
@@ -24,13 +39,17 @@ def test_a_sync_with_refreshes_and_failures_logs_no_token(
     sb_settings: Settings,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    # httpx's own logger as the library leaves it: an earlier test in the process may have quieted,
-    # disabled or detached it (configure_logging)
+    # httpx's request lines are read on httpx's own logger, after its redacting filter: what
+    # reaches the root handlers depends on what earlier tests in the process did to logging
+    httpx_lines = RecordedLines()
+    httpx_logger = logging.getLogger("httpx")
+    monkeypatch.setattr(httpx_logger, "disabled", False)
     caplog.set_level(logging.DEBUG, logger="httpx")
-    monkeypatch.setattr(logging.getLogger("httpx"), "disabled", False)
-    monkeypatch.setattr(logging.getLogger("httpx"), "propagate", True)
+    httpx_logger.addHandler(httpx_lines)
+    request.addfinalizer(lambda: httpx_logger.removeHandler(httpx_lines))
     sandbox.advance(seconds=700)  # TikTok's token is invalid now; Instagram's is inside its refresh margin
     sandbox.force_rate_limit("x", times=1, reset_s=1)
     sandbox.set_down("youtube")
@@ -45,7 +64,7 @@ def test_a_sync_with_refreshes_and_failures_logs_no_token(
     assert statuses == {"instagram": "ok", "tiktok": "ok", "x": "ok", "youtube": "failed"}
     assert sandbox.state.refreshes == {"instagram": 1, "tiktok": 1}
     assert (
-        "refresh_access_token" in caplog.text and "access_token=***" in caplog.text
+        "refresh_access_token" in httpx_lines.text and "access_token=***" in httpx_lines.text
     )  # httpx's line, redacted
 
     secrets = every_secret(sandbox)
@@ -54,7 +73,7 @@ def test_a_sync_with_refreshes_and_failures_logs_no_token(
         [sqlite_warehouse.rows(t) for t in ("social_accounts", "social_snapshots", "social_identity_links")]
     )
     texts = {
-        "logs": caplog.text,
+        "logs": caplog.text + httpx_lines.text,
         "outcomes": repr(report),
         "warehouse": stored,
         "connectors": repr(connectors),
