@@ -84,7 +84,8 @@ async def apply_fault(fault: FaultRule, receive: Receive, send: Send, outcome: d
     if fault.kind == "status":
         outcome["status"] = fault.status
         message = STATUS_MESSAGES.get(fault.status, "Injected failure")
-        await send_json(send, fault.status, {"error": {"status": fault.status, "message": message}}, [])
+        headers = [] if fault.retry_after_s is None else [(b"retry-after", str(fault.retry_after_s).encode())]
+        await send_json(send, fault.status, {"error": {"status": fault.status, "message": message}}, headers)
         return True
     return False
 

@@ -24,6 +24,7 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.exceptions import SpotifyOauthError
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyPKCE
 
+from analytics.http.retry import retryable_status
 from analytics.observability.redaction import register_secret
 from analytics.spotify.errors import AuthError, NeedsUserToken, SpotifyError
 from analytics.spotify.redact import log
@@ -36,7 +37,8 @@ CACHE_FORMAT = "encore-spotify-token-cache/1"
 
 
 class TokenEndpointUnavailable(SpotifyError):
-    """The accounts service answered 429 or 5xx: transient, the transport retries it."""
+    """The accounts service answered a retryable status (429, 5xx, 408…): the transport retries
+    it under the API's policy, and a long ``Retry-After`` on a 429 is a quota stop."""
 
     def __init__(self, status: int, retry_after: str | None) -> None:
         super().__init__(f"Spotify accounts service answered HTTP {status}")
@@ -125,7 +127,7 @@ def _oauth_failure(exc: SpotifyOauthError, *, url: str, what: str) -> SpotifyErr
     context = exc.__context__
     response = getattr(context, "response", None)
     status = getattr(response, "status_code", None)
-    if status is not None and (status == 429 or status >= 500):
+    if status is not None and retryable_status(status):
         return TokenEndpointUnavailable(status, response.headers.get("Retry-After"))  # type: ignore[union-attr]
     return AuthError(
         f"{url} rejected the {what} (HTTP {status}, {exc.error}: {exc.error_description}). Check "

@@ -242,10 +242,12 @@ class Transport:
         try:
             return self.tokens.refresh() if refresh else self.tokens.access_token()
         except TokenEndpointUnavailable as exc:
+            # the API's own policy: a 429 is waited out or is a quota stop, the rest retried
             retry_after = parse_retry_after(exc.retry_after)
-            raise Transient(
-                f"token endpoint HTTP {exc.status}", sent=False, retry_after_s=retry_after
-            ) from None
+            what = f"token endpoint HTTP {exc.status}"
+            if exc.status == 429:
+                raise Throttled(what, retry_after_s=retry_after) from None
+            raise Transient(what, sent=False, retry_after_s=retry_after) from None
         except (requests.RequestException, ValueError) as exc:
             raise Transient(f"token endpoint: {type(exc).__name__}", sent=False) from None
 

@@ -168,3 +168,36 @@ def test_token_endpoint_failures_are_retried(sb: SpotifySandbox, make_client: Ma
     sb.set_faults([FaultRule(route="/api/token", kind="status", status=503, times=2)])
     assert client.artist(_artist(sb)).value.id == _artist(sb)
     assert client.request_counts()[("POST /api/token", "503")] == 2
+
+
+def test_a_rate_limited_token_endpoint_is_waited_out_as_the_api_is(
+    sb: SpotifySandbox, make_client: MakeClient
+) -> None:
+    sleeps = Sleeps()
+    client = make_client(sleep=sleeps)
+    sb.set_faults([FaultRule(route="/api/token", kind="status", status=429, retry_after_s=1, times=1)])
+    assert client.artist(_artist(sb)).value.id == _artist(sb)
+    assert sleeps.waits == [1.0]
+    assert client.request_counts()[("POST /api/token", "429")] == 1
+
+
+def test_a_long_retry_after_from_the_token_endpoint_is_a_quota_stop(
+    sb: SpotifySandbox, make_client: MakeClient
+) -> None:
+    sleeps = Sleeps()
+    client = make_client(sleep=sleeps)
+    sb.set_faults([FaultRule(route="/api/token", kind="status", status=429, retry_after_s=3600)])
+    with pytest.raises(QuotaExhausted) as info:
+        client.artist(_artist(sb))
+    assert sleeps.waits == [] and info.value.retry_after_s == 3600
+    assert client.request_counts()[("POST /api/token", "429")] == 1
+
+
+def test_a_refused_client_at_the_token_endpoint_is_not_retried(
+    sb: SpotifySandbox, make_client: MakeClient
+) -> None:
+    client = make_client()
+    sb.set_faults([FaultRule(route="/api/token", kind="status", status=400, times=1)])
+    with pytest.raises(AuthError):
+        client.artist(_artist(sb))
+    assert client.request_counts()[("POST /api/token", "400")] == 1

@@ -36,6 +36,7 @@ class FaultRule:
     probability : chance per matching request, drawn from the sandbox's seeded generator.
     times : apply at most this many times (None: no limit).
     method : only this HTTP method (None: any).
+    retry_after_s : for ``status``, the ``Retry-After`` header sent with it (None: none).
     """
 
     route: str = "*"
@@ -45,6 +46,7 @@ class FaultRule:
     probability: float = 1.0
     times: int | None = None
     method: str | None = None
+    retry_after_s: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("status", "delay", "timeout", "reset", "truncate"):
