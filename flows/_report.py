@@ -165,6 +165,22 @@ def report_period(
     return latest
 
 
+def run_report_periods(settings: Settings, *, artist_ids: list[str], period: str | None) -> dict[str, Period]:
+    """Each artist's report period for the main job: ``period`` when given, else, as ``encore
+    report`` and the notebooks choose it, the latest 28 days the warehouse has streaming numbers
+    for that artist (not the 28 days before today, which late exports would leave empty)."""
+    if period is not None or not artist_ids:
+        return {artist_id: parse_period(period) for artist_id in artist_ids}
+    warehouse = Warehouse.from_settings(settings)
+    try:
+        return {
+            artist_id: report_period(warehouse, artist_id=artist_id, start=None, end=None, period=None)
+            for artist_id in artist_ids
+        }
+    finally:
+        warehouse.dispose()
+
+
 def report_plan(
     settings: Settings,
     *,

@@ -20,6 +20,7 @@ from analytics.observability import progress
 from analytics.reports import Period, ReportPage, notebook_to_html, parse_period, write_index
 from analytics.reports.texts import check_language
 from flows._notebooks import render_artist_report, run_notebook
+from flows._report import run_report_periods
 
 
 @task
@@ -60,7 +61,8 @@ def render_reports(
     ----------
     run_dir : the run folder (default data/runs/latest).
     artist_ids : artists to render a report for; None or empty: the catalog overview only.
-    period : ``YYYY-MM``, ``YYYY-MM-DD..YYYY-MM-DD`` or ``last-<N>d`` (default: last 28 days).
+    period : ``YYYY-MM``, ``YYYY-MM-DD..YYYY-MM-DD`` or ``last-<N>d`` (default: each artist's
+        latest 28 days with streaming numbers, as ``encore report`` and the notebooks choose).
     language : en, fr or de: the catalog overview's and the artist reports' headings and notes,
         number and date format, and drafts in that language first.
     pdf : also print each artist report to PDF with headless Chromium.
@@ -71,7 +73,7 @@ def render_reports(
     settings = Settings()
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
-    window = parse_period(period)
+    periods = run_report_periods(settings, artist_ids=artist_ids or [], period=period)
     footer = f"run {run_path.name} · encore {code_version()}"
     folder, stem = Path(group) / label, Path(notebook).stem
     with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
@@ -85,7 +87,7 @@ def render_reports(
         page = render_page(executed, output=output, title=title, subtitle=f"{group} · {label}", footer=footer)
         pages = [page.path]
         step.advance()
-        for artist_id in artist_ids or []:
+        for artist_id, window in periods.items():
             report = artist_report(
                 run_path, artist_id=artist_id, period=window, settings=settings, language=language, pdf=pdf
             )

@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.reports.consistency import check_page
+from analytics.reports.explore import latest_period
 from analytics.warehouse import Warehouse
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_schema_url, service_missing
 from tests.report_pages import altered_count, broken_links, page_problems, report_pages
@@ -174,10 +176,20 @@ def test_both_runs_complete_and_the_second_writes_nothing(real: dict[str, Any]) 
 
 def test_a_report_renders_for_each_artist(real: dict[str, Any]) -> None:
     reports = real["home"] / "reports"
+    warehouse = Warehouse(real["url"])
+    try:
+        # the exports end days before today: each report covers its artist's latest 28 days
+        # with numbers, as `encore report` and the notebooks choose, not days no export holds
+        periods = {a: latest_period(warehouse, artist_id=a) for a in ARTISTS}
+    finally:
+        warehouse.dispose()
     for artist_id in ARTISTS:
         pages = list((reports / artist_id).rglob("*.html"))
         assert pages, f"no report for {artist_id}"
         assert all(p.stat().st_size > 10_000 for p in pages)
+        report_folders = {p.parent.name for p in pages if p.name == "artist_report.html"}
+        assert report_folders == {periods[artist_id].label}
+        assert periods[artist_id].end <= date(2026, 12, 1)  # the last day of the exports
 
 
 def test_no_demo_id_name_or_file_anywhere(real: dict[str, Any]) -> None:
