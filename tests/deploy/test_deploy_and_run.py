@@ -20,6 +20,7 @@ import yaml
 from deploy import stack
 from deploy.server_env import server_python
 from tests.conftest import POSTGRES_ADMIN_URL, service_missing
+from tests.processes import wait_childless
 
 # A real server, every deployment, a worker and one pipeline run: its own waits add up to 11 min
 # (240 s for the server, 420 s for the run), plus deploying.
@@ -183,6 +184,11 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
         assert any(b["flow"] == "pipeline" and b["task"] == "run" and b["outcome"] == "ok" for b in bodies)
         scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
         assert "process_cpu_seconds_total" in scraped and "# TYPE encore_flow_runs_total counter" in scraped
+        # The run is COMPLETED once its last state is reported; its process still flushes (spans,
+        # events, errors) and exits. The worker stopped meanwhile would wait for it (under load,
+        # longer than stop()'s grace): the process must end on its own first, then the worker.
+        left = wait_childless(worker.popen.pid, timeout_s=120)
+        assert left == {}, f"the flow run's process outlived its run by 2 min: {left}\n{worker.tail()}"
         assert worker.stop() == 0, f"the worker did not stop cleanly on SIGINT:\n{worker.tail()}"
         worker = None
     finally:

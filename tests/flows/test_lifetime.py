@@ -14,47 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import alive as _alive
+from tests.processes import descendants as _descendants
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; prctl is Linux's"),
     pytest.mark.timeout(600),
 ]
-
-
-def _processes() -> dict[int, tuple[int, str, str]]:
-    """pid -> (parent pid, state, command line) of every process /proc shows."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        found[int(entry.name)] = (int(fields[1]), fields[0], cmdline)
-    return found
-
-
-def _descendants(root: int) -> dict[int, str]:
-    """The living descendants of ``root``: pid -> command line."""
-    table = _processes()
-    out: dict[int, str] = {}
-    frontier = [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, (ppid, state, cmdline) in table.items():
-            if ppid == parent and pid not in out and state != "Z":
-                out[pid] = cmdline
-                frontier.append(pid)
-    return out
-
-
-def _alive(pids: dict[int, str]) -> dict[int, str]:
-    table = _processes()
-    return {pid: cmd for pid, cmd in pids.items() if pid in table and table[pid][1] != "Z"}
 
 
 def _kill_when(
