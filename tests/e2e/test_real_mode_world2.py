@@ -187,7 +187,10 @@ def test_a_report_renders_for_each_artist(real: dict[str, Any]) -> None:
         pages = list((reports / artist_id).rglob("*.html"))
         assert pages, f"no report for {artist_id}"
         assert all(p.stat().st_size > 10_000 for p in pages)
-        report_folders = {p.parent.name for p in pages if p.name == "artist_report.html"}
+        reports_ = [p for p in pages if p.name == "artist_report.html"]
+        # self-contained and light, with a page per song: at most 2 MB each (plotly.js embedded once)
+        assert all(p.stat().st_size <= 2_000_000 for p in reports_), [p.stat().st_size for p in reports_]
+        report_folders = {p.parent.name for p in reports_}
         assert report_folders == {periods[artist_id].label}
         assert periods[artist_id].end <= date(2026, 12, 1)  # the last day of the exports
 
