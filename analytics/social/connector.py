@@ -8,10 +8,9 @@ names, payload models, how it renews a token, how it reads its rate limits) and 
 from __future__ import annotations
 
 import re
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypedDict, Unpack
 
 from pydantic import SecretStr
@@ -21,28 +20,37 @@ from analytics.social.http import PlatformHttp
 from analytics.social.models import DEFAULT_SAMPLE_POSTS, SocialAccount, SocialPost
 
 
-class ConnectionOptions(TypedDict, total=False):
+class HttpOptions(TypedDict, total=False):
+    """The keywords a connector hands on to its :class:`~analytics.social.http.PlatformHttp`.
+
+    Attributes
+    ----------
+    max_wait_s : the most time one call spends waiting for rate limits, in total.
+    retry_base_delay_s : the first backoff delay after a 5xx or a network error.
+    sleep, now : the clock, injectable so tests record waits instead of sleeping.
+    """
+
+    max_wait_s: float
+    retry_base_delay_s: float
+    sleep: Callable[[float], None]
+    now: Callable[[], datetime]
+
+
+class ConnectionOptions(HttpOptions, total=False):
     """The keywords every connector's constructor takes, whatever its platform.
 
     Attributes
     ----------
     base_url : the platform's API root (the real API or a loopback emulator); None: the
         connector's ``default_base_url``.
-    max_wait_s : the most time one call spends waiting for rate limits, in total.
-    retry_base_delay_s : the first backoff delay after a 5xx or a network error.
     sample_posts : how many recent posts a snapshot samples (0: none).
     page_size : how many posts to ask for a page; at most the platform's ``max_page_size``,
         which is also the default.
-    sleep, now : the clock, injectable so tests record waits instead of sleeping.
     """
 
     base_url: str | None
-    max_wait_s: float
-    retry_base_delay_s: float
     sample_posts: int
     page_size: int
-    sleep: Callable[[float], None]
-    now: Callable[[], datetime]
 
 
 class TokenOptions(ConnectionOptions, total=False):
@@ -62,66 +70,50 @@ def options_from_settings(settings: Any, *, base_url: str) -> ConnectionOptions:
     )
 
 
-def profile_handle(pattern: re.Pattern[str], url: str, *, reserved: Collection[str] = ()) -> str | None:
-    """The handle ``pattern``'s first group finds in a profile ``url``.
-
-    Parameters
-    ----------
-    pattern : the platform's profile URL, the handle as its first group.
-    url : the URL as written (surrounding white space ignored).
-    reserved : the platform's own paths (``explore``, ``search``) that look like handles, lower case.
-
-    Returns
-    -------
-    The handle as the URL spells it, or None when the URL is no profile of the platform.
-    """
-    match = pattern.match(url.strip())
-    if not match or match.group(1).lower() in reserved:
-        return None
-    return match.group(1)
-
-
 class PlatformConnector(ABC):
     """HTTP to one platform with the shared retry policy, its clock, and the posts a snapshot samples.
 
-    A subclass names its ``platform``, ``default_base_url`` and ``max_page_size`` and reads
-    :meth:`recent_posts` in its platform's way.
+    A subclass names its ``platform``, ``default_base_url``, ``max_page_size`` and
+    ``profile_url`` and reads :meth:`recent_posts` in its platform's way.
 
     Parameters
     ----------
     headers : sent with every request (an API key or an app-only bearer token).
-    **options : see :class:`ConnectionOptions`.
+    base_url, sample_posts, page_size : see :class:`ConnectionOptions`.
+    **http : see :class:`HttpOptions`; the defaults are :class:`~analytics.social.http.PlatformHttp`'s.
     """
 
     platform: ClassVar[str]
     default_base_url: ClassVar[str]
     max_page_size: ClassVar[int]
+    profile_url: ClassVar[re.Pattern[str]]
+    """A profile page's URL, the handle in its first group that matched."""
+    reserved_paths: ClassVar[frozenset[str]] = frozenset()
+    """The platform's own pages whose URLs look like profiles (``explore``, ``search``), lower case."""
 
     def __init__(
         self,
         *,
         headers: Mapping[str, str] | None = None,
         base_url: str | None = None,
-        max_wait_s: float = 30.0,
-        retry_base_delay_s: float = 0.4,
         sample_posts: int = DEFAULT_SAMPLE_POSTS,
         page_size: int | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        **http: Unpack[HttpOptions],
     ) -> None:
-        self.http = PlatformHttp(
-            self.platform,
-            base_url or self.default_base_url,
-            max_wait_s=max_wait_s,
-            retry_base_delay_s=retry_base_delay_s,
-            sleep=sleep,
-            now=now,
-            headers=headers,
-        )
-        self.now = now
+        self.http = PlatformHttp(self.platform, base_url or self.default_base_url, headers=headers, **http)
+        self.now = self.http.now
         self.sample_posts = sample_posts
         wanted = self.max_page_size if page_size is None else page_size
         self.page_size = max(1, min(wanted, self.max_page_size))
+
+    @classmethod
+    def handle_from_url(cls, url: str) -> str | None:
+        """The handle in a profile ``url`` of the platform, as the URL spells it; None for any other URL."""
+        match = cls.profile_url.match(url.strip())
+        handle = next((group for group in match.groups() if group), None) if match else None
+        if handle is None or handle.lower() in cls.reserved_paths:
+            return None
+        return handle
 
     @abstractmethod
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
@@ -132,6 +124,7 @@ class PlatformConnector(ABC):
         return self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
 
     def close(self) -> None:
+        """Close the HTTP client's connections."""
         self.http.close()
 
 

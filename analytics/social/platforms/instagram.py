@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Unpack
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from analytics.http.paging import Page, collect
 from analytics.social.base import TokenStore, register
-from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings, profile_handle
+from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
 from analytics.social.http import Verdict, json_body
 from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
@@ -29,8 +29,6 @@ PLATFORM = "instagram"
 PROFILE_FIELDS = "id,username,name,followers_count,media_count"
 MEDIA_FIELDS = "id,like_count,comments_count,timestamp"
 RATE_LIMIT_CODES = {4, 17, 32, 613}
-_URL = re.compile(r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:\?.*)?$")
-_RESERVED = {"p", "reel", "reels", "explore", "stories", "accounts", "tv"}
 
 
 @register
@@ -46,10 +44,12 @@ class InstagramConnector(RenewingConnector):
         the refresh margin, the token store) and :class:`~analytics.social.connector.ConnectionOptions`.
     """
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://graph.instagram.com"
-    max_page_size: ClassVar[int] = 100
-    default_refresh_margin: ClassVar[timedelta] = timedelta(days=7)
+    platform = PLATFORM
+    default_base_url = "https://graph.instagram.com"
+    max_page_size = 100
+    profile_url = re.compile(r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:\?.*)?$")
+    reserved_paths = frozenset({"p", "reel", "reels", "explore", "stories", "accounts", "tv"})
+    default_refresh_margin = timedelta(days=7)
 
     def __init__(
         self,
@@ -77,10 +77,6 @@ class InstagramConnector(RenewingConnector):
             tokens=tokens,
             **options_from_settings(settings, base_url=base_url or settings.instagram_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        return profile_handle(_URL, url, reserved=_RESERVED)
 
     # -- tokens ----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar, Unpack
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from analytics.http.paging import Page, collect
 from analytics.social.base import TokenStore, register
-from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings, profile_handle
+from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings
 from analytics.social.errors import MalformedPayload, NotConfigured, PlatformError, TokenExpired
 from analytics.social.http import Verdict, json_body, retry_after
 from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
@@ -25,7 +25,6 @@ from analytics.social.payloads import Count, Flag, Payload, Text, parse
 PLATFORM = "tiktok"
 USER_FIELDS = "open_id,union_id,display_name,username,follower_count,following_count,likes_count,video_count,is_verified"
 VIDEO_FIELDS = "id,create_time,like_count,comment_count,share_count,view_count"
-_URL = re.compile(r"^https?://(?:www\.)?tiktok\.com/@([A-Za-z0-9_.]{2,24})/?(?:\?.*)?$")
 
 
 @register
@@ -41,10 +40,11 @@ class TikTokConnector(RenewingConnector):
         the refresh margin, the token store) and :class:`~analytics.social.connector.ConnectionOptions`.
     """
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://open.tiktokapis.com"
-    max_page_size: ClassVar[int] = 20
-    default_refresh_margin: ClassVar[timedelta] = timedelta(minutes=10)
+    platform = PLATFORM
+    default_base_url = "https://open.tiktokapis.com"
+    max_page_size = 20
+    profile_url = re.compile(r"^https?://(?:www\.)?tiktok\.com/@([A-Za-z0-9_.]{2,24})/?(?:\?.*)?$")
+    default_refresh_margin = timedelta(minutes=10)
 
     def __init__(
         self,
@@ -76,10 +76,6 @@ class TikTokConnector(RenewingConnector):
             tokens=tokens,
             **options_from_settings(settings, base_url=base_url or settings.tiktok_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        return profile_handle(_URL, url)
 
     # -- tokens ----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, ClassVar, Unpack
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
@@ -20,7 +20,6 @@ from analytics.social.connector import (
     ConnectionOptions,
     PlatformConnector,
     options_from_settings,
-    profile_handle,
 )
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
 from analytics.social.http import Verdict, json_body
@@ -29,8 +28,6 @@ from analytics.social.payloads import Count, Flag, Payload, Text, Time, parse
 
 PLATFORM = "x"
 USER_FIELDS = "public_metrics,verified,name"
-_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/?(?:\?.*)?$")
-_RESERVED = {"home", "i", "intent", "search", "share", "hashtag", "explore"}
 
 
 @register
@@ -43,9 +40,13 @@ class XConnector(PlatformConnector):
     **options : see :class:`~analytics.social.connector.ConnectionOptions`.
     """
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://api.x.com"
-    max_page_size: ClassVar[int] = 100
+    platform = PLATFORM
+    default_base_url = "https://api.x.com"
+    max_page_size = 100
+    profile_url = re.compile(
+        r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/?(?:\?.*)?$"
+    )
+    reserved_paths = frozenset({"home", "i", "intent", "search", "share", "hashtag", "explore"})
 
     def __init__(self, bearer_token: SecretStr, **options: Unpack[ConnectionOptions]) -> None:
         super().__init__(headers={"Authorization": f"Bearer {bearer_token.get_secret_value()}"}, **options)
@@ -58,10 +59,6 @@ class XConnector(PlatformConnector):
             settings.x_bearer_token,
             **options_from_settings(settings, base_url=base_url or settings.x_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        return profile_handle(_URL, url, reserved=_RESERVED)
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         return self.http.call("GET", path, lambda r: _classify(r, self.now), params=params)

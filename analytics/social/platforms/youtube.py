@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar, Unpack
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -37,9 +37,6 @@ COSTS = {"channels.list": 1, "videos.list": 1, "playlistItems.list": 1, "search.
 PACIFIC = ZoneInfo("America/Los_Angeles")
 QUOTA_UNITS = counter("encore_social_quota_units_total", "Quota units spent", ("platform", "method"))
 _CHANNEL_ID = re.compile(r"^UC[\w-]{22}$")
-_URL = re.compile(
-    r"^https?://(?:www\.|m\.)?youtube\.com/(?:channel/(UC[\w-]{22})|(@[\w.\-]+)|(?:c|user)/([\w.\-]+))"
-)
 
 
 class QuotaLedger:
@@ -86,9 +83,12 @@ class YouTubeConnector(PlatformConnector):
     **options : see :class:`~analytics.social.connector.ConnectionOptions`.
     """
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://www.googleapis.com/youtube/v3"
-    max_page_size: ClassVar[int] = 50
+    platform = PLATFORM
+    default_base_url = "https://www.googleapis.com/youtube/v3"
+    max_page_size = 50
+    profile_url = re.compile(
+        r"^https?://(?:www\.|m\.)?youtube\.com/(?:channel/(UC[\w-]{22})|(@[\w.\-]+)|(?:c|user)/([\w.\-]+))"
+    )
 
     def __init__(
         self, api_key: SecretStr, *, daily_quota: int = 10_000, **options: Unpack[ConnectionOptions]
@@ -106,13 +106,6 @@ class YouTubeConnector(PlatformConnector):
             daily_quota=settings.youtube_daily_quota,
             **options_from_settings(settings, base_url=base_url or settings.youtube_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        match = _URL.match(url.strip())
-        if not match:
-            return None
-        return match.group(1) or match.group(2) or match.group(3)
 
     def _get(self, method: str, path: str, params: dict[str, Any]) -> Any:
         self.quota.spend(method)
