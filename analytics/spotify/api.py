@@ -1,4 +1,4 @@
-"""What library code needs from a Spotify client: :class:`SpotifyApi`, and of it :class:`PlaylistApi`.
+"""What library code needs from a Spotify client: :class:`SpotifyApi`; curation only its :class:`PlaylistApi`.
 
 :class:`~analytics.spotify.SpotifyClient` implements it; library code (the sync, curation)
 takes a ``SpotifyApi`` so that it never builds a client or asks which world it is in: the
@@ -86,8 +86,8 @@ class SpotifyApi(PlaylistApi, Protocol):
         self, artist_id: str, *, include_groups: Sequence[str] = ..., market: str | None = None
     ) -> Stream[SimplifiedAlbum]: ...
 
-    # -- the user's library (the playlists: PlaylistApi) ---------------------------------------
+    # -- the user's library (its playlists: PlaylistApi) -------------------------------------
     def followed_artists(self) -> Stream[Artist]: ...
 
-    # -- accounting (the request counts: PlaylistApi) ------------------------------------------
+    # -- accounting (the request counts: PlaylistApi) ---------------------------------------
     def requests_made(self, *, api_only: bool = True) -> int: ...
