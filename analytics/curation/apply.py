@@ -11,7 +11,6 @@ import html
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.curate import Curated
@@ -19,8 +18,7 @@ from analytics.curation.definition import PlaylistDefinition, template_fields
 from analytics.curation.description import safe_description
 from analytics.curation.diff import Diff, plan_diff
 from analytics.curation.scoring import Recordings
-from analytics.spotify.models import Playlist, PlaylistItem, User
-from analytics.spotify.paging import Fetched, Stream
+from analytics.spotify.api import PlaylistApi
 
 WRITE_METHODS = ("POST /playlists", "PUT /playlists", "DELETE /playlists", "POST /me/playlists")
 
@@ -31,44 +29,6 @@ class NotEditable(PermissionError):
 
 class ApplyConflict(RuntimeError):
     """The playlist kept changing while it was being updated."""
-
-
-class PlaylistApi(Protocol):
-    """What curation needs from :class:`analytics.spotify.SpotifyClient`."""
-
-    def me(self) -> Fetched[User]: ...
-    def playlist(self, playlist_id: str) -> Fetched[Playlist]: ...
-    def playlist_items(self, playlist_id: str) -> Stream[PlaylistItem]: ...
-    def my_playlists(self) -> Stream[Playlist]: ...
-    def create_playlist(
-        self, name: str, *, description: str = "", public: bool = False, collaborative: bool = False
-    ) -> Playlist: ...
-    def change_playlist_details(
-        self,
-        playlist_id: str,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        public: bool | None = None,
-        collaborative: bool | None = None,
-    ) -> None: ...
-    def add_items(
-        self, playlist_id: str, uris: Sequence[str], *, position: int | None = None
-    ) -> str | None: ...
-    def reorder_items(
-        self,
-        playlist_id: str,
-        *,
-        range_start: int,
-        insert_before: int,
-        range_length: int = 1,
-        snapshot_id: str | None = None,
-    ) -> str | None: ...
-    def remove_items(
-        self, playlist_id: str, uris: Sequence[str], *, snapshot_id: str | None = None
-    ) -> str | None: ...
-    def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str | None: ...
-    def request_counts(self) -> dict[tuple[str, str], int]: ...
 
 
 @dataclass(frozen=True)

@@ -11,83 +11,57 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar
+from datetime import date, datetime, timedelta
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from analytics.http.paging import Page, collect
-from analytics.social.base import StoredToken, TokenStore, register
+from analytics.social.base import TokenStore, register
+from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings
 from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body
-from analytics.social.models import (
-    DEFAULT_SAMPLE_POSTS,
-    SocialAccount,
-    SocialPost,
-    SocialSnapshot,
-    build_snapshot,
-)
+from analytics.social.http import Verdict, json_body
+from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
 from analytics.social.payloads import Count, Payload, Text, Time, parse
 
 PLATFORM = "instagram"
 PROFILE_FIELDS = "id,username,name,followers_count,media_count"
 MEDIA_FIELDS = "id,like_count,comments_count,timestamp"
 RATE_LIMIT_CODES = {4, 17, 32, 613}
-_URL = re.compile(r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:\?.*)?$")
-_RESERVED = {"p", "reel", "reels", "explore", "stories", "accounts", "tv"}
 
 
 @register
-class InstagramConnector:
-    """The Instagram Graph API with a long-lived Instagram user access token."""
+class InstagramConnector(RenewingConnector):
+    """The Instagram Graph API with a long-lived Instagram user access token.
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://graph.instagram.com"
+    Parameters
+    ----------
+    access_token : the long-lived Instagram user access token.
+    version : the Graph API version in every path.
+    user_id : the token's own professional account (``me`` asks the API which one it is).
+    **options : see :class:`~analytics.social.connector.RenewingConnector` (the token's expiry,
+        the refresh margin, the token store) and :class:`~analytics.social.connector.ConnectionOptions`.
+    """
+
+    platform = PLATFORM
+    default_base_url = "https://graph.instagram.com"
+    max_page_size = 100
+    profile_url = re.compile(r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:\?.*)?$")
+    reserved_paths = frozenset({"p", "reel", "reels", "explore", "stories", "accounts", "tv"})
+    default_refresh_margin = timedelta(days=7)
 
     def __init__(
         self,
         access_token: SecretStr,
         *,
-        base_url: str | None = None,
         version: str = "v23.0",
         user_id: str = "me",
-        token_expires_at: datetime | None = None,
-        refresh_margin: timedelta = timedelta(days=7),
-        tokens: TokenStore | None = None,
-        max_wait_s: float = 30.0,
-        retry_base_delay_s: float = 0.4,
-        sample_posts: int = DEFAULT_SAMPLE_POSTS,
-        page_size: int = 100,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        **options: Unpack[TokenOptions],
     ) -> None:
-        self.http = PlatformHttp(
-            PLATFORM,
-            base_url or self.default_base_url,
-            max_wait_s=max_wait_s,
-            retry_base_delay_s=retry_base_delay_s,
-            sleep=sleep,
-            now=now,
-        )
+        super().__init__(access_token, **options)
         self.version = version
         self.user_id = user_id
-        self.refresh_margin = refresh_margin
-        self.tokens = tokens or TokenStore()
-        self.now = now
-        self.sample_posts = sample_posts
-        self.page_size = max(1, min(page_size, 100))
-        self.refreshes = 0
-        stored = self.tokens.get(PLATFORM)
-        if stored is not None and (
-            token_expires_at is None or (stored.expires_at or now()) > token_expires_at
-        ):
-            access_token, token_expires_at = stored.access_token, stored.expires_at
-        self._token = access_token
-        self.token_expires_at = token_expires_at
-        self._lifetime: timedelta | None = None
         self._own: SocialAccount | None = None
 
     @classmethod
@@ -97,29 +71,17 @@ class InstagramConnector:
         expires = settings.instagram_token_expires_at
         return cls(
             settings.instagram_access_token,
-            base_url=base_url or settings.instagram_api_url,
             version=settings.instagram_api_version,
             user_id=settings.instagram_user_id,
             token_expires_at=datetime.fromisoformat(expires) if expires else None,
             tokens=tokens,
-            max_wait_s=settings.social_max_retry_wait_s,
-            retry_base_delay_s=settings.social_retry_base_delay_s,
+            **options_from_settings(settings, base_url=base_url or settings.instagram_api_url),
         )
 
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        match = _URL.match(url.strip())
-        if not match or match.group(1).lower() in _RESERVED:
-            return None
-        return match.group(1)
-
     # -- tokens ----------------------------------------------------------------------------
-    def _ensure_fresh(self) -> None:
-        if self.token_expires_at is None or self.token_expires_at - self.now() > self.refresh_margin:
-            return
-        if self._lifetime is not None and self.token_expires_at - self.now() > self._lifetime / 2:
-            return  # tokens shorter-lived than the margin: refresh at half-life, not on every call
-        if self.token_expires_at <= self.now():
+    def refresh(self) -> None:
+        """Trade the long-lived token, while it is still valid, for one that lives longer."""
+        if self.token_expires_at is not None and self.token_expires_at <= self.now():
             raise TokenExpired(
                 PLATFORM,
                 f"the access token expired at {self.token_expires_at.isoformat(timespec='minutes')}; "
@@ -132,16 +94,13 @@ class InstagramConnector:
             params={"grant_type": "ig_refresh_token", "access_token": self._token.get_secret_value()},
         )
         refreshed = parse(PLATFORM, _Refreshed, body)
-        self._token = SecretStr(refreshed.access_token)
-        self._lifetime = timedelta(seconds=refreshed.expires_in)
-        self.token_expires_at = self.now() + self._lifetime
-        self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at))
-        self.refreshes += 1
+        self._keep(refreshed.access_token, expires_in=refreshed.expires_in)
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
-        self._ensure_fresh()
-        headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
-        return self.http.call("GET", f"{self.version}/{path}", _classify, params=params, headers=headers)
+        self._refresh_if_due()
+        return self.http.call(
+            "GET", f"{self.version}/{path}", _classify, params=params, headers=self._bearer()
+        )
 
     # -- accounts --------------------------------------------------------------------------
     def _me(self) -> tuple[SocialAccount, dict[str, Any]]:
@@ -170,7 +129,7 @@ class InstagramConnector:
         own = self._own or self._me()[0]
         if account.platform_id == own.platform_id:
             _, body = self._me()
-            recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+            recent = self.sampled_posts(account)
         else:
             _, body = self._discover(account.handle, self.sample_posts)
             media = parse(PLATFORM, _DiscoveredMedia, body).media
@@ -191,9 +150,6 @@ class InstagramConnector:
         more = bool(page.paging and page.paging.next and page.data)
         cursor = page.paging.cursors.after if page.paging and page.paging.cursors else None
         return Page([post.post() for post in page.data], next=cursor if more else None)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 class _Refreshed(Payload):

@@ -8,82 +8,56 @@ connector refreshes via ``POST /v2/oauth/token/`` ahead of expiry, or once when 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from analytics.http.paging import Page, collect
-from analytics.social.base import StoredToken, TokenStore, register
+from analytics.social.base import TokenStore, register
+from analytics.social.connector import RenewingConnector, TokenOptions, options_from_settings
 from analytics.social.errors import MalformedPayload, NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body, retry_after
-from analytics.social.models import (
-    DEFAULT_SAMPLE_POSTS,
-    SocialAccount,
-    SocialPost,
-    SocialSnapshot,
-    build_snapshot,
-)
+from analytics.social.http import Verdict, json_body, retry_after
+from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
 from analytics.social.payloads import Count, Flag, Payload, Text, parse
 
 PLATFORM = "tiktok"
 USER_FIELDS = "open_id,union_id,display_name,username,follower_count,following_count,likes_count,video_count,is_verified"
 VIDEO_FIELDS = "id,create_time,like_count,comment_count,share_count,view_count"
-_URL = re.compile(r"^https?://(?:www\.)?tiktok\.com/@([A-Za-z0-9_.]{2,24})/?(?:\?.*)?$")
 
 
 @register
-class TikTokConnector:
-    """TikTok Display API (``/v2/user/info/``, ``/v2/video/list/``) for the authorized account."""
+class TikTokConnector(RenewingConnector):
+    """TikTok Display API (``/v2/user/info/``, ``/v2/video/list/``) for the authorized account.
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://open.tiktokapis.com"
+    Parameters
+    ----------
+    access_token : the authorized account's access token.
+    refresh_token, client_key, client_secret : what renews the access token; without them an
+        expired token asks for a new authorization.
+    **options : see :class:`~analytics.social.connector.RenewingConnector` (the token's expiry,
+        the refresh margin, the token store) and :class:`~analytics.social.connector.ConnectionOptions`.
+    """
+
+    platform = PLATFORM
+    default_base_url = "https://open.tiktokapis.com"
+    max_page_size = 20
+    profile_url = re.compile(r"^https?://(?:www\.)?tiktok\.com/@([A-Za-z0-9_.]{2,24})/?(?:\?.*)?$")
+    default_refresh_margin = timedelta(minutes=10)
 
     def __init__(
         self,
         access_token: SecretStr,
         *,
-        base_url: str | None = None,
         refresh_token: SecretStr | None = None,
         client_key: str | None = None,
         client_secret: SecretStr | None = None,
-        token_expires_at: datetime | None = None,
-        refresh_margin: timedelta = timedelta(minutes=10),
-        tokens: TokenStore | None = None,
-        max_wait_s: float = 30.0,
-        retry_base_delay_s: float = 0.4,
-        sample_posts: int = DEFAULT_SAMPLE_POSTS,
-        page_size: int = 20,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        **options: Unpack[TokenOptions],
     ) -> None:
-        self.http = PlatformHttp(
-            PLATFORM,
-            base_url or self.default_base_url,
-            max_wait_s=max_wait_s,
-            retry_base_delay_s=retry_base_delay_s,
-            sleep=sleep,
-            now=now,
-        )
-        self.tokens = tokens or TokenStore()
-        stored = self.tokens.get(PLATFORM)
-        if stored is not None:
-            access_token, token_expires_at = stored.access_token, stored.expires_at
-            refresh_token = stored.refresh_token or refresh_token
-        self._token = access_token
-        self._refresh_token = refresh_token
+        super().__init__(access_token, refresh_token=refresh_token, **options)
         self.client_key = client_key
         self._client_secret = client_secret
-        self.token_expires_at = token_expires_at
-        self._lifetime: timedelta | None = None
-        self.refresh_margin = refresh_margin
-        self.sample_posts = sample_posts
-        self.page_size = max(1, min(page_size, 20))
-        self.now = now
-        self.refreshes = 0
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> TikTokConnector:
@@ -95,20 +69,13 @@ class TikTokConnector:
             )
         return cls(
             settings.tiktok_access_token or SecretStr(""),
-            base_url=base_url or settings.tiktok_api_url,
             refresh_token=settings.tiktok_refresh_token,
             client_key=settings.tiktok_client_key,
             client_secret=settings.tiktok_client_secret,
             token_expires_at=None if settings.tiktok_access_token else datetime.min.replace(tzinfo=UTC),
             tokens=tokens,
-            max_wait_s=settings.social_max_retry_wait_s,
-            retry_base_delay_s=settings.social_retry_base_delay_s,
+            **options_from_settings(settings, base_url=base_url or settings.tiktok_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        match = _URL.match(url.strip())
-        return match.group(1) if match else None
 
     # -- tokens ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -132,34 +99,17 @@ class TikTokConnector:
             },
         )
         refreshed = parse(PLATFORM, _Refreshed, body)
-        self._token = SecretStr(refreshed.access_token)
-        if refreshed.refresh_token:
-            self._refresh_token = SecretStr(refreshed.refresh_token)
-        self._lifetime = timedelta(seconds=refreshed.expires_in)
-        self.token_expires_at = self.now() + self._lifetime
-        self.tokens.put(PLATFORM, StoredToken(self._token, self.token_expires_at, self._refresh_token))
-        self.refreshes += 1
-
-    def _due(self) -> bool:
-        if self.token_expires_at is None:
-            return False
-        left = self.token_expires_at - self.now()
-        margin = (
-            self.refresh_margin if self._lifetime is None else min(self.refresh_margin, self._lifetime / 2)
+        self._keep(
+            refreshed.access_token, expires_in=refreshed.expires_in, refresh_token=refreshed.refresh_token
         )
-        return left <= margin
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        if self._due():
-            self.refresh()
+        self._refresh_if_due()
         try:
             return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
         except TokenExpired:  # revoked or expired early: one refresh, then the error stands
             self.refresh()
         return self.http.call(method, path, _classify, headers=self._bearer(), **kwargs)
-
-    def _bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token.get_secret_value()}"}
 
     # -- data ------------------------------------------------------------------------------
     def _user(self) -> dict[str, Any]:
@@ -188,7 +138,7 @@ class TikTokConnector:
 
     def snapshot(self, account: SocialAccount, *, day: date) -> SocialSnapshot:
         counts = parse(PLATFORM, _Counts, self._user())
-        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
+        recent = self.sampled_posts(account)
         snap = build_snapshot(
             account, day=day, followers=counts.follower_count, posts_count=counts.video_count, recent=recent
         )
@@ -211,9 +161,6 @@ class TikTokConnector:
         posts = [parse(PLATFORM, _Video, item).post() for item in page.data.videos]
         more = page.data.has_more and page.data.cursor is not None
         return Page(posts, next=str(page.data.cursor) if more else None)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 class _Refreshed(Payload):

@@ -7,64 +7,49 @@ its wait budget, otherwise it stops and says when the window resets.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from datetime import date, datetime
+from typing import Any, Unpack
 
 import httpx
 from pydantic import SecretStr
 
 from analytics.http.paging import Page, collect
 from analytics.social.base import TokenStore, register
-from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
-from analytics.social.http import PlatformHttp, Verdict, json_body
-from analytics.social.models import (
-    DEFAULT_SAMPLE_POSTS,
-    SocialAccount,
-    SocialPost,
-    SocialSnapshot,
-    build_snapshot,
+from analytics.social.connector import (
+    ConnectionOptions,
+    PlatformConnector,
+    options_from_settings,
 )
+from analytics.social.errors import AccountNotFound, NotConfigured, PlatformError, TokenExpired
+from analytics.social.http import Verdict, json_body
+from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
 from analytics.social.payloads import Count, Flag, Payload, Text, Time, parse
 
 PLATFORM = "x"
 USER_FIELDS = "public_metrics,verified,name"
-_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/?(?:\?.*)?$")
-_RESERVED = {"home", "i", "intent", "search", "share", "hashtag", "explore"}
 
 
 @register
-class XConnector:
-    """X API v2 (``/2/users/by/username``, ``/2/users/:id/tweets``)."""
+class XConnector(PlatformConnector):
+    """X API v2 (``/2/users/by/username``, ``/2/users/:id/tweets``).
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://api.x.com"
+    Parameters
+    ----------
+    bearer_token : the app-only bearer token, sent with every request.
+    **options : see :class:`~analytics.social.connector.ConnectionOptions`.
+    """
 
-    def __init__(
-        self,
-        bearer_token: SecretStr,
-        *,
-        base_url: str | None = None,
-        max_wait_s: float = 30.0,
-        retry_base_delay_s: float = 0.4,
-        sample_posts: int = DEFAULT_SAMPLE_POSTS,
-        page_size: int = 100,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.http = PlatformHttp(
-            PLATFORM,
-            base_url or self.default_base_url,
-            max_wait_s=max_wait_s,
-            retry_base_delay_s=retry_base_delay_s,
-            sleep=sleep,
-            now=now,
-            headers={"Authorization": f"Bearer {bearer_token.get_secret_value()}"},
-        )
-        self.now = now
-        self.sample_posts = sample_posts
-        self.page_size = max(1, min(page_size, 100))
+    platform = PLATFORM
+    default_base_url = "https://api.x.com"
+    max_page_size = 100
+    profile_url = re.compile(
+        r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})/?(?:\?.*)?$"
+    )
+    reserved_paths = frozenset({"home", "i", "intent", "search", "share", "hashtag", "explore"})
+
+    def __init__(self, bearer_token: SecretStr, **options: Unpack[ConnectionOptions]) -> None:
+        super().__init__(headers={"Authorization": f"Bearer {bearer_token.get_secret_value()}"}, **options)
 
     @classmethod
     def from_settings(cls, settings: Any, *, base_url: str | None, tokens: TokenStore) -> XConnector:
@@ -72,17 +57,8 @@ class XConnector:
             raise NotConfigured(PLATFORM, "no bearer token: set ENCORE_X_BEARER_TOKEN")
         return cls(
             settings.x_bearer_token,
-            base_url=base_url or settings.x_api_url,
-            max_wait_s=settings.social_max_retry_wait_s,
-            retry_base_delay_s=settings.social_retry_base_delay_s,
+            **options_from_settings(settings, base_url=base_url or settings.x_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        match = _URL.match(url.strip())
-        if not match or match.group(1).lower() in _RESERVED:
-            return None
-        return match.group(1)
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         return self.http.call("GET", path, lambda r: _classify(r, self.now), params=params)
@@ -114,13 +90,12 @@ class XConnector:
                 f"@{account.handle} now belongs to another account (id changed); map the identity again",
             )
         counts = parse(PLATFORM, _UserCounts, raw)
-        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         return build_snapshot(
             account,
             day=day,
             followers=counts.public_metrics.followers_count,
             posts_count=counts.public_metrics.tweet_count,
-            recent=recent,
+            recent=self.sampled_posts(account),
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
@@ -148,9 +123,6 @@ class XConnector:
             for tweet in page.data or []
         ]
         return Page(posts, next=page.meta.next_token or None)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 class _UserAnswer(Payload):

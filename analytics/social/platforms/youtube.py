@@ -9,10 +9,9 @@ never in a URL.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,6 +20,7 @@ from pydantic import SecretStr
 from analytics.http.paging import Page, collect
 from analytics.observability.metrics import counter
 from analytics.social.base import TokenStore, register
+from analytics.social.connector import ConnectionOptions, PlatformConnector, options_from_settings
 from analytics.social.errors import (
     AccountNotFound,
     MalformedPayload,
@@ -28,14 +28,8 @@ from analytics.social.errors import (
     PlatformError,
     QuotaExhausted,
 )
-from analytics.social.http import PlatformHttp, Verdict, json_body, retry_after
-from analytics.social.models import (
-    DEFAULT_SAMPLE_POSTS,
-    SocialAccount,
-    SocialPost,
-    SocialSnapshot,
-    build_snapshot,
-)
+from analytics.social.http import Verdict, json_body, retry_after
+from analytics.social.models import SocialAccount, SocialPost, SocialSnapshot, build_snapshot
 from analytics.social.payloads import Count, Flag, Payload, Text, Time, parse
 
 PLATFORM = "youtube"
@@ -43,9 +37,6 @@ COSTS = {"channels.list": 1, "videos.list": 1, "playlistItems.list": 1, "search.
 PACIFIC = ZoneInfo("America/Los_Angeles")
 QUOTA_UNITS = counter("encore_social_quota_units_total", "Quota units spent", ("platform", "method"))
 _CHANNEL_ID = re.compile(r"^UC[\w-]{22}$")
-_URL = re.compile(
-    r"^https?://(?:www\.|m\.)?youtube\.com/(?:channel/(UC[\w-]{22})|(@[\w.\-]+)|(?:c|user)/([\w.\-]+))"
-)
 
 
 class QuotaLedger:
@@ -82,37 +73,28 @@ class QuotaLedger:
 
 
 @register
-class YouTubeConnector:
-    """The YouTube Data API v3 with an API key (public channel data)."""
+class YouTubeConnector(PlatformConnector):
+    """The YouTube Data API v3 with an API key (public channel data).
 
-    platform: ClassVar[str] = PLATFORM
-    default_base_url: ClassVar[str] = "https://www.googleapis.com/youtube/v3"
+    Parameters
+    ----------
+    api_key : the Data API key, sent in the ``X-Goog-Api-Key`` header.
+    daily_quota : the quota units Google grants the key a day.
+    **options : see :class:`~analytics.social.connector.ConnectionOptions`.
+    """
+
+    platform = PLATFORM
+    default_base_url = "https://www.googleapis.com/youtube/v3"
+    max_page_size = 50
+    profile_url = re.compile(
+        r"^https?://(?:www\.|m\.)?youtube\.com/(?:channel/(UC[\w-]{22})|(@[\w.\-]+)|(?:c|user)/([\w.\-]+))"
+    )
 
     def __init__(
-        self,
-        api_key: SecretStr,
-        *,
-        base_url: str | None = None,
-        daily_quota: int = 10_000,
-        max_wait_s: float = 30.0,
-        retry_base_delay_s: float = 0.4,
-        sample_posts: int = DEFAULT_SAMPLE_POSTS,
-        page_size: int = 50,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        self, api_key: SecretStr, *, daily_quota: int = 10_000, **options: Unpack[ConnectionOptions]
     ) -> None:
-        self.http = PlatformHttp(
-            PLATFORM,
-            base_url or self.default_base_url,
-            max_wait_s=max_wait_s,
-            retry_base_delay_s=retry_base_delay_s,
-            sleep=sleep,
-            now=now,
-            headers={"X-Goog-Api-Key": api_key.get_secret_value()},
-        )
-        self.quota = QuotaLedger(daily_quota, now=now)
-        self.sample_posts = sample_posts
-        self.page_size = max(1, min(page_size, 50))
+        super().__init__(headers={"X-Goog-Api-Key": api_key.get_secret_value()}, **options)
+        self.quota = QuotaLedger(daily_quota, now=self.now)
         self._uploads: dict[str, str] = {}
 
     @classmethod
@@ -121,18 +103,9 @@ class YouTubeConnector:
             raise NotConfigured(PLATFORM, "no API key: set ENCORE_YOUTUBE_API_KEY")
         return cls(
             settings.youtube_api_key,
-            base_url=base_url or settings.youtube_api_url,
             daily_quota=settings.youtube_daily_quota,
-            max_wait_s=settings.social_max_retry_wait_s,
-            retry_base_delay_s=settings.social_retry_base_delay_s,
+            **options_from_settings(settings, base_url=base_url or settings.youtube_api_url),
         )
-
-    @staticmethod
-    def handle_from_url(url: str) -> str | None:
-        match = _URL.match(url.strip())
-        if not match:
-            return None
-        return match.group(1) or match.group(2) or match.group(3)
 
     def _get(self, method: str, path: str, params: dict[str, Any]) -> Any:
         self.quota.spend(method)
@@ -174,14 +147,13 @@ class YouTubeConnector:
             raise MalformedPayload(PLATFORM, "statistics.videoCount", "is missing")
         if not stats.hiddenSubscriberCount and stats.subscriberCount is None:
             raise MalformedPayload(PLATFORM, "statistics.subscriberCount", "is missing")
-        recent = self.recent_posts(account, limit=self.sample_posts) if self.sample_posts else []
         return build_snapshot(
             account,
             day=day,
             followers=None if stats.hiddenSubscriberCount else stats.subscriberCount,
             posts_count=stats.videoCount,
             views=stats.viewCount,
-            recent=recent,
+            recent=self.sampled_posts(account),
         )
 
     def recent_posts(self, account: SocialAccount, *, limit: int) -> list[SocialPost]:
@@ -243,9 +215,6 @@ class YouTubeConnector:
                 )
             )
         return found
-
-    def close(self) -> None:
-        self.http.close()
 
 
 class _Listed(Payload):
