@@ -120,7 +120,7 @@ def render_artist_report(
             start=long_date(period.start, language=language),
             end=long_date(period.end, language=language),
         ),
-        footer=f"run {run_id} · encore {code_version()}",
+        footer=text("page.footer", language=language, run=run_id, version=code_version()),
         language=language,
     )
     write_report_meta(page.path, artist=name, kind="Artist report", period=period.label)

@@ -136,11 +136,17 @@ def mark(template: str) -> str:
     if all(field is None for _, field, _, _ in parts):
         return f"{OPEN}{template}{CLOSE}"
     out: list[str] = []
+    literal_run = ""  # the parser splits a literal at each escaped brace: join the pieces again
     for literal, field, spec, conversion in parts:
-        if literal:
-            out.append(OPEN + literal.replace("{", "{{").replace("}", "}}") + CLOSE)
-        if field is not None:
-            out.append(
-                "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            )
+        literal_run += literal
+        if field is None:
+            continue
+        if literal_run:
+            out.append(OPEN + literal_run.replace("{", "{{").replace("}", "}}") + CLOSE)
+            literal_run = ""
+        out.append(
+            "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        )
+    if literal_run:
+        out.append(OPEN + literal_run.replace("{", "{{").replace("}", "}}") + CLOSE)
     return "".join(out)

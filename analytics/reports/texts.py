@@ -9,7 +9,7 @@ these texts: they are filled into ``{placeholders}`` and escaped where the text 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 
 from babel.numbers import format_decimal
@@ -17,7 +17,16 @@ from babel.numbers import format_decimal
 from analytics.locale import LANGUAGES, PLURAL_FORMS, mark, marking, messages, plural_form
 from analytics.locale import check_language as _check_language
 
-__all__ = ["LANGUAGES", "TEXTS", "check_language", "long_date", "plural_form", "text", "tracks_count"]
+__all__ = [
+    "LANGUAGES",
+    "TEXTS",
+    "check_language",
+    "long_date",
+    "long_datetime",
+    "plural_form",
+    "text",
+    "tracks_count",
+]
 
 CONTENT_PREFIX = "content"  # the content generator's messages (``content:…``), not the report's
 
@@ -97,6 +106,15 @@ def tracks_count(count: int, *, language: str = "en") -> str:
     "0 tracks"; a count is written with the language's digit grouping.
     """
     return text("tracks", language=language, count=count)
+
+
+def long_datetime(moment: datetime, *, language: str = "en") -> str:
+    """A moment for people in ``language``, in UTC: "7 Dec 2026, 09:29 UTC", "7. Dez. 2026, 09:29 UTC"
+    (the catalog's ``date.time``, a CLDR pattern)."""
+    from babel.dates import format_datetime
+
+    pattern = messages(check_language(language))["date.time"].forms[0]
+    return str(format_datetime(moment, format=pattern, tzinfo=UTC, locale=language))
 
 
 def long_date(day: date, *, language: str = "en") -> str:
