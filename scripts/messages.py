@@ -101,7 +101,7 @@ def write(catalogs: dict[str, Catalog]) -> None:
 
 
 def _catalog(language: str | None, *, created: object, what: str) -> Catalog:
-    catalog = Catalog(
+    return Catalog(
         locale=language,
         domain=DOMAIN,
         project="encore",
@@ -112,9 +112,8 @@ def _catalog(language: str | None, *, created: object, what: str) -> Catalog:
         last_translator="encore",
         language_team="encore",
         fuzzy=False,
+        header_comment=HEADER.format(what=what),
     )
-    catalog.header_comment = HEADER.format(what=what)
-    return catalog
 
 
 def add(key: str, texts: dict[str, tuple[str, ...]]) -> None:
