@@ -44,11 +44,6 @@ from analytics.reports.words import unit as unit_symbol
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
-NO_AUDIO = (
-    "No audio analysis for this artist yet. Spotify removed audio features for new apps in 2024, so "
-    "encore measures the artist's own files: put the masters (WAV, FLAC, Ogg or MP3, tagged with "
-    "their ISRC or title) in the audio folder (ENCORE_AUDIO_DIR) and run analyze_tracks."
-)
 TABLE_COLUMNS = (
     "name",
     "duration_s",
@@ -222,7 +217,7 @@ def load_track_analysis(run_dir: str | Path, warehouse: Warehouse | None, *, art
         features = features.assign(name=[str(names.get(t, t)) for t in features["track_id"]])
         data.features = _one_per_recording(features)
     if data.features.empty:
-        data.missing["audio"] = NO_AUDIO
+        data.missing["audio"] = text("analysis.no_audio")  # in English, for code that reads it
     return data
 
 
