@@ -120,7 +120,7 @@ def render_artist_report(
             start=long_date(period.start, language=language),
             end=long_date(period.end, language=language),
         ),
-        footer=f"run {run_id} · encore {code_version()}",
+        footer=text("page.footer", language=language, run=run_id, version=code_version()),
         language=language,
     )
     write_report_meta(page.path, artist=name, kind="Artist report", period=period.label)
@@ -151,8 +151,8 @@ def render_track_analysis(
         executed,
         output_path=settings.reports_dir / artist_id / label / f"{stem}.html",
         title=name,
-        subtitle=f"{TRACK_KIND} · audio analysed {label}",
-        footer=f"run {run.run_id} · encore {code_version()}",
+        subtitle=text("page.subtitle.track_analysis", label=label),
+        footer=text("page.footer", run=run.run_id, version=code_version()),
     )
     write_report_meta(page.path, artist=name, kind=TRACK_KIND, period=label)
     return page

@@ -18,7 +18,7 @@ from analytics.audit import code_version
 from analytics.config import Settings
 from analytics.observability import progress
 from analytics.reports import Period, ReportPage, notebook_to_html, parse_period, write_index
-from analytics.reports.texts import check_language
+from analytics.reports.texts import check_language, text
 from flows._notebooks import render_artist_report, run_notebook
 from flows._report import run_report_periods
 
@@ -29,8 +29,12 @@ def execute_notebook(notebook: str, *, output: Path, parameters: dict[str, Any])
 
 
 @task
-def render_page(executed: Path, *, output: Path, title: str, subtitle: str, footer: str) -> ReportPage:
-    return notebook_to_html(executed, output_path=output, title=title, subtitle=subtitle, footer=footer)
+def render_page(
+    executed: Path, *, output: Path, title: str, subtitle: str, footer: str, language: str = "en"
+) -> ReportPage:
+    return notebook_to_html(
+        executed, output_path=output, title=title, subtitle=subtitle, footer=footer, language=language
+    )
 
 
 @task
@@ -52,7 +56,7 @@ def render_reports(
     pdf: bool = False,
     group: str = "catalog",
     notebook: str = "catalog_overview.ipynb",
-    title: str = "Catalog overview",
+    title: str = "",
     parameters: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Render the catalog overview and, for each of ``artist_ids``, the artist report.
@@ -74,7 +78,7 @@ def render_reports(
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
     periods = run_report_periods(settings, artist_ids=artist_ids or [], period=period)
-    footer = f"run {run_path.name} · encore {code_version()}"
+    footer = text("page.footer", language=language, run=run_path.name, version=code_version())
     folder, stem = Path(group) / label, Path(notebook).stem
     with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
         # the catalog overview speaks the artist reports' language; another notebook takes its own
@@ -84,7 +88,14 @@ def render_reports(
             notebook, output=settings.data_dir / "notebooks" / folder / f"{stem}.ipynb", parameters=parameters
         )
         output = settings.reports_dir / folder / f"{stem}.html"
-        page = render_page(executed, output=output, title=title, subtitle=f"{group} · {label}", footer=footer)
+        page = render_page(
+            executed,
+            output=output,
+            title=title or (text("page.title.catalog_overview", language=language) if spoken else stem),
+            subtitle=label,
+            footer=footer,
+            language=language if spoken else "en",
+        )
         pages = [page.path]
         step.advance()
         for artist_id, window in periods.items():

@@ -109,8 +109,9 @@ for artist in artists.itertuples():
             columns={
                 "name": text("catalog.column.track", language=language),
                 "name_release": text("catalog.column.release", language=language),
-                "track_number": "#",
-                "isrc": "ISRC",
+                "track_number": text("catalog.column.number", language=language),
+                "length": text("catalog.column.length", language=language),
+                "isrc": text("catalog.column.isrc", language=language),
             }
         ),
     )

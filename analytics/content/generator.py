@@ -14,13 +14,13 @@ import random
 import string
 from dataclasses import dataclass, field
 
-from analytics.content import phrases_de, phrases_en, phrases_fr
 from analytics.content.backend import BackendText, DraftRequest, MissingFactsError
 from analytics.content.facts import FactSheet, ReleaseFact
 from analytics.content.kinds import ContentKind, hashtag_count, missing_facts
-from analytics.content.lang import NNBSP, Language
+from analytics.content.lang import LANGUAGES, NNBSP, Language
 from analytics.content.slots import NAME_SLOTS, Slots, build_slots, focus_release
 from analytics.content.text import hashtag, hashtag_key, platform_length
+from analytics.locale import lines, messages
 
 MODEL = "encore-d2t"
 NAME_BUDGETS = (60, 40, 26, 16, 8)
@@ -37,15 +37,27 @@ def _french(template: str) -> str:
     return "".join(out)
 
 
+def _phrasebook(language: str, *, prefix: str) -> dict[str, tuple[str, ...]]:
+    """The content messages ``<prefix>:<key>`` of ``language``'s catalog, by key: each a tuple of
+    the phrasings (or words) written one a line; a form the language leaves empty is absent."""
+    return {
+        context.split(":", 1)[1]: lines(context, language=language)
+        for context in messages(language)
+        if context.startswith(f"{prefix}:")
+    }
+
+
+# The phrasings and words of every language, from the message catalogs (analytics/locale), which
+# the report shares; French gets its narrow no-break spaces here, not in the catalog.
 PHRASEBOOK: dict[Language, dict[str, tuple[str, ...]]] = {
-    "en": phrases_en.PHRASES,
-    "fr": {k: tuple(_french(t) for t in v) for k, v in phrases_fr.PHRASES.items()},
-    "de": phrases_de.PHRASES,
+    language: {
+        key: tuple(_french(t) for t in variants) if language == "fr" else variants
+        for key, variants in _phrasebook(language, prefix="content").items()
+    }
+    for language in LANGUAGES
 }
 WORDS: dict[Language, dict[str, tuple[str, ...]]] = {
-    "en": phrases_en.WORDS,
-    "fr": phrases_fr.WORDS,
-    "de": phrases_de.WORDS,
+    language: _phrasebook(language, prefix="content-words") for language in LANGUAGES
 }
 _DIGEST = hashlib.sha256(
     json.dumps([PHRASEBOOK, WORDS], sort_keys=True, ensure_ascii=False).encode()

@@ -16,51 +16,27 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
+from analytics.locale import message, messages
+
 Language = Literal["en", "fr", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr", "de")
 NNBSP, NBSP = "\u202f", "\u00a0"
 
-# noun: {language: (singular, plural, gender)}; gender matters for fr/de only.
-NOUNS: dict[str, dict[str, tuple[str, str, str]]] = {
-    "stream": {
-        "en": ("stream", "streams", "n"),
-        "fr": ("écoute", "écoutes", "f"),
-        "de": ("Stream", "Streams", "m"),
-    },
-    "listener": {
-        "en": ("listener", "listeners", "n"),
-        "fr": ("auditeur", "auditeurs", "m"),
-        "de": ("Hörer", "Hörer", "m"),
-    },
-    "follower": {
-        "en": ("follower", "followers", "n"),
-        "fr": ("abonné", "abonnés", "m"),
-        "de": ("Follower", "Follower", "m"),
-    },
-    "track": {"en": ("track", "tracks", "n"), "fr": ("titre", "titres", "m"), "de": ("Titel", "Titel", "m")},
-    "release": {
-        "en": ("release", "releases", "n"),
-        "fr": ("sortie", "sorties", "f"),
-        "de": ("Veröffentlichung", "Veröffentlichungen", "f"),
-    },
-    "album": {"en": ("album", "albums", "n"), "fr": ("album", "albums", "m"), "de": ("Album", "Alben", "n")},
-    "single": {
-        "en": ("single", "singles", "n"),
-        "fr": ("single", "singles", "m"),
-        "de": ("Single", "Singles", "f"),
-    },
-    "ep": {"en": ("EP", "EPs", "n"), "fr": ("EP", "EP", "m"), "de": ("EP", "EPs", "f")},
-    "compilation": {
-        "en": ("compilation", "compilations", "n"),
-        "fr": ("compilation", "compilations", "f"),
-        "de": ("Compilation", "Compilations", "f"),
-    },
-}
 
+def _noun(name: str, lang: Language) -> tuple[str, str, str]:
+    singular, plural = message(f"content-nouns:{name}", language=lang).forms
+    return singular, plural, message(f"content-gender:{name}", language=lang).forms[0]
+
+
+def _nouns() -> dict[str, dict[Language, tuple[str, str, str]]]:
+    """noun: {language: (singular, plural, gender)}, from the message catalog (``content-nouns:*``
+    and ``content-gender:*``); gender (m, f, n) matters for French and German only."""
+    names = [context.split(":", 1)[1] for context in messages("en") if context.startswith("content-nouns:")]
+    return {name: {lang: _noun(name, lang) for lang in LANGUAGES} for name in names}
+
+
+NOUNS: dict[str, dict[Language, tuple[str, str, str]]] = _nouns()
 _QUOTES = {"en": ("“", "”"), "fr": ("«" + NBSP, NBSP + "»"), "de": ("„", "“")}
-_PITCH_EN = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
-_PITCH_FR = ("do", "do♯", "ré", "mi♭", "mi", "fa", "fa♯", "sol", "la♭", "la", "si♭", "si")
-_PITCH_DE = ("C", "Cis", "D", "Es", "E", "F", "Fis", "G", "As", "A", "B", "H")
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
 
 
@@ -153,15 +129,12 @@ def elide(word: str, following: str) -> str:
 
 
 def key_name(key: int, mode: str | None, lang: Language) -> str:
-    """A musical key: "A minor", "la mineur", "a-Moll"."""
-    if lang == "en":
-        return f"{_PITCH_EN[key]} {mode}" if mode else _PITCH_EN[key]
-    if lang == "fr":
-        return f"{_PITCH_FR[key]} {'majeur' if mode == 'major' else 'mineur'}" if mode else _PITCH_FR[key]
-    name = _PITCH_DE[key]
-    if mode == "minor":
-        return f"{name.lower()}-Moll"
-    return f"{name}-Dur" if mode else name
+    """A musical key: "A minor", "la mineur", "a-Moll" (the catalog's ``content-grammar:key.*``)."""
+    pitch = message("content-grammar:pitch_classes", language=lang).forms[0].split(" ")[key]
+    if not mode:
+        return pitch
+    template = message(f"content-grammar:key.{mode}", language=lang).forms[0]
+    return template.format(pitch=pitch, pitch_lower=pitch.lower())
 
 
 # -- French noun phrases ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from analytics.content.facts import (
     TopTrackFact,
 )
 from analytics.content.text import shorten
+from analytics.locale import message
 
 PLATFORM_NAMES = {
     "spotify": "Spotify",
@@ -134,11 +135,7 @@ def build_slots(
     if "period" in s:
         s["period_cap"] = _cap(s["period"])
     start, end = dt(sheet.period_start), dt(sheet.period_end)
-    s["from_to"] = {
-        "en": f"from {start} to {end}",
-        "fr": f"du {start} au {end}",
-        "de": f"vom {start} bis {end}",
-    }[lang]
+    s["from_to"] = message("content-grammar:from_to", language=lang).forms[0].format(start=start, end=end)
     s["from_to_cap"] = _cap(s["from_to"])
     release = focus_release(sheet)
     if release is not None:
@@ -195,12 +192,8 @@ def _release_slots(
     if r.label and r.label.casefold() != artist.casefold():
         s["label"] = shorten(r.label, 40)
     when = dt(r.release_date, r.release_date_precision)
-    prep = {
-        "en": {"day": "on", "month": "in", "year": "in"},
-        "fr": {"day": "le", "month": "en", "year": "en"},
-        "de": {"day": "am", "month": "im", "year": "im Jahr"},
-    }[lang][r.release_date_precision]
-    s["on_date"] = f"{prep} {when}"
+    on_date = message(f"content-grammar:on_date.{r.release_date_precision}", language=lang).forms[0]
+    s["on_date"] = on_date.format(date=when)
     s["on_date_bare"] = f"le {when}" if lang == "fr" and r.release_date_precision == "day" else when
     s["date"] = when
     if lang == "en":

@@ -30,7 +30,7 @@ from analytics.reports.report_facts import (
     period_anomalies,
 )
 from analytics.reports.songs import RELEASES_SHOWN, release_days, releases_in_data, song_table
-from analytics.reports.texts import text
+from analytics.reports.texts import long_datetime, text
 from analytics.streaming.play_starts import read_play_sources
 from analytics.warehouse import Warehouse
 
@@ -211,7 +211,7 @@ def load_artist_data(
     _alerts(data, tables)
     _drafts(data, tables, language=language)
     _validation(data, run)
-    data.freshness["report built"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    data.freshness["report built"] = long_datetime(datetime.now(UTC), language=language)
     data.facts = report_facts(data, language=language)
     return data
 

@@ -143,7 +143,7 @@ def set_aside(items: Sequence[Mapping[str, str]], *, language: str = "en") -> No
     )
 
 
-def sparkline_svg(values: Sequence[float], *, width: int = 120, height: int = 30) -> str:
+def sparkline_svg(values: Sequence[float], *, label: str = "", width: int = 120, height: int = 30) -> str:
     """An inline SVG polyline of ``values`` (no script, no external resource); '' if < 2 values."""
     points = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if len(points) < 2:
@@ -156,7 +156,7 @@ def sparkline_svg(values: Sequence[float], *, width: int = 120, height: int = 30
     )
     return (
         f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="trend over the period"><polyline fill="none" stroke="currentColor" '
+        f'role="img" aria-label="{_esc(label)}"><polyline fill="none" stroke="currentColor" '
         f'stroke-width="1.6" points="{coords}"/></svg>'
     )
 
@@ -173,7 +173,7 @@ def metric_cards(cards: Iterable[Mapping[str, Any]]) -> None:
         delta_html = f"<div class='delta {trend}'>{_esc(str(delta))}</div>" if delta not in (None, "") else ""
         hint = card.get("hint")
         hint_html = f"<div class='hint'>{_esc(str(hint))}</div>" if hint else ""
-        spark = sparkline_svg(card.get("spark") or [])
+        spark = sparkline_svg(card.get("spark") or [], label=str(card["label"]))
         fact = card.get("fact")
         value = (
             fact_html(fact.key, fact.value, fact.shown) if fact is not None and fact.value != "" else

@@ -21,8 +21,9 @@ from analytics.reports.figures_audio import (
 )
 from analytics.reports.figures_social import social_audience
 from analytics.reports.figures_streaming import country_bars, streams_over_time, top_tracks_momentum
-from analytics.reports.style import PALETTE, TEMPLATE, named_bars, plot_text
+from analytics.reports.style import PALETTE, TEMPLATE, chart_words, named_bars, plot_text
 from analytics.reports.texts import TEXTS, text
+from analytics.reports.words import unit
 
 __all__ = [
     "PALETTE",
@@ -84,7 +85,14 @@ def tracks_per_release(albums: pd.DataFrame, tracks: pd.DataFrame, *, language: 
 
 def duration_distribution(tracks: pd.DataFrame, *, language: str = "en") -> go.Figure:
     """Tracks by length in half-minute bins, drawn as touching bars (words in ``language``)."""
-    fig = binned_bars(tracks["duration_ms"] / 60000, width=0.5, color=PALETTE[1], bounds="{:g}", unit="min")
+    fig = binned_bars(
+        tracks["duration_ms"] / 60000,
+        width=0.5,
+        color=PALETTE[1],
+        bounds="{:g}",
+        unit=unit("minutes", language=language),
+        counted=chart_words(language)["tracks"],
+    )
     fig.update_layout(
         template=TEMPLATE,
         title=text("figure.durations", language=language),

@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 
 from analytics.reports.style import ALERT, MUTED, PALETTE, chart_words, finish, plot_text
 from analytics.reports.texts import text
+from analytics.reports.words import pitch_names, unit
 
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 STREAMING_NORM_LUFS = -14.0
@@ -37,7 +38,7 @@ def binned(values: pd.Series, *, width: float) -> pd.DataFrame:
 
 
 def binned_bars(
-    values: pd.Series, *, width: float, color: str, bounds: str, unit: str, counted: str = "tracks"
+    values: pd.Series, *, width: float, color: str, bounds: str, unit: str, counted: str
 ) -> go.Figure:
     """Tracks counted in bins of ``width`` (:func:`binned`), drawn as touching bars.
 
@@ -78,7 +79,7 @@ def tempo_histogram(features: pd.DataFrame, *, title: str | None = None, languag
         width=10,
         color=PALETTE[2],
         bounds="{:.0f}",
-        unit="BPM",
+        unit=unit("bpm", language=language),
         counted=words["tracks"],
     )
     return finish(
@@ -101,6 +102,7 @@ def key_bars(features: pd.DataFrame, *, title: str | None = None, language: str 
     language : en, fr or de: the chart's words and the names of the notes (German names B "H").
     """
     words = chart_words(language)
+    names = pitch_names(language=language)  # German names the note a semitone under C "H"
     keys = [_pitch_class(k) for k in features["key"]]
     modes = [_mode(m) for m in features["mode"]]
     fig = go.Figure()
@@ -110,7 +112,7 @@ def key_bars(features: pd.DataFrame, *, title: str | None = None, language: str 
         ]
         fig.add_trace(
             go.Bar(
-                x=list(PITCH_CLASSES),
+                x=list(names),
                 y=counts,
                 name=words[mode],
                 marker_color=colour,
@@ -127,9 +129,7 @@ def key_bars(features: pd.DataFrame, *, title: str | None = None, language: str 
         legend_traceorder="normal",
     )
     top = max((sum(1 for k in keys if k == pc) for pc in PITCH_CLASSES), default=0)
-    # German names the note a semitone under C "H" (its "B" is B flat)
-    names = [("H" if pc == "B" else pc) if language == "de" else pc for pc in PITCH_CLASSES]
-    fig.update_xaxes(type="category", tickangle=0, tickvals=list(PITCH_CLASSES), ticktext=names)
+    fig.update_xaxes(type="category", tickangle=0)
     fig.update_yaxes(tickformat="d", rangemode="tozero", dtick=1 if top <= 10 else None)
     return fig
 
@@ -189,7 +189,7 @@ def loudness_against_norm(
             text=[decibels(v) for v in df["loudness_lufs"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{text} LUFS, %{customdata}<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{text}} {unit('lufs', language=language)}, %{{customdata}}<extra></extra>",
         )
     )
     fig.add_vline(x=norm_lufs, line={"color": "#1d2330", "dash": "dash"})
@@ -197,7 +197,7 @@ def loudness_against_norm(
         x=norm_lufs,
         y=1,
         yref="paper",
-        text=f"{format_decimal(norm_lufs, locale=language)} LUFS",
+        text=f"{format_decimal(norm_lufs, locale=language)} {unit('lufs', language=language)}",
         showarrow=False,
         yanchor="bottom",
     )

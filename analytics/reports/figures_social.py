@@ -9,8 +9,7 @@ import plotly.graph_objects as go
 
 from analytics.reports.style import PALETTE, chart_words, finish, plot_text
 from analytics.reports.texts import text
-
-PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube", "tiktok": "TikTok", "x": "X"}
+from analytics.reports.words import platform_name
 
 
 def social_audience(
@@ -36,7 +35,7 @@ def social_audience(
     words = chart_words(language)
     fig = go.Figure()
     for i, (platform, part) in enumerate(snapshots.sort_values("day").groupby("platform", sort=True)):
-        name = plot_text(PLATFORM_NAMES.get(str(platform), platform), max_chars=24)
+        name = plot_text(platform_name(platform, language=language), max_chars=24)
         fig.add_trace(
             go.Scatter(
                 x=part["day"],

@@ -219,7 +219,7 @@ def notebook_to_html(
     """
     from nbconvert import HTMLExporter
 
-    from analytics.reports.texts import text
+    from analytics.reports.texts import long_datetime, text
 
     nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
     scripts: list[str] = []
@@ -275,7 +275,7 @@ def notebook_to_html(
             generated_note=text(
                 "page.generated",
                 language=language,
-                generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                generated=long_datetime(datetime.now(UTC), language=language),
             ),
         )
     )

@@ -37,8 +37,11 @@ from analytics.reports.words import (
     counted,
     draft_kind,
     kind_name,
+    language_name,
     measure,
     metric_name,
+    platform_name,
+    quota_mode_name,
     recordings_count,
     sound_words,
 )
@@ -466,7 +469,17 @@ def posts(data: ArtistData, *, language: str = "en", limit: int = 8) -> None:
             kind="info" if inside else "warning",
         )
     rows = data.drafts.head(limit).to_dict("records")
-    drafts([{**row, "kind": draft_kind(row.get("kind"), language=language)} for row in rows])
+    drafts(
+        [
+            {
+                **row,
+                "kind": draft_kind(row.get("kind"), language=language),
+                "platform": platform_name(row.get("platform"), language=language),
+                "language": language_name(row.get("language"), language=language),
+            }
+            for row in rows
+        ]
+    )
     if len(data.drafts) > limit:
         note(text("posts.more", language=language, count=len(data.drafts) - limit), kind="info")
 
@@ -530,11 +543,11 @@ def methods(data: ArtistData, *, run_id: str, code_version: str, language: str =
             text(
                 "methods.period_value",
                 language=language,
-                start=data.start.isoformat(),
-                end=data.end.isoformat(),
+                start=long_date(data.start, language=language),
+                end=long_date(data.end, language=language),
             ),
         ),
-        (label("quota_mode"), data.quota_mode),
+        (label("quota_mode"), quota_mode_name(data.quota_mode, language=language)),
         *freshness,
         (label("streaming_source"), data.source or label("none")),
         (label("listeners"), label("listeners_value")),

@@ -16,6 +16,7 @@ import pandas as pd
 from analytics.reports import figures
 from analytics.reports.artist_data import ArtistData
 from analytics.reports.display import contents, fact_note, facts, format_count, heading, note, show, table
+from analytics.reports.figures_audio import PITCH_CLASSES
 from analytics.reports.figures_sources import play_start_bars
 from analytics.reports.report_facts import Fact, ReportFacts
 from analytics.reports.sections import _facts, _heading, _missing
@@ -31,6 +32,7 @@ from analytics.reports.words import (
     counted,
     minutes_seconds,
     percent,
+    pitch_names,
     plain_number,
     signed_percent,
 )
@@ -275,7 +277,9 @@ def _song_sound(data: ArtistData, ids: set[str], *, language: str) -> None:
             (text("songs.tempo", language=language), text("songs.tempo_value", language=language, bpm=bpm))
         )
     if isinstance(row.get("key"), str) and row.get("mode") in {"major", "minor"}:
-        pitch = "H" if language == "de" and row["key"] == "B" else row["key"]
+        pitch = dict(zip(PITCH_CLASSES, pitch_names(language=language), strict=True)).get(
+            row["key"], row["key"]
+        )
         mode = text(f"chart.{row['mode']}", language=language)
         pairs.append((text("songs.key", language=language), f"{pitch} {mode}"))
     if pd.notna(row.get("loudness_lufs")):

@@ -21,6 +21,7 @@ from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
 from analytics.catalog.counts import count_catalog, tracks_crediting
 from analytics.reports.display import fact_note, facts, heading, metric_cards, note, show, table
 from analytics.reports.figures_audio import (
+    PITCH_CLASSES,
     STREAMING_NORM_LUFS,
     key_bars,
     loudness_against_norm,
@@ -31,41 +32,46 @@ from analytics.reports.load import load_run
 from analytics.reports.measures import audio_map
 from analytics.reports.report_facts import Fact, excerpt_seconds
 from analytics.reports.texts import TEXTS, check_language, text
-from analytics.reports.words import minutes_seconds, percent, plain_number, recordings_count, sound_words
+from analytics.reports.words import (
+    minutes_seconds,
+    percent,
+    pitch_names,
+    plain_number,
+    recordings_count,
+    sound_words,
+)
+from analytics.reports.words import unit as unit_symbol
 from analytics.warehouse import Warehouse
 
 EMPTY = pd.DataFrame()
-NO_AUDIO = (
-    "No audio analysis for this artist yet. Spotify removed audio features for new apps in 2024, so "
-    "encore measures the artist's own files: put the masters (WAV, FLAC, Ogg or MP3, tagged with "
-    "their ISRC or title) in the audio folder (ENCORE_AUDIO_DIR) and run analyze_tracks."
+TABLE_COLUMNS = (
+    "name",
+    "duration_s",
+    "tempo_bpm",
+    "tempo_confidence",
+    "key",
+    "mode",
+    "key_confidence",
+    "loudness_lufs",
+    "true_peak_dbtp",
+    "dynamic_range_db",
+    "energy",
+    "beat_regularity",
+    "spectral_centroid_hz",
 )
-TABLE_COLUMNS = {
-    "name": "track",
-    "duration_s": "length analysed",
-    "tempo_bpm": "tempo (BPM)",
-    "tempo_confidence": "tempo conf.",
-    "key": "key",
-    "mode": "mode",
-    "key_confidence": "key conf.",
-    "loudness_lufs": "loudness (LUFS)",
-    "true_peak_dbtp": "true peak (dBTP)",
-    "dynamic_range_db": "dynamic range (dB)",
-    "energy": "energy",
-    "beat_regularity": "beat regularity",
-    "spectral_centroid_hz": "brightness (Hz)",
-}
+"""The features table's columns, in order (their labels: ``analysis.column.<column>``)."""
 PLAIN_FEATURES = {
-    "loudness_lufs": ("loudness", "LUFS"),
-    "true_peak_dbtp": ("loudest peak", "dBTP"),
-    "dynamic_range_db": ("dynamic range", "dB"),
-    "loudness_range_lu": ("loudness range", "LU"),
-    "tempo_bpm": ("tempo", "BPM"),
-    "spectral_centroid_hz": ("brightness", "Hz"),
-    "energy": ("energy", "%"),
-    "duration_s": ("length analysed", ""),
+    "loudness_lufs": "lufs",
+    "true_peak_dbtp": "dbtp",
+    "dynamic_range_db": "db",
+    "loudness_range_lu": "lu",
+    "tempo_bpm": "bpm",
+    "spectral_centroid_hz": "hz",
+    "energy": "%",
+    "duration_s": "",
 }
-"""Outlier features in plain words and the unit they are shown in (technical names: Methods)."""
+"""Outlier features and the unit each is shown in (``unit.<unit>``; their plain names:
+``analysis.feature.<feature>``, technical names under Methods)."""
 SHARES = frozenset({"tempo_confidence", "key_confidence", "energy", "beat_regularity"})
 """Table columns between 0 and 1, shown as percentages."""
 ANCHORS = ("summary", "features", "key-tempo", "loudness", "sounds-like", "groups", "methods")
@@ -211,7 +217,7 @@ def load_track_analysis(run_dir: str | Path, warehouse: Warehouse | None, *, art
         features = features.assign(name=[str(names.get(t, t)) for t in features["track_id"]])
         data.features = _one_per_recording(features)
     if data.features.empty:
-        data.missing["audio"] = NO_AUDIO
+        data.missing["audio"] = text("analysis.no_audio")  # in English, for code that reads it
     return data
 
 
@@ -255,11 +261,15 @@ def summary(data: TrackAnalysis, *, language: str = "en") -> None:
             },
             {
                 "label": text("analysis.card.tempo", language=language),
-                "value": "—" if tempo is None else f"{plain_number(round(tempo), language=language)} BPM",
+                "value": "—"
+                if tempo is None
+                else f"{plain_number(round(tempo), language=language)} {unit_symbol('bpm', language=language)}",
             },
             {
                 "label": text("analysis.card.loudness", language=language),
-                "value": "—" if loudness is None else f"{_decimal(loudness, language=language)} LUFS",
+                "value": "—"
+                if loudness is None
+                else f"{_decimal(loudness, language=language)} {unit_symbol('lufs', language=language)}",
             },
             {
                 "label": text("analysis.card.louder", language=language, norm=f"{STREAMING_NORM_LUFS:g}"),
@@ -311,6 +321,9 @@ def features_table(data: TrackAnalysis, *, language: str = "en") -> None:
                 plain_number(round(v), language=language) if digits == 0 else _decimal(v, language=language)
                 for v in values
             ]
+    if "key" in shown:  # the notes as the page's language names them
+        notes = dict(zip(PITCH_CLASSES, pitch_names(language=language), strict=True))
+        shown["key"] = [notes.get(k, k) for k in shown["key"]]
     if "mode" in shown:  # major and minor in the page's words
         shown["mode"] = [
             text(f"chart.{m}", language=language) if m in {"major", "minor"} else m for m in shown["mode"]
@@ -433,7 +446,8 @@ GROUP_COLUMNS = {"group": "sounds", "size": "size", "name": "tracks"}
 def outlier_words(row: dict[str, Any], *, language: str = "en") -> str:
     """ "loudness range 3.6 LU, well above the catalog's usual 1.1 LU" for one outlier row."""
     feature = str(row["feature"])
-    unit = PLAIN_FEATURES[feature][1] if feature in PLAIN_FEATURES else ""
+    unit_key = PLAIN_FEATURES.get(feature, "")
+    unit = unit_key if unit_key in {"%", ""} else unit_symbol(unit_key, language=language)
     name = (
         text(f"analysis.feature.{feature}", language=language)
         if feature in PLAIN_FEATURES

@@ -178,3 +178,31 @@ def sound_words(points: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
 def draft_kind(kind: object, *, language: str = "en") -> str:
     """A draft's kind as the posts section names it: "milestone post", "cap franchi"."""
     return _named("draft", kind, language=language)
+
+
+def platform_name(platform: object, *, language: str = "en") -> str:
+    """ "Instagram" for ``instagram``, "X" for ``x``: a platform as people write it."""
+    return _named("platform", platform, language=language)
+
+
+def language_name(code: object, *, language: str = "en") -> str:
+    """ "French", "französisch": the language ``code`` (en, fr, de) named in ``language``."""
+    return _named("language", code, language=language)
+
+
+def quota_mode_name(mode: object, *, language: str = "en") -> str:
+    """ "development", "Entwicklung": a quota mode in words."""
+    return _named("quota_mode", mode, language=language)
+
+
+def pitch_names(*, language: str = "en") -> tuple[str, ...]:
+    """The twelve pitch classes from C, as ``language`` names them (German calls B "H")."""
+    from analytics.locale import mark, marking, message
+
+    names = message("music.pitch_classes", language=check_language(language)).forms[0].split(" ")
+    return tuple(mark(name) if marking() else name for name in names)  # each name marked alone
+
+
+def unit(name: str, *, language: str = "en") -> str:
+    """The symbol of a unit (``bpm``, ``lufs``, ``lu``, ``db``, ``dbtp``, ``hz``, ``minutes``)."""
+    return text(f"unit.{name}", language=language)

@@ -159,13 +159,16 @@ def test_track_counts_follow_each_languages_plural_rules_and_grouping(
 
 
 def test_every_counted_text_has_a_form_for_one_and_for_other_in_every_language() -> None:
-    for language, texts in TEXTS.items():
-        for key, template in texts.items():
-            counted = "{count}" in template or key.endswith((".one", ".other"))
-            if counted:
-                stem, _, form = key.rpartition(".")
-                assert form in {"one", "other"}, f"{language}: {key} counts but has no plural forms"
-                assert {f"{stem}.one", f"{stem}.other"} <= set(texts), f"{language}: {stem}"
+    """A text with a ``{count}`` is one catalog message with ``msgid_plural`` and both forms."""
+    from analytics.locale import messages
+
+    for language in LANGUAGES:
+        for context, message in messages(language).items():
+            if context.startswith("content") or not any("{count}" in form for form in message.forms):
+                continue
+            assert message.counted, f"{language}: {context} counts but has no plural forms"
+            assert len(message.forms) == 2 and all(message.forms), f"{language}: {context}"
+            assert {f"{context}.one", f"{context}.other"} <= set(TEXTS[language]), f"{language}: {context}"
 
 
 @pytest.mark.parametrize(
