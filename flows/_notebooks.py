@@ -52,6 +52,43 @@ def run_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> 
     return output
 
 
+OVERVIEW_NOTEBOOK = "catalog_overview.ipynb"
+
+
+def render_overview(
+    run_path: Path,
+    *,
+    notebook: str,
+    folder: Path,
+    title: str,
+    parameters: dict[str, Any],
+    language: str,
+    settings: Settings,
+) -> ReportPage:
+    """Execute a run-wide notebook (the catalog overview by default) and render it to
+    ``reports/<folder>/<stem>.html``, its executed copy kept under ``data/notebooks/<folder>``.
+
+    The catalog overview speaks ``language`` and gets its translated title; another notebook
+    takes its own parameters, and ``title`` or its name as title.
+    """
+    stem = Path(notebook).stem
+    spoken = notebook == OVERVIEW_NOTEBOOK
+    executed = run_notebook(
+        notebook,
+        output=settings.data_dir / "notebooks" / folder / f"{stem}.ipynb",
+        parameters={"run_dir": str(run_path), **({"language": language} if spoken else {}), **parameters},
+    )
+    default_title = text("page.title.catalog_overview", language=language) if spoken else stem
+    return notebook_to_html(
+        executed,
+        output_path=settings.reports_dir / folder / f"{stem}.html",
+        title=title or default_title,
+        subtitle=folder.name,
+        footer=text("page.footer", language=language, run=run_path.name, version=code_version()),
+        language=language if spoken else "en",
+    )
+
+
 def copy_data_docs(run_path: Path, folder: Path) -> str:
     """Write the Data Docs of every dataset the report reads beside it, with the result files
     they link to; returns the relative link ('' if there are no results)."""

@@ -18,14 +18,31 @@ from analytics.audit import code_version
 from analytics.config import Settings
 from analytics.observability import progress
 from analytics.reports import Period, ReportPage, notebook_to_html, parse_period, write_index
-from analytics.reports.texts import check_language, text
-from flows._notebooks import render_artist_report, run_notebook
+from analytics.reports.texts import check_language
+from flows._notebooks import render_artist_report, render_overview
 from flows._report import run_report_periods
 
 
 @task
-def execute_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> Path:
-    return run_notebook(notebook, output=output, parameters=parameters)
+def overview_page(
+    run_path: Path,
+    *,
+    notebook: str,
+    folder: Path,
+    title: str,
+    parameters: dict[str, Any],
+    language: str,
+    settings: Settings,
+) -> ReportPage:
+    return render_overview(
+        run_path,
+        notebook=notebook,
+        folder=folder,
+        title=title,
+        parameters=parameters,
+        language=language,
+        settings=settings,
+    )
 
 
 @task
@@ -78,23 +95,15 @@ def render_reports(
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
     periods = run_report_periods(settings, artist_ids=artist_ids or [], period=period)
-    footer = text("page.footer", language=language, run=run_path.name, version=code_version())
-    folder, stem = Path(group) / label, Path(notebook).stem
     with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
-        # the catalog overview speaks the artist reports' language; another notebook takes its own
-        spoken = {"language": language} if stem == "catalog_overview" else {}
-        parameters = {"run_dir": str(run_path), **spoken, **(parameters or {})}
-        executed = execute_notebook(
-            notebook, output=settings.data_dir / "notebooks" / folder / f"{stem}.ipynb", parameters=parameters
-        )
-        output = settings.reports_dir / folder / f"{stem}.html"
-        page = render_page(
-            executed,
-            output=output,
-            title=title or (text("page.title.catalog_overview", language=language) if spoken else stem),
-            subtitle=label,
-            footer=footer,
-            language=language if spoken else "en",
+        page = overview_page(
+            run_path,
+            notebook=notebook,
+            folder=Path(group) / label,
+            title=title,
+            parameters=parameters or {},
+            language=language,
+            settings=settings,
         )
         pages = [page.path]
         step.advance()

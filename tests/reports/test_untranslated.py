@@ -73,6 +73,24 @@ def _artist_report(
     return page.path, folder / f"artist-{language}" / notebooks.ARTIST_NOTEBOOK
 
 
+def _overview(world: World, folder: Path, patch: pytest.MonkeyPatch, *, language: str) -> tuple[Path, Path]:
+    """The catalog overview as the report flow assembles it (title, subtitle, footer)."""
+    import flows._notebooks as notebooks
+
+    patch.setattr(notebooks, "run_notebook", _runner(folder / f"overview-{language}"))
+    settings = Settings(data_dir=folder / "data", reports_dir=folder / f"reports-{language}")
+    page = notebooks.render_overview(
+        world.run_dir,
+        notebook=notebooks.OVERVIEW_NOTEBOOK,
+        folder=Path("catalog") / world.period[1].isoformat(),  # as the flow names it: the day
+        title="",
+        parameters={},
+        language=language,
+        settings=settings,
+    )
+    return page.path, folder / f"overview-{language}" / notebooks.OVERVIEW_NOTEBOOK
+
+
 def _page(
     world: World, folder: Path, notebook: str, *, language: str, **parameters: Any
 ) -> tuple[Path, Path]:
@@ -101,7 +119,7 @@ def pages(
     return {
         language: [
             _artist_report(report_world, folder, marked, language=language),
-            _page(report_world, folder, "catalog_overview.ipynb", language=language),
+            _overview(report_world, folder, marked, language=language),
             _page(
                 report_world,
                 folder,
