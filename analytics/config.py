@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     # -- where things live ------------------------------------------------------------------
     data_dir: Path = Field(default=PROJECT_ROOT / "data", description="warehouse, caches, run evidence")
     reports_dir: Path = Field(default=PROJECT_ROOT / "reports", description="rendered HTML reports")
+    report_language: str = Field(
+        default="en", description="en | fr | de: the language of the pages the main job renders"
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the warehouse; default: SQLite file data_dir/encore.sqlite",
@@ -259,6 +262,18 @@ class Settings(BaseSettings):
                 f"ENCORE_LOG_LEVEL={value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}"
             )
         return level
+
+    @field_validator("report_language", mode="after")
+    @classmethod
+    def _report_language(cls, value: str) -> str:
+        from analytics.locale import LANGUAGES  # the catalog's languages; read only when set
+
+        language = value.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(
+                f"ENCORE_REPORT_LANGUAGE={value!r}: the reports speak {', '.join(LANGUAGES)}; give one of them"
+            )
+        return language
 
     @field_validator("log_format", mode="after")
     @classmethod

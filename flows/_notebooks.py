@@ -178,18 +178,19 @@ def render_track_analysis(
     """
     if not ARTIST_ID.match(artist_id):
         raise ValueError(f"artist id {artist_id!r} must be letters and digits only (a Spotify artist id)")
-    stem = Path(TRACK_NOTEBOOK).stem
+    stem, language = Path(TRACK_NOTEBOOK).stem, settings.report_language
     executed = run_notebook(
         TRACK_NOTEBOOK,
         output=settings.data_dir / "notebooks" / artist_id / label / TRACK_NOTEBOOK,
-        parameters={"artist_id": artist_id, "run_dir": str(run.run_dir.resolve())},
+        parameters={"artist_id": artist_id, "run_dir": str(run.run_dir.resolve()), "language": language},
     )
     page = notebook_to_html(
         executed,
         output_path=settings.reports_dir / artist_id / label / f"{stem}.html",
         title=name,
-        subtitle=text("page.subtitle.track_analysis", label=label),
-        footer=text("page.footer", run=run.run_id, version=code_version()),
+        subtitle=text("page.subtitle.track_analysis", language=language, label=label),
+        footer=text("page.footer", language=language, run=run.run_id, version=code_version()),
+        language=language,
     )
     write_report_meta(page.path, artist=name, kind=TRACK_KIND, period=label)
     return page
@@ -234,5 +235,5 @@ def render_track_pages(
         except Exception as error:  # one artist's page must not hide the others'
             done.failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
     if done.pages:
-        write_index(settings.reports_dir)
+        write_index(settings.reports_dir, language=settings.report_language)
     return done

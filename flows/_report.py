@@ -253,5 +253,5 @@ def render_planned(plan: ReportPlan, *, settings: Settings) -> list[Written]:
             written.append(Written(artist_id=artist_id, page=page.path, pdf=pdf, period=period))
             step.advance()
         step.note(f"{len(written)} {'page' if len(written) == 1 else 'pages'}, {plan.language}")
-    write_index(settings.reports_dir)
+    write_index(settings.reports_dir, language=settings.report_language)
     return written

@@ -475,8 +475,13 @@ def report(
         ),
     ] = None,
     language: Annotated[
-        str, typer.Option("--language", "-l", help="en, fr or de: headings, notes, numbers and dates.")
-    ] = "en",
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="en, fr or de: headings, notes, numbers and dates (default: ENCORE_REPORT_LANGUAGE, en).",
+        ),
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to PDF (Chromium).")] = False,
     run_dir: Annotated[
         str | None,
@@ -496,7 +501,7 @@ def report(
             start=start,
             end=end,
             period=period,
-            language=language,
+            language=language or settings.report_language,
             pdf=pdf,
             run_dir=run_dir,
         )  # every input checked before anything is written

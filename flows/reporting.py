@@ -69,7 +69,7 @@ def render_reports(
     *,
     artist_ids: list[str] | None = None,
     period: str | None = None,
-    language: str = "en",
+    language: str | None = None,
     pdf: bool = False,
     group: str = "catalog",
     notebook: str = "catalog_overview.ipynb",
@@ -85,13 +85,14 @@ def render_reports(
     period : ``YYYY-MM``, ``YYYY-MM-DD..YYYY-MM-DD`` or ``last-<N>d`` (default: each artist's
         latest 28 days with streaming numbers, as ``encore report`` and the notebooks choose).
     language : en, fr or de: the catalog overview's and the artist reports' headings and notes,
-        number and date format, and drafts in that language first.
+        number and date format, and drafts in that language first (default: the
+        ``report_language`` setting, ``ENCORE_REPORT_LANGUAGE``).
     pdf : also print each artist report to PDF with headless Chromium.
 
     Returns the report pages written (catalog overview first) and refreshes reports/index.html.
     """
-    check_language(language)
     settings = Settings()
+    language = check_language(language or settings.report_language)
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
     periods = run_report_periods(settings, artist_ids=artist_ids or [], period=period)
@@ -114,5 +115,5 @@ def render_reports(
             pages.append(report.path)
             step.advance()
         step.note(f"{len(pages)} pages")
-    write_index(settings.reports_dir)
+    write_index(settings.reports_dir, language=settings.report_language)
     return pages

@@ -306,7 +306,9 @@ def write_report_meta(page: Path, **meta: str) -> Path:
     return path
 
 
-def _entry(report: Path, reports_dir: Path) -> dict[str, Any]:
+def _entry(report: Path, reports_dir: Path, *, language: str) -> dict[str, Any]:
+    from analytics.reports.texts import text
+
     group, period = report.parent.parent.name, report.parent.name
     meta: dict[str, Any] = {}
     sidecar = report.with_suffix(".json")
@@ -317,63 +319,95 @@ def _entry(report: Path, reports_dir: Path) -> dict[str, Any]:
             meta = {}
     pdf = report.with_suffix(".pdf")
     return {
-        "group": str(meta.get("artist") or group.replace("_", " ").capitalize()),
+        "group": str(
+            meta.get("artist")
+            or _known(f"index.group.{group}", language)
+            or group.replace("_", " ").capitalize()
+        ),
         "period": str(meta.get("period") or period),
-        "period_label": period_label(str(meta.get("period") or period)),
-        "name": str(meta.get("kind") or report.stem.replace("_", " ")),
+        "period_label": period_label(str(meta.get("period") or period), language=language),
+        "name": _known(f"index.kind.{report.stem}", language)
+        or _known(f"page.title.{report.stem}", language)
+        or str(meta.get("kind") or report.stem.replace("_", " ")),
         "href": report.relative_to(reports_dir).as_posix(),
         "pdf": pdf.relative_to(reports_dir).as_posix() if pdf.exists() else None,
+        "pdf_label": text("index.column.pdf", language=language),
     }
+
+
+def _known(key: str, language: str) -> str | None:
+    """The catalog's text ``key`` in ``language``, or None when the catalog has no such text."""
+    from analytics.reports.texts import text
+
+    try:
+        return text(key, language=language)
+    except KeyError:
+        return None
 
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:_(\d{4}-\d{2}-\d{2}))?(?:-([a-z]{2}))?$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def period_label(period: str) -> str:
-    """A report folder's period as people read it: ``2026-11-08_2026-12-05`` is
+def period_label(period: str, *, language: str = "en") -> str:
+    """A report folder's period as people read it in ``language``: ``2026-11-08_2026-12-05`` is
     "8 Nov 2026 – 5 Dec 2026", ``2026-12-06`` "6 Dec 2026", ``2026-10`` "Oct 2026"; a language
     suffix (``-fr``) is kept in brackets; anything else is shown as it is."""
+    from babel.dates import format_date
+
     try:
         if match := _PERIOD.match(period):
-            first, last, language = match.groups()
+            first, last, suffix = match.groups()
             days = [date.fromisoformat(d) for d in (first, last) if d]
-            text = " – ".join(long_date(d) for d in days)
-            return f"{text} ({language})" if language else text
+            text = " – ".join(long_date(d, language=language) for d in days)
+            return f"{text} ({suffix})" if suffix else text
         if match := _MONTH.match(period):
-            return f"{date(int(match[1]), int(match[2]), 1):%b %Y}"
+            return format_date(date(int(match[1]), int(match[2]), 1), "MMM y", locale=language)
     except ValueError:
         pass
     return period
 
 
-def write_index(reports_dir: Path, *, title: str = "encore reports") -> Path:
-    """``reports_dir/index.html``: every report, by artist (or group) and period, newest first.
+def write_index(reports_dir: Path, *, language: str = "en") -> Path:
+    """``reports_dir/index.html``: every report, by artist (or group) and period, newest first,
+    its words in ``language`` (the ``report_language`` setting).
 
     Reports are ``reports_dir/<group>/<period>/<name>.html``; a ``<name>.json`` beside one (see
-    :func:`write_report_meta`) gives the artist's name and the report's kind.
+    :func:`write_report_meta`) gives the artist's name.
     """
+    from analytics.reports.texts import long_datetime, text
+
     found = [
         r
         for r in reports_dir.glob("*/*/*.html")
         if r.parent.parent.parent == reports_dir and r.name != "data-docs.html"
     ]
-    entries = [_entry(r, reports_dir) for r in found]
+    entries = [_entry(r, reports_dir, language=language) for r in found]
     entries.sort(key=lambda e: e["period"], reverse=True)
     entries.sort(key=lambda e: e["group"].lower())
-    body = _environment().get_template("index.html.j2").render(title=title, entries=entries)
+    words = {
+        key: text(f"index.{key}", language=language)
+        for key in ("column.artist", "column.report", "column.period", "column.pdf", "none")
+    }
+    body = _environment().get_template("index.html.j2").render(entries=entries, words=words)
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    title = text("index.title", language=language)
     page = (
         _environment()
         .get_template("page.html.j2")
         .render(
             title=title,
-            subtitle=f"{len(entries)} reports",
+            subtitle=text("index.reports", language=language, count=len(entries)),
             footer="",
             csp=csp,
             plotly_js="",
             body=Markup(body),  # noqa: S704 - rendered by an autoescaping template
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            language=language,
+            generated_note=text(
+                "page.generated",
+                language=language,
+                generated=long_datetime(datetime.now(UTC), language=language),
+            ),
         )
     )
     path = reports_dir / "index.html"

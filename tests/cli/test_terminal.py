@@ -66,6 +66,12 @@ BAD_INPUTS = [
     ),
     pytest.param(["--log-format", "xml", "sync"], {}, "--log-format 'xml'", id="log-format"),
     pytest.param(
+        ["run"],
+        {"ENCORE_REPORT_LANGUAGE": "es"},
+        "ENCORE_REPORT_LANGUAGE='es': the reports speak en, fr, de",
+        id="report-language",
+    ),
+    pytest.param(
         ["sync"],
         {"ENCORE_LOG_LEVEL": "LOUD"},
         "ENCORE_LOG_LEVEL='LOUD' is not a log level: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL",

@@ -97,6 +97,34 @@ def test_periods_read_as_dates_in_the_index() -> None:
     assert period_label("2026-13-40") == "2026-13-40" and period_label("latest") == "latest"
 
 
+def test_the_index_speaks_the_report_language(tmp_path: Path) -> None:
+    for group, period, stem in (
+        ("A1", "2026-10", "artist_report"),
+        ("catalog", "2026-12-06", "catalog_overview"),
+    ):
+        page = tmp_path / group / period / f"{stem}.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<!DOCTYPE html>")
+    write_report_meta(tmp_path / "A1" / "2026-10" / "artist_report.html", artist="A1", period="2026-10")
+    raw = html.unescape(write_index(tmp_path, language="fr").read_text())
+    assert '<html lang="fr">' in raw and "Rapports encore" in raw and "2 rapports" in raw
+    assert "<th>Artiste</th><th>Rapport</th><th>Période</th>" in raw
+    assert ">Rapport de l'artiste<" in raw
+    assert ">Vue d'ensemble du catalogue<" in raw and ">Catalogue<" in raw
+    assert "6 déc. 2026" in raw and "oct. 2026" in raw
+    for english in ("Artist report", "Catalog overview", "Period", "reports", "Generated"):
+        assert english not in raw, english
+    empty = write_index(tmp_path / "none", language="de").read_text()
+    assert "Noch keine Berichte" in empty and "0 Berichte" in empty
+
+
+def test_periods_read_as_dates_in_the_report_language() -> None:
+    from analytics.reports.html import period_label
+
+    assert period_label("2026-10", language="de") == "Okt. 2026"
+    assert period_label("2026-12-06", language="fr") == "6 déc. 2026"
+
+
 def test_tables_show_data_text_without_bidi_or_control_characters(capsys) -> None:
     import ast
 

@@ -91,6 +91,13 @@ def _overview(world: World, folder: Path, patch: pytest.MonkeyPatch, *, language
     return page.path, folder / f"overview-{language}" / notebooks.OVERVIEW_NOTEBOOK
 
 
+def _index(folder: Path, *, language: str) -> tuple[Path, None]:
+    """The reports' index in ``language``, as the flows write it after rendering."""
+    from analytics.reports import write_index
+
+    return write_index(folder / f"reports-{language}", language=language), None
+
+
 def _page(
     world: World, folder: Path, notebook: str, *, language: str, **parameters: Any
 ) -> tuple[Path, Path]:
@@ -112,13 +119,14 @@ def _page(
 @pytest.fixture(scope="module")
 def pages(
     report_world: World, marked: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, list[tuple[Path, Path]]]:
+) -> dict[str, list[tuple[Path, Path | None]]]:
     """Per language, (page, executed notebook) of the artist report, catalog overview and track
     analysis of the world's first demo artist."""
     folder = tmp_path_factory.mktemp("untranslated")
     return {
         language: [
             _artist_report(report_world, folder, marked, language=language),
+            _index(folder, language=language),  # lists the artist report just written
             _overview(report_world, folder, marked, language=language),
             _page(
                 report_world,
@@ -152,7 +160,7 @@ def allowed(report_world: World) -> dict[str, Allowed]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_word_of_the_french_and_german_reports_is_from_the_catalog(
-    pages: dict[str, list[tuple[Path, Path]]], allowed: dict[str, Allowed], language: str
+    pages: dict[str, list[tuple[Path, Path | None]]], allowed: dict[str, Allowed], language: str
 ) -> None:
     found = {
         page.name: leftovers(visible_texts(page, notebook=notebook), allowed=allowed[language])
@@ -160,11 +168,13 @@ def test_every_word_of_the_french_and_german_reports_is_from_the_catalog(
     }
     untranslated = [f"{name}: {word}" for name, words in found.items() for word in words]
     assert not untranslated, "words not from the catalog:\n" + "\n".join(untranslated)
-    assert all(page.stat().st_size > 10_000 for page, _ in pages[language])  # real pages were read
+    # real pages were read: the reports (each with its notebook) and the index listing one
+    assert all(page.stat().st_size > 10_000 for page, notebook in pages[language] if notebook)
+    assert len(pages[language]) == 4 and "artist_report.html" in pages[language][1][0].read_text()
 
 
 def test_a_word_written_by_hand_into_a_section_is_found(
-    pages: dict[str, list[tuple[Path, Path]]], allowed: dict[str, Allowed], tmp_path: Path
+    pages: dict[str, list[tuple[Path, Path | None]]], allowed: dict[str, Allowed], tmp_path: Path
 ) -> None:
     page, notebook = pages["fr"][0]
     heading = text("heading.streams", language="fr")

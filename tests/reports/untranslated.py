@@ -137,11 +137,11 @@ def notebook_figures(notebook: Path) -> list[dict[str, Any]]:
     ]
 
 
-def visible_texts(page: Path, *, notebook: Path) -> list[str]:
+def visible_texts(page: Path, *, notebook: Path | None) -> list[str]:
     """What a person reads on ``page``: its HTML's text and its charts' words (from the notebook
-    it was rendered from, where each figure is plain JSON)."""
+    it was rendered from, where each figure is plain JSON; None for a page without one)."""
     texts = html_texts(page.read_text(encoding="utf-8"))
-    for figure in notebook_figures(notebook):
+    for figure in notebook_figures(notebook) if notebook is not None else []:
         texts += chart_texts(figure)
     return texts
 
