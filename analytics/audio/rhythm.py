@@ -42,8 +42,8 @@ FAMILY_WEIGHT = 0.8  # weight of log(pulse alignment) when choosing among metric
 FAMILY_OCTAVE_BPM = 55.0  # families are compared at their octave in [55, 110) BPM
 CANDIDATES = 8  # peaks of the score whose families are compared
 METRIC_RATIOS = (2 / 3, 3 / 4, 4 / 3, 3 / 2)
-DENSITY_WEIGHT = 0.2  # weight of the onsets-per-beat fit when choosing the octave
-ONSETS_PER_BEAT = 2.0  # typical note onsets per beat (eighth-note motion)
+DENSITY_WEIGHT = 0.3  # weight of the onsets-per-beat fit when choosing the octave
+ONSETS_PER_BEAT = 1.5  # typical note onsets per beat
 
 
 @dataclass(frozen=True)
