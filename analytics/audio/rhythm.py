@@ -16,7 +16,8 @@ the result is often half (or two thirds of) the tempo. encore's estimate instead
    and the best one's 2/3, 3/4, 4/3 and 3/2 are weighed by how well a pulse train at their tempo
    (moved by octaves into 55-110 BPM, so that every octave counts alike) lines up with the
    onsets. A syncopated figure (3+3+2 sixteenths) makes the autocorrelation peak at 3/4 of the
-   beat, but its pulses miss half the onsets that the beat's pulses hit;
+   beat, but a pulse train at that period drifts against the bar and lines up with the onsets
+   worse than one at the beat;
 5. picks the octave within the chosen family by the score plus an onsets-per-beat term (about
    1.5 note onsets per beat): a sparse part is not read at double, a busy one not at half tempo.
 
