@@ -11,14 +11,22 @@ the result is often half (or two thirds of) the tempo. encore's estimate instead
 2. adds metrical support from the onset pattern: a beat period L scores its own periodicity
    plus the periodicity at 2L (kick/snare patterns repeat every two beats; an eighth-note
    hi-hat does not make the half-beat a beat);
-3. keeps a log-normal prior at 140 BPM (one octave wide) to break near-ties.
+3. keeps a log-normal prior at 140 BPM (one octave wide) to break near-ties;
+4. compares metrical families, not single lags (feature set 1.3): the best peaks of that score
+   and the best one's 2/3, 3/4, 4/3 and 3/2 are weighed by how well a pulse train at their tempo
+   (moved by octaves into 55-110 BPM, so that every octave counts alike) lines up with the
+   onsets. A syncopated figure (3+3+2 sixteenths) makes the autocorrelation peak at 3/4 of the
+   beat, but a pulse train at that period drifts against the bar and lines up with the onsets
+   worse than one at the beat;
+5. picks the octave within the chosen family by the score plus an onsets-per-beat term (about
+   1.5 note onsets per beat): a sparse part is not read at double, a busy one not at half tempo.
 
-The weights (metrical support 0.25, prior 0.8 at 140 BPM) were set on the tuning split of the
-rendered set of ``benchmarks/tempo_accuracy.py`` (136 excerpts), where they raise exact-tempo
-accuracy from 57 % (support 1.0, prior 0.4 at 120 BPM, set earlier on the Sectoid songs) to 72 %
-against 65 % for ``beat_track``. On the held-out split (304 excerpts, never tuned on) it is
-71.1 % against 62.5 % (octave-equivalent 84.5 % against 79.6 %; before: 58.6 % and 84.9 %): see
-docs/audio-features.md.
+The weights (metrical support 0.25, prior 0.8 at 140 BPM, pulse alignment 0.8 on its logarithm,
+onset density 0.3) were set on the tuning split of the rendered set of
+``benchmarks/tempo_accuracy.py`` (136 excerpts): exact-tempo accuracy 76.5 % against 72.1 % for
+feature set 1.2 and 64.7 % for ``beat_track``. On the held-out split (304 excerpts, never tuned
+on) it is 75.7 % against 62.5 % for ``beat_track`` (octave-equivalent 90.8 % against 79.6 %;
+feature set 1.2: 71.1 % and 84.9 %): see docs/audio-features.md.
 """
 
 from __future__ import annotations
@@ -38,6 +46,12 @@ TEMPOGRAM_BATCH = 512  # windows per FFT batch
 SEARCH_BPM = (40.0, 250.0)
 METRICAL_WEIGHT = 0.25
 PRIOR_WEIGHT = 0.8
+FAMILY_WEIGHT = 0.8  # weight of log(pulse alignment) when choosing among metrical families
+FAMILY_OCTAVE_BPM = 55.0  # families are compared at their octave in [55, 110) BPM
+CANDIDATES = 8  # peaks of the score whose families are compared
+METRIC_RATIOS = (2 / 3, 3 / 4, 4 / 3, 3 / 2)
+DENSITY_WEIGHT = 0.3  # weight of the onsets-per-beat fit when choosing the octave
+ONSETS_PER_BEAT = 1.5  # typical note onsets per beat
 
 
 @dataclass(frozen=True)
@@ -103,17 +117,39 @@ def classic_tempo(onset: np.ndarray) -> float:
 
 
 def estimate_tempo(
-    onset: np.ndarray, *, reference_onset: np.ndarray | None = None
+    onset: np.ndarray, *, reference_onset: np.ndarray | None = None, onset_rate_per_s: float | None = None
 ) -> tuple[float, float, float]:
     """(tempo BPM, confidence 0-1, tempo / librosa's estimate) from an onset envelope.
 
-    ``reference_onset`` is the envelope librosa's estimate is taken on (default ``onset``); pass
-    the median-aggregated one to compare with ``beat_track``.
+    Parameters
+    ----------
+    onset : np.ndarray
+        Onset envelope at ``ANALYSIS_SR / HOP`` frames per second.
+    reference_onset : np.ndarray, optional
+        The envelope librosa's estimate is taken on (default ``onset``); pass the
+        median-aggregated one to compare with ``beat_track``.
+    onset_rate_per_s : float, optional
+        Note onsets per second (``librosa.onset.onset_detect`` on ``onset`` when not given).
 
+    Returns
+    -------
+    tuple of float
+        The tempo (NaN without a pulse), the periodicity at its lag (0-1) and the tempo divided by
+        librosa's estimate.
+
+    Notes
+    -----
     Each lag L between 40 and 250 BPM scores: periodicity at L (detrended tempogram) + metrical
     support, the periodicity at 2L (the onset pattern also repeats every two beats), + a
     log-normal prior centred on :data:`PRIOR_BPM` (one octave wide, weight :data:`PRIOR_WEIGHT`).
-    The weights were set on the tuning split of ``benchmarks/tempo_accuracy.py``.
+    The best-scoring tempo's metrical family (its octaves) is then weighed against the other
+    peaks' families and its 2/3, 3/4, 4/3 and 3/2 by how well a pulse train at the family's tempo
+    lines up with the onsets (:func:`pulse_alignment`, weight :data:`FAMILY_WEIGHT`); within the
+    chosen family the score plus an onset-density term picks the octave: the beat is taken to
+    carry about :data:`ONSETS_PER_BEAT` note onsets (a log-normal term, weight
+    :data:`DENSITY_WEIGHT`), so a sparse part is not read at double and a busy one not at half
+    its tempo. The weights were set on the tuning split of
+    ``benchmarks/tempo_accuracy.py``.
     """
     bpm, strength = global_tempogram(onset)
     lags = np.arange(1, AC_WINDOW // 2)
@@ -122,11 +158,102 @@ def estimate_tempo(
         return float("nan"), 0.0, 1.0
     score = strength[lags] + METRICAL_WEIGHT * strength[2 * lags]
     score = score + PRIOR_WEIGHT * _log_prior(bpm[lags], centre=PRIOR_BPM, octaves=1.0)
-    best = int(lags[np.argmax(np.where(valid, score, -np.inf))])
-    tempo = _refine(strength, best)
-    confidence = float(np.clip(strength[best], 0.0, 1.0))
+    score = np.where(valid, score, -np.inf)
+    candidates = _candidate_tempi(score, strength, lags=lags)
+    detrended = _pulse_envelope(onset)
+    family = max(
+        candidates,
+        key=lambda t: (
+            _score_at(score, lags, bpm=t)
+            + FAMILY_WEIGHT * np.log(pulse_alignment(detrended, period=_folded_period(t)))
+        ),
+    )
+    octaves = [family * 2.0**k for k in range(-3, 4) if SEARCH_BPM[0] <= family * 2.0**k <= SEARCH_BPM[1]]
+    if onset_rate_per_s is None:
+        onset_rate_per_s = _onset_rate(onset)
+    tempo = max(
+        octaves,
+        key=lambda t: _score_at(score, lags, bpm=t) + DENSITY_WEIGHT * _density_fit(onset_rate_per_s, bpm=t),
+    )
+    lag = int(np.clip(round(60.0 * FPS / tempo), 1, strength.shape[0] - 1))
+    confidence = float(np.clip(strength[lag], 0.0, 1.0))
     reference = classic_tempo(onset if reference_onset is None else reference_onset)
     return tempo, confidence, tempo / reference if reference > 0 else float("nan")
+
+
+def _onset_rate(onset: np.ndarray) -> float:
+    """Note onsets per second (``librosa.onset.onset_detect`` defaults on the envelope)."""
+    onsets = librosa.onset.onset_detect(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=HOP)
+    duration = onset.shape[0] / FPS
+    return float(len(onsets) / duration) if duration > 0 else 0.0
+
+
+def _density_fit(onset_rate_per_s: float, *, bpm: float) -> float:
+    """Log-normal fit (0 at best, negative elsewhere) of the onsets per beat at ``bpm`` to
+    :data:`ONSETS_PER_BEAT`, in squared octaves."""
+    per_beat = max(onset_rate_per_s, 0.05) * 60.0 / bpm  # floored: a near-silent part has no log
+    return -float(np.log2(per_beat / ONSETS_PER_BEAT) ** 2)
+
+
+def _candidate_tempi(score: np.ndarray, strength: np.ndarray, *, lags: np.ndarray) -> list[float]:
+    """Tempi of the :data:`CANDIDATES` best local maxima of ``score`` (refined), and the best one's
+    2/3, 3/4, 4/3 and 3/2 within the search range (syncopated patterns put a peak there)."""
+    inner = score[1:-1]
+    is_peak = np.isfinite(inner) & (inner >= score[:-2]) & (inner >= score[2:])
+    peaks = 1 + np.flatnonzero(is_peak)
+    if peaks.size == 0:
+        peaks = np.array([int(np.argmax(score))])
+    best = peaks[np.argsort(-score[peaks], kind="stable")[:CANDIDATES]]
+    tempi = [_refine(strength, int(lags[i])) for i in best]
+    related = [tempi[0] * ratio for ratio in METRIC_RATIOS]
+    return tempi + [t for t in related if SEARCH_BPM[0] <= t <= SEARCH_BPM[1]]
+
+
+def _score_at(score: np.ndarray, lags: np.ndarray, *, bpm: float) -> float:
+    """``score`` interpolated at the lag of ``bpm`` (lags outside the search range score very low)."""
+    finite = np.where(np.isfinite(score), score, -10.0)
+    return float(np.interp(60.0 * FPS / bpm, lags, finite))
+
+
+def _folded_period(bpm: float) -> float:
+    """Beat period in frames of ``bpm`` moved by octaves into [FAMILY_OCTAVE_BPM, 2 × that):
+    every octave of a tempo gets the same pulse alignment."""
+    octave = np.floor(np.log2(bpm / FAMILY_OCTAVE_BPM))
+    return float(60.0 * FPS / (bpm / 2.0**octave))
+
+
+def _pulse_envelope(onset: np.ndarray) -> np.ndarray:
+    """The onset envelope without its 1-s moving average, in units of its standard deviation, and
+    widened to a 3-frame maximum (a beat may fall one frame off the grid)."""
+    x = onset.astype(np.float64)
+    x = x - scipy.ndimage.uniform_filter1d(x, int(FPS))
+    spread = float(x.std())
+    return scipy.ndimage.maximum_filter1d(x / spread if spread > 0 else x, 3)
+
+
+def pulse_alignment(envelope: np.ndarray, *, period: float) -> float:
+    """How well a pulse train of ``period`` frames lines up with ``envelope``.
+
+    Parameters
+    ----------
+    envelope : np.ndarray
+        A detrended onset envelope (see ``_pulse_envelope``).
+    period : float
+        The pulse period in frames (fractional periods are rounded pulse by pulse).
+
+    Returns
+    -------
+    float
+        The mean of ``envelope`` at the pulses, at the best of all phases (floored at 1e-3, so
+        its logarithm is defined).
+    """
+    count = int((envelope.shape[0] - period) // period) + 1
+    if count < 2:
+        return 1e-3
+    phases = np.arange(0.0, period)
+    positions = np.rint(phases[:, None] + np.arange(count)[None, :] * period).astype(int)
+    positions = np.minimum(positions, envelope.shape[0] - 1)
+    return max(float(envelope[positions].mean(axis=1).max()), 1e-3)
 
 
 def _refine(strength: np.ndarray, index: int) -> float:
@@ -150,12 +277,13 @@ def rhythm_features(onset: np.ndarray, *, reference_onset: np.ndarray | None = N
     ``reference_onset``: the envelope ``librosa.beat.beat_track`` would use (median over bands);
     ``tempo_octave_ratio`` is the tempo divided by librosa's estimate on it.
     """
-    duration = onset.shape[0] / FPS
     if onset.shape[0] < AC_WINDOW // 4 or not np.any(onset > 0):
         return Rhythm(float("nan"), 0.0, 1.0, np.zeros(0), float("nan"), 0.0, 0.0)
-    tempo, confidence, ratio = estimate_tempo(onset, reference_onset=reference_onset)
+    onset_rate = _onset_rate(onset)
+    tempo, confidence, ratio = estimate_tempo(
+        onset, reference_onset=reference_onset, onset_rate_per_s=onset_rate
+    )
     beat_frames = _beats(onset, tempo) if np.isfinite(tempo) else np.zeros(0, dtype=int)
-    onsets = librosa.onset.onset_detect(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=HOP)
     mean_onset = float(onset.mean())
     strength = float(onset[beat_frames].mean() / mean_onset) if beat_frames.size and mean_onset > 0 else 0.0
     regularity = 0.0
@@ -170,5 +298,5 @@ def rhythm_features(onset: np.ndarray, *, reference_onset: np.ndarray | None = N
         beats=beat_frames / FPS,
         beat_strength=strength,
         beat_regularity=regularity,
-        onset_rate_per_s=float(len(onsets) / duration) if duration > 0 else 0.0,
+        onset_rate_per_s=onset_rate,
     )

@@ -52,6 +52,31 @@ def rock_pattern(bpm: float, *, seconds: float = 24.0, sr: int = SR, seed: int =
     return (y / np.abs(y).max() * 0.8).astype(np.float32)
 
 
+def syncopated_pattern(bpm: float, *, seconds: float = 24.0, sr: int = SR, seed: int = 0) -> np.ndarray:
+    """A 3+3+2 figure: bass and hi-hat on sixteenths 0, 3 and 6 of every two beats, a soft snare
+    on the second beat. Its onsets repeat every three sixteenths more often than every beat."""
+    rng = np.random.default_rng(seed)
+    y = np.zeros(int(seconds * sr), dtype=np.float64)
+    beat = 60.0 / bpm
+    t = np.arange(int(0.15 * sr)) / sr
+    bass = np.sin(2 * np.pi * 80 * t) * np.exp(-t * 25)
+    snare = rng.standard_normal(t.shape[0]) * np.exp(-t * 30)
+    hat = np.diff(rng.standard_normal(t.shape[0] + 1)) * np.exp(-t * 120)
+
+    def put(sample: np.ndarray, at: float, gain: float) -> None:
+        s = int(at * sr)
+        n = min(len(sample), len(y) - s)
+        if n > 0:
+            y[s : s + n] += gain * sample[:n]
+
+    for cycle in np.arange(0.2, seconds - 2 * beat, 2 * beat):
+        for sixteenth in (0, 3, 6):
+            put(bass, cycle + sixteenth * beat / 4, 1.0)
+            put(hat, cycle + sixteenth * beat / 4, 0.3)
+        put(snare, cycle + beat, 0.3)
+    return (y / np.abs(y).max() * 0.8).astype(np.float32)
+
+
 def tone(freq: float, seconds: float, sr: int = SR) -> np.ndarray:
     """A harmonic tone (4 partials, 1/k amplitudes) with a short fade in and out."""
     t = np.arange(int(seconds * sr)) / sr

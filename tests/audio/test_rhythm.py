@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from analytics.audio.analyze import analyze_file
-from analytics.audio.features import ANALYSIS_SR
+from analytics.audio.features import ANALYSIS_SR, HOP
 from analytics.audio.frames import FrameAnalyzer
-from analytics.audio.rhythm import classic_tempo, rhythm_features
+from analytics.audio.rhythm import classic_tempo, estimate_tempo, pulse_alignment, rhythm_features
 
-from .conftest import SR, click_track, rock_pattern
+from .conftest import SR, click_track, rock_pattern, syncopated_pattern
 
 
 def onset_of(y: np.ndarray, sr: int = SR) -> np.ndarray:
@@ -52,6 +52,25 @@ def test_fast_rock_is_not_halved_where_the_classic_estimate_is() -> None:
     assert verdict(classic_tempo(onset), 150) != "wrong"
     rhythm = rhythm_features(onset)
     assert verdict(rhythm.tempo_bpm, 150) == "exact"
+
+
+@pytest.mark.parametrize("bpm", [80, 100, 125, 150])
+def test_a_syncopated_figure_is_read_at_its_beat(bpm: float) -> None:
+    """3+3+2 sixteenths put the strongest autocorrelation peak at 3/4 of the beat (4/3 of the
+    tempo), and half the tempo is the stronger octave above 120 BPM: the pulse alignment of each
+    metrical family and the onsets-per-beat term bring it back to the beat."""
+    tempo, _, _ = estimate_tempo(onset_of(syncopated_pattern(bpm)))
+    assert verdict(tempo, bpm) == "exact", tempo
+
+
+def test_pulse_alignment_is_highest_at_the_beat() -> None:
+    onset = onset_of(click_track(120.0))
+    detrended = onset - np.convolve(onset, np.ones(43) / 43, mode="same")
+    envelope = detrended / detrended.std()
+    period = 60.0 * ANALYSIS_SR / HOP / 120.0
+    at_beat = pulse_alignment(envelope, period=period)
+    for ratio in (3 / 4, 2 / 3, 4 / 3, 3 / 2):
+        assert at_beat > 2 * pulse_alignment(envelope, period=period * ratio), ratio
 
 
 def test_beats_fall_on_the_clicks() -> None:
