@@ -3,6 +3,7 @@ generator read it, and it says what it lacks."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -134,3 +135,21 @@ def test_the_built_wheel_carries_the_catalogs(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for language in LANGUAGES:
         assert f"analytics/locale/{language}/LC_MESSAGES/encore.po" in names
+
+
+INFORMAL_GERMAN = re.compile(r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b", re.IGNORECASE)
+
+
+def test_the_german_reports_address_the_artist_one_way() -> None:
+    """The reports say "Sie" to the artist throughout (posts for fans, the content, may say "du")."""
+    from analytics.locale import messages
+
+    informal = {
+        key: form
+        for key, message in messages("de").items()
+        if not key.startswith("content")
+        for form in message.forms
+        if INFORMAL_GERMAN.search(form)
+    }
+    assert informal == {}
+    assert INFORMAL_GERMAN.search("Woher deine Streams kommen")  # the pattern sees what it looks for
