@@ -14,6 +14,7 @@ profile is never touched; the server's database is PostgreSQL (``postgresql+asyn
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -27,6 +28,8 @@ from typing import Any
 
 import httpx
 import yaml
+
+from deploy.worker import STACKS_SIGNAL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUIET_ENV = {
@@ -89,15 +92,25 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    stacks_signal: int | None = None  # makes the process write its threads' stacks to its log
 
     def tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, *, timeout_s: float = 30.0) -> int:
-        """SIGINT (Prefect's clean shutdown), then SIGTERM, then SIGKILL; the exit code."""
+        """SIGINT (Prefect's clean shutdown), then SIGTERM, then SIGKILL; the exit code.
+
+        A process that outlives the SIGINT's grace is first asked for its threads' stacks
+        (``stacks_signal``), so its log says where it was stuck.
+        """
         if self.popen.poll() is None:
             for sig, wait in ((signal.SIGINT, timeout_s), (signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+                if sig != signal.SIGINT and self.stacks_signal is not None and self.popen.poll() is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(self.popen.pid, self.stacks_signal)
+                    time.sleep(1.0)
+                    self.stacks_signal = None  # once
                 try:
                     os.killpg(self.popen.pid, sig)
                 except ProcessLookupError:
@@ -299,13 +312,15 @@ def start_worker(
     Flow runs start in ``project_dir`` (``ENCORE_HOME``).
     """
     extra = {"ENCORE_HOME": str(project_dir), "PREFECT_WORKER_QUERY_SECONDS": "2", **(env or {})}
-    return _spawn(
+    worker = _spawn(
         "prefect worker",
         [*_worker(), "--pool", pool, "--limit", str(limit), "--metrics-port", str(metrics_port)],
         env=prefect_env(api_url, home=home, extra=extra),
         log=log,
         cwd=project_dir,
     )
+    worker.stacks_signal = STACKS_SIGNAL
+    return worker
 
 
 def run_and_wait(

@@ -5,14 +5,20 @@
 Prometheus scrapes ``http://<worker>:9102/metrics``: the process's CPU, memory and open files
 (``process_*``), Python's (``python_*``) and encore's registry (``encore_*``; per-run figures are
 pushed by each flow run to the Pushgateway, see docs/operations.md). Everything after ``--`` is
-passed to ``prefect worker start``. SIGINT stops the worker cleanly, then the endpoint.
+passed to ``prefect worker start``. SIGINT stops the worker cleanly, then the endpoint;
+SIGUSR1 writes every thread's stack to stderr (the worker's log) and the worker goes on, to see
+where a worker that does not stop is waiting.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
+import signal
 import sys
+
+STACKS_SIGNAL = signal.SIGUSR1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metrics-port", type=int, default=9102, help="0: any free port (printed)")
     parser.add_argument("--metrics-host", default="127.0.0.1", help="0.0.0.0 to be scraped from elsewhere")
     args, extra = parser.parse_known_args(argv)
+    faulthandler.register(STACKS_SIGNAL, all_threads=True)
     from prometheus_client import PlatformCollector, ProcessCollector
 
     from analytics.observability import REGISTRY, serve_metrics

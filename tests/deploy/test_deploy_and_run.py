@@ -189,7 +189,8 @@ def test_deploy_all_then_the_pipeline_deployment_completes_on_postgres(
         # longer than stop()'s grace): the process must end on its own first, then the worker.
         left = wait_childless(worker.popen.pid, timeout_s=120)
         assert left == {}, f"the flow run's process outlived its run by 2 min: {left}\n{worker.tail()}"
-        assert worker.stop() == 0, f"the worker did not stop cleanly on SIGINT:\n{worker.tail()}"
+        code = worker.stop(timeout_s=60)
+        assert code == 0, f"the worker did not stop cleanly on SIGINT:\n{worker.tail(120)}"
         worker = None
     finally:
         if worker is not None:
