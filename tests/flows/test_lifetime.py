@@ -123,7 +123,7 @@ def test_kill_9_of_a_process_rendering_a_report_stops_its_notebook_kernel(tmp_pa
         )
     )
     script = (
-        "import sys\nfrom pathlib import Path\nfrom flows.reporting import run_notebook\n"
+        "import sys\nfrom pathlib import Path\nfrom flows._notebooks import run_notebook\n"
         "run_notebook(sys.argv[1], output=Path(sys.argv[2]), parameters={})\n"
     )
     process = subprocess.Popen(
