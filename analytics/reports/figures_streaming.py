@@ -207,6 +207,7 @@ def top_tracks_momentum(
         title=title or text("toc.top_tracks", language=language),
         height=120 + 34 * len(df),
         xaxis_title=words["streams"],
+        xaxis_tickformat=",d",  # thousands grouped as the language does, as on the streams chart
     )
 
 
@@ -253,4 +254,5 @@ def country_bars(countries: pd.DataFrame, *, title: str | None = None, language:
         title=title or text("heading.countries", language=language),
         height=120 + 28 * len(df),
         xaxis_title=words["streams"],
+        xaxis_tickformat=",d",  # thousands grouped as the language does
     )

@@ -311,3 +311,24 @@ def test_every_word_a_figure_draws_is_in_the_reports_language(language: str, exp
     assert notes[-1] == ("H" if language == "de" else "B") and notes[0] == "C"
     english = " | ".join(_words_drawn(f) for f in (figures.streams_over_time(daily(), anomalies=anomalies),))
     assert "streams a day" in english and "listeners a day" in english and "1,234" in english
+
+
+def test_stream_counts_on_bar_axes_group_thousands_as_the_language_does() -> None:
+    """ "1 000" in French, "1,000" in English: plotly groups by the page's locale when told to."""
+    tracks = figures.top_tracks_momentum(
+        pd.DataFrame(
+            {
+                "track_id": ["a", "b"],
+                "name": ["A", "B"],
+                "streams": [2_500, 900],
+                "previous": [2_000, 1_000],
+                "growth": [0.25, -0.1],
+                "new": [False, False],
+            }
+        ),
+        language="fr",
+    )
+    countries = figures.country_bars(
+        pd.DataFrame({"country": ["FR", "DE"], "streams": [2_500, 900]}), language="fr"
+    )
+    assert tracks.layout.xaxis.tickformat == ",d" and countries.layout.xaxis.tickformat == ",d"

@@ -109,7 +109,7 @@ def test_the_index_speaks_the_report_language(tmp_path: Path) -> None:
     raw = html.unescape(write_index(tmp_path, language="fr").read_text())
     assert '<html lang="fr">' in raw and "Rapports encore" in raw and "2 rapports" in raw
     assert "<th>Artiste</th><th>Rapport</th><th>Période</th>" in raw
-    assert ">Rapport de l'artiste<" in raw
+    assert ">Rapport d'artiste<" in raw
     assert ">Vue d'ensemble du catalogue<" in raw and ">Catalogue<" in raw
     assert "6 déc. 2026" in raw and "oct. 2026" in raw
     for english in ("Artist report", "Catalog overview", "Period", "reports", "Generated"):
