@@ -244,15 +244,15 @@ def format_count(value: float | None, *, language: str = "en", unit: str = "") -
 
 
 def format_change(ratio: float | None, *, language: str = "en") -> tuple[str, str]:
-    """(text, trend) for a relative change: ``("+12 % vs previous period", "up")``."""
+    """(text, trend) for a relative change: ``("+12% vs previous period", "up")``, "+12 %" in French."""
     from analytics.reports.texts import text
 
     if ratio is None or not math.isfinite(ratio):
         return text("change.none", language=language), "flat"
     if abs(ratio) < 0.005:
         return text("change.same", language=language), "flat"
-    from babel.numbers import format_percent
+    from analytics.reports.words import signed_percent
 
-    change = format_percent(ratio, locale=language, format="+#,##0%;-#,##0%")
+    change = signed_percent(ratio, language=language)  # the language's own spacing: "+12 %" in French
     trend = "up" if ratio > 0.005 else "down" if ratio < -0.005 else "flat"
     return text("change.vs_previous", language=language, change=change), trend

@@ -196,3 +196,13 @@ def test_a_french_or_german_page_registers_its_plotly_locale_hashed_in_the_csp(
         r"<script>(.*?)</script>", english.path.read_text(encoding="utf-8"), flags=re.S
     )
     assert len(english_scripts) == 2 and not any(s.startswith("Plotly.register(") for s in english_scripts)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "+12% vs previous period"), ("fr", "+12\u00a0% par rapport"), ("de", "+12\u00a0%")],
+)
+def test_a_change_is_written_with_the_language_s_percent_spacing(language: str, expected: str) -> None:
+    shown, trend = display.format_change(0.12, language=language)
+    assert shown.startswith(expected) and trend == "up"
+    assert display.format_change(-0.2, language=language)[1] == "down"
