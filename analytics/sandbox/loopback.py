@@ -86,6 +86,10 @@ class LoopbackServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,
+            # No logging.config.dictConfig of uvicorn's: it would flush and close every handler of
+            # the process (a flow run's API log handler among them, which can deadlock) each time a
+            # server starts. uvicorn's loggers keep their level and go through the process's handlers.
+            log_config=None,
             log_level="warning",
             access_log=False,
             lifespan="off",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -76,3 +77,34 @@ def test_its_connections_send_without_waiting_for_an_ack() -> None:
     with LoopbackServer(app).running() as server:
         assert httpx.get(server.url, timeout=5).status_code == 204
     assert seen and all(seen)
+
+
+class _CountingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushes = self.closes = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        pass
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+    def close(self) -> None:
+        self.closes += 1
+        super().close()
+
+
+def test_starting_a_server_leaves_the_process_s_log_handlers_alone() -> None:
+    """uvicorn's own logging set-up would flush and close every handler of the process (a flow
+    run's API log handler among them) each time a sandbox starts inside a run."""
+    handler = _CountingHandler()
+    logger = logging.getLogger("tests.loopback.handlers")
+    logger.addHandler(handler)
+    try:
+        with LoopbackServer(_app()).running():
+            pass
+        assert (handler.flushes, handler.closes) == (0, 0)
+        assert handler in logger.handlers
+    finally:
+        logger.removeHandler(handler)
