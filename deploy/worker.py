@@ -5,7 +5,9 @@
 Prometheus scrapes ``http://<worker>:9102/metrics``: the process's CPU, memory and open files
 (``process_*``), Python's (``python_*``) and encore's registry (``encore_*``; per-run figures are
 pushed by each flow run to the Pushgateway, see docs/operations.md). Everything after ``--`` is
-passed to ``prefect worker start``. SIGINT stops the worker cleanly, then the endpoint;
+passed to ``prefect worker start``. SIGINT (or SIGTERM) stops the worker: its polling loops are
+cancelled, then the endpoint stops, exit code 0; a flow run under way is not waited for, so stop
+a worker between runs;
 SIGUSR1 writes every thread's stack to stderr (the worker's log) and the worker goes on, to see
 where a worker that does not stop is waiting.
 """
@@ -19,6 +21,15 @@ import signal
 import sys
 
 STACKS_SIGNAL = signal.SIGUSR1
+INTERRUPTED_EXIT = 130  # what Prefect's CLI exits with once an interrupt stopped it
+
+
+_interrupted: list[int] = []  # the signals received: a stop that was asked for exits 0
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    _interrupted.append(signum)
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,10 +53,18 @@ def main(argv: list[str] | None = None) -> int:
 
     command = ["worker", "start", "--pool", args.pool, "--type", "process", "--limit", str(args.limit)]
     sys.argv = ["prefect", *command, *[a for a in extra if a != "--"]]  # Prefect's CLI reads argv
+    # SIGINT interrupts the event loop itself. Otherwise asyncio turns it into a cancellation of
+    # the CLI's main task, which the worker's task groups can absorb (the worker then polls on);
+    # an interrupt makes asyncio cancel every task, the worker's loops included, and return.
+    # Prefect's own handler (SIGTERM becomes SIGINT) forwards to this one.
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
     except SystemExit as exit_:
-        return int(exit_.code or 0)
+        code = int(exit_.code or 0)
+        return 0 if _interrupted and code == INTERRUPTED_EXIT else code
+    except KeyboardInterrupt:
+        print("worker stopped", flush=True)
     finally:
         server.shutdown()
         server.server_close()
