@@ -165,16 +165,24 @@ def report_period(
     return latest
 
 
-def run_report_periods(settings: Settings, *, artist_ids: list[str], period: str | None) -> dict[str, Period]:
-    """Each artist's report period for the main job: ``period`` when given, else, as ``encore
-    report`` and the notebooks choose it, the latest 28 days the warehouse has streaming numbers
-    for that artist (not the 28 days before today, which late exports would leave empty)."""
-    if period is not None or not artist_ids:
+def report_periods(
+    settings: Settings,
+    *,
+    artist_ids: list[str],
+    start: date | None = None,
+    end: date | None = None,
+    period: str | None = None,
+) -> dict[str, Period]:
+    """Each artist's report period (:func:`report_period`), for ``encore report`` and the main
+    job alike: without ``period``, ``start`` or ``end``, the latest 28 days the warehouse has
+    streaming numbers for that artist (not the 28 days before today, which late exports would
+    leave empty). The warehouse is read only when a period depends on it."""
+    if not artist_ids or (period is not None and start is None and end is None):
         return {artist_id: parse_period(period) for artist_id in artist_ids}
     warehouse = Warehouse.from_settings(settings)
     try:
         return {
-            artist_id: report_period(warehouse, artist_id=artist_id, start=None, end=None, period=None)
+            artist_id: report_period(warehouse, artist_id=artist_id, start=start, end=end, period=period)
             for artist_id in artist_ids
         }
     finally:
@@ -223,14 +231,7 @@ def report_plan(
         then="the report reads the warehouse the run wrote; set ENCORE_DATA_DIR (or "
         "ENCORE_DATABASE_URL) to its",
     )
-    warehouse = Warehouse.from_settings(settings)
-    try:
-        periods = {
-            artist_id: report_period(warehouse, artist_id=artist_id, start=first, end=last, period=period)
-            for artist_id in ids
-        }
-    finally:
-        warehouse.dispose()
+    periods = report_periods(settings, artist_ids=ids, start=first, end=last, period=period)
     return ReportPlan(run_path=run_path, run_id=run_id, periods=periods, language=language, pdf=pdf)
 
 
