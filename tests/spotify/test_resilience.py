@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -51,19 +53,35 @@ def test_a_second_401_after_refreshing_is_an_auth_error(sb: SpotifySandbox, make
     assert client.request_counts()[("GET /artists/{id}", "401")] == 2  # the call, once refreshed: no loop
 
 
-def test_short_lived_tokens_are_renewed(settings: Settings) -> None:
-    with SpotifySandbox(SandboxOptions(synthetic=SPEC, token_ttl_s=1.0)).running() as sb:
+def _age_cached_tokens(path: Path, *, seconds_left: float) -> None:
+    """What the token cache holds once time has passed: each token expires in ``seconds_left``."""
+    cache = json.loads(path.read_text(encoding="utf-8"))
+    for entry in cache["entries"].values():
+        entry["expires_at"] = int(time.time() + seconds_left)
+    path.write_text(json.dumps(cache), encoding="utf-8")
+
+
+def test_a_token_inside_its_renewal_margin_is_renewed_before_use(settings: Settings) -> None:
+    # A 10-minute token is renewed in its last minute (a tenth of its life, at most 60 s): the
+    # cache is aged instead of waiting, and the server forgets the old token, so a token used
+    # after its margin would show as a 401.
+    with SpotifySandbox(SandboxOptions(synthetic=SPEC, token_ttl_s=600.0)).running() as sb:
         s = sandbox_settings(settings, sb)
         with SpotifyClient.from_settings(
             s, api_url=sb.api_url, accounts_url=sb.accounts_url, policy=FAST
         ) as client:
             client.artist(_artist(sb))
-            time.sleep(1.2)  # the token has expired on the server
+            _age_cached_tokens(s.spotify_token_cache, seconds_left=90)  # outside the margin: kept
+            client.artist(_artist(sb))
+            assert client.request_counts()[("POST /api/token", "200")] == 1
+
+            _age_cached_tokens(s.spotify_token_cache, seconds_left=30)  # inside it: renewed
+            sb.expire_tokens()
             artist, _ = client.artist(sorted(sb.state.artists)[1])
             assert artist.name == sb.state.artists[artist.id].name
             counts = client.request_counts()
             assert counts[("POST /api/token", "200")] == 2
-            assert counts.get(("GET /artists/{id}", "401"), 0) <= 1
+            assert ("GET /artists/{id}", "401") not in counts
 
 
 def test_short_retry_after_is_waited_out(sb: SpotifySandbox, make_client: MakeClient) -> None:
