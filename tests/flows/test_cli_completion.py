@@ -22,7 +22,16 @@ def _encore(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def test_show_completion_prints_a_bash_script_that_completes_commands() -> None:
-    shown = _encore("--show-completion", "bash")
+    # The script is for the shell encore runs in (Typer reads the parent processes), so it runs
+    # from bash here, as a user's command would, and not straight from pytest's process; the
+    # second command keeps bash from replacing itself with encore.
+    shown = subprocess.run(
+        ["bash", "-c", f"'{ENCORE}' --show-completion; exit $?"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert shown.returncode == 0, shown.stderr
     assert "complete -o default -F _encore_completion encore" in shown.stdout
     assert "_ENCORE_COMPLETE=complete_bash" in shown.stdout
