@@ -55,12 +55,12 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 run: setup
 	$(RUN) encore run
 
-# xdist workers file by file (tests/conftest.py keeps a shared world's files together): 2 by
-# default (TEST_WORKERS=4 halves the wall time on 2 cores, but the kill -9 test of `encore run`
-# does not yet reach its mid-way point under that load); then the few tests that cannot
+# xdist workers file by file (tests/conftest.py keeps a shared world's files together): 3 by
+# default, as the suite waits on child processes and servers part of the time (on 2 cores,
+# 613 s against 702 s with 2 workers); then the few tests that cannot
 # run on an xdist worker, by file, so that the suite is not collected a second time for them
 # (tests/conftest.py SERIAL_FILES checks this list).
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 SERIAL_TESTS := tests/sandbox/test_spotify_properties.py
 test: setup browser pushgateway lint
 	$(RUN) pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial"
