@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox
+from analytics.sandbox.spotify.auth import TokenStore
+from analytics.sandbox.spotify.errors import ApiError
 from tests.conftest import TEST_HTTP_TIMEOUT_S
 from tests.sandbox.conftest import MAXSTACK, Api
 
@@ -60,7 +62,7 @@ def test_token_endpoint_errors_use_the_accounts_shape(dev_sb: SpotifySandbox) ->
 
 
 def test_missing_invalid_and_expired_tokens_get_the_real_401_bodies(api_for: Callable[..., Api]) -> None:
-    with SpotifySandbox(SandboxOptions(token_ttl_s=1.5)).running() as sb:
+    with SpotifySandbox(SandboxOptions()).running() as sb:
         missing = api_for(sb, token=None).get(f"/artists/{MAXSTACK}")
         assert missing.status_code == 401
         assert missing.json() == {"error": {"status": 401, "message": "No token provided"}}
@@ -68,11 +70,22 @@ def test_missing_invalid_and_expired_tokens_get_the_real_401_bodies(api_for: Cal
         assert invalid.json() == {"error": {"status": 401, "message": "Invalid access token"}}
         api = api_for(sb)
         assert api.get(f"/artists/{MAXSTACK}").status_code == 200
-        time.sleep(1.6)
+        sb.expire_tokens()  # the token's hour has passed
         expired = api.get(f"/artists/{MAXSTACK}")
         assert expired.status_code == 401
         assert expired.json() == {"error": {"status": 401, "message": "The access token expired"}}
         assert api_for(sb).get(f"/artists/{MAXSTACK}").status_code == 200  # the refresh token still works
+
+
+def test_a_token_lives_its_ttl_on_the_store_clock() -> None:
+    now = [1000.0]
+    store = TokenStore(client_id="app", client_secret="secret", ttl_s=3600.0, clock=lambda: now[0])
+    token = store.issue(client_id="app", user_id=None, scopes=frozenset())
+    now[0] += 3599.0
+    assert store.authenticate(f"Bearer {token.value}") == token
+    now[0] += 1.0
+    with pytest.raises(ApiError, match="expired"):
+        store.authenticate(f"Bearer {token.value}")
 
 
 def _pkce_code(sb: SpotifySandbox, challenge: str) -> str:
