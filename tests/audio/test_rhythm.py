@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
+from analytics.audio._librosa import librosa
 from analytics.audio.analyze import analyze_file
 from analytics.audio.features import ANALYSIS_SR, HOP
 from analytics.audio.frames import FrameAnalyzer
@@ -101,3 +104,27 @@ def test_tempo_does_not_depend_on_the_sample_rate(sr: int, write_audio) -> None:
     assert verdict(result.features["tempo_bpm"], 128) == "exact"
     assert result.features["source_sample_rate_hz"] == sr
     assert ANALYSIS_SR == 22050
+
+
+@pytest.mark.parametrize("frames", [60, 383, 512, 1337, 9000])
+def test_the_classic_estimate_is_librosas_feature_tempo(frames: int) -> None:
+    """Computed batch by batch, it still equals ``librosa.feature.tempo`` with its defaults, on
+    envelopes shorter than one window, one batch long and between batches."""
+    rng = np.random.default_rng(frames)
+    for period in (18.0, 23.5, 31.0, 47.0):
+        t = np.arange(frames)
+        onset = np.maximum(0.0, np.cos(2 * np.pi * t / period)) ** 8 + rng.random(frames) * 0.7
+        librosas = librosa.feature.tempo(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=HOP)
+        assert classic_tempo(onset) == float(librosas[0])
+
+
+def test_the_classic_estimate_of_an_hour_stays_within_a_few_megabytes() -> None:
+    """librosa's own call holds the whole tempogram of an hour (0.4 GB, 2.7 GB at its peak)."""
+    onset = np.random.default_rng(7).random(int(3600 * ANALYSIS_SR / HOP))
+    tracemalloc.start()
+    try:
+        classic_tempo(onset)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20, f"{peak / 2**20:.0f} MB"
