@@ -16,7 +16,10 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from analytics.config import InvalidInput
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -83,6 +86,25 @@ def _temporary_server_class() -> type[Any]:
             )
 
     return TemporaryServer
+
+
+def prefect_home_ready() -> None:
+    """Make ``PREFECT_HOME`` (with the folders above it) before Prefect is first imported.
+
+    Prefect makes its home folder on import but not the folders above it; without it, its
+    temporary API cannot open its database, prints a traceback for every try and gives up after
+    minutes. A folder that cannot be made is an input error (:class:`InvalidInput`).
+    """
+    home = os.environ.get("PREFECT_HOME")
+    if not home:
+        return
+    try:
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(
+            f"PREFECT_HOME={home}: cannot make the folder ({error.strerror}); set it to a folder "
+            "you can write, or unset it (Prefect then uses ~/.prefect)"
+        ) from None
 
 
 def start_temporary_prefect_api() -> str | None:

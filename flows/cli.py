@@ -27,6 +27,7 @@ from analytics.config import InvalidInput, MissingInput
 from analytics.observability.terminal import printable
 from flows import _status
 from flows._console import RunLogFile, TerminalDisplay
+from flows._lifetime import prefect_home_ready
 
 if TYPE_CHECKING:
     from flows.pipeline import PipelineResult
@@ -74,6 +75,7 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: typer.Context) -> object:
         session.debug = bool(ctx.params.get("debug"))
         with inputs_checked(), output_for(str(ctx.params.get("log_format") or "auto")):
+            prefect_home_ready()
             return super().invoke(ctx)
 
 

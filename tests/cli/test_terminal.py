@@ -120,6 +120,30 @@ def test_audit_show_of_an_unknown_run_says_so_with_exit_2(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+def test_a_prefect_home_in_folders_not_yet_made_is_made_and_one_that_cannot_be_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Prefect makes its home folder but not the folders above it: its temporary API would then
+    print tracebacks for minutes and give up."""
+    home = tmp_path / "not" / "yet" / "prefect"
+    code, lines, raw = in_terminal(
+        ["sync", "notAnArtistId"], env=person_env(tmp_path, PREFECT_HOME=str(home)), timeout=180
+    )
+    assert code == 2 and "unknown artist id 'notAnArtistId'" in " ".join(lines), raw
+    assert home.is_dir() and "Traceback" not in raw, raw
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    code, lines, raw = in_terminal(
+        ["sync"], env=person_env(tmp_path, PREFECT_HOME=str(blocked / "prefect")), timeout=180
+    )
+    assert code == 2, raw
+    said = "".join("".join(lines).split())  # the long path may wrap at the screen's edge
+    assert 1 <= len(lines) <= 5 and f"PREFECT_HOME={blocked}/prefect:cannotmakethefolder" in said, lines
+    assert "Traceback" not in raw and not (tmp_path / "data").exists(), raw
+
+
+@pytest.mark.slow
 def test_debug_prints_the_traceback_of_a_bad_input(tmp_path: Path) -> None:
     code, _lines, raw = in_terminal(["--debug", "playlist", "nosuch"], env=person_env(tmp_path), timeout=120)
     assert code == 2
