@@ -40,7 +40,7 @@ from analytics.audio._librosa import librosa
 from analytics.audio.features import ANALYSIS_SR, HOP
 
 FPS = ANALYSIS_SR / HOP
-AC_WINDOW = 384  # frames, 8.9 s (librosa's ac_size=8.0 rounded the same way)
+AC_WINDOW = 384  # frames, 8.9 s: encore's windows, longer than librosa's (ac_size=8.0: 344 frames)
 PRIOR_BPM = 140.0
 TEMPOGRAM_BATCH = 512  # windows per FFT batch
 SEARCH_BPM = (40.0, 250.0)
@@ -120,7 +120,7 @@ def classic_tempo(onset: np.ndarray) -> float:
     librosa pads it, and the mean goes to ``librosa.feature.tempo`` as a precomputed tempogram:
     the same estimate, in a few megabytes.
     """
-    win_length = int(librosa.time_to_frames(8.0, sr=ANALYSIS_SR, hop_length=HOP))
+    win_length = int(librosa.time_to_frames(8.0, sr=ANALYSIS_SR, hop_length=HOP))  # librosa's ac_size
     n = onset.shape[0]
     half = win_length // 2
     padded = np.pad(onset, (half, half), mode="linear_ramp", end_values=[0, 0])
