@@ -124,7 +124,6 @@ LONGEST_FIRST: tuple[str, ...] = (
     "tests/reliability/test_pipeline_faults.py",
     "tests/deploy/test_deploy_and_run.py",
     "tests/reliability/test_pipeline_hostile.py",
-    "tests/e2e/test_postgres_pipeline.py",
     "tests/notebooks/test_notebook_runs.py",
     "tests/e2e/test_artist_reports.py",
     "tests/flows/test_streaming_metrics.py",

@@ -1,11 +1,13 @@
-"""The whole pipeline with its warehouse on PostgreSQL; Alembic upgrades keep existing data."""
+"""Alembic upgrades of a PostgreSQL warehouse keep existing data.
+
+The whole job on PostgreSQL is tested on the second world's runs
+(tests/e2e/test_real_mode_world2.py), which store their warehouse there.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,12 +15,10 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from analytics import catalog, demo
-from analytics.audit import verify
 from analytics.warehouse import UpsertResult, Warehouse
 from analytics.warehouse.db import MIGRATIONS_DIR
 
-# Two whole pipeline runs (no reports): 2-5 min on a loaded 2-core machine.
-pytestmark = [pytest.mark.postgres, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 
 FOUNDATION = "0001_foundation"
 
@@ -87,30 +87,3 @@ def test_upgrade_from_the_foundation_keeps_every_row(empty_postgres: Warehouse) 
         wh, frames, run_id="after-upgrade", removal_scope=demo.demo_artist_ids(None)
     )
     assert again.rows_written == 0, "the upgraded warehouse still recognises every stored row"
-
-
-def test_pipeline_on_postgres_then_unchanged(
-    postgres_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from flows.pipeline import pipeline
-
-    monkeypatch.setenv("ENCORE_DATABASE_URL", postgres_warehouse.url)
-    monkeypatch.setenv("ENCORE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ENCORE_REPORTS_DIR", str(tmp_path / "reports"))
-    # four weeks of seeded streams, as in the demo world (tests/worlds.py), instead of the
-    # default 90 days: a third of the rows to write to PostgreSQL, each ingest path still taken
-    monkeypatch.setenv("ENCORE_DEMO_STREAMING_DAYS", "28")
-    first = pipeline(reports=False)
-    second = pipeline(reports=False)
-
-    assert first.outcome == "ok", first.message
-    assert second.outcome == "unchanged", second.message
-    assert not (tmp_path / "data" / "encore.sqlite").exists(), "nothing may go to the SQLite default"
-    assert postgres_warehouse.dialect == "postgresql"
-    artists = postgres_warehouse.rows("artists")
-    assert {a["artist_id"] for a in artists} >= set(demo.demo_artist_ids(None))
-    assert len(postgres_warehouse.rows("tracks")) >= 10
-    bodies = [json.loads(r["body"]) for r in postgres_warehouse.rows("audit_records", order_by=["seq"])]
-    closing = {b["run_id"]: b for b in bodies if b["flow"] == "pipeline" and b["task"] == "run"}
-    assert closing[first.run_id]["outcome"] == "ok" and closing[second.run_id]["outcome"] == "unchanged"
-    assert verify(postgres_warehouse).ok

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from analytics.audit import verify
 from analytics.reports.consistency import check_page
 from analytics.reports.explore import latest_period
 from analytics.warehouse import Warehouse
@@ -172,6 +173,30 @@ def test_both_runs_complete_and_the_second_writes_nothing(real: dict[str, Any]) 
     # every export finds its songs, a featured artist's too: nothing set aside, the run is ok
     assert re.search(r"^run \S+: ok — ", first.stdout, re.MULTILINE), first.stdout[-3000:]
     assert "set aside" not in first.stdout, first.stdout[-3000:]
+
+
+def test_on_postgres_both_runs_are_audited_and_nothing_goes_to_the_sqlite_default(
+    real: dict[str, Any],
+) -> None:
+    """The whole job with its warehouse on PostgreSQL: the first run stores, the second finds
+    nothing new, each says so in its closing audit record, and the chain verifies."""
+    run_ids = [
+        re.search(r"^run (\S+): (\w+)", real[which].stdout, re.MULTILINE) for which in ("first", "second")
+    ]
+    assert all(run_ids), [real[which].stdout[-2000:] for which in ("first", "second")]
+    assert not (real["home"] / "data" / "encore.sqlite").exists(), "nothing may go to the SQLite default"
+    warehouse = Warehouse(real["url"])
+    try:
+        assert warehouse.dialect == "postgresql"
+        assert len(warehouse.rows("tracks")) >= 10
+        bodies = [json.loads(r["body"]) for r in warehouse.rows("audit_records", order_by=["seq"])]
+        closing = {b["run_id"]: b for b in bodies if b["flow"] == "pipeline" and b["task"] == "run"}
+        (first_id, first_outcome), (second_id, second_outcome) = (m.groups() for m in run_ids if m)
+        assert (first_outcome, second_outcome) == ("ok", "unchanged")
+        assert closing[first_id]["outcome"] == "ok" and closing[second_id]["outcome"] == "unchanged"
+        assert verify(warehouse).ok
+    finally:
+        warehouse.dispose()
 
 
 def test_a_report_renders_for_each_artist(real: dict[str, Any]) -> None:
