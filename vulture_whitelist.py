@@ -65,3 +65,7 @@ _.sqlite_catalog
 # Prefect's ``SubprocessASGIServer.start`` calls ``_run_uvicorn_command``; encore's temporary API
 # server overrides it to start uvicorn with a parent-death signal (flows/_lifetime.py).
 _._run_uvicorn_command
+# PyAV reads attributes set on its objects: the decoder's ``thread_count`` and a frame's ``pts``
+# (cleared before the frame goes into an ``AudioFifo``) (analytics/audio/decode.py).
+_.thread_count
+_.pts
