@@ -1,7 +1,9 @@
 """Pay librosa's numba compilation once, and never let two processes write the JIT cache at once.
 
 librosa compiles its beat tracker and peak picker with numba on first use (about 20 s on a cold
-2-core machine) and caches most of them on disk in ``NUMBA_CACHE_DIR``. numba's cache is not safe
+2-core machine) and caches most of them on disk in ``NUMBA_CACHE_DIR``; so are encore's own
+loudness kernels (``loudness.k_weighted_energies``, ``loudness.segment_peaks``), compiled once
+for each memory order of the decoded blocks. numba's cache is not safe
 for processes that compile into it at the same time: each one reads the function's index, adds
 its entry and writes the index back, so two pool workers compiling on an empty cache can leave an
 index that points at the other's object code, and every later process that loads it segfaults.
@@ -82,14 +84,16 @@ def warm_up(*, cache_dir: Path | None = None) -> float:
     import numpy as np
 
     from analytics.audio.frames import FrameAnalyzer
+    from analytics.audio.loudness import LoudnessMeter
     from analytics.audio.rhythm import rhythm_features
 
     rate = 22050
     t = np.arange(3 * rate) / rate
     clicks = (np.sin(2 * np.pi * 1000 * t) * (np.mod(t, 0.5) < 0.01)).astype(np.float32)
     analyzer = FrameAnalyzer(rate, 1)
-    analyzer.add(clicks[:, None])
+    analyzer.add(clicks[:, None])  # (samples, 1) is C-ordered: libsndfile's interleaved blocks
     rhythm_features(analyzer.finish().onset)
+    LoudnessMeter(float(rate), 2).add(np.stack([clicks, clicks]).T)  # FFmpeg's planar blocks (F order)
     _warm = True
     return time.perf_counter() - started
 

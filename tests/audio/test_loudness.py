@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 import pytest
+import scipy.signal
+import soundfile as sf
 
 from analytics.audio.analyze import analyze_file
-from analytics.audio.loudness import LoudnessMeter, to_db
+from analytics.audio.loudness import LoudnessMeter, _k_weighting_sos, k_weighted_energies, to_db
 from analytics.demo import audio_files
 
 from .conftest import pink_noise
@@ -47,8 +49,6 @@ def test_pink_noise_calibrated_to_minus_20_lufs(write_audio) -> None:
 
 
 def test_matches_pyloudnorm_on_real_music() -> None:
-    import soundfile as sf
-
     for path in audio_files()[:3]:
         y, sr = sf.read(path, dtype="float32")
         ours = measure(y, sr, block=10_000).integrated()
@@ -71,3 +71,46 @@ def test_true_peak_sees_the_peak_between_samples() -> None:
 def test_silence_is_minus_infinity() -> None:
     meter = measure(np.zeros((48000 * 3, 2), dtype=np.float32))
     assert meter.integrated() == float("-inf") and np.isnan(meter.loudness_range())
+
+
+def _kernel_energies(
+    y: np.ndarray, rate: int, sizes: list[int], *, layout: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """100-ms energies and final filter state from the kernel fed blocks of ``sizes`` in turn, each
+    contiguous in ``layout`` (the two the warm-up compiles: any other would compile in the test)."""
+    sos, width = _k_weighting_sos(rate), round(0.1 * rate)
+    state, partial = np.zeros((2, 2, y.shape[1])), np.zeros(y.shape[1])
+    parts, filled, start, turn = [], 0, 0, 0
+    while start < len(y):
+        block = np.asarray(y[start : start + sizes[turn % len(sizes)]], order=layout)
+        parts.append(k_weighted_energies(block, sos, state, partial, filled, width))
+        filled, start, turn = (filled + len(block)) % width, start + len(block), turn + 1
+    return np.concatenate(parts), state
+
+
+def _scipy_energies(y: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    sos, width = _k_weighting_sos(rate), round(0.1 * rate)
+    zi = np.zeros((2, 2, y.shape[1]))
+    filtered, state = scipy.signal.sosfilt(sos, y.astype(np.float64), axis=0, zi=zi)
+    n = len(y) // width
+    return np.square(filtered[: n * width]).reshape(n, width, -1).sum(axis=1), state
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_k_weighting_kernel_equals_scipy_sosfilt_across_blocks(layout: str) -> None:
+    """Real music and seeded noise, in blocks that end anywhere in a 100-ms sub-block."""
+    music, rate = sf.read(audio_files()[1], dtype="float32", always_2d=True)
+    noise = np.random.default_rng(11).standard_normal((3 * 48000, 3)).astype(np.float32) * 0.3
+    for y, sr in ((music, rate), (noise, 48000)):
+        ours, state = _kernel_energies(y, sr, [997, 4410, 1, 48000, 12345], layout=layout)
+        reference, reference_state = _scipy_energies(y, sr)
+        np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(state, reference_state, rtol=1e-9, atol=1e-12)
+
+
+def test_meter_takes_either_memory_order_and_any_dtype() -> None:
+    y = pink_noise(4)
+    planar = np.asfortranarray(y)  # (samples, channels) over per-channel rows, as FFmpeg decodes
+    variants = (y, planar, y.astype(np.float64), y[:, ::-1])  # the last two are converted first
+    loudness = {round(measure(x, block=len(x)).integrated(), 9) for x in variants}
+    assert len(loudness) == 1
