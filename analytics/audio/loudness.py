@@ -109,18 +109,19 @@ def k_weighted_energies(
     return energies
 
 
-@njit(cache=True)
 def segment_peaks(block: np.ndarray, width: int) -> np.ndarray:
     """Largest absolute sample over all channels of each ``width`` samples of ``block`` (the last
-    segment may be shorter); any memory layout, one pass."""
-    samples, channels = block.shape
-    peaks = np.zeros(-(-samples // width), dtype=np.float32)
-    for c in range(channels):
-        for k in range(peaks.shape[0]):
-            peak = peaks[k]
-            for i in range(k * width, min(samples, (k + 1) * width)):
-                peak = max(peak, abs(block[i, c]))
-            peaks[k] = peak
+    segment may be shorter), reduced in memory order: numpy's max and min read contiguous rows."""
+    whole = block.shape[0] // width * width
+    if block.flags.f_contiguous:  # planar: (channels, segments, width) is a view
+        lanes = block.T[:, :whole].reshape(block.shape[1], -1, width)
+        peaks = np.maximum(lanes.max(axis=2).max(axis=0), -lanes.min(axis=2).min(axis=0))
+    else:  # interleaved: a segment's samples of every channel are one row
+        flat = block[:whole].reshape(-1, width * block.shape[1])
+        peaks = np.maximum(flat.max(axis=1), -flat.min(axis=1))
+    rest = block[whole:]
+    if rest.size:
+        peaks = np.append(peaks, max(float(rest.max()), -float(rest.min())))
     return peaks
 
 

@@ -55,12 +55,11 @@ def test_non_finite_samples_are_corrupt(tmp_path: Path) -> None:
 
 
 def test_analysis_needs_only_the_kernel_layouts_the_warm_up_compiles(tmp_path: Path) -> None:
-    """warm_up compiles the loudness kernels for C- and F-ordered float32 blocks; a worker that met
-    another layout would compile into the shared JIT cache."""
+    """warm_up compiles the K-weighting kernel for C- and F-ordered float32 blocks; a worker that
+    met another layout would compile into the shared JIT cache."""
     wav = tmp_path / "x.wav"
     sf.write(wav, pink_noise(3), 48000)
     for path in (audio_files()[0], wav):
         assert analyze_file(path).status == "ok"
-    for kernel in (loudness.k_weighted_energies, loudness.segment_peaks):
-        blocks = {signature[0] for signature in kernel.signatures}
-        assert {(b.dtype.name, b.layout) for b in blocks} <= {("float32", "C"), ("float32", "F")}
+    blocks = {signature[0] for signature in loudness.k_weighted_energies.signatures}
+    assert {(b.dtype.name, b.layout) for b in blocks} <= {("float32", "C"), ("float32", "F")}

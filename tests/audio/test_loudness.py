@@ -9,7 +9,13 @@ import scipy.signal
 import soundfile as sf
 
 from analytics.audio.analyze import analyze_file
-from analytics.audio.loudness import LoudnessMeter, _k_weighting_sos, k_weighted_energies, to_db
+from analytics.audio.loudness import (
+    LoudnessMeter,
+    _k_weighting_sos,
+    k_weighted_energies,
+    segment_peaks,
+    to_db,
+)
 from analytics.demo import audio_files
 
 from .conftest import pink_noise
@@ -114,3 +120,11 @@ def test_meter_takes_either_memory_order_and_any_dtype() -> None:
     variants = (y, planar, y.astype(np.float64), y[:, ::-1])  # the last two are converted first
     loudness = {round(measure(x, block=len(x)).integrated(), 9) for x in variants}
     assert len(loudness) == 1
+
+
+@pytest.mark.parametrize("samples", [0, 4799, 4800, 4801, 48_000 + 17])
+def test_segment_peaks_in_either_memory_order(samples: int) -> None:
+    y = np.random.default_rng(samples).standard_normal((samples, 3)).astype(np.float32)
+    expected = [np.abs(y[k : k + 4800]).max() for k in range(0, samples, 4800)]
+    for block in (y, np.asfortranarray(y)):
+        np.testing.assert_array_equal(segment_peaks(block, 4800), np.array(expected, dtype=np.float32))
