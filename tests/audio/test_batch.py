@@ -19,7 +19,7 @@ from analytics.audio.analyze import FileResult
 from analytics.audio.batch import analyze_files, process_pool_map
 from analytics.audio.cache import FeatureCache
 from analytics.audio.features import ANALYSIS_SR, FEATURE_SET_VERSION, FEATURES, HOP, N_FFT
-from analytics.audio.frames import FrameAnalyzer
+from analytics.audio.frames import AMIN, FrameAnalyzer, spectral_shape
 from analytics.demo import audio_files
 
 
@@ -102,6 +102,28 @@ def test_frame_features_follow_librosa_definitions() -> None:
     assert np.median(np.abs(data.zcr[voiced] - zcr[voiced])) < 0.002
     onset = librosa.onset.onset_strength(y=y, sr=ANALYSIS_SR)
     assert np.corrcoef(onset, data.onset)[0, 1] > 0.95
+
+
+def test_spectral_shape_kernel_matches_the_formulas() -> None:
+    rng = np.random.default_rng(4)
+    bins = N_FFT // 2 + 1
+    spectrum = (rng.standard_normal((64, bins)) + 1j * rng.standard_normal((64, bins))).astype(np.complex64)
+    spectrum *= np.exp(-np.arange(bins) / 80.0).astype(np.float32)  # most energy low, as in music
+    spectrum[5] = 0  # a silent frame
+    freqs = librosa.fft_frequencies(sr=ANALYSIS_SR, n_fft=N_FFT).astype(np.float32)
+    power = np.empty(spectrum.shape, np.float32)
+    shape = spectral_shape(spectrum, freqs, power)
+    np.testing.assert_allclose(power, np.abs(spectrum.astype(np.complex128)) ** 2, rtol=1e-6)
+    mag = np.sqrt(power).astype(np.float64)  # the magnitude in float32, as the kernel takes it
+    total = mag.sum(axis=1) + AMIN
+    centroid = mag @ freqs / total
+    bandwidth = np.sqrt(np.maximum(mag @ freqs.astype(np.float64) ** 2 / total - centroid**2, 0))
+    rolloff = freqs[np.argmax(np.cumsum(mag, axis=1) >= 0.85 * mag.sum(axis=1, keepdims=True), axis=1)]
+    np.testing.assert_allclose(shape[:, 0], centroid, rtol=1e-9)
+    np.testing.assert_allclose(shape[:, 1], bandwidth, rtol=1e-9)
+    np.testing.assert_array_equal(shape[:, 2], rolloff)
+    np.testing.assert_allclose(shape[:, 3], np.maximum(power, AMIN).mean(axis=1, dtype=np.float64), rtol=1e-9)
+    assert shape[5].tolist() == [0.0, 0.0, 0.0, np.float32(AMIN)]
 
 
 @pytest.mark.parametrize("ext", ["wav", "flac"])
