@@ -145,8 +145,12 @@ def mma_pieces() -> Iterator[tuple[str, bytes, str, float]]:
         tonic, minor = rng.randrange(12), rng.random() < 0.5
         cadence = MINOR_CADENCE if minor else MAJOR_CADENCE
         bars = [f"{i + 1} {NOTES[(tonic + step) % 12]}{kind}" for i, (step, kind) in enumerate(cadence * 6)]
+        # MMA varies timing, velocity and skipped notes at random; seeded, a rebuild gives the same MIDI
+        seed = rng.randrange(2**31)
         source = work / f"{library.stem}.mma"
-        source.write_text(f"Tempo {tempo:g}\nGroove {groove.group(1)}\n" + "\n".join(bars) + "\n")
+        source.write_text(
+            f"RndSeed {seed}\nTempo {tempo:g}\nGroove {groove.group(1)}\n" + "\n".join(bars) + "\n"
+        )
         midi = source.with_suffix(".mid")
         run = subprocess.run(["mma", str(source), "-f", str(midi)], capture_output=True, text=True)
         if run.returncode == 0 and midi.exists():
@@ -357,17 +361,22 @@ def _tempo_map(midi: mido.MidiFile) -> list[tuple[int, int]]:
 
 
 def render(excerpt: Excerpt, midi: mido.MidiFile, *, audio_dir: Path) -> Path:
-    """Render one excerpt to FLAC with fluidsynth (skipped when the file is there)."""
+    """Render one excerpt to FLAC with fluidsynth (skipped when the file is there, rendered from
+    the same excerpt MIDI: its SHA-256 is kept beside it)."""
     target = audio_dir / f"{excerpt.id}.flac"
-    if target.exists():
-        return target
     mid = audio_dir / f"{excerpt.id}.mid"
     midi.save(mid)
+    digest = hashlib.sha256(mid.read_bytes()).hexdigest()
+    stamp = target.with_suffix(".sha256")
+    if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
+        mid.unlink()
+        return target
     soundfont = next(p for p in SOUNDFONTS if p.name == excerpt.soundfont)
     tmp = target.with_suffix(".tmp.flac")
     command = ["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(RENDER_SR), "-T", "flac"]
     subprocess.run([*command, "-F", str(tmp), str(soundfont), str(mid)], check=True, capture_output=True)
     tmp.replace(target)
+    stamp.write_text(digest + "\n", encoding="utf-8")
     mid.unlink()
     return target
 
