@@ -77,6 +77,29 @@ def syncopated_pattern(bpm: float, *, seconds: float = 24.0, sr: int = SR, seed:
     return (y / np.abs(y).max() * 0.8).astype(np.float32)
 
 
+def plucked_figure(
+    bpm: float,
+    notes: tuple[tuple[float, float, float], ...],
+    *,
+    beats: int,
+    seconds: float = 24.0,
+    sr: int = SR,
+) -> np.ndarray:
+    """A figure of plucked harmonic tones (4 partials, 1/k amplitudes, decaying over 0.3 s), no
+    drums, repeated every ``beats`` beats; ``notes``: (beat within the figure, frequency in Hz, gain)."""
+    y = np.zeros(int(seconds * sr), dtype=np.float64)
+    beat = 60.0 / bpm
+    t = np.arange(int(0.3 * sr)) / sr
+    for cycle in np.arange(0.2, seconds - beats * beat, beats * beat):
+        for at, freq, gain in notes:
+            pluck = sum(np.sin(2 * np.pi * freq * k * t) / k for k in range(1, 5)) * np.exp(-t * 8)
+            s = int((cycle + at * beat) * sr)
+            n = min(len(pluck), len(y) - s)
+            if n > 0:
+                y[s : s + n] += gain * pluck[:n]
+    return (y / np.abs(y).max() * 0.8).astype(np.float32)
+
+
 def tone(freq: float, seconds: float, sr: int = SR) -> np.ndarray:
     """A harmonic tone (4 partials, 1/k amplitudes) with a short fade in and out."""
     t = np.arange(int(seconds * sr)) / sr

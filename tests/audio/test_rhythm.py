@@ -13,7 +13,7 @@ from analytics.audio.features import ANALYSIS_SR, HOP
 from analytics.audio.frames import FrameAnalyzer
 from analytics.audio.rhythm import classic_tempo, estimate_tempo, pulse_alignment, rhythm_features
 
-from .conftest import SR, click_track, rock_pattern, syncopated_pattern
+from .conftest import SR, click_track, plucked_figure, rock_pattern, syncopated_pattern
 
 
 def onset_of(y: np.ndarray, sr: int = SR) -> np.ndarray:
@@ -64,6 +64,39 @@ def test_a_syncopated_figure_is_read_at_its_beat(bpm: float) -> None:
     metrical family and the onsets-per-beat term bring it back to the beat."""
     tempo, _, _ = estimate_tempo(onset_of(syncopated_pattern(bpm)))
     assert verdict(tempo, bpm) == "exact", tempo
+
+
+# Bass on beats 1 and 3, each half bar a 3+3+2-eighth figure above it (A, E, G; D, E, G).
+HALF_BAR_332 = (
+    (0, 110, 1.0),
+    (0.75, 330, 0.7),
+    (1.5, 392, 0.7),
+    (2, 147, 0.9),
+    (2.75, 330, 0.7),
+    (3.5, 392, 0.7),
+)
+# One 3+3+2 figure in a bar of four, then two notes off it (beats 3.5 and 4).
+BAR_332 = ((0, 110, 1.0), (0.75, 330, 0.7), (1.5, 392, 0.7), (2.5, 294, 0.7), (3, 262, 0.7))
+
+
+@pytest.mark.parametrize("bpm", [60, 65, 70])
+def test_a_figure_that_drifts_against_the_half_bar_is_read_in_the_beats_family(bpm: float) -> None:
+    """Without drums, a pulse every three eighths (4/3 of the tempo) lines up with this figure from
+    beat to beat as well as the beat does; at twice that period it drifts against the half bar.
+    A family's pulse alignment is taken at two octaves (27.5-110 BPM), so the beat's family wins;
+    at one octave (feature set 1.3) the 4/3 family did. Its octave stays ambiguous."""
+    tempo, _, _ = estimate_tempo(onset_of(plucked_figure(bpm, HALF_BAR_332, beats=4)))
+    assert verdict(tempo, bpm) != "wrong", tempo
+
+
+@pytest.mark.parametrize("bpm", [55, 60])
+def test_a_family_is_scored_at_its_best_octave(bpm: float) -> None:
+    """The slow beat's family is found at the beat itself, a peak the 140-BPM prior pulls down,
+    and at twice it with a slightly different tempo whose pulse train lines up worse. Scored at
+    the octave where it was found, the 4/3 family won (feature set 1.3); scored at its best
+    octave, the beat's family, which lines up best, wins. Its octave stays ambiguous."""
+    tempo, _, _ = estimate_tempo(onset_of(plucked_figure(bpm, BAR_332, beats=4)))
+    assert verdict(tempo, bpm) != "wrong", tempo
 
 
 def test_pulse_alignment_is_highest_at_the_beat() -> None:
