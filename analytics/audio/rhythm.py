@@ -29,10 +29,10 @@ The weights (metrical support 0.25, prior 0.8 at 140 BPM, pulse alignment 0.8 on
 onset density 0.3) were set on the tuning split of the rendered set of
 ``benchmarks/tempo_accuracy.py`` (136 excerpts) in feature set 1.3, and kept in 1.4. On that
 split feature set 1.4 has exact-tempo accuracy (Acc1) 77.2 % and octave-equivalent accuracy
-(Acc2) 89.7 %, against 76.5 % and 89.7 % for 1.3 and 64.7 % and 78.7 % for ``beat_track``; on the
+(Acc2) 89.7 %, against 76.5 % and 89.7 % for 1.3 and 65.4 % and 78.7 % for ``beat_track``; on the
 Sectoid songs (tuning material too, 72 excerpts) 83.3 % and 94.4 % against 76.4 % and 86.1 %.
-On the held-out split (304 excerpts, never tuned on, scored once with this estimator) it has
-76.3 % and 92.4 %, against 61.8 % and 78.9 % for ``beat_track`` in the same run: see
+On the held-out split (304 excerpts, never tuned on; the seeded, reproducible rendering) it has
+75.3 % and 92.4 %, against 62.2 % and 79.3 % for ``beat_track`` in the same run: see
 docs/audio-features.md.
 """
 

@@ -1,9 +1,10 @@
 """Pay librosa's numba compilation once, and never let two processes write the JIT cache at once.
 
 librosa compiles its beat tracker and peak picker with numba on first use (about 20 s on a cold
-2-core machine) and caches most of them on disk in ``NUMBA_CACHE_DIR``; so is encore's own
-K-weighting kernel (``loudness.k_weighted_energies``), compiled once for each memory order of
-the decoded blocks. numba's cache is not safe
+2-core machine) and caches most of them on disk in ``NUMBA_CACHE_DIR``; so are encore's own
+kernels: the spectral shape (``frames.spectral_shape``) and the K-weighting
+(``loudness.k_weighted_energies``, compiled once for each memory order of the decoded blocks).
+numba's cache is not safe
 for processes that compile into it at the same time: each one reads the function's index, adds
 its entry and writes the index back, so two pool workers compiling on an empty cache can leave an
 index that points at the other's object code, and every later process that loads it segfaults.
