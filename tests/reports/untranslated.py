@@ -42,6 +42,8 @@ NAME_COLUMN = re.compile(
 # what a chart draws: titles, legend names, hover and bar texts, category ticks
 CHART_KEYS = frozenset({"text", "name", "title", "hovertemplate", "texttemplate", "ticktext", "x", "y"})
 CHART_KEYS |= frozenset({"labels", "customdata", "hovertext", "legendgrouptitle"})
+# what a chart puts where it cut a name short
+SHORTENED = "…"
 HIDDEN_TAGS = frozenset({"script", "style"})
 SHOWN_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 
@@ -52,12 +54,57 @@ class Allowed:
 
     phrases: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    _patterns: dict[frozenset[str], re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
 
-    def ordered_phrases(self) -> list[str]:
-        """The phrases, longest first, and each name of several words as a chart shortens it
-        (its start and "…")."""
-        shortened = {p[:k] + "…" for p in self.phrases if " " in p and len(p) < 80 for k in range(4, len(p))}
-        return sorted((p for p in self.phrases | shortened if p.strip()), key=len, reverse=True)
+    def pattern(self) -> re.Pattern[str]:
+        """Matches, at the leftmost place it can, the longest allowed phrase found there: a
+        phrase, or a name of several words as a chart shortens it (its first four or more
+        characters and "…").
+
+        The same as every such phrase joined longest first with ``|``, but shaped as a trie
+        (each common start written once, a shortened name a branch where it is cut), so a place
+        is tried once per character rather than once for each of the tens of thousands of
+        shortened names. Built once for each set of phrases (a test reads several pages).
+        """
+        phrases = frozenset(self.phrases)
+        if phrases not in self._patterns:
+            self._patterns = {phrases: _phrase_pattern(phrases)}
+        return self._patterns[phrases]
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """:meth:`Allowed.pattern` for ``phrases``."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        shortens = " " in phrase and len(phrase) < 80
+        node = trie
+        for depth, char in enumerate(phrase):
+            if shortens and depth >= 4:
+                node.setdefault(SHORTENED, {})[""] = {}  # phrase[:depth] + "…"
+            node = node.setdefault(char, {})
+        if phrase.strip():
+            node[""] = {}  # the whole phrase ends here
+    return re.compile(_trie_source(trie) or "(?!)")
+
+
+def _trie_source(node: dict[str, Any]) -> str | None:
+    """A pattern for the phrases below ``node`` (None: no phrase ends below it); greedy, so the
+    longest is tried first."""
+    branches = []
+    for char, child in sorted(node.items()):
+        if not char:
+            continue
+        chars = [char]
+        while len(child) == 1 and "" not in child:  # a run without a branch or an end: one literal
+            ((char, child),) = child.items()
+            chars.append(char)
+        rest = _trie_source(child)
+        if rest is not None:
+            branches.append(re.escape("".join(chars)) + rest)
+    if not branches:
+        return "" if "" in node else None
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 class _Text(HTMLParser):
@@ -198,7 +245,7 @@ def _json_strings(value: str) -> list[str]:
 def leftovers(texts: Iterable[str], *, allowed: Allowed) -> list[str]:
     """Every word of ``texts`` outside the marks that no allowed phrase or word explains, each
     as ``word  «where it stands»``."""
-    phrases = re.compile("|".join(re.escape(p) for p in allowed.ordered_phrases()) or "(?!)")
+    phrases = allowed.pattern()
     found: list[str] = []
     for raw in texts:
         rest = IDENTIFIER.sub(" ", phrases.sub(" ", MARKED.sub(" ", raw)))
