@@ -3,7 +3,20 @@
 librosa compiles with numba, which reads ``NUMBA_CACHE_DIR`` when it is first imported: the
 analysis modules take librosa from here, so the folder is set whichever of them loads first and
 however it is reached (the package's lazy exports or a direct import of a module).
+
+:func:`librosa_beat` imports ``librosa.beat`` with every kernel cached: librosa 0.11 declares
+one of them (``__beat_local_score``) with ``cache=False``, so every process that imports the
+beat tracker compiled it again (about 1.5 s of CPU) while the others load from the disk cache.
+It is imported where the beat tracker is first used, as before, so that the kernels are first
+compiled by the warm-up, under its lock (:mod:`analytics.audio.warmup`), like the rest.
 """
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 from analytics.audio.warmup import configure_numba_cache
 
@@ -11,4 +24,26 @@ configure_numba_cache()
 
 import librosa  # noqa: E402  (after the cache folder is set)
 
-__all__ = ["librosa"]
+
+def librosa_beat() -> ModuleType:
+    """``librosa.beat``, its kernels compiled into (and loaded from) the disk cache.
+
+    Where something else imported ``librosa.beat`` first, that module is returned as it is.
+    """
+    if "librosa.beat" not in sys.modules:
+        import numba
+
+        guvectorize: Callable[..., Any] = numba.guvectorize
+
+        def cached_guvectorize(*args: Any, **kwargs: Any) -> Any:
+            return guvectorize(*args, **{**kwargs, "cache": True})
+
+        numba.guvectorize = cached_guvectorize
+        try:
+            import librosa.beat  # noqa: F401
+        finally:
+            numba.guvectorize = guvectorize
+    return sys.modules["librosa.beat"]
+
+
+__all__ = ["librosa", "librosa_beat"]

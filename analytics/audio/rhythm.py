@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.ndimage
 
-from analytics.audio._librosa import librosa
+from analytics.audio._librosa import librosa, librosa_beat
 from analytics.audio.features import ANALYSIS_SR, HOP
 
 FPS = ANALYSIS_SR / HOP
@@ -316,7 +316,7 @@ def _refine(strength: np.ndarray, index: int) -> float:
 
 
 def _beats(onset: np.ndarray, bpm: float) -> np.ndarray:
-    _, frames = librosa.beat.beat_track(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=HOP, bpm=bpm)
+    _, frames = librosa_beat().beat_track(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=HOP, bpm=bpm)
     return np.asarray(frames, dtype=int)
 
 

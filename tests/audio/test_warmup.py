@@ -71,3 +71,24 @@ def test_preparing_a_cache_leaves_this_process_settings_alone(tmp_path: Path) ->
     before = os.environ.get("NUMBA_CACHE_DIR")
     prepare_cache(cache_dir=tmp_path / "numba", command=_child("pass"))
     assert os.environ.get("NUMBA_CACHE_DIR") == before
+
+
+COUNT_COMPILES = """
+from numba.core import event
+with event.install_recorder("numba:compile") as recorder:
+    from analytics.audio.warmup import ensure_warm
+    ensure_warm()
+print(sorted({e.data["dispatcher"].py_func.__qualname__ for _, e in recorder.buffer if e.is_start}))
+"""
+
+
+def test_a_process_on_a_warm_cache_compiles_nothing() -> None:
+    """Every kernel the analysis uses loads from the disk cache (the session's, which `make
+    setup` warmed), librosa's beat tracker's too: librosa declares one of its kernels uncached
+    (``_librosa.librosa_beat``)."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_COMPILES], capture_output=True, text=True, timeout=900, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
