@@ -1,9 +1,10 @@
 """The whole main job on hostile input with a canary in every secret: no injection, no leak.
 
 The pipeline runs in a child process (``python -c``) so that everything it prints is captured
-and scanned, with its own Prefect home, data and reports folders under ``workdir``. Its alert
-channels (Sentry DSN, PagerDuty, webhook) point at the loopback receivers, whose payloads are
-scanned too.
+and scanned, with its own Prefect home, data and reports folders under ``workdir``, and its own
+temporary Prefect API unless it is given a running one (the test session's) together with the
+folder of that API's database: Prefect's database is scanned too. Its alert channels (Sentry
+DSN, PagerDuty, webhook) point at the loopback receivers, whose payloads are scanned too.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ RULES = {
 }
 
 
+@dataclass(frozen=True)
+class PrefectServer:
+    """A running Prefect API and the folder holding its database."""
+
+    url: str
+    home: Path
+
+
 @dataclass
 class PipelineRun:
     """What one child pipeline run left behind."""
@@ -77,6 +86,7 @@ class PipelineRun:
     result: dict
     canaries: list[str]
     receivers: dict
+    prefect_home: Path  # the folder of the Prefect API's database the run reported to
 
 
 def _receivers_canaries(rx: AlertReceivers) -> dict[str, str]:
@@ -90,8 +100,14 @@ def _receivers_canaries(rx: AlertReceivers) -> dict[str, str]:
     }
 
 
-def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
-    """Run the main job once on the hostile catalog and exports, every secret a canary."""
+def run_pipeline_child(
+    workdir: Path, *, timeout_s: float = 900, prefect: PrefectServer | None = None
+) -> PipelineRun:
+    """Run the main job once on the hostile catalog and exports, every secret a canary.
+
+    ``prefect``: a running Prefect API to report to (its database is scanned, so its other runs
+    must not carry these canaries); by default the run starts its own under ``workdir``.
+    """
     home = workdir / "pipeline"
     exports = home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
@@ -111,9 +127,11 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     rules_file.write_text(yaml.safe_dump(RULES), encoding="utf-8")
     with AlertReceivers().running() as rx:
         secrets = leaks.canary_env(overrides=_receivers_canaries(rx))
-        # The leak scan reads Prefect's own database under home/prefect: this run keeps its own
-        # API there rather than a server the caller's environment names.
+        # The leak scan reads the database of the Prefect API the run reports to: the one given,
+        # else the run's own under home/prefect, never a server the environment merely names.
         inherited = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        if prefect is not None:
+            inherited["PREFECT_API_URL"] = prefect.url
         env = {
             **inherited,
             **secrets,
@@ -145,7 +163,8 @@ def run_pipeline_child(workdir: Path, *, timeout_s: float = 900) -> PipelineRun:
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PIPELINE-RESULT ")]
     result = json.loads(lines[-1].removeprefix("PIPELINE-RESULT ")) if lines else {}
     canaries = list(secrets.values()) + [v for v in _receivers_canaries_values(secrets)]
-    return PipelineRun(home, done.returncode, done.stdout, done.stderr, result, canaries, received)
+    prefect_home = home / "prefect" if prefect is None else prefect.home
+    return PipelineRun(home, done.returncode, done.stdout, done.stderr, result, canaries, received, prefect_home)
 
 
 def _receivers_canaries_values(secrets: dict[str, str]) -> list[str]:
@@ -162,7 +181,9 @@ def check_leaks(run: PipelineRun) -> ScenarioResult:
     found = leaks.find_in_text(run.stdout + run.stderr, run.canaries, where="logs")
     found += leaks.scan_tree(run.home / "data", run.canaries)
     found += leaks.scan_tree(run.home / "reports", run.canaries)
-    found += leaks.scan_tree(run.home / "prefect", run.canaries)
+    found += leaks.scan_tree(run.home / "prefect", run.canaries)  # the client's own files
+    if run.prefect_home != run.home / "prefect":
+        found += leaks.scan_tree(run.prefect_home, run.canaries)  # the API's database
     warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
     in_tables, cells = leaks.scan_warehouse(warehouse, run.canaries)
     warehouse.dispose()

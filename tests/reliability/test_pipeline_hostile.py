@@ -1,13 +1,16 @@
 """One full run of the main job (plus a monitoring run that pages and a flow that fails) on a
 hostile catalog and hostile exports, with a canary in every secret setting.
 
-The run is a child process (its output is captured whole); it takes one to a few minutes,
-the bulk of this package's time, so the two checks share it.
+The run is a child process (its output is captured whole) reporting to the session's Prefect
+API, whose database the leak scan reads; it takes one to a few minutes, the bulk of this
+package's time, so the checks share it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,20 +18,24 @@ from analytics.warehouse import Warehouse
 from reliability import leaks
 from reliability.pipeline_run import (
     PipelineRun,
+    PrefectServer,
     check_injection,
     check_leaks,
     check_set_aside,
     run_pipeline_child,
 )
 
-# One whole pipeline run in a child process with its own Prefect API (the leak scan reads its
-# database): 1-4 min on a loaded 2-core machine.
+# One whole pipeline run in a child process: 1-4 min on a loaded 2-core machine.
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]:
-    yield run_pipeline_child(tmp_path_factory.mktemp("reliability"))
+def run(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Iterator[PipelineRun]:
+    # The session's API keeps its database in PREFECT_HOME (tests/conftest.py); where the
+    # environment named another API, whose database cannot be scanned, the run starts its own.
+    home = Path(os.environ["PREFECT_HOME"])
+    server = PrefectServer(prefect_api, home) if (home / "prefect.db").exists() else None
+    yield run_pipeline_child(tmp_path_factory.mktemp("reliability"), prefect=server)
 
 
 def test_hostile_names_are_stored_verbatim_and_shown_escaped_and_nothing_runs(run: PipelineRun) -> None:
@@ -58,8 +65,8 @@ def test_dropped_personal_fields_of_the_history_export_reach_no_table_file_log_o
     """history_hostile.json carries an ip_addr and a username: dropped at ingest, so found nowhere."""
     personal = ["198.51.100.99", "private-user-name"]
     found = leaks.find_in_text(run.stdout + run.stderr, personal, where="logs")
-    for folder in ("data", "reports", "prefect"):
-        found += leaks.scan_tree(run.home / folder, personal)
+    for folder in (run.home / "data", run.home / "reports", run.home / "prefect", run.prefect_home):
+        found += leaks.scan_tree(folder, personal)
     warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
     in_tables, cells = leaks.scan_warehouse(warehouse, personal)
     warehouse.dispose()
