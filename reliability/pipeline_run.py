@@ -164,7 +164,9 @@ def run_pipeline_child(
     result = json.loads(lines[-1].removeprefix("PIPELINE-RESULT ")) if lines else {}
     canaries = list(secrets.values()) + [v for v in _receivers_canaries_values(secrets)]
     prefect_home = home / "prefect" if prefect is None else prefect.home
-    return PipelineRun(home, done.returncode, done.stdout, done.stderr, result, canaries, received, prefect_home)
+    return PipelineRun(
+        home, done.returncode, done.stdout, done.stderr, result, canaries, received, prefect_home
+    )
 
 
 def _receivers_canaries_values(secrets: dict[str, str]) -> list[str]:
