@@ -121,7 +121,7 @@ def build_world(root: Path, *, with_validation: bool = True) -> World:
     _content(warehouse, demo_ids[0], start=start, end=end)
     _audio(run_dir, doc)
     warehouse.dispose()
-    return World(run_dir=run_dir, warehouse_url=url, demo_ids=demo_ids, period=PERIOD)
+    return world_at(root)
 
 
 def _hostile_streams(warehouse: Warehouse, folder: Path, *, end: date) -> None:
@@ -207,6 +207,16 @@ def _audio(run_dir: Path, doc: dict[str, Any]) -> None:
     features.insert(1, "artist_id", [by_path[p]["artist_ids"][0] for p in features["path"]])
     features = features.drop(columns=["path"])
     features.to_parquet(run_dir / "datasets" / "audio_features.parquet", index=False)
+
+
+def world_at(root: Path) -> World:
+    """The world :func:`build_world` wrote under ``root``."""
+    return World(
+        run_dir=root / "runs" / RUN_ID,
+        warehouse_url=f"sqlite:///{root / 'encore.sqlite'}",
+        demo_ids=demo.demo_artist_ids(),
+        period=PERIOD,
+    )
 
 
 def copy_world(world: World, dest: Path) -> World:
