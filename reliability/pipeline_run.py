@@ -86,7 +86,12 @@ class PipelineRun:
     result: dict
     canaries: list[str]
     receivers: dict
-    prefect_home: Path  # the folder of the Prefect API's database the run reported to
+    prefect_server_home: Path | None = None  # the database folder of the Prefect API it was given
+
+    @property
+    def prefect_home(self) -> Path:
+        """The folder of the database of the Prefect API the run reported to."""
+        return self.prefect_server_home or self.home / "prefect"
 
 
 def _receivers_canaries(rx: AlertReceivers) -> dict[str, str]:
@@ -163,9 +168,9 @@ def run_pipeline_child(
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PIPELINE-RESULT ")]
     result = json.loads(lines[-1].removeprefix("PIPELINE-RESULT ")) if lines else {}
     canaries = list(secrets.values()) + [v for v in _receivers_canaries_values(secrets)]
-    prefect_home = home / "prefect" if prefect is None else prefect.home
+    server_home = None if prefect is None else prefect.home
     return PipelineRun(
-        home, done.returncode, done.stdout, done.stderr, result, canaries, received, prefect_home
+        home, done.returncode, done.stdout, done.stderr, result, canaries, received, server_home
     )
 
 

@@ -65,7 +65,7 @@ def test_dropped_personal_fields_of_the_history_export_reach_no_table_file_log_o
     """history_hostile.json carries an ip_addr and a username: dropped at ingest, so found nowhere."""
     personal = ["198.51.100.99", "private-user-name"]
     found = leaks.find_in_text(run.stdout + run.stderr, personal, where="logs")
-    for folder in (run.home / "data", run.home / "reports", run.home / "prefect", run.prefect_home):
+    for folder in {run.home / "data", run.home / "reports", run.home / "prefect", run.prefect_home}:
         found += leaks.scan_tree(folder, personal)
     warehouse = Warehouse(f"sqlite:///{run.home / 'data' / 'encore.sqlite'}")
     in_tables, cells = leaks.scan_warehouse(warehouse, personal)
