@@ -35,7 +35,7 @@ onset density 0.3) were set on the tuning split of the rendered set of
 that split feature set 1.5 has exact-tempo accuracy (Acc1) 77.2 % and octave-equivalent accuracy
 (Acc2) 91.2 %, against 77.2 % and 89.7 % for 1.4 and 65.4 % and 78.7 % for ``beat_track``. On 54
 renderings of MMA's compound-metre styles (6/8 and 12/8, in neither split; labelled by the dotted
-quarter; ``scripts/build_tempo_guard.py``) it has 63.0 % and 81.5 %, against 61.1 % and 75.9 % for
+quarter; ``scripts/build_tempo_guard.py``) it has 64.8 % and 81.5 %, against 64.8 % and 77.8 % for
 1.4. On the held-out split (304 excerpts, never tuned on; the seeded, reproducible rendering) it
 has 76.0 % and 95.1 %, against 75.3 % and 92.4 % for 1.4 and 62.2 % and 79.3 % for
 ``beat_track``: see docs/audio-features.md. Feature set 1.4 had 83.3 % and 94.4 % on the Sectoid
