@@ -152,7 +152,8 @@ def mma_pieces() -> Iterator[tuple[str, bytes, str, float]]:
             f"RndSeed {seed}\nTempo {tempo:g}\nGroove {groove.group(1)}\n" + "\n".join(bars) + "\n"
         )
         midi = source.with_suffix(".mid")
-        run = subprocess.run(["mma", str(source), "-f", str(midi)], capture_output=True, text=True)
+        # by file name in its own folder: MMA writes the input's path into the MIDI file
+        run = subprocess.run(["mma", source.name, "-f", midi.name], cwd=work, capture_output=True, text=True)
         if run.returncode == 0 and midi.exists():
             yield library.stem, midi.read_bytes(), NOTES[tonic] + ("m" if minor else ""), tempo
 

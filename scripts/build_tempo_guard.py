@@ -81,7 +81,10 @@ def build() -> list[dict[str, Any]]:
                 + "\n"
             )
             midi_path = source.with_suffix(".mid")
-            subprocess.run(["mma", str(source), "-f", str(midi_path)], check=True, capture_output=True)
+            # by file name in its own folder: MMA writes the input's path into the MIDI file
+            subprocess.run(
+                ["mma", source.name, "-f", midi_path.name], cwd=sources, check=True, capture_output=True
+            )
             midi = mido.MidiFile(str(midi_path))
             window = evalset.choose_window(midi, rate=1.0)
             if window is None:
