@@ -25,7 +25,9 @@ the result is often half (or two thirds of) the tempo. encore's estimate instead
    the alignment is taken less the level its best phase reaches on noise (a slow pulse train,
    with few pulses and many phases, otherwise lines up better by chance), at three octaves
    (13.75-110 BPM), and averaged with the same range half an octave lower (so two families a
-   fourth apart are not compared at whatever periods one fixed range puts them);
+   fourth apart are not compared at whatever periods one fixed range puts them); a lower octave
+   counts only where the signal holds three of its pulses (a 10-s clip holds two of the
+   slowest, whose best phase measures nothing);
 5. picks the octave within the chosen family by the score plus an onsets-per-beat term (about
    1.5 note onsets per beat): a sparse part is not read at double, a busy one not at half tempo.
 
@@ -63,6 +65,7 @@ FAMILY_WEIGHT = 0.8  # weight of log(pulse alignment) when choosing among metric
 FAMILY_OCTAVE_BPM = 55.0  # families are compared at their octave in [55, 110) BPM ...
 FAMILY_OCTAVES = 3  # ... and the two below: pulse alignment over [13.75, 110) BPM (a bar of four at 55)
 FAMILY_FOLDS = 2  # ... averaged with that range half an octave lower (2 to 8 placements score alike)
+FAMILY_MIN_PULSES = 3  # a lower octave counts where the signal holds a train of 3 (2 periods)
 CANDIDATES = 8  # peaks of the score whose families are compared
 METRIC_RATIOS = (2 / 3, 3 / 4, 4 / 3, 3 / 2)
 DENSITY_WEIGHT = 0.3  # weight of the onsets-per-beat fit when choosing the octave
@@ -277,15 +280,20 @@ def _family_alignment(envelope: np.ndarray, *, bpm: float) -> float:
     range, [55, 110) BPM and half an octave lower, [38.9, 77.8): with one placement, two families
     a fourth apart are compared at whatever periods the fixed range happens to put them."""
     lows = FAMILY_OCTAVE_BPM * 2.0 ** (-np.arange(FAMILY_FOLDS) / FAMILY_FOLDS)  # never above 110 BPM
-    return float(
-        np.mean(
-            [
-                np.log(pulse_alignment(envelope, period=_folded_period(bpm, low=low) * 2.0**k))
-                for low in lows
-                for k in range(FAMILY_OCTAVES)
-            ]
-        )
-    )
+    periods = [_folded_period(bpm, low=low) * 2.0**k for low in lows for k in range(FAMILY_OCTAVES)]
+    # On a short signal a slow pulse has two pulses, and the best of its many phases says nothing
+    # (the first 10 s of the tuning split: Acc2 65 % with such octaves, 85 % without); a song has dozens.
+    kept = [
+        p
+        for i, p in enumerate(periods)
+        if i % FAMILY_OCTAVES == 0 or _pulses(envelope, p) >= FAMILY_MIN_PULSES
+    ]
+    return float(np.mean([np.log(pulse_alignment(envelope, period=period)) for period in kept]))
+
+
+def _pulses(envelope: np.ndarray, period: float) -> int:
+    """How many pulses of ``period`` frames fit in ``envelope`` (as :func:`pulse_alignment` counts)."""
+    return int((envelope.shape[0] - period) // period) + 1
 
 
 def _pulse_envelope(onset: np.ndarray) -> np.ndarray:
@@ -321,7 +329,7 @@ def pulse_alignment(envelope: np.ndarray, *, period: float) -> float:
     1.5 that level is subtracted: without it a slow pulse (few pulses, many phases) lines up better
     than a fast one by chance alone, and the slower of two families wins where neither lines up.
     """
-    count = int((envelope.shape[0] - period) // period) + 1
+    count = _pulses(envelope, period)
     if count < 2:
         return 1e-3
     phases = np.arange(0.0, period)

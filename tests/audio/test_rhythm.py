@@ -105,6 +105,21 @@ def test_a_family_is_scored_at_its_best_octave(bpm: float) -> None:
     assert verdict(tempo, bpm) != "wrong", tempo
 
 
+@pytest.mark.parametrize("pattern", ["rock", "syncopated", "accented clicks"])
+def test_a_10_s_clip_is_never_read_at_an_unrelated_tempo(pattern: str) -> None:
+    """On a 10-s clip the slowest octaves of a family have two pulses, whose best phase measures
+    nothing: they are left out (``FAMILY_MIN_PULSES``). With them, rock at 84, 156, 168 and 180
+    BPM and the syncopated pattern at 84 read at 2/3 or 4/3 of the tempo."""
+    make = {
+        "rock": lambda bpm: rock_pattern(bpm, seconds=10.0),
+        "syncopated": lambda bpm: syncopated_pattern(bpm, seconds=10.0),
+        "accented clicks": lambda bpm: click_track(bpm, seconds=10.0, accents=True),
+    }[pattern]
+    readings = {bpm: rhythm_features(onset_of(make(bpm))).tempo_bpm for bpm in range(72, 181, 12)}
+    wrong = {bpm: round(tempo, 1) for bpm, tempo in readings.items() if verdict(tempo, bpm) == "wrong"}
+    assert not wrong, wrong
+
+
 def test_pulse_alignment_of_noise_does_not_grow_with_the_period() -> None:
     """Without a pulse, the best phase of a slow pulse train (few pulses, many phases) lines up
     better by chance than a fast one: about 1.7 times as well at 160 frames as at 20 before feature
