@@ -213,16 +213,14 @@ def report_world(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The report tests' seeded world (tests/reports/world.py), built once a session and shared by
     every xdist worker (the first to need it builds it under a lock, the others wait and read it):
     tests read it, or change a copy of it (``copy_world``)."""
-    import fcntl
-
+    from analytics.audio.warmup import cache_lock
     from tests.reports.world import build_world, world_at
 
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the session's folder above each worker's own
     root, built = shared / "report-world", shared / "report-world.built"
-    with (shared / "report-world.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with cache_lock(root):  # a lock file beside the folder, released when its holder exits
         if not built.exists():
             shutil.rmtree(root, ignore_errors=True)  # a build cut short by a failure
             build_world(root)
