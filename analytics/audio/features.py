@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FEATURE_SET_VERSION = "audio-features/1.5"
+FEATURE_SET_VERSION = "audio-features/1.6"
 """Version of the computations below; part of every cache key and stored with every result."""
 
 ANALYSIS_SR = 22050

@@ -25,9 +25,10 @@ the result is often half (or two thirds of) the tempo. encore's estimate instead
    the alignment is taken less the level its best phase reaches on noise (a slow pulse train,
    with few pulses and many phases, otherwise lines up better by chance), at three octaves
    (13.75-110 BPM), and averaged with the same range half an octave lower (so two families a
-   fourth apart are not compared at whatever periods one fixed range puts them); a lower octave
-   counts only where the signal holds three of its pulses (a 10-s clip holds two of the
-   slowest, whose best phase measures nothing);
+   fourth apart are not compared at whatever periods one fixed range puts them). Since feature
+   set 1.6 a lower octave counts only where the signal holds three of its pulses (a 10-s clip
+   holds two of the slowest, whose best phase measures nothing; every figure below, all on
+   signals of 30 s or more, is the same for 1.5 and 1.6);
 5. picks the octave within the chosen family by the score plus an onsets-per-beat term (about
    1.5 note onsets per beat): a sparse part is not read at double, a busy one not at half tempo.
 
