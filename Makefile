@@ -48,8 +48,8 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
 		echo "installing uv with pip"; python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv; }
 	$(UV) sync --frozen
-	@echo "warming librosa's numba cache (once)"
-	$(RUN) python -c 'from analytics.audio.warmup import main; main()'
+	@echo "compiling the numba kernels (audio analysis, playlist sequencing) once"
+	$(RUN) python -m analytics.jit
 	@touch $@
 
 run: setup

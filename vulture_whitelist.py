@@ -69,3 +69,5 @@ _._run_uvicorn_command
 # (cleared before the frame goes into an ``AudioFifo``) (analytics/audio/decode.py).
 _.thread_count
 _.pts
+# The JIT warm-up child runs it by name (analytics/jit.py WARM_UP_COMMAND), in a fresh process.
+_.warm_all

@@ -213,7 +213,7 @@ def report_world(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The report tests' seeded world (tests/reports/world.py), built once a session and shared by
     every xdist worker (the first to need it builds it under a lock, the others wait and read it):
     tests read it, or change a copy of it (``copy_world``)."""
-    from analytics.audio.warmup import cache_lock
+    from analytics.jit import cache_lock
     from tests.reports.world import build_world, world_at
 
     shared = tmp_path_factory.getbasetemp()

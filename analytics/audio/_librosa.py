@@ -8,7 +8,7 @@ however it is reached (the package's lazy exports or a direct import of a module
 one of them (``__beat_local_score``) with ``cache=False``, so every process that imports the
 beat tracker compiled it again (about 1.5 s of CPU) while the others load from the disk cache.
 It is imported where the beat tracker is first used, as before, so that the kernels are first
-compiled by the warm-up, under its lock (:mod:`analytics.audio.warmup`), like the rest.
+compiled by the warm-up, under its lock (:mod:`analytics.jit`), like the rest.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from analytics.audio.warmup import configure_numba_cache
+from analytics.jit import configure_numba_cache
 
 configure_numba_cache()
 

@@ -23,8 +23,9 @@ import pandas as pd
 from analytics.audio.analyze import FileResult, analyze_file, quarantined
 from analytics.audio.cache import FeatureCache, content_hash
 from analytics.audio.features import FEATURE_SET_VERSION, FEATURES
-from analytics.audio.warmup import configure_numba_cache, ensure_warm
+from analytics.audio.warmup import ensure_warm
 from analytics.config import Settings
+from analytics.jit import configure_numba_cache
 from analytics.observability import progress
 from analytics.observability.metrics import counter, histogram
 

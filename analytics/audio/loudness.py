@@ -21,7 +21,7 @@ import numpy as np
 import scipy.signal
 from pyloudnorm.iirfilter import IIRfilter
 
-from analytics.audio.warmup import configure_numba_cache
+from analytics.jit import configure_numba_cache
 
 configure_numba_cache()  # before numba is imported, so the kernels below are cached there
 

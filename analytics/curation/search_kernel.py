@@ -4,8 +4,10 @@ Arrays: ``d`` is the (n+1)x(n+1) transition cost matrix whose last row and colum
 track of zero cost (what precedes the first track and follows the last); ``a[t, p]`` is the
 arc cost of track ``t`` at position ``p``; ``s`` the order; ``pinned[p]`` whether position
 ``p`` is pinned. Every move is evaluated exactly, transitions and arc, except 2-opt, whose arc
-change is only computed for the few reversals that lower the transitions most at their ends. Compiled once with
-numba and cached on disk.
+change is only computed for the few reversals that lower the transitions most at their ends.
+Compiled once with numba and cached on disk, under the JIT cache's lock (:mod:`analytics.jit`):
+:func:`analytics.curation.sequencing.local_search` loads this module through
+:func:`analytics.jit.ensure_compiled`, and :func:`warm_up` is this part's warm-up.
 """
 
 from __future__ import annotations
@@ -363,3 +365,14 @@ def _position(s: np.ndarray, track: int) -> int:
         if s[p] == track:
             return p
     return -1
+
+
+def warm_up() -> None:
+    """Compile every kernel above on a 6-track order with one pin and two kicks."""
+    rng = np.random.default_rng(0)
+    n = 6
+    d = rng.random((n + 1, n + 1))
+    d[n, :] = d[:, n] = 0.0  # the dummy track
+    pinned = np.zeros(n, dtype=np.bool_)
+    pinned[0] = True
+    iterated_local_search(d, rng.random((n, n)), np.arange(n, dtype=np.int64), pinned, 0, 2, 2, 4)

@@ -21,6 +21,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 
 from analytics.curation.candidates import Candidate
 from analytics.curation.transitions import arc_targets, transition_matrix
+from analytics.jit import ensure_compiled
 
 EPS = 1e-9
 EXACT_MAX = 12  # Held-Karp: 2**12 subsets x 12 x 12, a few tens of milliseconds
@@ -285,7 +286,9 @@ def local_search(
     n = problem.n
     if n < 3:
         return list(order)
-    from analytics.curation.search_kernel import iterated_local_search  # compiled: loaded when needed
+    # compiled: loaded when needed, from a cache no other process writes at the same time
+    ensure_compiled("analytics.curation.search_kernel:warm_up")
+    from analytics.curation.search_kernel import iterated_local_search
 
     d, a = problem.arrays()
     pinned = np.zeros(n, dtype=np.bool_)

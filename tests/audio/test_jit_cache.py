@@ -1,9 +1,12 @@
-"""The 2-worker analysis from every JIT cache start state: empty, shared, half-written, stale.
+"""The 2-worker analysis and the playlist sequencing from every JIT cache start state: empty,
+shared, half-written, stale.
 
 Each run is a fresh Python process (as a flow run is) analysing demo excerpts with a 2-worker
-process pool and its own feature cache, so every file is computed. A run passes when the
-process exits 0 and every file is analysed: none quarantined, none crashed. A cold compile
-takes 20-30 s on an idle 2-core machine and minutes on a loaded one, hence the long timeouts.
+process pool and its own feature cache, so every file is computed, then sequencing 40 tracks
+with the compiled local search. A run passes when the process exits 0, every file is analysed
+(none quarantined, none crashed) and the order is a permutation no worse than the one it
+started from. A cold compile takes 30-40 s on an idle 2-core machine and minutes on a loaded
+one, hence the long timeouts.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.audio.warmup import cache_versions, prepare_cache
 from analytics.config import PROJECT_ROOT
+from analytics.jit import cache_versions, prepare_cache
 
 DEMO = sorted((PROJECT_ROOT / "analytics" / "demo" / "audio").glob("*.ogg"))[:4]
 ANALYSE = """
@@ -26,7 +29,16 @@ import json, sys, tempfile
 from pathlib import Path
 from analytics.audio.batch import analyze_files
 batch = analyze_files(sys.argv[1:], cache_dir=Path(tempfile.mkdtemp()), workers=2, use_cache=False)
-print(json.dumps([[r.status, r.reason] for r in batch.results]))
+statuses = [[r.status, r.reason] for r in batch.results]
+import numpy as np
+from analytics.curation.sequencing import Problem, local_search
+rng = np.random.default_rng(3)
+n = 40
+problem = Problem(d=rng.random((n, n)).tolist(), arc=rng.random((n, n)).tolist(), pins={})
+order = local_search(problem, list(range(n)))
+cost = lambda o: sum(problem.d[a][b] for a, b in zip(o, o[1:])) + sum(problem.arc[t][p] for p, t in enumerate(o))
+statuses.append(["sequenced", None] if sorted(order) == list(range(n)) and cost(order) <= cost(range(n)) else ["bad order", str(order)])
+print(json.dumps(statuses))
 """
 
 
@@ -50,7 +62,13 @@ def _outcome(process: subprocess.Popen[str]) -> list[list[str | None]]:
 
 
 def _all_analysed(statuses: list[list[str | None]]) -> bool:
-    return len(statuses) == len(DEMO) and all(status == ["ok", None] for status in statuses)
+    """Every file analysed, and the playlist sequenced."""
+    analysed, sequenced = statuses[:-1], statuses[-1]
+    return (
+        len(analysed) == len(DEMO)
+        and all(s == ["ok", None] for s in analysed)
+        and sequenced == ["sequenced", None]
+    )
 
 
 @pytest.fixture(scope="module")

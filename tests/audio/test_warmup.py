@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import analytics.audio as audio
-from analytics.audio.warmup import CacheError, prepare_cache
+from analytics.jit import CacheError, prepare_cache
 
 
 def test_numba_cache_folder_is_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,14 +78,16 @@ from numba.core import event
 with event.install_recorder("numba:compile") as recorder:
     from analytics.audio.warmup import ensure_warm
     ensure_warm()
+    from analytics.jit import ensure_compiled
+    ensure_compiled("analytics.curation.search_kernel:warm_up")
 print(sorted({e.data["dispatcher"].py_func.__qualname__ for _, e in recorder.buffer if e.is_start}))
 """
 
 
 def test_a_process_on_a_warm_cache_compiles_nothing() -> None:
-    """Every kernel the analysis uses loads from the disk cache (the session's, which `make
-    setup` warmed), librosa's beat tracker's too: librosa declares one of its kernels uncached
-    (``_librosa.librosa_beat``)."""
+    """Every kernel the analysis and the playlist sequencing use loads from the disk cache (the
+    session's, which `make setup` filled), librosa's beat tracker's too: librosa declares one of
+    its kernels uncached (``_librosa.librosa_beat``)."""
     import subprocess
 
     done = subprocess.run(
