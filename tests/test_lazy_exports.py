@@ -23,12 +23,15 @@ SPARED = {
     "analytics.curation": ["pandas", "numpy", "scipy", "requests"],
     "analytics.monitoring": ["pandas", "numpy"],
     "analytics.reports": ["nbconvert", "nbformat", "jinja2", "plotly", "pandas"],
+    # the command line and the world's options read them without starting a web server
+    "analytics.sandbox.social": ["fastapi", "uvicorn"],
+    "analytics.sandbox.spotify": ["fastapi", "uvicorn"],
     "analytics.streaming": ["pandas", "sklearn", "numpy"],
     # the command line answers --help and refuses bad input before any flow's libraries load
     "flows": ["prefect", "pandas", "sklearn", "librosa", "papermill"],
 }
 # modules that are no package but must stay as light
-SPARED_MODULES = {"flows.cli": ["prefect", "pandas", "sklearn", "librosa", "papermill"]}
+SPARED_MODULES = {"flows.cli": ["prefect", "pandas", "sklearn", "librosa", "papermill", "fastapi", "uvicorn"]}
 
 
 def _stub(package: str) -> dict[str, str]:

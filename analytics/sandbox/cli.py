@@ -14,20 +14,22 @@ import signal
 import tempfile
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from analytics.sandbox.social.accounts import AccountsFormatError
-from analytics.sandbox.social.server import SocialSandbox
-from analytics.sandbox.spotify import SandboxOptions, SpotifySandbox, SyntheticCatalogSpec
-from analytics.sandbox.spotify.catalog import CatalogFormatError
 from analytics.sandbox.spotify.options import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_REFRESH_TOKEN,
     DEMO_USER_ID,
+    SandboxOptions,
+    SyntheticCatalogSpec,
 )
+
+if TYPE_CHECKING:  # the servers (FastAPI, uvicorn) load when `serve` runs, not with the command line
+    from analytics.sandbox.social.server import SocialSandbox
+    from analytics.sandbox.spotify.server import SpotifySandbox
 
 app = typer.Typer(
     name="sandbox", help="Loopback emulators of the APIs encore talks to.", no_args_is_help=True
@@ -199,6 +201,11 @@ def serve(
     )
     if social_accounts is not None and not social:
         raise typer.BadParameter("--social-accounts needs --social", param_hint="--social-accounts")
+    from analytics.sandbox.social.accounts import AccountsFormatError
+    from analytics.sandbox.social.server import SocialSandbox
+    from analytics.sandbox.spotify.catalog import CatalogFormatError
+    from analytics.sandbox.spotify.server import SpotifySandbox
+
     try:
         sandbox = SpotifySandbox(options)
     except CatalogFormatError as exc:

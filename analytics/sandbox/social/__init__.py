@@ -1,6 +1,9 @@
-"""Loopback emulators of the social platforms (YouTube, Instagram, X, TikTok) and MusicBrainz."""
+"""Loopback emulators of the social platforms (YouTube, Instagram, X, TikTok) and MusicBrainz.
 
-from analytics.sandbox.social.server import SocialSandbox, build_app
-from analytics.sandbox.social.state import DemoAccount, SandboxState, demo_accounts
+The exports are listed in ``__init__.pyi`` and loaded on first use (lazy_loader): the command
+line and a module that needs only the options import no web framework.
+"""
 
-__all__ = ["DemoAccount", "SandboxState", "SocialSandbox", "build_app", "demo_accounts"]
+import lazy_loader as lazy
+
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

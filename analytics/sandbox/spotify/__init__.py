@@ -11,37 +11,11 @@ Public interface::
         sb.force_rate_limit(retry_after_s=3600, count=1)
 
 See ``docs/sandbox.md``.
+
+The exports are listed in ``__init__.pyi`` and loaded on first use (lazy_loader): the command
+line and a module that needs only the options import no web framework.
 """
 
-from __future__ import annotations
+import lazy_loader as lazy
 
-from analytics.sandbox.spotify.catalog import CatalogFormatError
-from analytics.sandbox.spotify.controls import RequestRecord, Stats
-from analytics.sandbox.spotify.options import (
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    DEMO_REFRESH_TOKEN,
-    DEMO_USER_ID,
-    FaultRule,
-    SandboxOptions,
-    SyntheticCatalogSpec,
-)
-from analytics.sandbox.spotify.server import SpotifySandbox
-from analytics.sandbox.spotify.state import CatalogState
-from analytics.sandbox.spotify.synthetic import generate_catalog
-
-__all__ = [
-    "DEMO_CLIENT_ID",
-    "DEMO_CLIENT_SECRET",
-    "DEMO_REFRESH_TOKEN",
-    "DEMO_USER_ID",
-    "CatalogFormatError",
-    "CatalogState",
-    "FaultRule",
-    "RequestRecord",
-    "SandboxOptions",
-    "SpotifySandbox",
-    "Stats",
-    "SyntheticCatalogSpec",
-    "generate_catalog",
-]
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)
