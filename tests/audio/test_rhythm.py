@@ -122,9 +122,9 @@ def test_a_figure_once_a_bar_needs_the_bar_and_both_placements(
     bar, not over one or two beats. At 70 BPM the family's alignment needs its third octave (the
     bar, 17.5 BPM); at two octaves the 4/3 family wins (93 BPM). At 100 BPM it needs the second
     placement of the octave range; with one, the beat's family is compared at 100, 50 and 25 BPM
-    and the 4/3 family at 67, 33 and 17, and the 4/3 family wins (133 BPM). On 2,520 random
-    plucked figures (55-115 BPM) the two parts are worth 10 readings fewer in the wrong family
-    (220 to 210), not always the same ones: this figure pins each part's effect."""
+    and the 4/3 family at 67, 33 and 17, and the 4/3 family wins (133 BPM). On 3,360 readings of
+    random plucked figures (``scripts/tempo_random_figures.py``) the two parts together read 12
+    fewer in a wrong family (273 to 261), not always the same ones: this figure pins each part."""
     onset = onset_of(plucked_figure(bpm, BAR_ONCE, beats=4))
     tempo, _, _ = estimate_tempo(onset)
     assert verdict(tempo, bpm) == "exact", tempo
