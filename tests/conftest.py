@@ -73,6 +73,10 @@ REDIS_URL = _worker_redis_url(os.environ.get("ENCORE_TEST_REDIS_URL", "redis://1
 # in-process flows and every child process a test starts (CLI, reliability scenarios) talk to
 # it instead of each booting Prefect's ephemeral API (about 15 s of CPU each).
 _PREFECT_SERVER: subprocess.Popen[bytes] | None = None
+IDLE_SERVICES = (
+    "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER", "EVENT_PERSISTER", "FOREMAN", "LATE_RUNS",
+    "PAUSE_EXPIRATIONS", "REPOSSESSOR", "SCHEDULER", "TRIGGERS",
+)  # fmt: skip
 
 
 def _free_port() -> int:
@@ -94,6 +98,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "PREFECT_UI_ENABLED": "0",
         "PREFECT__SERVER_EPHEMERAL": "1",
         "PREFECT__SERVER_FINAL": "1",
+        # No test schedules, cancels, pauses or automates on this server, nor reads its events:
+        # the services that would (polling every 5-60 s) are off, about a tenth of its CPU.
+        **{f"PREFECT_SERVER_SERVICES_{service}_ENABLED": "false" for service in IDLE_SERVICES},
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
