@@ -94,3 +94,30 @@ def test_a_process_on_a_warm_cache_compiles_nothing() -> None:
         [sys.executable, "-c", COUNT_COMPILES], capture_output=True, text=True, timeout=900, check=True
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+READS_OF_SOURCE = """
+import inspect
+calls = []
+findsource = inspect.findsource
+inspect.findsource = lambda *a, **k: calls.append(a) or findsource(*a, **k)
+def deep(n):
+    if n:
+        return deep(n - 1)
+    import numpy as np
+    from analytics.audio._librosa import librosa
+    librosa.resample(np.zeros(64), orig_sr=22050, target_sr=11025)  # librosa.core.audio's
+deep(50)
+print(len(calls))
+"""
+
+
+def test_importing_librosa_reads_no_source_of_the_stack() -> None:
+    """librosa's audio module makes lazy_loader take ``inspect.stack()`` for each optional
+    resampler that is missing, reading the source of every frame: 0.2-1 s deep in a flow run."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", READS_OF_SOURCE], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip() == "0", done.stdout
