@@ -15,7 +15,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,28 @@ def start_temporary_prefect_api() -> str | None:
     )
     server.start()
     return str(server.api_url)
+
+
+# Where an operator asks for flow-run heartbeats, Prefect reads them from one of these.
+HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+@contextmanager
+def no_idle_heartbeats() -> Iterator[None]:
+    """Flow runs in the block send no heartbeats, unless the environment asks for them.
+
+    Prefect gives every flow run (each subflow too) a heartbeat thread by default, every 180 s,
+    which sleeps in steps of a second; the run waits for it at its end: about half a second a
+    flow run, 5-6 s of an ``encore run``'s 20-25 s (a pipeline run has 11). Heartbeats serve an
+    automation that marks runs whose process vanished as crashed ("zombie" runs), set up on a
+    Prefect server together with the frequency (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``); a set
+    frequency is kept. Deployments run their flows in the worker's processes, with Prefect's own
+    default.
+    """
+    if any(os.environ.get(name) for name in HEARTBEAT_SETTINGS):
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

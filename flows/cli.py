@@ -335,7 +335,7 @@ def run(
 ) -> None:
     """Run the main job (the `pipeline` flow) and print where the HTML reports are."""
     from analytics.config import Settings
-    from flows._lifetime import start_temporary_prefect_api
+    from flows._lifetime import no_idle_heartbeats, start_temporary_prefect_api
     from flows.world import artists_to_sync, world
 
     with progress_shown():
@@ -344,7 +344,8 @@ def run(
             from flows.pipeline import pipeline  # Prefect: only once the inputs hold
 
             start_temporary_prefect_api()  # stopped with this process, even on kill -9
-            result = pipeline(artist_ids=ids, reports=not no_reports)
+            with no_idle_heartbeats():
+                result = pipeline(artist_ids=ids, reports=not no_reports)
         if session.display is not None:
             session.display.show(run_summary(result))
             return
@@ -414,7 +415,7 @@ def sync(
 ) -> None:
     """Sync the catalog from Spotify incrementally (the `sync_artist_data` flow)."""
     from analytics.config import Settings
-    from flows._lifetime import start_temporary_prefect_api
+    from flows._lifetime import no_idle_heartbeats, start_temporary_prefect_api
     from flows.world import artists_to_sync, world
 
     with progress_shown(), world(Settings()) as w:
@@ -422,7 +423,8 @@ def sync(
         from flows.data_sync import sync_artist_data  # Prefect: only once the inputs hold
 
         start_temporary_prefect_api()
-        report = sync_artist_data(ids, full=full)
+        with no_idle_heartbeats():
+            report = sync_artist_data(ids, full=full)
     say(report.message)
     if report.outcome == "partial":
         raise typer.Exit(code=3)
@@ -438,7 +440,7 @@ def playlist(
     """Curate one playlist from its definition: plan, explain, and (with --apply) update it."""
     from analytics import curation
     from analytics.config import Settings
-    from flows._lifetime import start_temporary_prefect_api
+    from flows._lifetime import no_idle_heartbeats, start_temporary_prefect_api
     from flows.world import check_playlist_inputs, world
 
     curation.load_definition(curation.definition_path(definition))  # a wrong name or file: exit 2 now
@@ -447,7 +449,8 @@ def playlist(
         from flows.playlist_update import update_playlist  # Prefect: only once the inputs hold
 
         start_temporary_prefect_api()
-        summary = update_playlist(definition, apply=apply)
+        with no_idle_heartbeats():
+            summary = update_playlist(definition, apply=apply)
     say(str(summary))
 
 

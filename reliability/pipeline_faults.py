@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # folder): Python, Prefect and its temporary server start once, not once a run.
 CHILD = """
 import json, os, sys
+from flows._lifetime import no_idle_heartbeats
 from flows.pipeline import pipeline
 for line in sys.stdin:
     home = line.strip()
@@ -44,7 +45,8 @@ for line in sys.stdin:
         "ENCORE_SOCIAL_TOKEN_CACHE": home + "/cache/social-tokens.json",
     })
     try:
-        result = pipeline(reports=False)
+        with no_idle_heartbeats():  # as the encore command runs it
+            result = pipeline(reports=False)
         out = {"outcome": result.outcome, "message": result.message}
     except Exception as exc:
         out = {"outcome": "crashed", "message": repr(exc)[:800]}

@@ -255,6 +255,17 @@ def prefect_api() -> str:
         time.sleep(0.2)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flows_without_heartbeats(prefect_api: str) -> Iterator[None]:
+    """Flows run in a test process send no heartbeats, as the ``encore`` command's do
+    (``flows._lifetime.no_idle_heartbeats``): each flow run would wait for its heartbeat thread
+    at its end, about half a second, and nothing here watches heartbeats."""
+    from flows._lifetime import no_idle_heartbeats
+
+    with no_idle_heartbeats():
+        yield
+
+
 def service_missing(what: str, error: Exception) -> None:
     """Skip where a service is absent on a user's machine; fail under CI, which has it."""
     message = f"{what} is not reachable ({error.__class__.__name__}: {error})"
