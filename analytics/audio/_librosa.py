@@ -25,28 +25,6 @@ configure_numba_cache()
 import librosa  # noqa: E402  (after the cache folder is set)
 
 
-def _import_audio_module() -> None:
-    """Import ``librosa.core.audio`` without reading the source of every frame on the stack.
-
-    It asks lazy_loader for two optional resamplers (samplerate, resampy); for each one that is
-    not installed, lazy_loader calls ``inspect.stack()`` to name its caller in a later error,
-    which reads the source lines of every frame and scans every loaded module: 0.2-1 s of CPU
-    where the import happens deep inside a flow run. Only the caller's file and line are kept,
-    so the frames are taken without their source context meanwhile.
-    """
-    import inspect
-
-    stack = inspect.stack
-    inspect.stack = lambda context=1: stack(0)  # type: ignore[assignment,misc]
-    try:
-        import librosa.core.audio  # noqa: F401
-    finally:
-        inspect.stack = stack
-
-
-_import_audio_module()
-
-
 def librosa_beat() -> ModuleType:
     """``librosa.beat``, its kernels compiled into (and loaded from) the disk cache.
 
@@ -68,4 +46,27 @@ def librosa_beat() -> ModuleType:
     return sys.modules["librosa.beat"]
 
 
-__all__ = ["librosa", "librosa_beat"]
+def import_librosa_audio() -> None:
+    """Import ``librosa.core.audio`` without reading the source of every frame on the stack.
+
+    It asks lazy_loader for two optional resamplers (samplerate, resampy); for each one that is
+    not installed, lazy_loader calls ``inspect.stack()`` to name its caller in a later error,
+    which reads the source lines of every frame and scans every loaded module: 0.2-1 s of CPU
+    where the import happens deep inside a flow run. Only the caller's file and line are kept,
+    so the frames are taken without their source context meanwhile. The module loads a JIT
+    kernel from the disk cache as it is imported: the warm-up calls this, once the cache is
+    checked (:func:`analytics.audio.warmup.warm_up`).
+    """
+    if "librosa.core.audio" in sys.modules:
+        return
+    import inspect
+
+    stack = inspect.stack
+    inspect.stack = lambda context=1: stack(0)  # type: ignore[assignment,misc]
+    try:
+        import librosa.core.audio  # noqa: F401
+    finally:
+        inspect.stack = stack
+
+
+__all__ = ["import_librosa_audio", "librosa", "librosa_beat"]

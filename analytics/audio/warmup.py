@@ -29,6 +29,10 @@ def warm_up(*, cache_dir: Path | None = None) -> float:
     configure_numba_cache(cache_dir)
     import numpy as np
 
+    from analytics.audio._librosa import import_librosa_audio
+
+    import_librosa_audio()  # it loads a kernel as it is imported
+
     from analytics.audio.frames import FrameAnalyzer
     from analytics.audio.loudness import LoudnessMeter
     from analytics.audio.rhythm import rhythm_features

@@ -105,6 +105,8 @@ def deep(n):
     if n:
         return deep(n - 1)
     import numpy as np
+    from analytics.audio.warmup import ensure_warm
+    ensure_warm()  # as an analysing process starts
     from analytics.audio._librosa import librosa
     librosa.resample(np.zeros(64), orig_sr=22050, target_sr=11025)  # librosa.core.audio's
 deep(50)
@@ -114,7 +116,8 @@ print(len(calls))
 
 def test_importing_librosa_reads_no_source_of_the_stack() -> None:
     """librosa's audio module makes lazy_loader take ``inspect.stack()`` for each optional
-    resampler that is missing, reading the source of every frame: 0.2-1 s deep in a flow run."""
+    resampler that is missing, reading the source of every frame: 0.2-1 s deep in a flow run.
+    The warm-up imports it without (``_librosa.import_librosa_audio``)."""
     import subprocess
 
     done = subprocess.run(
