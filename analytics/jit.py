@@ -219,7 +219,14 @@ def ensure_compiled(
     Returns
     -------
     Seconds spent (0 when this process, or the process it was forked from, has done it).
+
+    Raises
+    ------
+    ValueError
+        ``part`` is not in :data:`WARM_UPS`: the child would not compile it, nor the stamp name it.
     """
+    if part not in WARM_UPS:
+        raise ValueError(f"{part!r} is not a JIT part of analytics.jit.WARM_UPS: {', '.join(WARM_UPS)}")
     if part in _compiled:  # compiled code is inherited through fork: nothing to do in a child either
         return 0.0
     started = time.perf_counter()

@@ -124,3 +124,15 @@ def test_importing_librosa_reads_no_source_of_the_stack() -> None:
         [sys.executable, "-c", READS_OF_SOURCE], capture_output=True, text=True, timeout=300, check=True
     )
     assert done.stdout.strip() == "0", done.stdout
+
+
+def test_a_part_missing_from_the_warm_ups_is_refused(tmp_path: Path) -> None:
+    """The child compiles only the parts of WARM_UPS and the stamp names them: another part
+    would compile outside them, unseen by the stamp."""
+    from analytics.jit import ensure_compiled
+
+    with pytest.raises(ValueError, match="not a JIT part"):
+        ensure_compiled(
+            "analytics.curation.search_kernel:iterated_local_search", cache_dir=tmp_path / "numba"
+        )
+    assert not (tmp_path / "numba").exists()  # refused before anything was touched
