@@ -1,4 +1,5 @@
-"""The report kernel: its own bytecode cache, and a quiet start on the operator's terminal."""
+"""The report kernel: its own bytecode cache where bytecode may not be written, and a quiet
+start on the operator's terminal."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ def test_the_environment_keeps_bytecode_in_the_cache(tmp_path: Path) -> None:
     env = kernel_environment({"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin"}, bytecode_cache=tmp_path)
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path) and env["PATH"] == "/bin"
+
+
+def test_where_bytecode_may_be_written_the_kernel_reads_the_installed_bytecode(tmp_path: Path) -> None:
+    """A prefix would hide the bytecode the installed packages carry: every package compiled again."""
+    env = kernel_environment({"PATH": "/bin"}, bytecode_cache=tmp_path)
+    assert env == {"PATH": "/bin"}
 
 
 def test_a_notebook_runs_without_the_kernels_start_up_warnings(
