@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import papermill
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 
 from analytics.audit import AuditRecord, AuditRun, code_version
 from analytics.config import PROJECT_ROOT, Settings
 from analytics.reports import Period, ReportPage, load_run, notebook_to_html, write_index, write_report_meta
-from analytics.reports.kernel import ReportKernelManager
+from analytics.reports.kernel import ReportKernelManager, SharedReportKernel
 from analytics.reports.pdf import print_pdf
 from analytics.reports.texts import check_language, long_date, text
 
@@ -29,26 +34,101 @@ TRACK_NOTEBOOK = "track_analysis.ipynb"
 TRACK_KIND = "Track analysis"
 
 
+class _SharedKernelEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill's nbclient engine on a kernel it does not own (``km``): after the notebook the
+    client's channels are closed and the kernel lives on for the next notebook."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        for unused in ("input_path", "timeout", "startup_timeout"):
+            kwargs.pop(unused, None)
+        client = PapermillNotebookClient(
+            nb_man,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        )
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+SHARED_KERNEL_ENGINE = "encore-shared-kernel"
+papermill_engines.register(SHARED_KERNEL_ENGINE, _SharedKernelEngine)
+_shared_kernel: ContextVar[SharedReportKernel | None] = ContextVar("encore_report_kernel", default=None)
+
+
+@contextmanager
+def one_report_kernel() -> Iterator[SharedReportKernel]:
+    """The notebooks run inside (on this thread) share one kernel, reset between them (see
+    :class:`analytics.reports.kernel.SharedReportKernel`); inside another such block, its kernel."""
+    outer = _shared_kernel.get()
+    if outer is not None:
+        yield outer
+        return
+    kernel = SharedReportKernel()
+    token = _shared_kernel.set(kernel)
+    try:
+        yield kernel
+    finally:
+        _shared_kernel.reset(token)
+        kernel.stop()
+
+
 def run_notebook(notebook: str, *, output: Path, parameters: dict[str, Any]) -> Path:
     """Run one notebook with papermill; the executed copy stays in data/ as evidence.
 
-    The kernel keeps its compiled bytecode between runs (see :mod:`analytics.reports.kernel`).
+    Inside :func:`one_report_kernel` it runs in that block's kernel, else in a kernel of its
+    own. The kernel keeps its compiled bytecode between runs (see :mod:`analytics.reports.kernel`).
     """
     output.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(NOTEBOOKS / notebook),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        kernel_manager_class=ReportKernelManager,
-        progress_bar=False,
-        cwd=str(PROJECT_ROOT),
-        # The executed notebook is written once, at the end, not after every cell; and the
-        # kernel, whose outputs are all in by then, is stopped at once rather than asked to
-        # shut down and waited for: together about a second of every report.
-        request_save_on_cell_execute=False,
-        shutdown_kernel="immediate",
-    )
+    common: dict[str, Any] = {
+        "parameters": parameters,
+        "kernel_name": "python3",
+        "progress_bar": False,
+        "cwd": str(PROJECT_ROOT),
+        # The executed notebook is written once, at the end, not after every cell.
+        "request_save_on_cell_execute": False,
+    }
+    shared = _shared_kernel.get()
+    if shared is None:
+        # The kernel, whose outputs are all in by the end, is stopped at once rather than asked
+        # to shut down and waited for: with the single save, about a second of every report.
+        papermill.execute_notebook(
+            str(NOTEBOOKS / notebook),
+            str(output),
+            kernel_manager_class=ReportKernelManager,
+            shutdown_kernel="immediate",
+            **common,
+        )
+        return output
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS / notebook),
+            str(output),
+            engine_name=SHARED_KERNEL_ENGINE,
+            km=shared.ready(),
+            **common,
+        )
+    except BaseException:
+        shared.stop()  # a notebook that failed may leave its kernel in any state: the next starts anew
+        raise
     return output
 
 
@@ -227,13 +307,14 @@ def render_track_pages(
     A page that fails to render is kept with its error and the others still render.
     """
     done = TrackPages(artists=len(artists), label=label)
-    for artist_id, name in sorted(artists.items()):
-        try:
-            done.pages.append(
-                render_track_analysis(run, artist_id=artist_id, name=name, label=label, settings=settings)
-            )
-        except Exception as error:  # one artist's page must not hide the others'
-            done.failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
+    with one_report_kernel():
+        for artist_id, name in sorted(artists.items()):
+            try:
+                done.pages.append(
+                    render_track_analysis(run, artist_id=artist_id, name=name, label=label, settings=settings)
+                )
+            except Exception as error:  # one artist's page must not hide the others'
+                done.failed[artist_id] = f"{error.__class__.__name__}: {error}"[:2000]
     if done.pages:
         write_index(settings.reports_dir, language=settings.report_language)
     return done

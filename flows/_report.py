@@ -237,10 +237,10 @@ def report_plan(
 
 def render_planned(plan: ReportPlan, *, settings: Settings) -> list[Written]:
     """Render each planned report (HTML, and PDF with ``plan.pdf``), then refresh the index."""
-    from flows._notebooks import render_artist_report  # papermill: only once every input holds
+    from flows._notebooks import one_report_kernel, render_artist_report  # papermill: once every input holds
 
     written: list[Written] = []
-    with progress.stage("reports", total=len(plan.periods)) as step:
+    with one_report_kernel(), progress.stage("reports", total=len(plan.periods)) as step:
         for artist_id, period in plan.periods.items():
             page: ReportPage = render_artist_report(
                 plan.run_path,

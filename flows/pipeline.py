@@ -16,6 +16,7 @@ from analytics.config import NO_AUDIO_DIR, NO_EXPORTS_DIR, NO_SOCIAL_PLATFORM, P
 from analytics.observability import progress
 from analytics.reports import RenderedReports
 from analytics.warehouse import UpsertResult
+from flows._notebooks import one_report_kernel
 from flows._steps import audited
 from flows._tasks import validate_dataset
 from flows.ai_content_generation import generate_content
@@ -187,9 +188,13 @@ def pipeline(artist_ids: list[str] | None = None, *, reports: bool = True) -> Pi
 
 def _pipeline(w: World, settings: Settings, *, artist_ids: list[str] | None, reports: bool) -> PipelineResult:
     skipped = skipped_jobs(w)
-    with audit.run(
-        "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
-    ) as run:
+    # the track pages and the reports run their notebooks in one kernel, started by the first
+    with (
+        one_report_kernel(),
+        audit.run(
+            "pipeline", settings=settings, parameters={"artist_ids": artist_ids}, marks_latest=True
+        ) as run,
+    ):
         synced = sync_in_run(run, spotify=w.spotify, artist_ids=artist_ids)
         ids = artist_ids or list(synced.artist_ids)
         stored = checked_catalog(run, synced, ids)

@@ -19,7 +19,7 @@ from analytics.config import Settings
 from analytics.observability import progress
 from analytics.reports import Period, ReportPage, notebook_to_html, parse_period, write_index
 from analytics.reports.texts import check_language
-from flows._notebooks import render_artist_report, render_overview
+from flows._notebooks import one_report_kernel, render_artist_report, render_overview
 from flows._report import report_periods
 
 
@@ -96,7 +96,7 @@ def render_reports(
     run_path = (Path(run_dir) if run_dir else settings.data_dir / "runs" / "latest").resolve()
     label = parse_period(period).label if period else datetime.now(UTC).date().isoformat()
     periods = report_periods(settings, artist_ids=artist_ids or [], period=period)
-    with progress.stage("reports", total=1 + len(artist_ids or [])) as step:
+    with one_report_kernel(), progress.stage("reports", total=1 + len(artist_ids or [])) as step:
         page = overview_page(
             run_path,
             notebook=notebook,

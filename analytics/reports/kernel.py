@@ -54,3 +54,68 @@ class ReportKernelManager(AsyncKernelManager):  # type: ignore[misc]
         # The kernel warns on every start that it talks TCP unencrypted: it listens on loopback
         # for this process alone, so the line is noise on the operator's terminal; errors stay.
         return [*command, "--IPKernelApp.log_level=ERROR"], options
+
+
+# Run in a shared kernel between two notebooks: the next notebook starts from an empty
+# namespace and counts its cells from 1, as in a kernel of its own.
+_RESET = "\n".join(
+    (
+        "get_ipython().run_line_magic('reset', '-f')",
+        "get_ipython().execution_count = 1",
+        "__import__('gc').collect()",
+    )
+)
+RESET_TIMEOUT_S = 30.0  # a healthy kernel answers in milliseconds; past this it is not used again
+
+
+class SharedReportKernel:
+    """One report kernel for several notebooks in turn (the reports of one run).
+
+    A kernel of its own costs each report a Python start and the imports of pandas, plotly,
+    scikit-learn and the report code: about 3 s of CPU, most of a report's. Here the first
+    notebook starts the kernel (papermill, through :attr:`manager`); before each next one
+    :meth:`ready` empties the kernel's namespace; :meth:`stop` ends it. A notebook that failed
+    should be followed by :meth:`stop`: the next one then starts a fresh kernel.
+    """
+
+    def __init__(self) -> None:
+        self.manager = ReportKernelManager(kernel_name="python3")
+        self.kernels_started = 0  # how many kernels the notebooks have run in so far
+
+    def ready(self) -> ReportKernelManager:
+        """The kernel manager for the next notebook, its kernel reset if one ran before."""
+        if self.manager.has_kernel and not self._reset():
+            self.stop()
+        if not self.manager.has_kernel:
+            self.kernels_started += 1
+        return self.manager
+
+    def _reset(self) -> bool:
+        """Empty the namespace of a kernel a notebook ran in; False when it cannot be used."""
+        from jupyter_core.utils import run_sync
+
+        if not run_sync(self.manager.is_alive)():
+            return False
+        client = self.manager.blocking_client()
+        client.start_channels()
+        try:
+            # asks the kernel for its info once a second until it answers, and gives up as soon
+            # as its process is found gone (a process just killed may still poll as alive)
+            client.wait_for_ready(timeout=RESET_TIMEOUT_S)
+            reply = client.execute_interactive(
+                _RESET, store_history=False, timeout=RESET_TIMEOUT_S, output_hook=lambda _msg: None
+            )
+        except (TimeoutError, RuntimeError):
+            return False
+        finally:
+            client.stop_channels()
+        return bool(reply["content"]["status"] == "ok")
+
+    def stop(self) -> None:
+        """End the kernel now (its notebooks' outputs are all in); the next notebook starts one."""
+        from jupyter_core.utils import run_sync
+
+        if self.manager.has_kernel:
+            run_sync(self.manager.shutdown_kernel)(now=True)
+            # a manager that shut its kernel down has closed its sockets' context: a new one
+            self.manager = ReportKernelManager(kernel_name="python3")
