@@ -71,3 +71,5 @@ _.thread_count
 _.pts
 # The JIT warm-up child runs it by name (analytics/jit.py WARM_UP_COMMAND), in a fresh process.
 _.warm_all
+# papermill calls it on the engine registered as SHARED_KERNEL_ENGINE (flows/_notebooks.py).
+_.execute_managed_notebook
